@@ -1,0 +1,45 @@
+// Composition root of the HTTP side: orders the middleware and mounts our routers before the provider.
+import { join } from 'node:path';
+import Koa from 'koa';
+import type { Config } from './config.js';
+import type { Pool } from './db/index.js';
+import { createCsrf, errorHandler, health, requestContext, securityHeaders, staticFiles, type Metrics } from './http/index.js';
+import type { Accounts } from './accounts/index.js';
+import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
+import type { Logger } from './log.js';
+import type { Oidc } from './oidc/index.js';
+import type { Views } from './views/index.js';
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  pool: Pool;
+  accounts: Accounts;
+  oidc: Oidc;
+  views: Views;
+  metrics: Metrics;
+  csrfSecret: string;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const { config, views } = deps;
+  const app = new Koa({ proxy: config.trustProxy });
+  const csrf = createCsrf(deps.csrfSecret, config.issuer.startsWith('https:'));
+  const interactions = createInteractionRouter({
+    provider: deps.oidc.provider, accounts: deps.accounts, views, csrf, config, metrics: deps.metrics,
+  });
+
+  app.use(requestContext(deps.log));
+  app.use(deps.metrics.middleware());
+  app.use(securityHeaders());
+  app.use(health(async () => { await deps.pool.query('select 1'); }));
+  app.use(staticFiles({ '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' } }));
+  app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code)));
+  app.use(interactions.routes());
+  app.use(interactions.allowedMethods());
+  app.use(async (ctx) => {
+    ctx.respond = false;
+    await deps.oidc.handle(ctx.req, ctx.res);
+  });
+  return app;
+}

@@ -1,0 +1,182 @@
+// The one place that reads process.env: environment + config/default.json → one validated, frozen Config.
+// A bad value throws ConfigError naming the variable; main prints it on one line and exits 1.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BlockList, isIP } from 'node:net';
+
+export interface Tunables {
+  ttlSeconds: {
+    accessToken: number; authorizationCode: number; clientCredentials: number; deviceCode: number;
+    idToken: number; refreshToken: number; interaction: number; session: number; grant: number;
+  };
+  argon2: { memoryKiB: number; timeCost: number; parallelism: number };
+  passwordPolicy: { minLength: number; maxLength: number; maxBytes: number };
+  keys: { activationDelaySeconds: number; retiredKeyGraceSeconds: number; reloadIntervalSeconds: number };
+  cleanup: { intervalSeconds: number; batchSize: number };
+  rateLimits: { loginPerMinutePerIp: number };
+  clientCacheTtlSeconds: number;
+}
+
+export interface OutboundAllowList {
+  readonly entries: readonly string[];
+  allows(host: string): boolean;
+}
+
+export interface Config extends Tunables {
+  port: number;
+  issuer: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: string;
+  secretKey: string | undefined;
+  isProduction: boolean;
+  smtpUrl: string | undefined;
+  trustProxy: boolean;
+  outboundAllowList: OutboundAllowList;
+  projectRoot: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** The checkout's root (where package.json is), whether running from src/ or dist/. */
+export function findProjectRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above ' + from);
+    dir = parent;
+  }
+  return dir;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError('PORT', `must be an integer between 0 and 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function parseIssuer(value: string | undefined, port: number): string {
+  const raw = value === undefined || value === '' ? `http://localhost:${port}` : value;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('ISSUER', `must be an absolute URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ISSUER', 'must be an http(s) URL');
+  if (url.search || url.hash) throw new ConfigError('ISSUER', 'must not have a query or fragment');
+  return raw.replace(/\/+$/, '');
+}
+
+function parseDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error();
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
+  }
+  return value;
+}
+
+function parseBoolean(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '') return false;
+  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  throw new ConfigError(name, `must be true or false, got "${value}"`);
+}
+
+function parseSmtpUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error();
+  } catch {
+    throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL');
+  }
+  return value;
+}
+
+export function parseOutboundAllowList(value: string | undefined): OutboundAllowList {
+  const entries = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const blocks = new BlockList();
+  const hosts = new Set<string>();
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (family !== 0) {
+      const type = family === 4 ? 'ipv4' : 'ipv6';
+      if (prefix === undefined) blocks.addAddress(address!, type);
+      else {
+        const bits = Number(prefix);
+        if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) {
+          throw new ConfigError('OUTBOUND_ALLOWLIST', `bad CIDR range "${entry}"`);
+        }
+        blocks.addSubnet(address!, bits, type);
+      }
+    } else if (prefix === undefined && /^[a-z0-9.-]+$/i.test(entry)) {
+      hosts.add(entry.toLowerCase());
+    } else {
+      throw new ConfigError('OUTBOUND_ALLOWLIST', `"${entry}" is neither a host name nor an IP/CIDR`);
+    }
+  }
+  return {
+    entries,
+    allows(host: string) {
+      const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+      const family = isIP(bare);
+      if (family === 0) return hosts.has(bare);
+      return blocks.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+    },
+  };
+}
+
+function parseSecretKey(value: string | undefined, isProduction: boolean): string | undefined {
+  if (value === undefined || value === '') {
+    if (isProduction) throw new ConfigError('SECRET_KEY', 'is required when NODE_ENV=production');
+    return undefined;
+  }
+  if (value.length < 32) throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
+  return value;
+}
+
+function loadTunables(root: string): Tunables {
+  const file = join(root, 'config', 'default.json');
+  return JSON.parse(readFileSync(file, 'utf8')) as Tunables;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const projectRoot = findProjectRoot();
+  const port = parsePort(env.PORT);
+  const isProduction = env.NODE_ENV === 'production';
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const config: Config = {
+    ...loadTunables(projectRoot),
+    port,
+    issuer: parseIssuer(env.ISSUER, port),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    dataDir: resolve(env.DATA_DIR || join(process.cwd(), 'data')),
+    logLevel,
+    secretKey: parseSecretKey(env.SECRET_KEY, isProduction),
+    isProduction,
+    smtpUrl: parseSmtpUrl(env.SMTP_URL),
+    trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY),
+    outboundAllowList: parseOutboundAllowList(env.OUTBOUND_ALLOWLIST),
+    projectRoot,
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,39 @@
+// Opens the database the configuration names: the Postgres server of DATABASE_URL, or the embedded one.
+import type { Config } from '../config.js';
+import { startEmbedded } from './embedded.js';
+import { createPool, type Pool } from './pool.js';
+
+export { migrate } from './migrate.js';
+export { withTransaction, createPool } from './pool.js';
+export type { Pool, PoolClient, Queryable } from './pool.js';
+export { hasSqlState, UNIQUE_VIOLATION, FOREIGN_KEY_VIOLATION, CHECK_VIOLATION } from './sqlstate.js';
+export { startEmbedded } from './embedded.js';
+
+export interface Database {
+  pool: Pool;
+  isEmbedded: boolean;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  applicationName: string,
+  maxConnections = 10,
+): Promise<Database> {
+  if (config.databaseUrl) {
+    const pool = createPool({ connectionString: config.databaseUrl, max: maxConnections, applicationName });
+    return { pool, isEmbedded: false, close: () => pool.end() };
+  }
+  const embedded = await startEmbedded(config.dataDir);
+  // PGlite runs one query at a time: one connection avoids interleaving transactions.
+  const pool = createPool({ connectionString: embedded.connectionString, max: 1, applicationName });
+  return {
+    pool,
+    isEmbedded: true,
+    async close() {
+      await pool.end();
+      await embedded.stop();
+    },
+  };
+}
+export { listen } from './notifications.js';

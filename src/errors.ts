@@ -1,0 +1,29 @@
+// AppError: a stable code (also the i18n key under "errors.") and a kind that http/ maps to a status.
+export type ErrorKind = 'invalid' | 'conflict' | 'not_found' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly kind: ErrorKind,
+    message: string = code,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const invalid = (code: string, message?: string, details?: Record<string, unknown>) =>
+  new AppError(code, 'invalid', message, details);
+export const conflict = (code: string, message?: string) => new AppError(code, 'conflict', message);
+export const notFound = (code: string, message?: string) => new AppError(code, 'not_found', message);
+
+export const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+};

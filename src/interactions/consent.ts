@@ -1,0 +1,49 @@
+// The consent step: the commune and what the site asks for; allow records a grant, deny answers access_denied.
+import type { Context } from 'koa';
+import { sendPage } from '../http/index.js';
+import { consentPage } from '../views/index.js';
+import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
+
+interface ConsentDetails {
+  missingOIDCScope?: string[];
+  missingOIDCClaims?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+}
+
+export async function showConsent(deps: InteractionDeps, ctx: Context, interaction: Interaction): Promise<void> {
+  const details = interaction.prompt.details as ConsentDetails;
+  const page = pageFor(deps, ctx, interaction);
+  sendPage(ctx, consentPage(page, {
+    ...(await clientSummary(deps, interaction)),
+    action: `/interaction/${interaction.uid}/consent`,
+    csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
+    scopes: (details.missingOIDCScope ?? []).filter((scope) => scope !== 'openid' || details.missingOIDCScope?.length === 1),
+    claims: (details.missingOIDCClaims ?? []),
+  }).toString());
+}
+
+export async function submitConsent(deps: InteractionDeps, ctx: Context): Promise<void> {
+  const interaction = await loadInteraction(deps, ctx);
+  requireCsrf(deps, ctx, interaction.uid);
+  const provider = deps.provider();
+  const body = ctx.request.body as Record<string, unknown>;
+  if (body.decision !== 'allow' || interaction.prompt.name !== 'consent' || !interaction.session) {
+    await provider.interactionFinished(ctx.req, ctx.res, {
+      error: 'access_denied', error_description: 'the citizen denied the request',
+    }, { mergeWithLastSubmission: false });
+    ctx.respond = false;
+    return;
+  }
+  const details = interaction.prompt.details as ConsentDetails;
+  const grant = interaction.grantId
+    ? (await provider.Grant.find(interaction.grantId))!
+    : new provider.Grant({ accountId: interaction.session.accountId, clientId: String(interaction.params.client_id) });
+  if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
+  if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) {
+    grant.addResourceScope(indicator, scopes.join(' '));
+  }
+  const grantId = await grant.save();
+  await provider.interactionFinished(ctx.req, ctx.res, { consent: interaction.grantId ? {} : { grantId } }, { mergeWithLastSubmission: true });
+  ctx.respond = false;
+}

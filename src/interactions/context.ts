@@ -1,0 +1,54 @@
+// What every interaction step needs, and the interaction details read once per request.
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import type { Accounts } from '../accounts/index.js';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { Csrf, Metrics } from '../http/index.js';
+import type { Views, PageContext } from '../views/index.js';
+import { pageContextOf } from './pages.js';
+
+export interface InteractionDeps {
+  provider: () => Provider;
+  accounts: Accounts;
+  views: Views;
+  csrf: Csrf;
+  config: Pick<Config, 'passwordPolicy'>;
+  metrics: Pick<Metrics, 'logins'>;
+}
+
+export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+export interface ClientSummary {
+  clientName: string;
+  communeName: string;
+}
+
+/** The interaction in progress; an expired or foreign one is a readable error, not a 500. */
+export async function loadInteraction(deps: InteractionDeps, ctx: Context): Promise<Interaction> {
+  try {
+    const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
+    if (interaction.uid !== ctx.params.uid) throw new Error('uid mismatch');
+    return interaction;
+  } catch {
+    throw new AppError('interaction_expired', 'invalid', 'interaction expired or unknown');
+  }
+}
+
+export function pageFor(deps: InteractionDeps, ctx: Context, interaction: Interaction): PageContext {
+  const uiLocales = interaction.params.ui_locales;
+  return pageContextOf(deps.views, ctx, typeof uiLocales === 'string' ? uiLocales : undefined);
+}
+
+export async function clientSummary(deps: InteractionDeps, interaction: Interaction): Promise<ClientSummary> {
+  const client = await deps.provider().Client.find(String(interaction.params.client_id));
+  const extra = client as unknown as { commune_name?: string } | undefined;
+  return { clientName: client?.clientName ?? String(interaction.params.client_id), communeName: extra?.commune_name ?? '' };
+}
+
+export function requireCsrf(deps: InteractionDeps, ctx: Context, uid: string): void {
+  const body = ctx.request.body as Record<string, unknown> | undefined;
+  if (!deps.csrf.verify(ctx, `interaction:${uid}`, body?._csrf)) {
+    throw new AppError('csrf', 'forbidden', 'CSRF token missing or wrong');
+  }
+}

@@ -1,0 +1,42 @@
+// The login step: email and password; a refusal says why without telling which of the two was wrong.
+import type { Context } from 'koa';
+import { sendPage } from '../http/index.js';
+import { loginPage } from '../views/index.js';
+import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
+import { readLoginForm } from './forms.js';
+
+async function renderLogin(deps: InteractionDeps, ctx: Context, interaction: Interaction, email?: string, error?: string, status = 200) {
+  const page = pageFor(deps, ctx, interaction);
+  const summary = await clientSummary(deps, interaction);
+  const base = `/interaction/${interaction.uid}`;
+  sendPage(ctx, loginPage(page, {
+    ...summary,
+    action: `${base}/login`,
+    registerHref: `${base}/register`,
+    forgotHref: `/account/password/forgot?ui_locales=${page.locale}`,
+    csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
+    email: email ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined),
+    error: error && page.t(error),
+  }).toString(), status);
+}
+
+export function showLogin(deps: InteractionDeps, ctx: Context, interaction: Interaction): Promise<void> {
+  return renderLogin(deps, ctx, interaction);
+}
+
+export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<void> {
+  const interaction = await loadInteraction(deps, ctx);
+  requireCsrf(deps, ctx, interaction.uid);
+  const form = readLoginForm(ctx.request.body as Record<string, unknown>);
+  const account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password) : undefined;
+  if (!account) {
+    deps.metrics.logins.inc({ outcome: 'failed' });
+    ctx.state.log.info({ event: 'login.failed' }, 'login.failed');
+    await renderLogin(deps, ctx, interaction, form.email, 'login.invalid_credentials', 401);
+    return;
+  }
+  deps.metrics.logins.inc({ outcome: 'ok' });
+  ctx.state.log.info({ event: 'login.succeeded', accountId: account.id }, 'login.succeeded');
+  await deps.provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
+  ctx.respond = false;
+}

@@ -1,0 +1,54 @@
+// Drawing our pages for the provider's hooks (errors, logout, device flow) and for our own routes.
+import type { Context } from 'koa';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { sendPage } from '../http/index.js';
+import type { ProviderPages } from '../oidc/index.js';
+import {
+  deviceConfirmPage, deviceInputPage, deviceSuccessPage, errorPage, logoutDonePage, logoutPage,
+  type PageContext, type Views,
+} from '../views/index.js';
+
+export function pageContextOf(views: Views, ctx: Context | KoaContextWithOIDC, uiLocales?: string): PageContext {
+  const fromParams = uiLocales ?? (ctx as KoaContextWithOIDC).oidc?.params?.ui_locales;
+  const fromQuery = typeof ctx.query?.ui_locales === 'string' ? ctx.query.ui_locales : undefined;
+  return views.pageFor(typeof fromParams === 'string' ? fromParams : fromQuery, ctx.get('accept-language'));
+}
+
+/** A readable error page in the person's language: the message for our codes, the generic one otherwise. */
+export function renderErrorPage(views: Views, ctx: Context, status: number, code: string): void {
+  const page = pageContextOf(views, ctx);
+  const key = `errors.${code}`;
+  const known = page.t(key);
+  const message = known === key ? page.t('error.generic') : known;
+  sendPage(ctx, errorPage(page, { code, message }).toString(), status);
+}
+
+export function createProviderPages(views: Views): ProviderPages {
+  return {
+    async error(ctx, out) {
+      const page = pageContextOf(views, ctx);
+      const status = ctx.status >= 400 ? ctx.status : 400;
+      sendPage(ctx, errorPage(page, { code: out.error, message: page.t('error.generic') }).toString(), status);
+    },
+    async logout(ctx, form) {
+      sendPage(ctx, logoutPage(pageContextOf(views, ctx), form).toString());
+    },
+    async logoutDone(ctx) {
+      sendPage(ctx, logoutDonePage(pageContextOf(views, ctx)).toString());
+    },
+    async deviceInput(ctx, form, _out, error) {
+      const page = pageContextOf(views, ctx);
+      const e = error as (Error & { userCode?: string }) | undefined;
+      const message = !e ? page.t('device.enter_code')
+        : e.userCode || e.name === 'NoCodeError' ? page.t('device.wrong_code')
+          : e.name === 'AbortedError' ? page.t('device.aborted') : page.t('device.failed');
+      sendPage(ctx, deviceInputPage(page, form, message, Boolean(e)).toString(), ctx.status >= 400 ? ctx.status : 200);
+    },
+    async deviceConfirm(ctx, form, clientName, userCode) {
+      sendPage(ctx, deviceConfirmPage(pageContextOf(views, ctx), form, clientName, userCode).toString());
+    },
+    async deviceSuccess(ctx) {
+      sendPage(ctx, deviceSuccessPage(pageContextOf(views, ctx)).toString());
+    },
+  };
+}

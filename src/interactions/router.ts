@@ -1,0 +1,26 @@
+// The pages of a flow in progress: /interaction/:uid and its login, register and consent steps.
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import { submitConsent, showConsent } from './consent.js';
+import { loadInteraction, type InteractionDeps } from './context.js';
+import { showLogin, submitLogin } from './login.js';
+import { showRegister, submitRegister } from './register.js';
+
+export type { InteractionDeps } from './context.js';
+export { createProviderPages, renderErrorPage } from './pages.js';
+
+export function createInteractionRouter(deps: InteractionDeps): Router {
+  const router = new Router({ prefix: '/interaction/:uid' });
+  const forms = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+
+  router.get('/', async (ctx) => {
+    const interaction = await loadInteraction(deps, ctx);
+    if (interaction.prompt.name === 'login') await showLogin(deps, ctx, interaction);
+    else await showConsent(deps, ctx, interaction);
+  });
+  router.post('/login', forms, (ctx) => submitLogin(deps, ctx));
+  router.get('/register', (ctx) => showRegister(deps, ctx));
+  router.post('/register', forms, (ctx) => submitRegister(deps, ctx));
+  router.post('/consent', forms, (ctx) => submitConsent(deps, ctx));
+  return router;
+}

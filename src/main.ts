@@ -1,0 +1,86 @@
+// Entry point: loadConfig → openDatabase → migrate → keys → createApp → listen; SIGTERM drains.
+import { createServer } from 'node:http';
+import { createAccounts } from './accounts/index.js';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { listen, migrate, openDatabase } from './db/index.js';
+import { createMetrics } from './http/index.js';
+import { createProviderPages } from './interactions/router.js';
+import { createLogger, type Logger } from './log.js';
+import { createClientValidator, createOidc, ensureKeys, KEY_CHANGES_CHANNEL, startCleanup } from './oidc/index.js';
+import { CLIENT_CHANGES_CHANNEL, createRegistry } from './registry/index.js';
+import { createSealer, resolveSecretKey } from './sealing.js';
+import { createViews } from './views/index.js';
+
+async function start(config: Config, log: Logger) {
+  const database = await openDatabase(config, 'glc-server');
+  const applied = await migrate(database.pool, config.projectRoot);
+  if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
+  const sealer = createSealer(resolveSecretKey(config.secretKey, config.dataDir));
+  const { created } = await ensureKeys(database.pool, sealer);
+
+  const views = createViews(config.projectRoot);
+  const accounts = createAccounts({ db: database.pool, config, log });
+  let validate: ((m: never) => Promise<void>) | undefined;
+  const registry = createRegistry({
+    db: database.pool, sealer, log, cacheTtlSeconds: database.isEmbedded ? 5 : config.clientCacheTtlSeconds,
+    validateMetadata: (metadata) => validate!(metadata as never),
+  });
+  const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views) });
+  validate = createClientValidator(oidc.provider);
+  const metrics = createMetrics();
+  const app = createApp({ config, log, pool: database.pool, accounts, oidc, views, metrics, csrfSecret: oidc.cookieKey() });
+
+  const stopListening = database.isEmbedded ? async () => undefined : listen(config.databaseUrl!, [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL], (channel, payload) => {
+    if (channel === CLIENT_CHANGES_CHANNEL) registry.forget(payload);
+    else void oidc.reloadKeysIfChanged();
+  }, log);
+  const stopCleanup = startCleanup(database.pool, log, config.cleanup);
+
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  log.info({ event: 'server.listening', port: config.port, issuer: config.issuer, embedded: database.isEmbedded }, 'server.listening');
+  if (created.length) {
+    process.stdout.write(
+      `\nGrandLyonConnect is running at ${config.issuer}\n` +
+      `  discovery: ${config.issuer}/.well-known/openid-configuration\n` +
+      `  next: npx glc commune add --slug lyon --name "Ville de Lyon"\n` +
+      `        npx glc client add --commune lyon --name "lyon.fr" --redirect-uri https://lyon.fr/callback\n\n`,
+    );
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ event: 'server.stopping', signal }, 'server.stopping');
+    stopCleanup();
+    oidc.stop();
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stopListening();
+    await database.close();
+    log.info({ event: 'server.stopped' }, 'server.stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`grandlyonconnect: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+const log = createLogger(config.logLevel);
+start(config, log).catch((error: unknown) => {
+  log.fatal({ event: 'server.start_failed', err: error }, 'server.start_failed');
+  process.stderr.write(`grandlyonconnect: could not start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

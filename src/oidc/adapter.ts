@@ -1,0 +1,106 @@
+// oidc-provider's storage port on Postgres: one row per artefact in oidc_payloads, clients read from the
+// registry. Expiry is honoured on read (rows are swept later by cleanup.ts); consuming is one atomic
+// update, so of twenty parallel redemptions of one code exactly one wins.
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { Queryable } from '../db/index.js';
+
+export type ClientLookup = (clientId: string) => Promise<AdapterPayload | undefined>;
+
+// Models whose second use is an attack or a race: a failed consume must stop the request.
+const SINGLE_USE_MODELS = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+
+interface PayloadRow {
+  payload: AdapterPayload;
+  consumed_at: Date | null;
+}
+
+function withConsumed(row: PayloadRow | undefined): AdapterPayload | undefined {
+  if (!row) return undefined;
+  return row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload;
+}
+
+const FIND = `select payload, consumed_at from oidc_payloads
+  where model = $1 and {column} = $2 and (expires_at is null or expires_at > now())`;
+
+function accountIdOf(payload: AdapterPayload): string | null {
+  return typeof payload.accountId === 'string' ? payload.accountId : null;
+}
+
+export function createAdapterFactory(db: Queryable, findClient: ClientLookup): (model: string) => Adapter {
+  class PostgresAdapter implements Adapter {
+    constructor(readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if (this.model === 'Client') throw new Error('clients are written through the registry');
+      const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? new Date(Date.now() + expiresIn * 1000) : null;
+      await db.query(
+        `insert into oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, client_id, expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
+           user_code = excluded.user_code, uid = excluded.uid, account_id = excluded.account_id,
+           client_id = excluded.client_id, expires_at = excluded.expires_at`,
+        [
+          this.model, id, JSON.stringify(payload), payload.grantId ?? null, payload.userCode ?? null,
+          payload.uid ?? null, accountIdOf(payload), payload.clientId ?? null, expiresAt,
+        ],
+      );
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      if (this.model === 'Client') return findClient(id);
+      const { rows } = await db.query<PayloadRow>(FIND.replace('{column}', 'id'), [this.model, id]);
+      return withConsumed(rows[0]);
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const { rows } = await db.query<PayloadRow>(FIND.replace('{column}', 'uid'), [this.model, uid]);
+      return withConsumed(rows[0]);
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      const { rows } = await db.query<PayloadRow>(FIND.replace('{column}', 'user_code'), [this.model, userCode]);
+      return withConsumed(rows[0]);
+    }
+
+    async consume(id: string): Promise<void> {
+      const { rowCount } = await db.query(
+        `update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null`,
+        [this.model, id],
+      );
+      if (rowCount === 0 && SINGLE_USE_MODELS.has(this.model)) {
+        throw new errors.InvalidGrant(`${this.model} already consumed`);
+      }
+    }
+
+    async destroy(id: string): Promise<void> {
+      await db.query(`delete from oidc_payloads where model = $1 and id = $2`, [this.model, id]);
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await db.query(`delete from oidc_payloads where grant_id = $1`, [grantId]);
+    }
+  }
+  return (model: string) => new PostgresAdapter(model);
+}
+
+/** The newest live grant an account gave a client, so consent survives the end of a browser session. */
+export async function findLatestGrantId(db: Queryable, accountId: string, clientId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(
+    `select id from oidc_payloads
+     where account_id = $1 and model = 'Grant' and client_id = $2 and (expires_at is null or expires_at > now())
+     order by created_at desc limit 1`,
+    [accountId, clientId],
+  );
+  return rows[0]?.id;
+}
+
+/** Deletes one batch of expired rows without waiting on rows other sweepers hold; answers how many. */
+export async function deleteExpiredPayloads(db: Queryable, batchSize: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from oidc_payloads where ctid in (
+       select ctid from oidc_payloads where expires_at < now() limit $1 for update skip locked)`,
+    [batchSize],
+  );
+  return rowCount ?? 0;
+}

@@ -1,0 +1,29 @@
+// Sweeps expired oidc_payloads in small batches in the background; several instances share the work
+// (skip locked) and requests never wait on it.
+import type { Queryable } from '../db/index.js';
+import type { Logger } from '../log.js';
+import { deleteExpiredPayloads } from './adapter.js';
+
+export function startCleanup(db: Queryable, log: Logger, options: { intervalSeconds: number; batchSize: number }): () => void {
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      let total = 0;
+      for (;;) {
+        const deleted = await deleteExpiredPayloads(db, options.batchSize);
+        total += deleted;
+        if (deleted < options.batchSize) break;
+      }
+      if (total > 0) log.info({ event: 'cleanup.swept', deleted: total }, 'cleanup.swept');
+    } catch (error) {
+      log.warn({ event: 'cleanup.failed', err: error }, 'cleanup.failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(sweep, options.intervalSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,93 @@
+// The provider as the rest of the app sees it: built from the current keys, rebuilt when they change
+// (rotation, activation of a published key), on every instance.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import type { AdapterPayload } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { Accounts } from '../accounts/index.js';
+import type { Config } from '../config.js';
+import type { Queryable } from '../db/index.js';
+import { invalid } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { ProviderClientMetadata, Registry } from '../registry/index.js';
+import type { Sealer } from '../sealing.js';
+import { createAdapterFactory, findLatestGrantId } from './adapter.js';
+import { logProviderEvents } from './events.js';
+import { createFindAccount } from './find-account.js';
+import { loadKeyMaterial } from './keys.js';
+import { createProvider, type ProviderPages } from './provider.js';
+
+export { ensureKeys, rotateKeys, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CHANNEL, type Rotation } from './keys.js';
+export { startCleanup } from './cleanup.js';
+export type { ProviderPages } from './provider.js';
+
+export interface OidcDeps {
+  db: Queryable;
+  sealer: Sealer;
+  config: Config;
+  log: Logger;
+  accounts: Pick<Accounts, 'findById'>;
+  registry: Pick<Registry, 'findProviderClient'>;
+  pages: ProviderPages;
+}
+
+export interface Oidc {
+  provider(): Provider;
+  /** The newest cookie key, also the key of our own CSRF tokens. */
+  cookieKey(): string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Rebuilds the provider if the published keys or the signing order changed. */
+  reloadKeysIfChanged(): Promise<boolean>;
+  stop(): void;
+}
+
+export async function createOidc(deps: OidcDeps): Promise<Oidc> {
+  const { db, sealer, config, log } = deps;
+  const adapter = createAdapterFactory(db, async (clientId) => (await deps.registry.findProviderClient(clientId)) as AdapterPayload | undefined);
+  const findAccount = createFindAccount(deps.accounts);
+
+  const build = async () => {
+    const keys = await loadKeyMaterial(db, sealer);
+    const provider = createProvider({
+      config, keys, adapter, findAccount, pages: deps.pages,
+      findLatestGrantId: (accountId, clientId) => findLatestGrantId(db, accountId, clientId),
+    });
+    logProviderEvents(provider, log);
+    return { provider, handler: provider.callback(), fingerprint: keys.fingerprint, cookieKey: keys.cookieKeys[0]! };
+  };
+
+  let current = await build();
+  const reloadKeysIfChanged = async () => {
+    const next = await loadKeyMaterial(db, sealer);
+    if (next.fingerprint === current.fingerprint) return false;
+    current = await build();
+    log.info({ event: 'keys.reloaded' }, 'keys.reloaded');
+    return true;
+  };
+  const timer = setInterval(() => {
+    reloadKeysIfChanged().catch((error) => log.warn({ event: 'keys.reload_failed', err: error }, 'keys.reload_failed'));
+  }, config.keys.reloadIntervalSeconds * 1000);
+  timer.unref();
+
+  return {
+    provider: () => current.provider,
+    cookieKey: () => current.cookieKey,
+    handle: (req, res) => current.handler(req, res) as unknown as Promise<void>,
+    reloadKeysIfChanged,
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** Checks client metadata with the library's own client schema; a refusal names what is wrong. */
+export function createClientValidator(provider: () => Provider) {
+  return async (metadata: ProviderClientMetadata): Promise<void> => {
+    try {
+      await provider().Client.validate(metadata as never);
+    } catch (error) {
+      if (error instanceof errors.InvalidClientMetadata) {
+        throw invalid('client_metadata_invalid', (error as { error_description?: string }).error_description ?? error.message);
+      }
+      throw error;
+    }
+  };
+}

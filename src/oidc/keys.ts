@@ -1,0 +1,104 @@
+// Signing keys (RS256 required by OIDC, ES256) and server secrets: created at first start, private parts
+// sealed under SECRET_KEY, rotated so that a new key is published in the JWKS before it signs, and a
+// retired key stays published until what it signed has expired.
+import { randomBytes } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { Config } from '../config.js';
+import { withTransaction, type Pool, type Queryable } from '../db/index.js';
+import type { Sealer } from '../sealing.js';
+import {
+  insertServerSecret, insertSigningKey, listAlgsWithLiveKey, listPublishedKeys, listServerSecrets, lockKeys,
+  notifyKeysChanged, retireSigningKeys, type SecretPurpose, type SigningAlg,
+} from './key-repository.js';
+
+export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256'];
+export const KEY_CHANGES_CHANNEL = 'glc_key_changes';
+
+async function newSigningKey(alg: SigningAlg, sealer: Sealer) {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  const privateJwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(privateJwk);
+  const full: JWK = { ...privateJwk, kid, alg, use: 'sig' };
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = full;
+  return { kid, alg, publicJwk, privateJwkSealed: await sealer.seal(JSON.stringify(full)) };
+}
+
+async function ensureSecret(db: Queryable, sealer: Sealer, purpose: SecretPurpose): Promise<void> {
+  if ((await listServerSecrets(db, purpose)).length === 0) {
+    await insertServerSecret(db, purpose, await sealer.seal(randomBytes(32).toString('base64url')));
+  }
+}
+
+/** First start: a live key per algorithm, a cookie key and the pairwise salt. Idempotent across instances. */
+export async function ensureKeys(pool: Pool, sealer: Sealer): Promise<{ created: string[] }> {
+  return withTransaction(pool, async (db) => {
+    await lockKeys(db);
+    const existing = new Set(await listAlgsWithLiveKey(db));
+    const created: string[] = [];
+    for (const alg of SIGNING_ALGS.filter((a) => !existing.has(a))) {
+      const key = await newSigningKey(alg, sealer);
+      await insertSigningKey(db, { ...key, signsFrom: new Date() });
+      created.push(key.kid);
+    }
+    await ensureSecret(db, sealer, 'cookie');
+    await ensureSecret(db, sealer, 'pairwise-salt');
+    return { created };
+  });
+}
+
+export interface Rotation {
+  kid: string;
+  kids: string[];
+  signsFrom: Date;
+}
+
+/**
+ * New keys are published now and sign from now + activationDelay (longer than any JWKS cache we ask
+ * relying parties to keep); the previous ones stop signing then and stay published while tokens they
+ * signed can still be presented.
+ */
+export async function rotateKeys(pool: Pool, sealer: Sealer, config: Pick<Config, 'keys' | 'ttlSeconds'>): Promise<Rotation> {
+  const signsFrom = new Date(Date.now() + config.keys.activationDelaySeconds * 1000);
+  const longestTokenSeconds = Math.max(config.ttlSeconds.idToken, config.ttlSeconds.accessToken, config.ttlSeconds.clientCredentials);
+  const expiresAt = new Date(signsFrom.getTime() + (longestTokenSeconds + config.keys.retiredKeyGraceSeconds) * 1000);
+  return withTransaction(pool, async (db) => {
+    await lockKeys(db);
+    const kids: string[] = [];
+    for (const alg of SIGNING_ALGS) {
+      const key = await newSigningKey(alg, sealer);
+      await insertSigningKey(db, { ...key, signsFrom });
+      await retireSigningKeys(db, alg, key.kid, signsFrom, expiresAt);
+      kids.push(key.kid);
+    }
+    await notifyKeysChanged(db, KEY_CHANGES_CHANNEL);
+    return { kid: kids[0]!, kids, signsFrom };
+  });
+}
+
+export interface KeyMaterial {
+  /** Private JWKs in the order the provider should prefer them for signing. */
+  jwks: JWK[];
+  cookieKeys: string[];
+  pairwiseSalt: string;
+  /** Changes whenever the published set or the signing order changes. */
+  fingerprint: string;
+}
+
+export async function loadKeyMaterial(db: Queryable, sealer: Sealer): Promise<KeyMaterial> {
+  const rows = await listPublishedKeys(db);
+  const now = Date.now();
+  // Keys not yet signing are still handed over (for the JWKS) but after the signing ones, so never chosen first.
+  const jwks = await Promise.all(rows.map(async (row) => JSON.parse(await sealer.open(row.private_jwk_sealed)) as JWK));
+  const cookieKeys = await Promise.all((await listServerSecrets(db, 'cookie')).map((value) => sealer.open(value)));
+  const [saltSealed] = await listServerSecrets(db, 'pairwise-salt');
+  if (!saltSealed || cookieKeys.length === 0 || jwks.length === 0) throw new Error('keys missing: run ensureKeys first');
+  const fingerprint = rows
+    .map((row) => `${row.kid}:${row.signs_from.getTime() <= now && (!row.retired_at || row.retired_at.getTime() > now) ? 's' : 'p'}`)
+    .join(',');
+  return { jwks, cookieKeys, pairwiseSalt: await sealer.open(saltSealed), fingerprint };
+}
+
+/** The published public keys, as the JWKS endpoint shows them (for the CLI and tests). */
+export async function listPublicKeys(db: Queryable): Promise<JWK[]> {
+  return (await listPublishedKeys(db)).map((row) => row.public_jwk);
+}

@@ -1,0 +1,123 @@
+// Assembles oidc-provider from small parts: storage, accounts, registry, keys, pages. The protocol is
+// the library's; this file only says which of its features we use and with which of our pieces.
+import Provider, { type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
+import { CLAIMS_BY_SCOPE } from '../accounts/index.js';
+import type { Config } from '../config.js';
+import { createLoadExistingGrant, type LatestGrantFinder } from './grants.js';
+import type { KeyMaterial } from './keys.js';
+import { createOutboundFetch } from './outbound.js';
+import { createPairwiseIdentifier } from './pairwise.js';
+
+/** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */
+export interface ProviderPages {
+  error(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, error: Error): Promise<void>;
+  logout(ctx: KoaContextWithOIDC, form: string): Promise<void>;
+  logoutDone(ctx: KoaContextWithOIDC): Promise<void>;
+  deviceInput(ctx: KoaContextWithOIDC, form: string, out?: { error?: string }, error?: Error): Promise<void>;
+  deviceConfirm(ctx: KoaContextWithOIDC, form: string, clientName: string, userCode: string): Promise<void>;
+  deviceSuccess(ctx: KoaContextWithOIDC): Promise<void>;
+}
+
+export interface ProviderDeps {
+  config: Pick<Config, 'issuer' | 'ttlSeconds' | 'trustProxy' | 'outboundAllowList'>;
+  keys: KeyMaterial;
+  adapter: (model: string) => Adapter;
+  findAccount: FindAccount;
+  findLatestGrantId: LatestGrantFinder;
+  pages: ProviderPages;
+}
+
+export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'];
+
+function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
+  const t = config.ttlSeconds;
+  return {
+    AccessToken: t.accessToken,
+    AuthorizationCode: t.authorizationCode,
+    ClientCredentials: t.clientCredentials,
+    DeviceCode: t.deviceCode,
+    IdToken: t.idToken,
+    Interaction: t.interaction,
+    Session: t.session,
+    Grant: t.grant,
+    RefreshToken(ctx, token, client) {
+      // A rotated public-client refresh token keeps the lifetime of the chain it belongs to.
+      const rotated = ctx?.oidc?.entities.RotatedRefreshToken;
+      if (rotated && client.clientAuthMethod === 'none') return rotated.remainingTTL;
+      return t.refreshToken;
+    },
+  };
+}
+
+function features(pages: ProviderPages): Configuration['features'] {
+  return {
+    devInteractions: { enabled: false },
+    claimsParameter: { enabled: true },
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    backchannelLogout: { enabled: true },
+    deviceFlow: {
+      enabled: true,
+      userCodeInputSource: (ctx, form, out, error) => pages.deviceInput(ctx, form, out, error),
+      userCodeConfirmSource: (ctx, form, client, _info, userCode) =>
+        pages.deviceConfirm(ctx, form, client.clientName ?? client.clientId, userCode),
+      successSource: (ctx) => pages.deviceSuccess(ctx),
+    },
+    rpInitiatedLogout: {
+      enabled: true,
+      logoutSource: (ctx, form) => pages.logout(ctx, form),
+      postLogoutSuccessSource: (ctx) => pages.logoutDone(ctx),
+    },
+  };
+}
+
+export function createProvider(deps: ProviderDeps): Provider {
+  const { config, keys, pages } = deps;
+  const configuration: Configuration = {
+    adapter: deps.adapter,
+    findAccount: deps.findAccount,
+    jwks: { keys: keys.jwks as NonNullable<Configuration['jwks']>['keys'] },
+    cookies: {
+      keys: keys.cookieKeys,
+      names: { session: 'glc.session', interaction: 'glc.interaction', resume: 'glc.resume' },
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    claims: { ...CLAIMS_BY_SCOPE, openid: ['sub'] } as unknown as Configuration['claims'],
+    scopes: SCOPES,
+    subjectTypes: ['public', 'pairwise'],
+    pairwiseIdentifier: createPairwiseIdentifier(keys.pairwiseSalt),
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+      subject_type: 'pairwise',
+    },
+    extraClientMetadata: { properties: ['commune', 'commune_name', 'first_party'] },
+    responseTypes: ['code', 'none'],
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      userinfoSigningAlgValues: ['RS256', 'ES256'],
+      introspectionSigningAlgValues: ['RS256', 'ES256'],
+    },
+    features: features(pages),
+    ttl: ttl(config),
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    loadExistingGrant: createLoadExistingGrant(deps.findLatestGrantId),
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    renderError: (ctx, out, error) => pages.error(ctx, out as { error: string; error_description?: string }, error),
+    fetch: createOutboundFetch(config.outboundAllowList),
+    discovery: {
+      ui_locales_supported: ['fr', 'en'],
+      claims_locales_supported: ['fr', 'en'],
+      service_documentation: `${config.issuer}/`,
+    },
+    conformIdTokenClaims: true,
+  };
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trustProxy;
+  return provider;
+}

@@ -1,0 +1,114 @@
+// What an operator asks for (CLI flags, API body) → OIDC client metadata, with our registry's rules (pure):
+// exact https redirect URIs (http only on localhost), no fragments, no wildcards; sensible defaults.
+import { invalid } from '../errors.js';
+
+export const GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  'client_credentials',
+  'urn:ietf:params:oauth:grant-type:device_code',
+] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'] as const;
+
+export interface ClientRequest {
+  name: string;
+  redirectUris?: string[] | undefined;
+  postLogoutRedirectUris?: string[] | undefined;
+  grantTypes?: string[] | undefined;
+  isPublic?: boolean | undefined;
+  scope?: string | undefined;
+  subjectType?: string | undefined;
+  backchannelLogoutUri?: string | undefined;
+}
+
+/** The metadata we store (RFC 7591 names). client_id and client_secret are added by the registry. */
+export interface ClientMetadata {
+  client_name: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: GrantType[];
+  response_types: string[];
+  token_endpoint_auth_method: 'client_secret_basic' | 'none';
+  scope: string;
+  subject_type: 'public' | 'pairwise';
+  backchannel_logout_uri?: string;
+  backchannel_logout_session_required?: boolean;
+  application_type: 'web' | 'native';
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isLoopback(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost');
+}
+
+/** A registered URI: absolute, https (http on localhost only), no fragment, no wildcard. */
+export function checkRegisteredUri(value: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid('uri_invalid', `${field}: "${value}" is not an absolute URL`, { field });
+  }
+  if (value.includes('*')) throw invalid('uri_wildcard', `${field}: wildcards are not allowed ("${value}")`, { field });
+  if (url.hash || value.includes('#')) throw invalid('uri_fragment', `${field}: fragments are not allowed ("${value}")`, { field });
+  if (url.username || url.password) throw invalid('uri_invalid', `${field}: credentials in URLs are not allowed`, { field });
+  if (url.protocol === 'http:' && !isLoopback(url)) {
+    throw invalid('uri_not_https', `${field}: must use https (http only on localhost), got "${value}"`, { field });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw invalid('uri_not_https', `${field}: must use https, got "${value}"`, { field });
+  }
+  return value;
+}
+
+export function buildClientMetadata(request: ClientRequest): ClientMetadata {
+  const name = request.name.trim();
+  if (!name || name.length > 200) throw invalid('client_name_invalid', 'name must be 1 to 200 characters', { field: 'name' });
+
+  const grantTypes = (request.grantTypes?.length ? request.grantTypes : ['authorization_code', 'refresh_token']);
+  for (const grantType of grantTypes) {
+    if (!(GRANT_TYPES as readonly string[]).includes(grantType)) {
+      throw invalid('grant_type_invalid', `grant-type: "${grantType}" is not one of ${GRANT_TYPES.join(', ')}`, { field: 'grant_types' });
+    }
+  }
+  const usesRedirects = grantTypes.includes('authorization_code');
+  const redirectUris = (request.redirectUris ?? []).map((uri) => checkRegisteredUri(uri, 'redirect_uri'));
+  if (usesRedirects && redirectUris.length === 0) {
+    throw invalid('redirect_uri_missing', 'redirect_uri: at least one is required for authorization_code', { field: 'redirect_uris' });
+  }
+  const isPublic = request.isPublic ?? false;
+  if (isPublic && grantTypes.includes('client_credentials')) {
+    throw invalid('grant_type_invalid', 'client_credentials needs a confidential client', { field: 'grant_types' });
+  }
+
+  const scopes = (request.scope ?? 'openid profile email').split(/\s+/).filter(Boolean);
+  for (const scope of scopes) {
+    if (!(SUPPORTED_SCOPES as readonly string[]).includes(scope)) {
+      throw invalid('scope_invalid', `scope: "${scope}" is not one of ${SUPPORTED_SCOPES.join(' ')}`, { field: 'scope' });
+    }
+  }
+  const subjectType = request.subjectType ?? 'pairwise';
+  if (subjectType !== 'public' && subjectType !== 'pairwise') {
+    throw invalid('subject_type_invalid', 'subject-type must be public or pairwise', { field: 'subject_type' });
+  }
+
+  const metadata: ClientMetadata = {
+    client_name: name,
+    redirect_uris: redirectUris,
+    post_logout_redirect_uris: (request.postLogoutRedirectUris ?? []).map((uri) => checkRegisteredUri(uri, 'post_logout_redirect_uri')),
+    grant_types: [...new Set(grantTypes)] as GrantType[],
+    response_types: usesRedirects ? ['code'] : [],
+    token_endpoint_auth_method: isPublic ? 'none' : 'client_secret_basic',
+    scope: [...new Set(scopes)].join(' '),
+    subject_type: subjectType,
+    application_type: 'web',
+  };
+  if (request.backchannelLogoutUri) {
+    metadata.backchannel_logout_uri = checkRegisteredUri(request.backchannelLogoutUri, 'backchannel_logout_uri');
+    metadata.backchannel_logout_session_required = true;
+  }
+  return metadata;
+}

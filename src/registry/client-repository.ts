@@ -1,0 +1,75 @@
+// All SQL about relying-party clients.
+import type { Queryable } from '../db/index.js';
+import type { ClientMetadata } from './client-metadata.js';
+
+export interface ClientRecord {
+  clientId: string;
+  communeSlug: string;
+  communeName: string;
+  name: string;
+  metadata: ClientMetadata;
+  clientSecretSealed: string | undefined;
+  isFirstParty: boolean;
+  isEnabled: boolean;
+  createdAt: Date;
+}
+
+interface ClientRow {
+  client_id: string;
+  commune_slug: string;
+  commune_name: string;
+  name: string;
+  metadata: ClientMetadata;
+  client_secret_sealed: string | null;
+  is_first_party: boolean;
+  is_enabled: boolean;
+  created_at: Date;
+}
+
+function toClient(row: ClientRow): ClientRecord {
+  return {
+    clientId: row.client_id,
+    communeSlug: row.commune_slug,
+    communeName: row.commune_name,
+    name: row.name,
+    metadata: row.metadata,
+    clientSecretSealed: row.client_secret_sealed ?? undefined,
+    isFirstParty: row.is_first_party,
+    isEnabled: row.is_enabled,
+    createdAt: row.created_at,
+  };
+}
+
+const SELECT = `select c.client_id, c.commune_slug, m.name as commune_name, c.name, c.metadata,
+  c.client_secret_sealed, c.is_first_party, c.is_enabled, c.created_at
+  from clients c join communes m on m.slug = c.commune_slug`;
+
+export interface NewClient {
+  clientId: string;
+  communeSlug: string;
+  metadata: ClientMetadata;
+  clientSecretSealed: string | undefined;
+  isFirstParty: boolean;
+}
+
+export async function insertClient(db: Queryable, client: NewClient): Promise<void> {
+  await db.query(
+    `insert into clients (client_id, commune_slug, name, metadata, client_secret_sealed, is_first_party)
+     values ($1, $2, $3, $4, $5, $6)`,
+    [client.clientId, client.communeSlug, client.metadata.client_name, JSON.stringify(client.metadata), client.clientSecretSealed ?? null, client.isFirstParty],
+  );
+}
+
+export async function findClient(db: Queryable, clientId: string): Promise<ClientRecord | undefined> {
+  const { rows } = await db.query<ClientRow>(`${SELECT} where c.client_id = $1`, [clientId]);
+  return rows[0] && toClient(rows[0]);
+}
+
+export async function listClientsOfCommune(db: Queryable, communeSlug: string): Promise<ClientRecord[]> {
+  const { rows } = await db.query<ClientRow>(`${SELECT} where c.commune_slug = $1 order by c.created_at`, [communeSlug]);
+  return rows.map(toClient);
+}
+
+export async function notifyClientChanged(db: Queryable, channel: string, clientId: string): Promise<void> {
+  await db.query('select pg_notify($1, $2)', [channel, clientId]);
+}

@@ -1,0 +1,151 @@
+// The per-commune client registry (domain): communes and the relying-party clients each one owns.
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from '../db/index.js';
+import { hasSqlState, UNIQUE_VIOLATION } from '../db/index.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Sealer } from '../sealing.js';
+import { buildClientMetadata, type ClientMetadata, type ClientRequest } from './client-metadata.js';
+import { CLIENT_CHANGES_CHANNEL, createClientCache } from './client-cache.js';
+import { findClient, insertClient, listClientsOfCommune, notifyClientChanged, type ClientRecord } from './client-repository.js';
+import { findCommune, insertCommune, listCommunes, type Commune, type NewCommune } from './commune-repository.js';
+
+export type { Commune, Offer } from './commune-repository.js';
+export type { ClientRecord } from './client-repository.js';
+export { buildClientMetadata, checkRegisteredUri, type ClientMetadata, type ClientRequest } from './client-metadata.js';
+export { CLIENT_CHANGES_CHANNEL } from './client-cache.js';
+
+export interface CommuneInput {
+  slug: string;
+  name: string;
+  inseeCode?: string | undefined;
+  population?: number | undefined;
+  isPilot?: boolean | undefined;
+  offer?: string | undefined;
+}
+
+/** The client as the provider loads it: stored metadata plus secret and the registry's extra properties. */
+export type ProviderClientMetadata = ClientMetadata & {
+  client_id: string;
+  client_secret?: string;
+  commune: string;
+  commune_name: string;
+  first_party: boolean;
+};
+
+export interface NewClientResult {
+  client: ClientRecord;
+  clientSecret: string | undefined;
+}
+
+export interface Registry {
+  addCommune(input: CommuneInput): Promise<Commune>;
+  getCommune(slug: string): Promise<Commune>;
+  listCommunes(): Promise<Commune[]>;
+  addClient(communeSlug: string, request: ClientRequest, options?: { isFirstParty?: boolean }): Promise<NewClientResult>;
+  listClients(communeSlug: string): Promise<ClientRecord[]>;
+  /** The enabled client for the provider, from cache; undefined when unknown or disabled. */
+  findProviderClient(clientId: string): Promise<ProviderClientMetadata | undefined>;
+  /** Drops a client from this instance's cache (called on NOTIFY). */
+  forget(clientId?: string): void;
+}
+
+export interface RegistryDeps {
+  db: Queryable;
+  sealer: Sealer;
+  log: Logger;
+  cacheTtlSeconds: number;
+  /** The provider's own client schema check, when the caller has one (the library validates again on load). */
+  validateMetadata?: (metadata: ProviderClientMetadata) => Promise<void>;
+}
+
+function checkCommune(input: CommuneInput): NewCommune {
+  const slug = input.slug.trim();
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > 63) {
+    throw invalid('commune_slug_invalid', 'slug: lowercase letters, digits and single hyphens (e.g. vaulx-en-velin)', { field: 'slug' });
+  }
+  const name = input.name.trim();
+  if (!name || name.length > 200) throw invalid('commune_name_invalid', 'name: 1 to 200 characters', { field: 'name' });
+  if (input.inseeCode !== undefined && !/^[0-9][0-9AB][0-9]{3}$/.test(input.inseeCode)) {
+    throw invalid('commune_insee_invalid', 'insee: a 5-character INSEE code such as 69123', { field: 'insee' });
+  }
+  if (input.population !== undefined && (!Number.isInteger(input.population) || input.population < 0)) {
+    throw invalid('commune_population_invalid', 'population: a whole number of inhabitants', { field: 'population' });
+  }
+  const offer = input.offer ?? 'global';
+  if (offer !== 'global' && offer !== 'restricted') throw invalid('commune_offer_invalid', 'offer: global or restricted', { field: 'offer' });
+  return { slug, name, inseeCode: input.inseeCode, population: input.population, isPilot: input.isPilot ?? false, offer };
+}
+
+export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetadata }: RegistryDeps): Registry {
+  const cache = createClientCache<ProviderClientMetadata>(cacheTtlSeconds);
+
+  async function toProviderClient(record: ClientRecord): Promise<ProviderClientMetadata> {
+    const client: ProviderClientMetadata = {
+      ...record.metadata,
+      client_id: record.clientId,
+      commune: record.communeSlug,
+      commune_name: record.communeName,
+      first_party: record.isFirstParty,
+    };
+    if (record.clientSecretSealed) client.client_secret = await sealer.open(record.clientSecretSealed);
+    return client;
+  }
+
+  const registry: Registry = {
+    async addCommune(input) {
+      const commune = checkCommune(input);
+      try {
+        const inserted = await insertCommune(db, commune);
+        if (!inserted) throw conflict('commune_exists', `a commune with slug "${commune.slug}" already exists`);
+        log.info({ event: 'commune.added', commune: inserted.slug }, 'commune.added');
+        return inserted;
+      } catch (error) {
+        if (hasSqlState(error, UNIQUE_VIOLATION)) throw conflict('commune_insee_taken', `INSEE code ${commune.inseeCode} is already registered`);
+        throw error;
+      }
+    },
+    async getCommune(slug) {
+      const commune = await findCommune(db, slug);
+      if (!commune) throw notFound('commune_not_found', `unknown commune "${slug}"`);
+      return commune;
+    },
+    listCommunes: () => listCommunes(db),
+    async addClient(communeSlug, request, options = {}) {
+      const commune = await registry.getCommune(communeSlug);
+      const metadata = buildClientMetadata(request);
+      const clientId = `${commune.slug}-${randomBytes(12).toString('base64url')}`;
+      const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomBytes(32).toString('base64url');
+      const isFirstParty = options.isFirstParty ?? false;
+      if (validateMetadata) {
+        await validateMetadata({
+          ...metadata, client_id: clientId, commune: commune.slug, commune_name: commune.name, first_party: isFirstParty,
+          ...(clientSecret ? { client_secret: clientSecret } : {}),
+        });
+      }
+      await insertClient(db, {
+        clientId,
+        communeSlug: commune.slug,
+        metadata,
+        clientSecretSealed: clientSecret ? await sealer.seal(clientSecret) : undefined,
+        isFirstParty,
+      });
+      await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
+      log.info({ event: 'client.added', clientId, commune: commune.slug }, 'client.added');
+      const client = await findClient(db, clientId);
+      return { client: client!, clientSecret };
+    },
+    async listClients(communeSlug) {
+      await registry.getCommune(communeSlug);
+      return listClientsOfCommune(db, communeSlug);
+    },
+    findProviderClient(clientId) {
+      return cache.get(clientId, async () => {
+        const record = await findClient(db, clientId);
+        return record?.isEnabled ? toProviderClient(record) : undefined;
+      });
+    },
+    forget: (clientId) => cache.invalidate(clientId),
+  };
+  return registry;
+}

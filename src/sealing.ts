@@ -1,0 +1,37 @@
+// Secrets at rest (private keys, client secrets, cookie keys) are sealed as compact JWE (dir + A256GCM)
+// under a key derived from SECRET_KEY. Without SECRET_KEY (development only) a random one is kept in DATA_DIR.
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CompactEncrypt, compactDecrypt } from 'jose';
+
+export interface Sealer {
+  seal(plaintext: string): Promise<string>;
+  open(sealed: string): Promise<string>;
+}
+
+export function createSealer(secretKey: string): Sealer {
+  const key = new Uint8Array(hkdfSync('sha256', secretKey, 'grandlyonconnect', 'sealing-v1', 32));
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  return {
+    async seal(plaintext) {
+      return new CompactEncrypt(encoder.encode(plaintext)).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).encrypt(key);
+    },
+    async open(sealed) {
+      const { plaintext } = await compactDecrypt(sealed, key);
+      return decoder.decode(plaintext);
+    },
+  };
+}
+
+/** SECRET_KEY when set; otherwise the development key under DATA_DIR, created on first use. */
+export function resolveSecretKey(secretKey: string | undefined, dataDir: string): string {
+  if (secretKey) return secretKey;
+  const file = join(dataDir, 'secret-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const generated = randomBytes(32).toString('base64url');
+  writeFileSync(file, generated + '\n', { mode: 0o600, flag: 'wx' });
+  return generated;
+}

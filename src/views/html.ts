@@ -1,0 +1,35 @@
+// Escaping HTML templates: every interpolated value is escaped unless it is already SafeHtml.
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+type Value = SafeHtml | string | number | boolean | undefined | null | readonly Value[];
+
+function render(value: Value): string {
+  if (value === undefined || value === null || value === false) return '';
+  if (value instanceof SafeHtml) return value.value;
+  if (Array.isArray(value)) return value.map(render).join('');
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtml {
+  let out = strings[0]!;
+  values.forEach((value, i) => {
+    out += render(value) + strings[i + 1]!;
+  });
+  return new SafeHtml(out);
+}
+
+/** Markup produced elsewhere and already safe (the provider's own hidden-field forms). */
+export function trusted(markup: string): SafeHtml {
+  return new SafeHtml(markup);
+}

@@ -1,0 +1,26 @@
+// Server-rendered pages, French first: the renderer and every template.
+import type { Locale } from './i18n.js';
+import { loadMessages, pickLocale, translator } from './i18n.js';
+import type { PageContext } from './layout.js';
+
+export { html, escapeHtml, SafeHtml } from './html.js';
+export { pickLocale, LOCALES, type Locale, type Translate } from './i18n.js';
+export type { PageContext } from './layout.js';
+export { loginPage, type LoginView } from './templates/login.js';
+export { registerPage, type RegisterView } from './templates/register.js';
+export { consentPage, type ConsentView } from './templates/consent.js';
+export * from './templates/provider-pages.js';
+
+export interface Views {
+  page(locale: Locale): PageContext;
+  pageFor(uiLocales: string | undefined, acceptLanguage: string | undefined): PageContext;
+}
+
+export function createViews(projectRoot: string): Views {
+  const messages = loadMessages(projectRoot);
+  const contexts = { fr: { locale: 'fr' as const, t: translator(messages, 'fr') }, en: { locale: 'en' as const, t: translator(messages, 'en') } };
+  return {
+    page: (locale) => contexts[locale],
+    pageFor: (uiLocales, acceptLanguage) => contexts[pickLocale(uiLocales, acceptLanguage)],
+  };
+}

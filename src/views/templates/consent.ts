@@ -1,0 +1,29 @@
+import { html, type SafeHtml } from '../html.js';
+import { layout, type PageContext } from '../layout.js';
+import { csrfInput } from './fields.js';
+
+export interface ConsentView {
+  action: string;
+  csrfToken: string;
+  clientName: string;
+  communeName: string;
+  scopes: string[];
+  claims: string[];
+}
+
+export function consentPage(page: PageContext, view: ConsentView): SafeHtml {
+  const { t } = page;
+  return layout(page, t('consent.title'), html`
+<p>${t('consent.intro', { client: view.clientName, commune: view.communeName })}</p>
+<ul class="panel">
+${view.scopes.map((scope) => html`<li>${t(`consent.scope.${scope}`)}</li>`)}
+${view.claims.map((claim) => html`<li><code>${claim}</code></li>`)}
+</ul>
+<form method="post" action="${view.action}">
+${csrfInput(view.csrfToken)}
+<div class="actions">
+<button type="submit" name="decision" value="allow">${t('consent.allow')}</button>
+<button type="submit" name="decision" value="deny" class="secondary">${t('consent.deny')}</button>
+</div>
+</form>`);
+}

@@ -1,0 +1,31 @@
+import { html, type SafeHtml } from '../html.js';
+import { errorSummary, layout, type PageContext } from '../layout.js';
+import { csrfInput, field } from './fields.js';
+
+export interface LoginView {
+  action: string;
+  registerHref: string;
+  forgotHref: string;
+  csrfToken: string;
+  clientName: string;
+  communeName: string;
+  email?: string | undefined;
+  error?: string | undefined;
+}
+
+export function loginPage(page: PageContext, view: LoginView): SafeHtml {
+  const { t } = page;
+  return layout(page, t('login.title'), html`
+<p>${t('login.intro', { client: view.clientName, commune: view.communeName })}</p>
+${errorSummary(page, view.error ? [view.error] : [])}
+<form method="post" action="${view.action}" novalidate>
+${csrfInput(view.csrfToken)}
+${field({ name: 'email', type: 'email', label: t('login.email'), autocomplete: 'username', value: view.email, required: true, autofocus: !view.email })}
+${field({ name: 'password', type: 'password', label: t('login.password'), autocomplete: 'current-password', required: true, autofocus: Boolean(view.email) })}
+<button type="submit">${t('login.submit')}</button>
+</form>
+<nav class="links" aria-label="${t('login.title')}">
+<a href="${view.registerHref}">${t('login.create_account')}</a>
+<a href="${view.forgotHref}">${t('login.forgot_password')}</a>
+</nav>`);
+}

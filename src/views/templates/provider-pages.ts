@@ -1,0 +1,53 @@
+// The pages oidc-provider asks us to draw around its own forms: logout, device flow, errors.
+import { html, trusted, type SafeHtml } from '../html.js';
+import { layout, type PageContext } from '../layout.js';
+
+export function logoutPage(page: PageContext, providerForm: string): SafeHtml {
+  const { t } = page;
+  return layout(page, t('logout.title'), html`
+<p>${t('logout.question')}</p>
+${trusted(providerForm)}
+<div class="actions">
+<button type="submit" form="op.logoutForm" value="yes" name="logout" autofocus>${t('logout.yes')}</button>
+<button type="submit" form="op.logoutForm" class="secondary">${t('logout.no')}</button>
+</div>`);
+}
+
+export function logoutDonePage(page: PageContext): SafeHtml {
+  return layout(page, page.t('logout.done_title'), html`<p>${page.t('logout.done')}</p>`);
+}
+
+export function errorPage(page: PageContext, view: { code: string; message: string }): SafeHtml {
+  const { t } = page;
+  return layout(page, t('error.title'), html`
+<p>${view.message}</p>
+<p>${t('error.code')} : <code>${view.code}</code></p>
+<p>${t('error.back_home')}</p>`);
+}
+
+export function deviceInputPage(page: PageContext, providerForm: string, message: string, isError: boolean): SafeHtml {
+  const { t } = page;
+  // The provider's form carries a text input named user_code; we label it by id.
+  const form = providerForm.replace('<input ', '<input id="field-user_code" autocomplete="one-time-code" ');
+  return layout(page, t('device.title'), html`
+${isError ? html`<div class="errors" role="alert"><p>${message}</p></div>` : html`<p>${message}</p>`}
+<label for="field-user_code">${t('device.code')}</label>
+${trusted(form)}
+<button type="submit" form="op.deviceInputForm">${t('device.continue')}</button>`);
+}
+
+export function deviceConfirmPage(page: PageContext, providerForm: string, clientName: string, userCode: string): SafeHtml {
+  const { t } = page;
+  return layout(page, t('device.title'), html`
+<p>${t('device.confirm', { client: clientName })}</p>
+<p><code class="user-code">${userCode}</code></p>
+${trusted(providerForm)}
+<div class="actions">
+<button type="submit" form="op.deviceConfirmForm" autofocus>${t('device.confirm_button')}</button>
+<button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">${t('device.abort_button')}</button>
+</div>`);
+}
+
+export function deviceSuccessPage(page: PageContext): SafeHtml {
+  return layout(page, page.t('device.success_title'), html`<p>${page.t('device.success')}</p>`);
+}
