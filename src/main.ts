@@ -1,5 +1,7 @@
 // Entry point: loadConfig → openDatabase → migrate → keys → createApp → listen; SIGTERM drains.
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createAccounts } from './accounts/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -12,7 +14,15 @@ import { CLIENT_CHANGES_CHANNEL, createRegistry } from './registry/index.js';
 import { createSealer, resolveSecretKey } from './sealing.js';
 import { createViews } from './views/index.js';
 
-async function start(config: Config, log: Logger) {
+export interface RunningServer {
+  server: Server;
+  config: Config;
+  isFirstStart: boolean;
+  close(): Promise<void>;
+}
+
+/** Builds and starts everything; tests call it too, with their own configuration. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const database = await openDatabase(config, 'glc-server');
   const applied = await migrate(database.pool, config.projectRoot);
   if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
@@ -41,46 +51,62 @@ async function start(config: Config, log: Logger) {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   log.info({ event: 'server.listening', port: config.port, issuer: config.issuer, embedded: database.isEmbedded }, 'server.listening');
-  if (created.length) {
-    process.stdout.write(
-      `\nGrandLyonConnect is running at ${config.issuer}\n` +
-      `  discovery: ${config.issuer}/.well-known/openid-configuration\n` +
-      `  next: npx glc commune add --slug lyon --name "Ville de Lyon"\n` +
-      `        npx glc client add --commune lyon --name "lyon.fr" --redirect-uri https://lyon.fr/callback\n\n`,
-    );
-  }
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ event: 'server.stopping', signal }, 'server.stopping');
-    stopCleanup();
-    oidc.stop();
-    server.closeIdleConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await stopListening();
-    await database.close();
-    log.info({ event: 'server.stopped' }, 'server.stopped');
-    process.exit(0);
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      stopCleanup();
+      oidc.stop();
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopListening();
+      await database.close();
+    })();
+    return closing;
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  return { server, config, isFirstStart: created.length > 0, close };
 }
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`grandlyonconnect: ${error.message}\n`);
+function printWelcome(config: Config): void {
+  process.stdout.write(
+    `\nGrandLyonConnect is running at ${config.issuer}\n` +
+    `  discovery: ${config.issuer}/.well-known/openid-configuration\n` +
+    `  next: npx glc commune add --slug lyon --name "Ville de Lyon"\n` +
+    `        npx glc client add --commune lyon --name "lyon.fr" --redirect-uri https://lyon.fr/callback\n` +
+    `        npx glc account add --email jeanne@example.org --password "a long passphrase" --verified\n\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`grandlyonconnect: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  let running: RunningServer;
+  try {
+    running = await startServer(config, log);
+  } catch (error) {
+    log.fatal({ event: 'server.start_failed', err: error }, 'server.start_failed');
+    process.stderr.write(`grandlyonconnect: could not start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  throw error;
+  if (running.isFirstStart) printWelcome(config);
+  const shutdown = (signal: string) => {
+    log.info({ event: 'server.stopping', signal }, 'server.stopping');
+    running.close().then(() => {
+      log.info({ event: 'server.stopped' }, 'server.stopped');
+      process.exit(0);
+    }, () => process.exit(1));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
 }
-const log = createLogger(config.logLevel);
-start(config, log).catch((error: unknown) => {
-  log.fatal({ event: 'server.start_failed', err: error }, 'server.start_failed');
-  process.stderr.write(`grandlyonconnect: could not start: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+
+const isEntryPoint = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntryPoint) void main();

@@ -91,3 +91,16 @@ export function createClientValidator(provider: () => Provider) {
     }
   };
 }
+
+/** A provider assembled only to validate client metadata (the CLI), with the real keys and configuration. */
+export async function createValidationProvider(db: Queryable, sealer: Sealer, config: Config): Promise<Provider> {
+  const keys = await loadKeyMaterial(db, sealer);
+  const unused = () => { throw new Error('not served'); };
+  return createProvider({
+    config, keys,
+    adapter: createAdapterFactory(db, async () => undefined),
+    findAccount: async () => undefined,
+    findLatestGrantId: async () => undefined,
+    pages: { error: unused, logout: unused, logoutDone: unused, deviceInput: unused, deviceConfirm: unused, deviceSuccess: unused },
+  });
+}

@@ -1,0 +1,21 @@
+import { createAccounts } from '../../accounts/index.js';
+import { parse, required } from '../args.js';
+import type { CliContext } from '../context.js';
+
+export async function accountAddCommand(context: CliContext, argv: string[]) {
+  const values = parse(argv, {
+    email: { type: 'string' }, password: { type: 'string' }, 'given-name': { type: 'string' },
+    'family-name': { type: 'string' }, verified: { type: 'boolean' },
+  });
+  const accounts = createAccounts({ db: context.db.pool, config: context.config, log: context.log });
+  const account = await accounts.register({
+    email: required(values, 'email'), password: required(values, 'password'),
+    givenName: values['given-name'] as string | undefined, familyName: values['family-name'] as string | undefined,
+    emailVerified: Boolean(values.verified),
+  });
+  const json = {
+    sub: account.id, email: account.email, email_verified: account.emailVerified,
+    given_name: account.givenName ?? null, family_name: account.familyName ?? null,
+  };
+  return { json, text: `account ${account.email} created (sub ${account.id})` };
+}

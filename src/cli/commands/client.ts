@@ -1,0 +1,38 @@
+import { createClientValidator, createValidationProvider, ensureKeys } from '../../oidc/index.js';
+import { createRegistry } from '../../registry/index.js';
+import { parse, required } from '../args.js';
+import type { CliContext } from '../context.js';
+
+export async function clientAddCommand(context: CliContext, argv: string[]) {
+  const values = parse(argv, {
+    commune: { type: 'string' }, name: { type: 'string' },
+    'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true },
+    'grant-type': { type: 'string', multiple: true }, public: { type: 'boolean' }, scope: { type: 'string' },
+    'subject-type': { type: 'string' }, 'backchannel-logout-uri': { type: 'string' }, 'first-party': { type: 'boolean' },
+  });
+  await ensureKeys(context.db.pool, context.sealer);
+  const provider = await createValidationProvider(context.db.pool, context.sealer, context.config);
+  const registry = createRegistry({
+    db: context.db.pool, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0,
+    validateMetadata: createClientValidator(() => provider),
+  });
+  const { client, clientSecret } = await registry.addClient(required(values, 'commune'), {
+    name: required(values, 'name'),
+    redirectUris: values['redirect-uri'] as string[] | undefined,
+    postLogoutRedirectUris: values['post-logout-redirect-uri'] as string[] | undefined,
+    grantTypes: values['grant-type'] as string[] | undefined,
+    isPublic: Boolean(values.public),
+    scope: values.scope as string | undefined,
+    subjectType: values['subject-type'] as string | undefined,
+    backchannelLogoutUri: values['backchannel-logout-uri'] as string | undefined,
+  }, { isFirstParty: Boolean(values['first-party']) });
+  const json = {
+    client_id: client.clientId,
+    ...(clientSecret ? { client_secret: clientSecret } : {}),
+    commune: client.communeSlug,
+    first_party: client.isFirstParty,
+    ...client.metadata,
+  };
+  const text = [`client ${client.clientId} added to ${client.communeSlug}`, clientSecret ? `client_secret (shown once): ${clientSecret}` : 'public client (no secret)'].join('\n');
+  return { json, text };
+}

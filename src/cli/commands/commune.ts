@@ -1,0 +1,23 @@
+import { createRegistry, type Commune } from '../../registry/index.js';
+import { parse, optionalInteger, required } from '../args.js';
+import type { CliContext } from '../context.js';
+
+export function communeJson(commune: Commune) {
+  return {
+    slug: commune.slug, name: commune.name, insee: commune.inseeCode ?? null, population: commune.population ?? null,
+    pilot: commune.isPilot, offer: commune.offer, created_at: commune.createdAt.toISOString(),
+  };
+}
+
+export async function communeAddCommand(context: CliContext, argv: string[]) {
+  const values = parse(argv, {
+    slug: { type: 'string' }, name: { type: 'string' }, insee: { type: 'string' },
+    population: { type: 'string' }, pilot: { type: 'boolean' }, offer: { type: 'string' },
+  });
+  const registry = createRegistry({ db: context.db.pool, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0 });
+  const commune = await registry.addCommune({
+    slug: required(values, 'slug'), name: required(values, 'name'), inseeCode: values.insee as string | undefined,
+    population: optionalInteger(values, 'population'), isPilot: Boolean(values.pilot), offer: values.offer as string | undefined,
+  });
+  return { json: communeJson(commune), text: `commune ${commune.slug} (${commune.name}) added` };
+}

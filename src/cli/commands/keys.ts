@@ -1,0 +1,9 @@
+import { ensureKeys, rotateKeys } from '../../oidc/index.js';
+import type { CliContext } from '../context.js';
+
+export async function keysRotateCommand(context: CliContext) {
+  await ensureKeys(context.db.pool, context.sealer);
+  const rotation = await rotateKeys(context.db.pool, context.sealer, context.config);
+  const json = { kid: rotation.kid, kids: rotation.kids, signs_from: rotation.signsFrom.toISOString() };
+  return { json, text: `new keys ${rotation.kids.join(', ')} published now, signing from ${json.signs_from}` };
+}

@@ -1,0 +1,30 @@
+// What every glc command gets: configuration, the database (server or embedded, migrated), a sealer,
+// and a logger on stderr so that stdout stays one JSON object.
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../config.js';
+import { migrate, openDatabase, type Database } from '../db/index.js';
+import { createLogger, type Logger } from '../log.js';
+import { createSealer, resolveSecretKey, type Sealer } from '../sealing.js';
+
+export interface CliContext {
+  config: Config;
+  db: Database;
+  sealer: Sealer;
+  log: Logger;
+  /** Migrations applied while opening (glc migrate reports them). */
+  applied: string[];
+}
+
+export async function openCliContext(): Promise<CliContext> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2));
+  const db = await openDatabase(config, 'glc-cli', 2);
+  try {
+    const applied = await migrate(db.pool, config.projectRoot);
+    const sealer = createSealer(resolveSecretKey(config.secretKey, config.dataDir));
+    return { config, db, sealer, log, applied };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// glc: the operators' command line. `--json` prints exactly one JSON object on stdout; a failure is one
+// line on stderr and a non-zero status (1: refused or failed, 2: wrong usage).
+import { ConfigError } from '../config.js';
+import { AppError } from '../errors.js';
+import { UsageError } from './args.js';
+import { accountAddCommand } from './commands/account.js';
+import { clientAddCommand } from './commands/client.js';
+import { communeAddCommand } from './commands/commune.js';
+import { keysRotateCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
+import { openCliContext, type CliContext } from './context.js';
+
+type Command = (context: CliContext, argv: string[]) => Promise<{ json: object; text: string }>;
+
+const COMMANDS: Record<string, Command> = {
+  migrate: migrateCommand,
+  'commune add': communeAddCommand,
+  'client add': clientAddCommand,
+  'account add': accountAddCommand,
+  'keys rotate': keysRotateCommand,
+};
+
+const USAGE = `usage: glc <command> [options] [--json]
+  migrate
+  commune add --slug SLUG --name NAME [--insee CODE] [--population N] [--pilot] [--offer global|restricted]
+  client add --commune SLUG --name NAME --redirect-uri URL [--redirect-uri URL…] [--post-logout-redirect-uri URL…]
+             [--grant-type TYPE…] [--public] [--scope "openid profile email"] [--subject-type public|pairwise]
+             [--backchannel-logout-uri URL] [--first-party]
+  account add --email EMAIL --password PASSWORD [--given-name G] [--family-name F] [--verified]
+  keys rotate`;
+
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    const command = COMMANDS[name];
+    if (command) return { command, rest: argv.slice(words) };
+  }
+  return undefined;
+}
+
+async function run(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return argv.length === 0 ? 2 : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    process.stderr.write(`glc: unknown command "${argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}" (glc --help)\n`);
+    return 2;
+  }
+  const asJson = found.rest.includes('--json');
+  let context: CliContext | undefined;
+  try {
+    context = await openCliContext();
+    const result = await found.command(context, found.rest);
+    process.stdout.write(asJson ? JSON.stringify(result.json) + '\n' : result.text + '\n');
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`glc: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof AppError || error instanceof ConfigError) {
+      process.stderr.write(`glc: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`glc: failed: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
+    return 1;
+  } finally {
+    await context?.db.close().catch(() => undefined);
+  }
+}
+
+run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
