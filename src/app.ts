@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Koa from 'koa';
 import type { Config } from './config.js';
 import type { Pool } from './db/index.js';
-import { createCsrf, errorHandler, health, requestContext, securityHeaders, staticFiles, type Metrics } from './http/index.js';
+import { canonicalOrigin, createCsrf, errorHandler, health, requestContext, securityHeaders, staticFiles, type Metrics } from './http/index.js';
 import type { Accounts } from './accounts/index.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
 import type { Logger } from './log.js';
@@ -23,12 +23,14 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Koa {
   const { config, views } = deps;
-  const app = new Koa({ proxy: config.trustProxy });
+  // proxy: true because canonicalOrigin rewrites the forwarded headers from ISSUER on every request.
+  const app = new Koa({ proxy: true });
   const csrf = createCsrf(deps.csrfSecret, config.issuer.startsWith('https:'));
   const interactions = createInteractionRouter({
     provider: deps.oidc.provider, accounts: deps.accounts, views, csrf, config, metrics: deps.metrics,
   });
 
+  app.use(canonicalOrigin(config.issuer, config.trustProxy));
   app.use(requestContext(deps.log));
   app.use(deps.metrics.middleware());
   app.use(securityHeaders());

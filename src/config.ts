@@ -76,6 +76,7 @@ function parseIssuer(value: string | undefined, port: number): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ISSUER', 'must be an http(s) URL');
   if (url.search || url.hash) throw new ConfigError('ISSUER', 'must not have a query or fragment');
+  if (url.pathname !== '/') throw new ConfigError('ISSUER', 'must be an origin without a path (e.g. https://connect.grandlyon.fr)');
   return raw.replace(/\/+$/, '');
 }
 

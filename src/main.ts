@@ -2,15 +2,15 @@
 import { createServer, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createAccounts } from './accounts/index.js';
+import { createAccounts, type Accounts } from './accounts/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { listen, migrate, openDatabase } from './db/index.js';
+import { listen, migrate, openDatabase, type Pool } from './db/index.js';
 import { createMetrics } from './http/index.js';
 import { createProviderPages } from './interactions/router.js';
 import { createLogger, type Logger } from './log.js';
-import { createClientValidator, createOidc, ensureKeys, KEY_CHANGES_CHANNEL, startCleanup } from './oidc/index.js';
-import { CLIENT_CHANGES_CHANNEL, createRegistry } from './registry/index.js';
+import { createClientValidator, createOidc, ensureKeys, KEY_CHANGES_CHANNEL, startCleanup, type Oidc } from './oidc/index.js';
+import { CLIENT_CHANGES_CHANNEL, createRegistry, type Registry } from './registry/index.js';
 import { createSealer, resolveSecretKey } from './sealing.js';
 import { createViews } from './views/index.js';
 
@@ -18,6 +18,10 @@ export interface RunningServer {
   server: Server;
   config: Config;
   isFirstStart: boolean;
+  pool: Pool;
+  accounts: Accounts;
+  registry: Registry;
+  oidc: Oidc;
   close(): Promise<void>;
 }
 
@@ -63,7 +67,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     })();
     return closing;
   };
-  return { server, config, isFirstStart: created.length > 0, close };
+  return { server, config, isFirstStart: created.length > 0, pool: database.pool, accounts, registry, oidc, close };
 }
 
 function printWelcome(config: Config): void {

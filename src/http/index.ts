@@ -6,3 +6,4 @@ export { health } from './health.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { errorHandler, wantsJson } from './error-handler.js';
 export { staticFiles } from './static-files.js';
+export { canonicalOrigin } from './canonical-origin.js';

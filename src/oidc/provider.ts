@@ -19,7 +19,7 @@ export interface ProviderPages {
 }
 
 export interface ProviderDeps {
-  config: Pick<Config, 'issuer' | 'ttlSeconds' | 'trustProxy' | 'outboundAllowList'>;
+  config: Pick<Config, 'issuer' | 'ttlSeconds' | 'outboundAllowList'>;
   keys: KeyMaterial;
   adapter: (model: string) => Adapter;
   findAccount: FindAccount;
@@ -118,6 +118,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     conformIdTokenClaims: true,
   };
   const provider = new Provider(config.issuer, configuration);
-  provider.proxy = config.trustProxy;
+  // The app rewrites forwarded headers from ISSUER before the provider sees a request (http/canonical-origin).
+  provider.proxy = true;
   return provider;
 }

@@ -1,0 +1,40 @@
+import request from 'supertest';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('health endpoints', () => {
+  it('answers /healthz while the process runs', async () => {
+    const response = await request(server.server).get('/healthz');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz with 200 when the database answers', async () => {
+    const response = await request(server.server).get('/readyz');
+    expect(response.status).toBe(200);
+  });
+
+  it('serves Prometheus metrics', async () => {
+    const response = await request(server.server).get('/metrics');
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('glc_http_requests_total');
+  });
+
+  it('advertises every endpoint in discovery, built from ISSUER', async () => {
+    const response = await request(server.server).get('/.well-known/openid-configuration').set('Host', 'evil.example');
+    expect(response.status).toBe(200);
+    expect(response.body.issuer).toBe(server.issuer);
+    for (const key of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'end_session_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'device_authorization_endpoint']) {
+      expect(response.body[key]).toMatch(new RegExp(`^${server.issuer}/`));
+    }
+  });
+});

@@ -1,0 +1,48 @@
+// Builders for the things tests need: a commune, a client of it, an account.
+import { randomBytes } from 'node:crypto';
+import type { Account, Accounts } from '../../src/accounts/index.js';
+import type { ClientRequest, Commune, Registry } from '../../src/registry/index.js';
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
+
+export async function aCommune(registry: Registry, overrides: Partial<{ slug: string; name: string; isPilot: boolean }> = {}): Promise<Commune> {
+  const slug = overrides.slug ?? `commune-${unique()}`;
+  return registry.addCommune({ slug, name: overrides.name ?? `Commune ${slug}`, isPilot: overrides.isPilot });
+}
+
+export interface TestClient {
+  clientId: string;
+  clientSecret: string | undefined;
+  commune: string;
+  redirectUri: string;
+}
+
+export async function aClient(
+  registry: Registry,
+  commune: string,
+  overrides: Partial<ClientRequest> & { isFirstParty?: boolean } = {},
+): Promise<TestClient> {
+  const redirectUri = overrides.redirectUris?.[0] ?? `https://rp-${unique()}.example.org/callback`;
+  const { isFirstParty, ...request } = overrides;
+  const { client, clientSecret } = await registry.addClient(commune, {
+    name: `Site ${unique()}`,
+    redirectUris: [redirectUri],
+    ...request,
+  }, { isFirstParty });
+  return { clientId: client.clientId, clientSecret, commune, redirectUri };
+}
+
+export const A_PASSWORD = 'une phrase de passe très longue';
+
+export async function anAccount(accounts: Accounts, overrides: Partial<{ email: string; password: string; givenName: string; familyName: string }> = {}): Promise<Account & { password: string }> {
+  const password = overrides.password ?? A_PASSWORD;
+  const account = await accounts.register({
+    email: overrides.email ?? `citoyen-${unique()}@example.org`,
+    password,
+    givenName: overrides.givenName ?? 'Jeanne',
+    familyName: overrides.familyName ?? 'Dupont',
+    emailVerified: true,
+  });
+  return { ...account, password };
+}

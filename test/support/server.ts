@@ -1,0 +1,55 @@
+// A real GrandLyonConnect on a free port, on a fresh database, for integration and end-to-end tests.
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startServer, type RunningServer } from '../../src/main.js';
+import { freshDatabase, type TestDatabase } from './database.js';
+
+export interface TestServer extends RunningServer {
+  issuer: string;
+  database: TestDatabase;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await freshDatabase();
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'glc-test-'));
+  const config = loadConfig({
+    PORT: String(port),
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    SECRET_KEY: TEST_SECRET_KEY,
+    LOG_LEVEL: 'silent',
+    OUTBOUND_ALLOWLIST: '127.0.0.1,localhost',
+    ...env,
+  });
+  const running = await startServer(config, createLogger(config.logLevel));
+  return {
+    ...running,
+    issuer: config.issuer,
+    database,
+    dataDir,
+    async stop() {
+      await running.close();
+      await database.drop();
+    },
+  };
+}
