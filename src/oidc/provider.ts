@@ -54,8 +54,9 @@ function features(pages: ProviderPages): Configuration['features'] {
     devInteractions: { enabled: false },
     claimsParameter: { enabled: true },
     clientCredentials: { enabled: true },
-    introspection: { enabled: true },
-    revocation: { enabled: true },
+    // A site may introspect and revoke only the tokens issued to it.
+    introspection: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
+    revocation: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
     backchannelLogout: { enabled: true },
     deviceFlow: {
       enabled: true,

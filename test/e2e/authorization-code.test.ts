@@ -1,0 +1,65 @@
+import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { UserAgent } from '../support/user-agent.js';
+
+let server: TestServer;
+let lyonSite: TestClient;
+let citizen: Awaited<ReturnType<typeof anAccount>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const lyon = await aCommune(server.registry, { slug: 'lyon' });
+  lyonSite = await aClient(server.registry, lyon.slug, { postLogoutRedirectUris: ['https://lyon.example.org/bye'] });
+  citizen = await anAccount(server.accounts);
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('a commune site logs a citizen in with openid-client', () => {
+  it('runs discovery → PKCE authorization → login → consent → code → ID token → userinfo → refresh → revocation → logout', async () => {
+    const config = await discover(server.issuer, lyonSite);
+    const agent = new UserAgent(server.issuer);
+    const attempt = await startAuthorization(config, lyonSite);
+    const callback = await signIn(agent, attempt, citizen);
+    expect(callback.startsWith(lyonSite.redirectUri)).toBe(true);
+
+    const tokens = await exchange(config, attempt, callback);
+    const claims = tokens.claims()!;
+    expect(claims.iss).toBe(server.issuer);
+    expect(claims.aud).toBe(lyonSite.clientId);
+    expect(claims.sub).not.toBe(citizen.id); // pairwise by default
+
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+    expect(userinfo).toMatchObject({ sub: claims.sub, email: citizen.email, email_verified: true, given_name: 'Jeanne', family_name: 'Dupont' });
+
+    expect(tokens.refresh_token).toBeDefined();
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.refresh_token).toBeDefined();
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+
+    const before = await oidc.tokenIntrospection(config, refreshed.access_token);
+    expect(before).toMatchObject({ active: true, client_id: lyonSite.clientId, sub: claims.sub });
+    await oidc.tokenRevocation(config, refreshed.access_token);
+    const after = await oidc.tokenIntrospection(config, refreshed.access_token);
+    expect(after.active).toBe(false);
+
+    // Reusing the rotated refresh token is refused and revokes the whole grant, the new refresh token included.
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    const logoutUrl = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://lyon.example.org/bye' });
+    const confirmation = await agent.navigate(logoutUrl.toString());
+    if (!('html' in confirmation)) throw new Error('expected a logout confirmation page');
+    expect(confirmation.html).toContain('Voulez-vous vous déconnecter');
+    const done = await agent.submit(confirmation, { logout: 'yes' });
+    expect(done).toEqual({ leftTo: 'https://lyon.example.org/bye' });
+
+    // Signed out: the next authorization asks for the password again.
+    const again = await agent.navigate((await startAuthorization(config, lyonSite)).url);
+    expect('html' in again && again.html.includes('autocomplete="current-password"')).toBe(true);
+  });
+});

@@ -1,0 +1,61 @@
+// A relying party as a commune site runs it: openid-client against our discovery document.
+import * as oidc from 'openid-client';
+import type { TestClient } from './builders.js';
+import { isPage, UserAgent, type Page } from './user-agent.js';
+
+export interface AuthorizationAttempt {
+  url: string;
+  verifier: string;
+  state: string;
+  nonce: string;
+}
+
+export async function discover(issuer: string, client: TestClient): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(issuer), client.clientId, client.clientSecret, client.clientSecret ? undefined : oidc.None(), {
+    execute: [oidc.allowInsecureRequests],
+  });
+}
+
+export async function startAuthorization(config: oidc.Configuration, client: TestClient, extra: Record<string, string> = {}): Promise<AuthorizationAttempt> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: client.redirectUri,
+    scope: 'openid profile email',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
+  });
+  return { url: url.toString(), verifier, state, nonce };
+}
+
+/** Drives the pages like a citizen: logs in if asked, allows consent if asked; answers the callback URL. */
+export async function signIn(agent: UserAgent, attempt: AuthorizationAttempt, credentials?: { email: string; password: string }): Promise<string> {
+  let result = await agent.navigate(attempt.url);
+  for (let step = 0; step < 5 && isPage(result); step++) {
+    const page: Page = result;
+    if (page.html.includes('name="password"')) {
+      if (!credentials) throw new Error('asked to log in without credentials');
+      result = await agent.submit(page, { email: credentials.email, password: credentials.password });
+    } else if (page.html.includes('value="allow"')) {
+      result = await agent.submit(page, { decision: 'allow' });
+    } else {
+      throw new Error(`unexpected page ${page.status} at ${page.url}: ${page.html.slice(0, 300)}`);
+    }
+  }
+  if (isPage(result)) throw new Error('the flow did not return to the relying party');
+  return result.leftTo;
+}
+
+export async function exchange(config: oidc.Configuration, attempt: AuthorizationAttempt, callbackUrl: string) {
+  return oidc.authorizationCodeGrant(config, new URL(callbackUrl), {
+    pkceCodeVerifier: attempt.verifier,
+    expectedState: attempt.state,
+    expectedNonce: attempt.nonce,
+  });
+}
+
+export { oidc };
