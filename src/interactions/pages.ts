@@ -5,7 +5,7 @@ import { sendPage } from '../http/index.js';
 import type { ProviderPages } from '../oidc/index.js';
 import {
   deviceConfirmPage, deviceInputPage, deviceSuccessPage, errorPage, logoutDonePage, logoutPage,
-  type PageContext, type Views,
+  type DeviceInputForm, type PageContext, type Views,
 } from '../views/index.js';
 
 export function pageContextOf(views: Views, ctx: Context | KoaContextWithOIDC, uiLocales?: string): PageContext {
@@ -21,6 +21,20 @@ export function renderErrorPage(views: Views, ctx: Context, status: number, code
   const known = page.t(key);
   const message = known === key ? page.t('error.generic') : known;
   sendPage(ctx, errorPage(page, { code, message }).toString(), status);
+}
+
+/** The action and hidden fields of the provider's user-code form, which we draw ourselves. */
+function readDeviceInputForm(form: string): DeviceInputForm {
+  const attribute = (pattern: RegExp) => decodeEntities(pattern.exec(form)?.[1] ?? '');
+  return {
+    action: attribute(/action="([^"]*)"/),
+    xsrf: attribute(/name="xsrf" value="([^"]*)"/),
+    userCode: attribute(/value="([^"]*)"[^>]*name="user_code"/),
+  };
+}
+
+function decodeEntities(value: string): string {
+  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 export function createProviderPages(views: Views): ProviderPages {
@@ -42,7 +56,7 @@ export function createProviderPages(views: Views): ProviderPages {
       const message = !e ? page.t('device.enter_code')
         : e.userCode || e.name === 'NoCodeError' ? page.t('device.wrong_code')
           : e.name === 'AbortedError' ? page.t('device.aborted') : page.t('device.failed');
-      sendPage(ctx, deviceInputPage(page, form, message, Boolean(e)).toString(), ctx.status >= 400 ? ctx.status : 200);
+      sendPage(ctx, deviceInputPage(page, readDeviceInputForm(form), message, Boolean(e)).toString(), ctx.status >= 400 ? ctx.status : 200);
     },
     async deviceConfirm(ctx, form, clientName, userCode) {
       sendPage(ctx, deviceConfirmPage(pageContextOf(views, ctx), form, clientName, userCode).toString());

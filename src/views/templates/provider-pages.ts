@@ -25,15 +25,23 @@ export function errorPage(page: PageContext, view: { code: string; message: stri
 <p>${t('error.back_home')}</p>`);
 }
 
-export function deviceInputPage(page: PageContext, providerForm: string, message: string, isError: boolean): SafeHtml {
+export interface DeviceInputForm {
+  action: string;
+  xsrf: string;
+  userCode: string;
+}
+
+/** Our own accessible form, posting the same fields as the provider's (its markup has an English placeholder and inline script). */
+export function deviceInputPage(page: PageContext, form: DeviceInputForm, message: string, isError: boolean): SafeHtml {
   const { t } = page;
-  // The provider's form carries a text input named user_code; we label it by id.
-  const form = providerForm.replace('<input ', '<input id="field-user_code" autocomplete="one-time-code" ');
   return layout(page, t('device.title'), html`
 ${isError ? html`<div class="errors" role="alert"><p>${message}</p></div>` : html`<p>${message}</p>`}
+<form id="op.deviceInputForm" method="post" action="${form.action}">
+<input type="hidden" name="xsrf" value="${form.xsrf}">
 <label for="field-user_code">${t('device.code')}</label>
-${trusted(form)}
-<button type="submit" form="op.deviceInputForm">${t('device.continue')}</button>`);
+<input id="field-user_code" name="user_code" type="text" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required autofocus value="${form.userCode}">
+<button type="submit">${t('device.continue')}</button>
+</form>`);
 }
 
 export function deviceConfirmPage(page: PageContext, providerForm: string, clientName: string, userCode: string): SafeHtml {

@@ -1,0 +1,100 @@
+import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { isPage, UserAgent } from '../support/user-agent.js';
+
+let server: TestServer;
+let site: TestClient;
+let publicSite: TestClient;
+let citizen: Awaited<ReturnType<typeof anAccount>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await aCommune(server.registry, { slug: 'vaulx-en-velin' });
+  site = await aClient(server.registry, 'vaulx-en-velin');
+  publicSite = await aClient(server.registry, 'vaulx-en-velin', { isPublic: true });
+  citizen = await anAccount(server.accounts);
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('what the provider refuses', () => {
+  it('shows the login page again with a message on a wrong password, without redirecting', async () => {
+    const agent = new UserAgent(server.issuer);
+    const attempt = await startAuthorization(await discover(server.issuer, site), site);
+    const login = await agent.navigate(attempt.url);
+    if (!isPage(login)) throw new Error('expected the login page');
+    const refused = await agent.submit(login, { email: citizen.email, password: 'not the right password at all' });
+    if (!isPage(refused)) throw new Error('a wrong password must not redirect');
+    expect(refused.status).toBe(401);
+    expect(refused.html).toContain('Adresse électronique ou mot de passe incorrect.');
+    expect(refused.html).toContain(`value="${citizen.email}"`);
+  });
+
+  it('answers an unknown email exactly like a wrong password', async () => {
+    const agent = new UserAgent(server.issuer);
+    const attempt = await startAuthorization(await discover(server.issuer, site), site);
+    const login = await agent.navigate(attempt.url);
+    if (!isPage(login)) throw new Error('expected the login page');
+    const unknown = await agent.submit(login, { email: 'personne@example.org', password: 'not the right password at all' });
+    if (!isPage(unknown)) throw new Error('an unknown email must not redirect');
+    expect(unknown.status).toBe(401);
+    expect(unknown.html).toContain('Adresse électronique ou mot de passe incorrect.');
+  });
+
+  it('shows an error page, never a redirect, for an unknown client', async () => {
+    const agent = new UserAgent(server.issuer);
+    const result = await agent.navigate(`/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`);
+    if (!isPage(result)) throw new Error(`redirected to ${result.leftTo}`);
+    expect(result.status).toBe(400);
+    expect(result.html).toContain('<html lang="fr">');
+    expect(result.html).toContain('invalid_client');
+    expect(result.html).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('shows an error page, never a redirect, for an unregistered redirect URI', async () => {
+    const agent = new UserAgent(server.issuer);
+    const config = await discover(server.issuer, site);
+    const attempt = await startAuthorization(config, { ...site, redirectUri: 'https://evil.example/cb' });
+    const result = await agent.navigate(attempt.url);
+    if (!isPage(result)) throw new Error(`redirected to ${result.leftTo}`);
+    expect(result.status).toBe(400);
+    expect(result.html).toContain('redirect_uri');
+  });
+
+  it('refuses a public client that sends no PKCE challenge', async () => {
+    const config = await discover(server.issuer, publicSite);
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: publicSite.redirectUri, scope: 'openid', state: 'xyz' });
+    const result = await new UserAgent(server.issuer).navigate(url.toString());
+    if (isPage(result)) throw new Error('expected the error to go back to the registered redirect URI');
+    const callback = new URL(result.leftTo);
+    expect(callback.searchParams.get('error')).toBe('invalid_request');
+    expect(callback.searchParams.get('error_description')).toMatch(/PKCE/);
+  });
+
+  it('lets a public client in with PKCE and no secret', async () => {
+    const config = await discover(server.issuer, publicSite);
+    const attempt = await startAuthorization(config, publicSite);
+    const tokens = await exchange(config, attempt, await signIn(new UserAgent(server.issuer), attempt, citizen));
+    expect(tokens.access_token).toEqual(expect.any(String));
+  });
+
+  it('refuses an expired authorization code', async () => {
+    const config = await discover(server.issuer, site);
+    const attempt = await startAuthorization(config, site);
+    const callback = await signIn(new UserAgent(server.issuer), attempt, citizen);
+    const code = new URL(callback).searchParams.get('code')!;
+    await server.database.pool.query(
+      `update oidc_payloads set expires_at = now() - interval '1 second' where model = 'AuthorizationCode' and id = $1`,
+      [code],
+    );
+    await expect(exchange(config, attempt, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('refuses a client secret that does not match', async () => {
+    const config = await discover(server.issuer, { ...site, clientSecret: 'wrong-secret' });
+    await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({ error: 'invalid_client' });
+  });
+});
