@@ -1,0 +1,157 @@
+// Our Postgres adapter beyond the shared contract: expiry on read, single use of codes and refresh
+// tokens under races, grant revocation, clients read from the registry, and the sweeping of expired rows.
+import { randomBytes } from 'node:crypto';
+import { jest } from '@jest/globals';
+import type { AdapterFactory, AdapterPayload } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { createAdapterFactory, deleteExpiredPayloads, findLatestGrantId, type ClientLookup } from '../../src/oidc/adapter.js';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+
+const TTL_SECONDS = 600;
+const anId = () => randomBytes(12).toString('base64url');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const LYON_SITE: AdapterPayload = { client_id: 'lyon-site', client_secret: 's3cret', redirect_uris: ['https://www.lyon.fr/cb'] };
+const findClient = jest.fn<ClientLookup>(async (clientId) => (clientId === 'lyon-site' ? LYON_SITE : undefined));
+
+let database: TestDatabase;
+let adapter: AdapterFactory;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  adapter = createAdapterFactory(database.pool, findClient);
+});
+
+afterAll(async () => {
+  await database.drop();
+});
+
+async function aStored(model: string, overrides: AdapterPayload = {}, expiresIn = TTL_SECONDS): Promise<string> {
+  const id = anId();
+  await adapter(model).upsert(id, { kind: model, jti: id, accountId: 'account-1', clientId: 'lyon-site', ...overrides }, expiresIn);
+  return id;
+}
+
+describe('clients', () => {
+  it('reads clients through the registry lookup', async () => {
+    expect(await adapter('Client').find('lyon-site')).toEqual(LYON_SITE);
+    expect(findClient).toHaveBeenCalledWith('lyon-site');
+    expect(await adapter('Client').find('unknown-site')).toBeUndefined();
+  });
+
+  it('refuses to write a client: clients are written through the registry', async () => {
+    await expect(adapter('Client').upsert('rogue', { client_id: 'rogue' }, TTL_SECONDS)).rejects.toThrow();
+    expect(await adapter('Client').find('rogue')).toBeUndefined();
+  });
+});
+
+describe('single use', () => {
+  it.each(['AuthorizationCode', 'RefreshToken'])('refuses a %s used twice', async (model) => {
+    const id = await aStored(model, { grantId: anId() });
+    await adapter(model).consume(id);
+    await expect(adapter(model).consume(id)).rejects.toBeInstanceOf(errors.InvalidGrant);
+    expect((await adapter(model).find(id))?.consumed).toEqual(expect.any(Number));
+  });
+
+  it('refuses to consume a code it never issued', async () => {
+    await expect(adapter('AuthorizationCode').consume(anId())).rejects.toBeInstanceOf(errors.InvalidGrant);
+  });
+
+  it('lets exactly one of twenty parallel redemptions of one code win', async () => {
+    const id = await aStored('AuthorizationCode', { grantId: anId() });
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => adapter('AuthorizationCode').consume(id)));
+    const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(refused).toHaveLength(19);
+    for (const { reason } of refused) expect(reason).toBeInstanceOf(errors.InvalidGrant);
+  });
+
+  it('keeps the first consumption time when consumed again', async () => {
+    const id = await aStored('Interaction');
+    await adapter('Interaction').consume(id);
+    const first = (await adapter('Interaction').find(id))?.consumed;
+    await adapter('Interaction').consume(id);
+    expect((await adapter('Interaction').find(id))?.consumed).toBe(first);
+  });
+});
+
+describe('grant revocation', () => {
+  it('removes every artefact of the grant, whichever model revokes it, and only those', async () => {
+    const [revoked, kept] = [anId(), anId()];
+    const ofRevoked = {
+      AuthorizationCode: await aStored('AuthorizationCode', { grantId: revoked }),
+      AccessToken: await aStored('AccessToken', { grantId: revoked }),
+      RefreshToken: await aStored('RefreshToken', { grantId: revoked }),
+      DeviceCode: await aStored('DeviceCode', { grantId: revoked, userCode: 'BCDF-GHJK' }),
+    };
+    const ofKept = await aStored('RefreshToken', { grantId: kept });
+    const session = await aStored('Session', { uid: anId() });
+
+    await adapter('AccessToken').revokeByGrantId(revoked);
+
+    for (const [model, id] of Object.entries(ofRevoked)) expect(await adapter(model).find(id)).toBeUndefined();
+    expect(await adapter('DeviceCode').findByUserCode('BCDF-GHJK')).toBeUndefined();
+    expect((await adapter('RefreshToken').find(ofKept))?.grantId).toBe(kept);
+    expect(await adapter('Session').find(session)).toBeDefined();
+  });
+});
+
+describe('findLatestGrantId', () => {
+  it('finds the newest live grant an account gave a client', async () => {
+    const accountId = anId();
+    await aStored('Grant', { accountId, clientId: 'lyon-site' });
+    await sleep(5);
+    const newest = await aStored('Grant', { accountId, clientId: 'lyon-site' });
+    await aStored('Grant', { accountId, clientId: 'bron-site' });
+    expect(await findLatestGrantId(database.pool, accountId, 'lyon-site')).toBe(newest);
+  });
+
+  it('finds nothing for a client the account never consented to', async () => {
+    const accountId = anId();
+    await aStored('Grant', { accountId, clientId: 'bron-site' });
+    expect(await findLatestGrantId(database.pool, accountId, 'lyon-site')).toBeUndefined();
+  });
+});
+
+describe('expiry', () => {
+  const expired: Record<string, string> = {};
+  let live: string;
+  let expiredUid: string;
+
+  beforeAll(async () => {
+    expiredUid = anId();
+    expired.AccessToken = await aStored('AccessToken', {}, 1);
+    expired.Session = await aStored('Session', { uid: expiredUid }, 1);
+    expired.DeviceCode = await aStored('DeviceCode', { userCode: 'WXYZ-1234' }, 1);
+    expired.Grant = await aStored('Grant', { accountId: 'account-expired', clientId: 'lyon-site' }, 1);
+    expired.Interaction = await aStored('Interaction', {}, 1);
+    live = await aStored('AccessToken', {}, TTL_SECONDS);
+    await sleep(1_200);
+  });
+
+  it('no longer finds an artefact past its expiry', async () => {
+    expect(await adapter('AccessToken').find(expired.AccessToken!)).toBeUndefined();
+    expect(await adapter('AccessToken').find(live)).toBeDefined();
+  });
+
+  it('no longer finds an expired session by uid, nor an expired device code by user code', async () => {
+    expect(await adapter('Session').findByUid(expiredUid)).toBeUndefined();
+    expect(await adapter('DeviceCode').findByUserCode('WXYZ-1234')).toBeUndefined();
+  });
+
+  it('no longer offers an expired grant for consent', async () => {
+    expect(await findLatestGrantId(database.pool, 'account-expired', 'lyon-site')).toBeUndefined();
+  });
+
+  it('sweeps expired rows in batches of the given size and keeps live ones', async () => {
+    const batches: number[] = [];
+    let deleted: number;
+    do {
+      deleted = await deleteExpiredPayloads(database.pool, 2);
+      batches.push(deleted);
+    } while (deleted > 0);
+    expect(batches).toEqual([2, 2, 1, 0]);
+    expect(Object.keys(expired)).toHaveLength(5);
+    expect(await adapter('AccessToken').find(live)).toBeDefined();
+  });
+});
