@@ -59,7 +59,7 @@ export function findProjectRoot(from: string = dirname(fileURLToPath(import.meta
 
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 3000;
-  const port = Number(value);
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError('PORT', `must be an integer between 0 and 65535, got "${value}"`);
   }
@@ -75,9 +75,10 @@ function parseIssuer(value: string | undefined, port: number): string {
     throw new ConfigError('ISSUER', `must be an absolute URL, got "${raw}"`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ISSUER', 'must be an http(s) URL');
-  if (url.search || url.hash) throw new ConfigError('ISSUER', 'must not have a query or fragment');
+  if (raw.includes('?') || raw.includes('#')) throw new ConfigError('ISSUER', 'must not have a query or fragment');
+  if (url.username || url.password) throw new ConfigError('ISSUER', 'must not contain credentials');
   if (url.pathname !== '/') throw new ConfigError('ISSUER', 'must be an origin without a path (e.g. https://connect.grandlyon.fr)');
-  return raw.replace(/\/+$/, '');
+  return url.origin;
 }
 
 function parseDatabaseUrl(value: string | undefined): string | undefined {

@@ -61,6 +61,14 @@ export function createProviderPages(views: Views): ProviderPages {
     async deviceConfirm(ctx, form, clientName, userCode) {
       sendPage(ctx, deviceConfirmPage(pageContextOf(views, ctx), form, clientName, userCode).toString());
     },
+    notFound(ctx) {
+      if (ctx.accepts('html', 'json') === 'json') {
+        ctx.status = 404;
+        ctx.body = { error: 'not_found', error_description: 'no such resource' };
+      } else {
+        renderErrorPage(views, ctx, 404, 'not_found');
+      }
+    },
     async deviceSuccess(ctx) {
       sendPage(ctx, deviceSuccessPage(pageContextOf(views, ctx)).toString());
     },

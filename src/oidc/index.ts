@@ -101,6 +101,6 @@ export async function createValidationProvider(db: Queryable, sealer: Sealer, co
     adapter: createAdapterFactory(db, async () => undefined),
     findAccount: async () => undefined,
     findLatestGrantId: async () => undefined,
-    pages: { error: unused, logout: unused, logoutDone: unused, deviceInput: unused, deviceConfirm: unused, deviceSuccess: unused },
+    pages: { error: unused, logout: unused, logoutDone: unused, deviceInput: unused, deviceConfirm: unused, deviceSuccess: unused, notFound: unused },
   });
 }

@@ -1,5 +1,6 @@
 // Assembles oidc-provider from small parts: storage, accounts, registry, keys, pages. The protocol is
 // the library's; this file only says which of its features we use and with which of our pieces.
+import type { Context } from 'koa';
 import Provider, { type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import { CLAIMS_BY_SCOPE } from '../accounts/index.js';
 import type { Config } from '../config.js';
@@ -16,6 +17,8 @@ export interface ProviderPages {
   deviceInput(ctx: KoaContextWithOIDC, form: string, out?: { error?: string }, error?: Error): Promise<void>;
   deviceConfirm(ctx: KoaContextWithOIDC, form: string, clientName: string, userCode: string): Promise<void>;
   deviceSuccess(ctx: KoaContextWithOIDC): Promise<void>;
+  /** A path nobody serves: a readable page for a person, an error object for a program. */
+  notFound(ctx: Context): void;
 }
 
 export interface ProviderDeps {
@@ -119,6 +122,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     conformIdTokenClaims: true,
   };
   const provider = new Provider(config.issuer, configuration);
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) pages.notFound(ctx);
+  });
   // The app rewrites forwarded headers from ISSUER before the provider sees a request (http/canonical-origin).
   provider.proxy = true;
   return provider;

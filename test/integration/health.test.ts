@@ -38,3 +38,25 @@ describe('health endpoints', () => {
     }
   });
 });
+
+describe('paths nobody serves', () => {
+  it('shows a readable French page to a person', async () => {
+    const response = await request(server.server).get('/nothing-here').set('Accept', 'text/html');
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.text).toContain('<html lang="fr">');
+    expect(response.text).toContain('Cette page n’existe pas.');
+  });
+
+  it('answers an error object to a program', async () => {
+    const response = await request(server.server).get('/nothing-here').set('Accept', 'application/json');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: 'not_found', error_description: 'no such resource' });
+  });
+
+  it('shows the page in English when asked', async () => {
+    const response = await request(server.server).get('/nothing-here?ui_locales=en').set('Accept', 'text/html');
+    expect(response.text).toContain('<html lang="en">');
+    expect(response.text).toContain('This page does not exist.');
+  });
+});

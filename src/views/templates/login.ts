@@ -21,10 +21,10 @@ ${errorSummary(page, view.error ? [view.error] : [])}
 <form method="post" action="${view.action}" novalidate>
 ${csrfInput(view.csrfToken)}
 ${field({ name: 'email', type: 'email', label: t('login.email'), autocomplete: 'username', value: view.email, required: true, autofocus: !view.email })}
-${field({ name: 'password', type: 'password', label: t('login.password'), autocomplete: 'current-password', required: true, autofocus: Boolean(view.email) })}
+${field({ name: 'password', type: 'password', label: t('login.password'), autocomplete: 'current-password', required: true, autofocus: Boolean(view.email), error: view.error })}
 <button type="submit">${t('login.submit')}</button>
 </form>
-<nav class="links" aria-label="${t('login.title')}">
+<nav class="links" aria-label="${t('form.other_options')}">
 <a href="${view.registerHref}">${t('login.create_account')}</a>
 <a href="${view.forgotHref}">${t('login.forgot_password')}</a>
 </nav>`);

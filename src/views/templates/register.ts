@@ -25,5 +25,5 @@ ${field({ name: 'email', type: 'email', label: t('register.email'), autocomplete
 ${field({ name: 'password', type: 'password', label: t('register.password'), autocomplete: 'new-password', error: view.fieldErrors.password, hint: t('register.password_hint', { min: view.passwordMinLength }), required: true })}
 <button type="submit">${t('register.submit')}</button>
 </form>
-<nav class="links" aria-label="${t('register.title')}"><a href="${view.loginHref}">${t('register.have_account')}</a></nav>`);
+<nav class="links" aria-label="${t('form.other_options')}"><a href="${view.loginHref}">${t('register.have_account')}</a></nav>`);
 }
