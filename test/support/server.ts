@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/main.js';
@@ -28,7 +29,7 @@ export async function freePort(): Promise<number> {
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestServer> {
   const database = await freshDatabase();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'glc-test-'));
@@ -41,7 +42,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     OUTBOUND_ALLOWLIST: '127.0.0.1,localhost',
     ...env,
   });
-  const running = await startServer(config, createLogger(config.logLevel));
+  const running = await startServer(config, createLogger(config.logLevel, logDestination));
   return {
     ...running,
     issuer: config.issuer,

@@ -1,0 +1,61 @@
+// Runs the built glc command line (dist/cli/glc.js) as a child process, the way an operator does, and
+// checks the shape of its answers: one JSON object on stdout, or one line on stderr and a status.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findProjectRoot } from '../../src/config.js';
+
+export const PROJECT_ROOT = findProjectRoot();
+export const GLC = join(PROJECT_ROOT, 'dist', 'cli', 'glc.js');
+
+export interface GlcResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The child sees only this environment (plus PATH): nothing leaks from the test runner, DATABASE_URL included. */
+export function runGlc(args: string[], env: Record<string, string>): Promise<GlcResult> {
+  if (!existsSync(GLC)) throw new Error(`${GLC} is missing: run "npm run build" first`);
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [GLC, ...args],
+      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') {
+          reject(new Error(`glc ${args.join(' ')} did not finish: ${error.message}\n${stderr}`));
+          return;
+        }
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A successful `--json` run: status 0, and the whole of stdout is exactly one JSON object. */
+export function jsonOutput(result: GlcResult): Record<string, unknown> {
+  expect([result.code, result.code === 0 ? '' : result.stderr]).toEqual([0, '']); // on failure, shows why
+  const parsed: unknown = JSON.parse(result.stdout);
+  expect(parsed).toEqual(expect.any(Object));
+  expect(Array.isArray(parsed)).toBe(false);
+  return parsed as Record<string, unknown>;
+}
+
+/** A refusal: the given status, nothing on stdout, and exactly one non-empty line on stderr matching `message`. */
+export function expectRefusal(result: GlcResult, code: 1 | 2, message: RegExp): void {
+  expect(result.code).toBe(code);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+}
+
+export function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
