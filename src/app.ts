@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import Koa from 'koa';
 import type { Config } from './config.js';
-import type { Pool } from './db/index.js';
-import { canonicalOrigin, createCsrf, errorHandler, health, requestContext, securityHeaders, staticFiles, type Metrics } from './http/index.js';
+import { incrementRateCounter, type Pool } from './db/index.js';
+import { canonicalOrigin, createCsrf, createRateLimiter, errorHandler, health, requestContext, securityHeaders, staticFiles, type Metrics } from './http/index.js';
 import type { Accounts } from './accounts/index.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
 import type { Logger } from './log.js';
@@ -26,8 +26,9 @@ export function createApp(deps: AppDeps): Koa {
   // proxy: true because canonicalOrigin rewrites the forwarded headers from ISSUER on every request.
   const app = new Koa({ proxy: true });
   const csrf = createCsrf(deps.csrfSecret, config.issuer.startsWith('https:'));
+  const rateLimiter = createRateLimiter((key, windowStart) => incrementRateCounter(deps.pool, key, windowStart));
   const interactions = createInteractionRouter({
-    provider: deps.oidc.provider, accounts: deps.accounts, views, csrf, config, metrics: deps.metrics,
+    provider: deps.oidc.provider, accounts: deps.accounts, views, csrf, config, metrics: deps.metrics, rateLimiter,
   });
 
   app.use(canonicalOrigin(config.issuer, config.trustProxy));

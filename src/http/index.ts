@@ -7,3 +7,4 @@ export { createMetrics, type Metrics } from './metrics.js';
 export { errorHandler, wantsJson } from './error-handler.js';
 export { staticFiles } from './static-files.js';
 export { canonicalOrigin } from './canonical-origin.js';
+export { createRateLimiter, type RateLimiter } from './rate-limit.js';

@@ -4,7 +4,7 @@ import type Provider from 'oidc-provider';
 import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import type { Csrf, Metrics } from '../http/index.js';
+import type { Csrf, Metrics, RateLimiter } from '../http/index.js';
 import type { Views, PageContext } from '../views/index.js';
 import { pageContextOf } from './pages.js';
 
@@ -13,8 +13,9 @@ export interface InteractionDeps {
   accounts: Accounts;
   views: Views;
   csrf: Csrf;
-  config: Pick<Config, 'passwordPolicy'>;
+  config: Pick<Config, 'passwordPolicy' | 'rateLimits'>;
   metrics: Pick<Metrics, 'logins'>;
+  rateLimiter: RateLimiter;
 }
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;

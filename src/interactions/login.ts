@@ -1,4 +1,5 @@
 // The login step: email and password; a refusal says why without telling which of the two was wrong.
+import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { sendPage } from '../http/index.js';
 import { loginPage } from '../views/index.js';
@@ -28,6 +29,16 @@ export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<
   const interaction = await loadInteraction(deps, ctx);
   requireCsrf(deps, ctx, interaction.uid);
   const form = readLoginForm(ctx.request.body as Record<string, unknown>);
+  const limits = deps.config.rateLimits;
+  const emailKey = createHash('sha256').update(form.email.toLowerCase()).digest('base64url');
+  const isAllowed = await deps.rateLimiter.allow(`login:ip:${ctx.ip}`, limits.loginPerMinutePerIp)
+    && await deps.rateLimiter.allow(`login:email:${emailKey}`, limits.loginPerMinutePerEmail);
+  if (!isAllowed) {
+    deps.metrics.logins.inc({ outcome: 'rate_limited' });
+    ctx.state.log.warn({ event: 'login.rate_limited' }, 'login.rate_limited');
+    await renderLogin(deps, ctx, interaction, form.email, 'errors.rate_limited', 429);
+    return;
+  }
   const account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password) : undefined;
   if (!account) {
     deps.metrics.logins.inc({ outcome: 'failed' });

@@ -31,6 +31,10 @@ export async function submitRegister(deps: InteractionDeps, ctx: Context): Promi
   const page = pageFor(deps, ctx, interaction);
   const form = readRegisterForm(ctx.request.body as Record<string, unknown>);
   const vars = { min: deps.config.passwordPolicy.minLength, max: deps.config.passwordPolicy.maxLength };
+  if (!await deps.rateLimiter.allow(`register:ip:${ctx.ip}`, deps.config.rateLimits.registrationsPerMinutePerIp)) {
+    render(deps, ctx, interaction, page, form, { email: page.t('errors.rate_limited') }, 429);
+    return;
+  }
   try {
     const account = await deps.accounts.register({ ...form, locale: page.locale });
     await deps.provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });

@@ -1,6 +1,6 @@
 // Sweeps expired oidc_payloads in small batches in the background; several instances share the work
 // (skip locked) and requests never wait on it.
-import type { Queryable } from '../db/index.js';
+import { deleteRateCountersBefore, type Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import { deleteExpiredPayloads } from './adapter.js';
 
@@ -16,6 +16,8 @@ export function startCleanup(db: Queryable, log: Logger, options: { intervalSeco
         total += deleted;
         if (deleted < options.batchSize) break;
       }
+      // Rate-limit windows are a minute long; an hour keeps recent ones for inspection.
+      total += await deleteRateCountersBefore(db, new Date(Date.now() - 3600_000));
       if (total > 0) log.info({ event: 'cleanup.swept', deleted: total }, 'cleanup.swept');
     } catch (error) {
       log.warn({ event: 'cleanup.failed', err: error }, 'cleanup.failed');
