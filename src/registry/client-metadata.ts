@@ -95,6 +95,11 @@ export function buildClientMetadata(request: ClientRequest): ClientMetadata {
     throw invalid('subject_type_invalid', 'subject-type must be public or pairwise', { field: 'subject_type' });
   }
 
+  // Our pairwise sector is the commune, but the provider's client schema still wants one redirect host
+  // per pairwise client (or a sector_identifier_uri): say so in our words rather than in the library's.
+  if (subjectType === 'pairwise' && new Set(redirectUris.map((uri) => new URL(uri).host)).size > 1) {
+    throw invalid('redirect_uri_hosts', 'redirect_uri: a pairwise client needs all its redirect URIs on one host (or --subject-type public)', { field: 'redirect_uris' });
+  }
   const metadata: ClientMetadata = {
     client_name: name,
     redirect_uris: redirectUris,

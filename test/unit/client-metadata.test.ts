@@ -109,3 +109,15 @@ describe('buildClientMetadata', () => {
     expect(refusalOf({ ...SITE, name: 'x'.repeat(201) }).code).toBe('client_name_invalid');
   });
 });
+
+describe('pairwise clients and redirect hosts', () => {
+  it('refuses a pairwise client whose redirect URIs span several hosts, naming the way out', () => {
+    expect(() => buildClientMetadata({ name: 'lyon.fr', redirectUris: ['https://www.lyon.fr/cb', 'https://lyon.fr/cb'] }))
+      .toThrow(/one host \(or --subject-type public\)/);
+  });
+
+  it('accepts several hosts for a public-subject client', () => {
+    const metadata = buildClientMetadata({ name: 'lyon.fr', subjectType: 'public', redirectUris: ['https://www.lyon.fr/cb', 'https://lyon.fr/cb'] });
+    expect(metadata.redirect_uris).toHaveLength(2);
+  });
+});
