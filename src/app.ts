@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import Koa from 'koa';
 import type { Config } from './config.js';
-import { incrementRateCounter, type Pool } from './db/index.js';
+import { incrementRateCounters, readRateCounters, type Pool } from './db/index.js';
 import { canonicalOrigin, createCsrf, createRateLimiter, errorHandler, health, requestContext, securityHeaders, staticFiles, type Metrics } from './http/index.js';
 import type { Accounts } from './accounts/index.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
@@ -26,7 +26,10 @@ export function createApp(deps: AppDeps): Koa {
   // proxy: true because canonicalOrigin rewrites the forwarded headers from ISSUER on every request.
   const app = new Koa({ proxy: true });
   const csrf = createCsrf(deps.csrfSecret, config.issuer.startsWith('https:'));
-  const rateLimiter = createRateLimiter((key, windowStart) => incrementRateCounter(deps.pool, key, windowStart));
+  const rateLimiter = createRateLimiter({
+    read: (keys, windowStart) => readRateCounters(deps.pool, keys, windowStart),
+    increment: (keys, windowStart) => incrementRateCounters(deps.pool, keys, windowStart),
+  });
   const interactions = createInteractionRouter({
     provider: deps.oidc.provider, accounts: deps.accounts, views, csrf, config, metrics: deps.metrics, rateLimiter,
   });

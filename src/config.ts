@@ -14,7 +14,7 @@ export interface Tunables {
   passwordPolicy: { minLength: number; maxLength: number; maxBytes: number };
   keys: { activationDelaySeconds: number; retiredKeyGraceSeconds: number; reloadIntervalSeconds: number };
   cleanup: { intervalSeconds: number; batchSize: number };
-  rateLimits: { loginPerMinutePerIp: number; loginPerMinutePerEmail: number; registrationsPerMinutePerIp: number };
+  rateLimits: { failedLoginsPerMinutePerIp: number; failedLoginsPerMinutePerAccount: number; registrationsPerMinutePerIp: number };
   clientCacheTtlSeconds: number;
 }
 

@@ -37,4 +37,4 @@ export async function openDatabase(
   };
 }
 export { listen } from './notifications.js';
-export { incrementRateCounter, deleteRateCountersBefore } from './rate-limit-repository.js';
+export { incrementRateCounters, readRateCounters, deleteRateCountersBefore } from './rate-limit-repository.js';

@@ -1,15 +1,23 @@
-// All SQL about rate-limit counters: one row per key and window, counted in one round trip.
+// All SQL about rate-limit counters: one row per key and window.
 import type { Queryable } from './pool.js';
 
-/** Counts one hit for key in the window starting at windowStart; answers the hits so far, this one included. */
-export async function incrementRateCounter(db: Queryable, key: string, windowStart: Date): Promise<number> {
-  const { rows } = await db.query<{ hits: number }>(
-    `insert into rate_limit_counters (key, window_start) values ($1, $2)
-     on conflict (key, window_start) do update set hits = rate_limit_counters.hits + 1
-     returning hits`,
-    [key, windowStart],
+/** Counts one event for each key in the window starting at windowStart. */
+export async function incrementRateCounters(db: Queryable, keys: string[], windowStart: Date): Promise<void> {
+  await db.query(
+    `insert into rate_limit_counters (key, window_start)
+     select key, $2 from unnest($1::text[]) as key
+     on conflict (key, window_start) do update set hits = rate_limit_counters.hits + 1`,
+    [keys, windowStart],
   );
-  return rows[0]!.hits;
+}
+
+/** The events counted so far in the window, per key (absent keys have none). */
+export async function readRateCounters(db: Queryable, keys: string[], windowStart: Date): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ key: string; hits: number }>(
+    `select key, hits from rate_limit_counters where key = any($1::text[]) and window_start = $2`,
+    [keys, windowStart],
+  );
+  return new Map(rows.map((row) => [row.key, row.hits]));
 }
 
 export async function deleteRateCountersBefore(db: Queryable, before: Date): Promise<number> {

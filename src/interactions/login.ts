@@ -31,9 +31,11 @@ export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<
   const form = readLoginForm(ctx.request.body as Record<string, unknown>);
   const limits = deps.config.rateLimits;
   const emailKey = createHash('sha256').update(form.email.toLowerCase()).digest('base64url');
-  const isAllowed = await deps.rateLimiter.allow(`login:ip:${ctx.ip}`, limits.loginPerMinutePerIp)
-    && await deps.rateLimiter.allow(`login:email:${emailKey}`, limits.loginPerMinutePerEmail);
-  if (!isAllowed) {
+  const keys = { ip: `login-failed:ip:${ctx.ip}`, account: `login-failed:account:${emailKey}` };
+  if (await deps.rateLimiter.isLimited([
+    { key: keys.ip, limit: limits.failedLoginsPerMinutePerIp },
+    { key: keys.account, limit: limits.failedLoginsPerMinutePerAccount },
+  ])) {
     deps.metrics.logins.inc({ outcome: 'rate_limited' });
     ctx.state.log.warn({ event: 'login.rate_limited' }, 'login.rate_limited');
     await renderLogin(deps, ctx, interaction, form.email, 'errors.rate_limited', 429);
@@ -41,6 +43,7 @@ export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<
   }
   const account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password) : undefined;
   if (!account) {
+    await deps.rateLimiter.count([keys.ip, keys.account]);
     deps.metrics.logins.inc({ outcome: 'failed' });
     ctx.state.log.info({ event: 'login.failed' }, 'login.failed');
     await renderLogin(deps, ctx, interaction, form.email, 'login.invalid_credentials', 401);

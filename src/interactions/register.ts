@@ -31,10 +31,12 @@ export async function submitRegister(deps: InteractionDeps, ctx: Context): Promi
   const page = pageFor(deps, ctx, interaction);
   const form = readRegisterForm(ctx.request.body as Record<string, unknown>);
   const vars = { min: deps.config.passwordPolicy.minLength, max: deps.config.passwordPolicy.maxLength };
-  if (!await deps.rateLimiter.allow(`register:ip:${ctx.ip}`, deps.config.rateLimits.registrationsPerMinutePerIp)) {
+  const ipKey = `register:ip:${ctx.ip}`;
+  if (await deps.rateLimiter.isLimited([{ key: ipKey, limit: deps.config.rateLimits.registrationsPerMinutePerIp }])) {
     render(deps, ctx, interaction, page, form, { email: page.t('errors.rate_limited') }, 429);
     return;
   }
+  await deps.rateLimiter.count([ipKey]);
   try {
     const account = await deps.accounts.register({ ...form, locale: page.locale });
     await deps.provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });

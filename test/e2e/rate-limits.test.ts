@@ -25,9 +25,9 @@ async function tryPassword(email: string, password: string) {
 
 describe('password guessing', () => {
   it('stops answering guesses on one account after the per-minute limit, even with the right password', async () => {
-    const { loginPerMinutePerEmail } = server.config.rateLimits;
+    const { failedLoginsPerMinutePerAccount } = server.config.rateLimits;
     const citizen = await anAccount(server.accounts);
-    for (let attempt = 0; attempt < loginPerMinutePerEmail; attempt++) {
+    for (let attempt = 0; attempt < failedLoginsPerMinutePerAccount; attempt++) {
       const refused = await tryPassword(citizen.email, `guess number ${attempt} of many`);
       expect(isPage(refused) && refused.status).toBe(401);
     }
@@ -35,6 +35,14 @@ describe('password guessing', () => {
     if (!isPage(limited)) throw new Error('a rate-limited login must not go through');
     expect(limited.status).toBe(429);
     expect(limited.html).toContain('Trop de tentatives');
+  });
+
+  it('does not count successful logins', async () => {
+    const regular = await anAccount(server.accounts);
+    for (let attempt = 0; attempt <= server.config.rateLimits.failedLoginsPerMinutePerAccount; attempt++) {
+      const result = await tryPassword(regular.email, regular.password);
+      expect(isPage(result) && result.status).toBe(200); // the consent page, every time
+    }
   });
 
   it('keeps counting other accounts separately', async () => {
