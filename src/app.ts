@@ -7,7 +7,8 @@ import { canonicalOrigin, createCsrf, createRateLimiter, errorHandler, health, r
 import type { Accounts } from './accounts/index.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
 import type { Logger } from './log.js';
-import type { Oidc } from './oidc/index.js';
+import { sectorDocuments, type Oidc } from './oidc/index.js';
+import type { Registry } from './registry/index.js';
 import type { Views } from './views/index.js';
 
 export interface AppDeps {
@@ -15,6 +16,7 @@ export interface AppDeps {
   log: Logger;
   pool: Pool;
   accounts: Accounts;
+  registry: Registry;
   oidc: Oidc;
   views: Views;
   metrics: Metrics;
@@ -41,6 +43,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health(async () => { await deps.pool.query('select 1'); }));
   app.use(staticFiles({ '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' } }));
   app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code)));
+  app.use(sectorDocuments(deps.registry));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(async (ctx) => {

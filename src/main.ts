@@ -9,7 +9,7 @@ import { listen, migrate, openDatabase, type Pool } from './db/index.js';
 import { createMetrics } from './http/index.js';
 import { createProviderPages } from './interactions/router.js';
 import { createLogger, type Logger } from './log.js';
-import { createClientValidator, createOidc, ensureKeys, KEY_CHANGES_CHANNEL, startCleanup, type Oidc } from './oidc/index.js';
+import { communeSectorUri, createClientValidator, createOidc, ensureKeys, KEY_CHANGES_CHANNEL, startCleanup, type Oidc } from './oidc/index.js';
 import { CLIENT_CHANGES_CHANNEL, createRegistry, type Registry } from './registry/index.js';
 import { createSealer, resolveSecretKey } from './sealing.js';
 import { createViews } from './views/index.js';
@@ -39,11 +39,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const registry = createRegistry({
     db: database.pool, sealer, log, cacheTtlSeconds: database.isEmbedded ? 5 : config.clientCacheTtlSeconds,
     validateMetadata: (metadata) => validate!(metadata as never),
+    sectorIdentifierUri: (slug) => communeSectorUri(config.issuer, slug),
   });
   const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views) });
   validate = createClientValidator(oidc.provider);
   const metrics = createMetrics();
-  const app = createApp({ config, log, pool: database.pool, accounts, oidc, views, metrics, csrfSecret: oidc.cookieKey() });
+  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics, csrfSecret: oidc.cookieKey() });
 
   const stopListening = database.isEmbedded ? async () => undefined : listen(config.databaseUrl!, [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL], (channel, payload) => {
     if (channel === CLIENT_CHANGES_CHANNEL) registry.forget(payload);

@@ -19,6 +19,7 @@ import { createProvider, type ProviderPages } from './provider.js';
 
 export { ensureKeys, rotateKeys, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CHANNEL, type Rotation } from './keys.js';
 export { startCleanup } from './cleanup.js';
+export { communeSectorUri, sectorDocuments } from './sector.js';
 export type { ProviderPages } from './provider.js';
 
 export interface OidcDeps {

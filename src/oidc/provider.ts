@@ -8,6 +8,7 @@ import { createLoadExistingGrant, type LatestGrantFinder } from './grants.js';
 import type { KeyMaterial } from './keys.js';
 import { createOutboundFetch } from './outbound.js';
 import { createPairwiseIdentifier } from './pairwise.js';
+import { isCommuneSectorUri } from './sector.js';
 
 /** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */
 export interface ProviderPages {
@@ -92,6 +93,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     scopes: SCOPES,
     subjectTypes: ['public', 'pairwise'],
     pairwiseIdentifier: createPairwiseIdentifier(keys.pairwiseSalt),
+    sectorIdentifierUriValidate: (client) => !isCommuneSectorUri(config.issuer, client.sectorIdentifierUri),
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],

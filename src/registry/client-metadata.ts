@@ -36,6 +36,13 @@ export interface ClientMetadata {
   backchannel_logout_uri?: string;
   backchannel_logout_session_required?: boolean;
   application_type: 'web' | 'native';
+  /** Added when the client is loaded, never stored: see sectorIdentifierUri in the registry. */
+  sector_identifier_uri?: string;
+}
+
+/** A pairwise client with redirect URIs on several hosts needs a sector_identifier_uri in the provider's schema. */
+export function needsSectorIdentifier(metadata: ClientMetadata): boolean {
+  return metadata.subject_type === 'pairwise' && new Set(metadata.redirect_uris.map((uri) => new URL(uri).host)).size > 1;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -90,15 +97,15 @@ export function buildClientMetadata(request: ClientRequest): ClientMetadata {
       throw invalid('scope_invalid', `scope: "${scope}" is not one of ${SUPPORTED_SCOPES.join(' ')}`, { field: 'scope' });
     }
   }
-  const subjectType = request.subjectType ?? 'pairwise';
+  // Kiosks (device_code) get public subjects by default: the provider requires private_key_jwt of
+  // pairwise device clients, which a kiosk cannot keep secret.
+  const subjectType = request.subjectType ?? (grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code') ? 'public' : 'pairwise');
   if (subjectType !== 'public' && subjectType !== 'pairwise') {
     throw invalid('subject_type_invalid', 'subject-type must be public or pairwise', { field: 'subject_type' });
   }
 
-  // Our pairwise sector is the commune, but the provider's client schema still wants one redirect host
-  // per pairwise client (or a sector_identifier_uri): say so in our words rather than in the library's.
-  if (subjectType === 'pairwise' && new Set(redirectUris.map((uri) => new URL(uri).host)).size > 1) {
-    throw invalid('redirect_uri_hosts', 'redirect_uri: a pairwise client needs all its redirect URIs on one host (or --subject-type public)', { field: 'redirect_uris' });
+  if (subjectType === 'pairwise' && grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code')) {
+    throw invalid('subject_type_invalid', 'subject-type: device_code clients get public subjects (pairwise ones would need private_key_jwt)', { field: 'subject_type' });
   }
   const metadata: ClientMetadata = {
     client_name: name,

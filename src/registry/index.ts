@@ -5,7 +5,7 @@ import { hasSqlState, UNIQUE_VIOLATION } from '../db/index.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Sealer } from '../sealing.js';
-import { buildClientMetadata, type ClientMetadata, type ClientRequest } from './client-metadata.js';
+import { buildClientMetadata, needsSectorIdentifier, type ClientMetadata, type ClientRequest } from './client-metadata.js';
 import { CLIENT_CHANGES_CHANNEL, createClientCache } from './client-cache.js';
 import { findClient, insertClient, listClientsOfCommune, notifyClientChanged, type ClientRecord } from './client-repository.js';
 import { findCommune, insertCommune, listCommunes, type Commune, type NewCommune } from './commune-repository.js';
@@ -44,6 +44,8 @@ export interface Registry {
   listCommunes(): Promise<Commune[]>;
   addClient(communeSlug: string, request: ClientRequest, options?: { isFirstParty?: boolean }): Promise<NewClientResult>;
   listClients(communeSlug: string): Promise<ClientRecord[]>;
+  /** Every redirect URI registered for the commune: the document behind its sector_identifier_uri. */
+  listSectorRedirectUris(communeSlug: string): Promise<string[]>;
   /** The enabled client for the provider, from cache; undefined when unknown or disabled. */
   findProviderClient(clientId: string): Promise<ProviderClientMetadata | undefined>;
   /** Drops a client from this instance's cache (called on NOTIFY). */
@@ -55,6 +57,11 @@ export interface RegistryDeps {
   sealer: Sealer;
   log: Logger;
   cacheTtlSeconds: number;
+  /**
+   * The commune's sector URI, given to pairwise clients whose redirect URIs span several hosts (the
+   * provider's schema wants one; our pairwise subjects use the commune as sector anyway).
+   */
+  sectorIdentifierUri?: (communeSlug: string) => string;
   /** The provider's own client schema check, when the caller has one (the library validates again on load). */
   validateMetadata?: (metadata: ProviderClientMetadata) => Promise<void>;
 }
@@ -77,12 +84,15 @@ function checkCommune(input: CommuneInput): NewCommune {
   return { slug, name, inseeCode: input.inseeCode, population: input.population, isPilot: input.isPilot ?? false, offer };
 }
 
-export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetadata }: RegistryDeps): Registry {
+export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetadata, sectorIdentifierUri }: RegistryDeps): Registry {
   const cache = createClientCache<ProviderClientMetadata>(cacheTtlSeconds);
+
+  const withSector = (metadata: ClientMetadata, communeSlug: string): ClientMetadata =>
+    sectorIdentifierUri && needsSectorIdentifier(metadata) ? { ...metadata, sector_identifier_uri: sectorIdentifierUri(communeSlug) } : metadata;
 
   async function toProviderClient(record: ClientRecord): Promise<ProviderClientMetadata> {
     const client: ProviderClientMetadata = {
-      ...record.metadata,
+      ...withSector(record.metadata, record.communeSlug),
       client_id: record.clientId,
       commune: record.communeSlug,
       commune_name: record.communeName,
@@ -119,7 +129,7 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
       const isFirstParty = options.isFirstParty ?? false;
       if (validateMetadata) {
         await validateMetadata({
-          ...metadata, client_id: clientId, commune: commune.slug, commune_name: commune.name, first_party: isFirstParty,
+          ...withSector(metadata, commune.slug), client_id: clientId, commune: commune.slug, commune_name: commune.name, first_party: isFirstParty,
           ...(clientSecret ? { client_secret: clientSecret } : {}),
         });
       }
@@ -138,6 +148,10 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
     async listClients(communeSlug) {
       await registry.getCommune(communeSlug);
       return listClientsOfCommune(db, communeSlug);
+    },
+    async listSectorRedirectUris(communeSlug) {
+      const clients = await registry.listClients(communeSlug);
+      return [...new Set(clients.filter((c) => c.isEnabled).flatMap((c) => c.metadata.redirect_uris))];
     },
     findProviderClient(clientId) {
       return cache.get(clientId, async () => {

@@ -73,3 +73,18 @@ describe('one account on every commune site', () => {
     expect(userinfo.email).toBe(citizen.email);
   });
 });
+
+describe('a commune site on several hosts', () => {
+  it('logs in with the commune’s pairwise sub on each host, and its sector document lists them', async () => {
+    const twoHosts = await aClient(server.registry, 'lyon', {
+      redirectUris: ['https://www.lyon.example.org/cb', 'https://lyon.example.org/cb'],
+    });
+    const agent = new UserAgent(server.issuer);
+    const lyonSub = await subjectFor(agent, lyonFr, citizen);
+    for (const redirectUri of twoHosts.redirectUris) {
+      expect(await subjectFor(agent, { ...twoHosts, redirectUri })).toBe(lyonSub);
+    }
+    const sector = await (await fetch(`${server.issuer}/communes/lyon/sector-identifier`)).json();
+    expect(sector).toEqual(expect.arrayContaining(['https://www.lyon.example.org/cb', 'https://lyon.example.org/cb', lyonFr.redirectUri]));
+  });
+});

@@ -16,6 +16,7 @@ export interface TestClient {
   clientSecret: string | undefined;
   commune: string;
   redirectUri: string;
+  redirectUris: string[];
 }
 
 export async function aClient(
@@ -30,7 +31,7 @@ export async function aClient(
     redirectUris: [redirectUri],
     ...request,
   }, { isFirstParty });
-  return { clientId: client.clientId, clientSecret, commune, redirectUri };
+  return { clientId: client.clientId, clientSecret, commune, redirectUri, redirectUris: client.metadata.redirect_uris };
 }
 
 export const A_PASSWORD = 'une phrase de passe très longue';

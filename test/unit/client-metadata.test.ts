@@ -1,5 +1,5 @@
 import { AppError } from '../../src/errors.js';
-import { buildClientMetadata, type ClientRequest } from '../../src/registry/client-metadata.js';
+import { buildClientMetadata, needsSectorIdentifier, type ClientRequest } from '../../src/registry/client-metadata.js';
 
 const SITE: ClientRequest = { name: 'lyon.fr', redirectUris: ['https://www.lyon.fr/callback'] };
 
@@ -111,13 +111,26 @@ describe('buildClientMetadata', () => {
 });
 
 describe('pairwise clients and redirect hosts', () => {
-  it('refuses a pairwise client whose redirect URIs span several hosts, naming the way out', () => {
-    expect(() => buildClientMetadata({ name: 'lyon.fr', redirectUris: ['https://www.lyon.fr/cb', 'https://lyon.fr/cb'] }))
-      .toThrow(/one host \(or --subject-type public\)/);
+  it('accepts a pairwise client whose redirect URIs span several hosts, and marks it as needing a sector', () => {
+    const metadata = buildClientMetadata({ name: 'lyon.fr', redirectUris: ['https://www.lyon.fr/cb', 'https://lyon.fr/cb'] });
+    expect(metadata.subject_type).toBe('pairwise');
+    expect(needsSectorIdentifier(metadata)).toBe(true);
   });
 
-  it('accepts several hosts for a public-subject client', () => {
-    const metadata = buildClientMetadata({ name: 'lyon.fr', subjectType: 'public', redirectUris: ['https://www.lyon.fr/cb', 'https://lyon.fr/cb'] });
-    expect(metadata.redirect_uris).toHaveLength(2);
+  it('needs no sector for one host or for public subjects', () => {
+    expect(needsSectorIdentifier(buildClientMetadata({ name: 'a', redirectUris: ['https://lyon.fr/a', 'https://lyon.fr/b'] }))).toBe(false);
+    expect(needsSectorIdentifier(buildClientMetadata({ name: 'a', subjectType: 'public', redirectUris: ['https://www.lyon.fr/cb', 'https://lyon.fr/cb'] }))).toBe(false);
+  });
+});
+
+describe('kiosks (device flow)', () => {
+  it('get public subjects by default', () => {
+    const metadata = buildClientMetadata({ name: 'Borne', isPublic: true, grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'] });
+    expect(metadata.subject_type).toBe('public');
+  });
+
+  it('cannot ask for pairwise subjects, with the reason', () => {
+    expect(() => buildClientMetadata({ name: 'Borne', isPublic: true, subjectType: 'pairwise', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'] }))
+      .toThrow(/private_key_jwt/);
   });
 });

@@ -1,4 +1,4 @@
-import { createClientValidator, createValidationProvider, ensureKeys } from '../../oidc/index.js';
+import { communeSectorUri, createClientValidator, createValidationProvider, ensureKeys } from '../../oidc/index.js';
 import { createRegistry } from '../../registry/index.js';
 import { parse, required } from '../args.js';
 import type { CliContext } from '../context.js';
@@ -15,6 +15,7 @@ export async function clientAddCommand(context: CliContext, argv: string[]) {
   const registry = createRegistry({
     db: context.db.pool, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0,
     validateMetadata: createClientValidator(() => provider),
+    sectorIdentifierUri: (slug) => communeSectorUri(context.config.issuer, slug),
   });
   const { client, clientSecret } = await registry.addClient(required(values, 'commune'), {
     name: required(values, 'name'),
