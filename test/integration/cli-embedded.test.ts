@@ -99,6 +99,17 @@ describe('glc on the embedded database while the server runs on it', () => {
     expect(response.headers.get('location')).toMatch(/\/interaction\/[^/?#]+$/);
   });
 
+  it('lets a pairwise site on two hosts of its commune start a sign-in from either host', async () => {
+    const hosts = ['https://bron.fr/callback', 'https://www.bron.fr/callback'];
+    const client = jsonOutput(await glc('client', 'add', '--commune', 'bron', '--name', 'bron.fr', '--redirect-uri', hosts[0]!, '--redirect-uri', hosts[1]!, '--json'));
+    expect(client.subject_type).toBe('pairwise');
+    for (const redirectUri of hosts) {
+      const response = await fetch(authorizationUrl(issuer, client.client_id as string, redirectUri), { redirect: 'manual' });
+      expect(response.status).toBe(303);
+      expect(response.headers.get('location')).toMatch(/\/interaction\/[^/?#]+$/);
+    }
+  });
+
   it('still refuses what it should, with one line', async () => {
     expectRefusal(await glc('client', 'add', '--commune', 'nowhere', '--name', 'x', '--redirect-uri', 'https://x.fr/cb'), 1, /nowhere/);
   });

@@ -135,10 +135,11 @@ describe('glc client add', () => {
     expect(client).toMatchObject({ grant_types: ['client_credentials'], client_secret: expect.any(String) });
   });
 
-  it('adds a public device-flow client with the default pairwise subjects', async () => {
+  it('adds a public kiosk (device flow) client, with public subjects by default', async () => {
     const client = jsonOutput(await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Borne', '--public',
       '--grant-type', 'urn:ietf:params:oauth:grant-type:device_code', '--json'));
-    expect(client).toMatchObject({ grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], subject_type: 'pairwise' });
+    expect(client).toMatchObject({ grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], subject_type: 'public', token_endpoint_auth_method: 'none' });
+    expect(client).not.toHaveProperty('client_secret');
   });
 
   it('marks a client first-party only on --first-party', async () => {
@@ -169,6 +170,7 @@ describe('glc client add', () => {
     ['an authorization-code client without redirect URI', [], /redirect/],
     ['client_credentials for a public client', ['--public', '--grant-type', 'client_credentials'], /client_credentials/],
     ['an unsupported scope', ['--redirect-uri', 'https://villeurbanne.fr/cb', '--scope', 'openid admin'], /admin/],
+    ['pairwise subjects for a kiosk', ['--public', '--grant-type', 'urn:ietf:params:oauth:grant-type:device_code', '--subject-type', 'pairwise'], /subject-type/],
     ['an http back-channel logout URI off localhost', ['--redirect-uri', 'https://villeurbanne.fr/cb', '--backchannel-logout-uri', 'http://villeurbanne.fr/bc'], /https/],
   ])('refuses %s and writes nothing', async (_what, flags, message) => {
     const before = await count('clients');
