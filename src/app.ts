@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps): Koa {
     increment: (keys, windowStart) => incrementRateCounters(deps.pool, keys, windowStart),
   });
   const interactions = createInteractionRouter({
-    provider: deps.oidc.provider, accounts: deps.accounts, views, csrf, config, metrics: deps.metrics, rateLimiter,
+    provider: deps.oidc.provider, rememberConsent: deps.oidc.rememberConsent, accounts: deps.accounts, views, csrf, config, metrics: deps.metrics, rateLimiter,
   });
 
   app.use(canonicalOrigin(config.issuer, config.trustProxy));

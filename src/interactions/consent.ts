@@ -44,6 +44,7 @@ export async function submitConsent(deps: InteractionDeps, ctx: Context): Promis
     grant.addResourceScope(indicator, scopes.join(' '));
   }
   const grantId = await grant.save();
+  await deps.rememberConsent(interaction.session.accountId, String(interaction.params.client_id), grant.getOIDCScope(), grant.getOIDCClaims());
   await provider.interactionFinished(ctx.req, ctx.res, { consent: interaction.grantId ? {} : { grantId } }, { mergeWithLastSubmission: true });
   ctx.respond = false;
 }

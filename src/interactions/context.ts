@@ -10,6 +10,7 @@ import { pageContextOf } from './pages.js';
 
 export interface InteractionDeps {
   provider: () => Provider;
+  rememberConsent: (accountId: string, clientId: string, scope: string, claims: string[]) => Promise<void>;
   accounts: Accounts;
   views: Views;
   csrf: Csrf;

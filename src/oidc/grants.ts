@@ -1,26 +1,41 @@
-// Consent is asked once per client and remembered across sessions (the grant is found by account and
-// client, not only in the browser session); first-party clients never ask.
+// Consent is asked once per client: a live grant is reused (from the session, or found by account and
+// client); without one, what the citizen allowed before (remembered apart from grants, which end at
+// logout) becomes a new grant. First-party clients never ask.
 import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
+import type { Consent } from './consent-repository.js';
 
-export type LatestGrantFinder = (accountId: string, clientId: string) => Promise<string | undefined>;
+export interface ConsentMemory {
+  findLatestGrantId(accountId: string, clientId: string): Promise<string | undefined>;
+  findConsent(accountId: string, clientId: string): Promise<Consent | undefined>;
+}
 
-export function createLoadExistingGrant(findLatestGrantId: LatestGrantFinder) {
+function isFirstParty(client: unknown): boolean {
+  return (client as { first_party?: boolean }).first_party === true;
+}
+
+export function createLoadExistingGrant(memory: ConsentMemory) {
   return async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
     const { oidc } = ctx;
     const client = oidc.client!;
     const accountId = oidc.session?.accountId;
     const grantId = oidc.result?.consent?.grantId
       ?? oidc.session?.grantIdFor(client.clientId)
-      ?? (accountId ? await findLatestGrantId(accountId, client.clientId) : undefined);
+      ?? (accountId ? await memory.findLatestGrantId(accountId, client.clientId) : undefined);
     const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-    const isFirstParty = (client as unknown as { first_party?: boolean }).first_party === true;
-    if (!isFirstParty || !accountId) return existing;
+    if (!accountId || (existing && !isFirstParty(client))) return existing;
 
     const grant = existing ?? new oidc.provider.Grant({ accountId, clientId: client.clientId });
-    const scope = [...oidc.requestParamScopes].join(' ');
-    if (scope) grant.addOIDCScope(scope);
-    const claims = [...oidc.requestParamClaims];
-    if (claims.length) grant.addOIDCClaims(claims);
+    if (isFirstParty(client)) {
+      const scope = [...oidc.requestParamScopes].join(' ');
+      if (scope) grant.addOIDCScope(scope);
+      const claims = [...oidc.requestParamClaims];
+      if (claims.length) grant.addOIDCClaims(claims);
+    } else {
+      const consent = await memory.findConsent(accountId, client.clientId);
+      if (!consent) return undefined;
+      grant.addOIDCScope(consent.scopes.join(' '));
+      if (consent.claims.length) grant.addOIDCClaims(consent.claims);
+    }
     await grant.save();
     return grant;
   };

@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { ProviderClientMetadata, Registry } from '../registry/index.js';
 import type { Sealer } from '../sealing.js';
 import { createAdapterFactory, findLatestGrantId } from './adapter.js';
+import { findConsent, upsertConsent } from './consent-repository.js';
 import { logProviderEvents } from './events.js';
 import { createFindAccount } from './find-account.js';
 import { loadKeyMaterial } from './keys.js';
@@ -37,6 +38,8 @@ export interface Oidc {
   /** The newest cookie key, also the key of our own CSRF tokens. */
   cookieKey(): string;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Remembers what a citizen allowed a client, so that consent is asked once per client. */
+  rememberConsent(accountId: string, clientId: string, scope: string, claims: string[]): Promise<void>;
   /** Rebuilds the provider if the published keys or the signing order changed. */
   reloadKeysIfChanged(): Promise<boolean>;
   stop(): void;
@@ -46,13 +49,14 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const { db, sealer, config, log } = deps;
   const adapter = createAdapterFactory(db, async (clientId) => (await deps.registry.findProviderClient(clientId)) as AdapterPayload | undefined);
   const findAccount = createFindAccount(deps.accounts);
+  const consentMemory = {
+    findLatestGrantId: (accountId: string, clientId: string) => findLatestGrantId(db, accountId, clientId),
+    findConsent: (accountId: string, clientId: string) => findConsent(db, accountId, clientId),
+  };
 
   const build = async () => {
     const keys = await loadKeyMaterial(db, sealer);
-    const provider = createProvider({
-      config, keys, adapter, findAccount, pages: deps.pages,
-      findLatestGrantId: (accountId, clientId) => findLatestGrantId(db, accountId, clientId),
-    });
+    const provider = createProvider({ config, keys, adapter, findAccount, pages: deps.pages, consentMemory });
     logProviderEvents(provider, log);
     return { provider, handler: provider.callback(), fingerprint: keys.fingerprint, cookieKey: keys.cookieKeys[0]! };
   };
@@ -75,6 +79,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     cookieKey: () => current.cookieKey,
     handle: (req, res) => current.handler(req, res) as unknown as Promise<void>,
     reloadKeysIfChanged,
+    rememberConsent: (accountId, clientId, scope, claims) => upsertConsent(db, accountId, clientId, scope.split(' ').filter(Boolean), claims),
     stop: () => clearInterval(timer),
   };
 }
@@ -101,7 +106,7 @@ export async function createValidationProvider(db: Queryable, sealer: Sealer, co
     config, keys,
     adapter: createAdapterFactory(db, async () => undefined),
     findAccount: async () => undefined,
-    findLatestGrantId: async () => undefined,
+    consentMemory: { findLatestGrantId: async () => undefined, findConsent: async () => undefined },
     pages: { error: unused, logout: unused, logoutDone: unused, deviceInput: unused, deviceConfirm: unused, deviceSuccess: unused, notFound: unused },
   });
 }

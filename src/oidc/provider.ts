@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import Provider, { type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import { CLAIMS_BY_SCOPE } from '../accounts/index.js';
 import type { Config } from '../config.js';
-import { createLoadExistingGrant, type LatestGrantFinder } from './grants.js';
+import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
 import type { KeyMaterial } from './keys.js';
 import { createOutboundFetch } from './outbound.js';
 import { createPairwiseIdentifier } from './pairwise.js';
@@ -27,7 +27,7 @@ export interface ProviderDeps {
   keys: KeyMaterial;
   adapter: (model: string) => Adapter;
   findAccount: FindAccount;
-  findLatestGrantId: LatestGrantFinder;
+  consentMemory: ConsentMemory;
   pages: ProviderPages;
 }
 
@@ -112,7 +112,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     ttl: ttl(config),
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-    loadExistingGrant: createLoadExistingGrant(deps.findLatestGrantId),
+    loadExistingGrant: createLoadExistingGrant(deps.consentMemory),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError: (ctx, out, error) => pages.error(ctx, out as { error: string; error_description?: string }, error),
     fetch: createOutboundFetch(config.outboundAllowList),

@@ -60,6 +60,22 @@ describe('one account on every commune site', () => {
     expect(afterLogin).toEqual({ leftTo: expect.stringContaining(oullinsFr.redirectUri) });
   });
 
+  it('remembers consent after the citizen signed out', async () => {
+    const agent = new UserAgent(server.issuer);
+    const config = await discover(server.issuer, lyonBibliotheques);
+    const first = await startAuthorization(config, lyonBibliotheques);
+    const tokens = await exchange(config, first, await signIn(agent, first, citizen));
+    const confirmation = await agent.navigate(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token! }).toString());
+    if (!('html' in confirmation)) throw new Error('expected the logout confirmation');
+    await agent.submit(confirmation, { logout: 'yes' });
+
+    const again = await startAuthorization(config, lyonBibliotheques);
+    const loginPage = await agent.navigate(again.url);
+    if (!('html' in loginPage)) throw new Error('expected the login page after logout');
+    const afterLogin = await agent.submit(loginPage, { email: citizen.email, password: citizen.password });
+    expect(afterLogin).toEqual({ leftTo: expect.stringContaining(lyonBibliotheques.redirectUri) });
+  });
+
   it('never asks consent for a first-party client', async () => {
     const agent = new UserAgent(server.issuer);
     const config = await discover(server.issuer, firstParty);
