@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { incrementRateCounters, readRateCounters, type Pool } from './db/index.js';
 import { canonicalOrigin, createCsrf, createRateLimiter, errorHandler, health, requestContext, securityHeaders, staticFiles, type Metrics } from './http/index.js';
 import type { Accounts } from './accounts/index.js';
+import { createAccountSpaceRouter } from './account-space/router.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
 import type { Logger } from './log.js';
 import { sectorDocuments, type Oidc } from './oidc/index.js';
@@ -20,14 +21,15 @@ export interface AppDeps {
   oidc: Oidc;
   views: Views;
   metrics: Metrics;
-  csrfSecret: string;
 }
 
 export function createApp(deps: AppDeps): Koa {
   const { config, views } = deps;
   // proxy: true because canonicalOrigin rewrites the forwarded headers from ISSUER on every request.
   const app = new Koa({ proxy: true });
-  const csrf = createCsrf(deps.csrfSecret, config.issuer.startsWith('https:'));
+  const csrf = createCsrf(deps.oidc.cookieKeys()[0]!, config.issuer.startsWith('https:'));
+  // Signed cookies are read with the provider's cookie keys (the account space reads its session cookie).
+  app.keys = deps.oidc.cookieKeys();
   const rateLimiter = createRateLimiter({
     read: (keys, windowStart) => readRateCounters(deps.pool, keys, windowStart),
     increment: (keys, windowStart) => incrementRateCounters(deps.pool, keys, windowStart),
@@ -37,6 +39,10 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   app.use(canonicalOrigin(config.issuer, config.trustProxy));
+  app.use(async (ctx, next) => {
+    app.keys = deps.oidc.cookieKeys(); // follows key reloads
+    await next();
+  });
   app.use(requestContext(deps.log));
   app.use(deps.metrics.middleware());
   app.use(securityHeaders());
@@ -44,7 +50,12 @@ export function createApp(deps: AppDeps): Koa {
   app.use(staticFiles({ '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' } }));
   app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code)));
   app.use(sectorDocuments(deps.registry));
+  const accountSpace = createAccountSpaceRouter({
+    accounts: deps.accounts, citizen: deps.oidc.citizen, registry: deps.registry, views, csrf, rateLimiter, config,
+  });
   app.use(interactions.routes());
+  app.use(accountSpace.routes());
+  app.use(accountSpace.allowedMethods());
   app.use(interactions.allowedMethods());
   app.use(async (ctx) => {
     ctx.respond = false;

@@ -16,6 +16,14 @@ export interface Tunables {
   cleanup: { intervalSeconds: number; batchSize: number };
   rateLimits: { failedLoginsPerMinutePerIp: number; failedLoginsPerMinutePerAccount: number; registrationsPerMinutePerIp: number };
   clientCacheTtlSeconds: number;
+  selfService: {
+    verifyEmailTtlSeconds: number; resetPasswordTtlSeconds: number; changeEmailTtlSeconds: number;
+    verificationMailsPerHour: number; passwordResetMailsPerHour: number;
+  };
+  retention: {
+    inactiveAccountDays: number; firstWarningDaysBefore: number; secondWarningDaysBefore: number;
+    historyDays: number; intervalSeconds: number; batchSize: number;
+  };
 }
 
 export interface OutboundAllowList {

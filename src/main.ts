@@ -2,7 +2,9 @@
 import { createServer, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createAccounts, type Accounts } from './accounts/index.js';
+import { createAccounts, type AccountPorts, type Accounts } from './accounts/index.js';
+import { createNotifier } from './account-space/router.js';
+import { createMailer, createTransport, type Mailer } from './mail/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { listen, migrate, openDatabase, type Pool } from './db/index.js';
@@ -22,6 +24,7 @@ export interface RunningServer {
   accounts: Accounts;
   registry: Registry;
   oidc: Oidc;
+  mailer: Mailer;
   close(): Promise<void>;
 }
 
@@ -34,7 +37,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const { created } = await ensureKeys(database.pool, sealer);
 
   const views = createViews(config.projectRoot);
-  const accounts = createAccounts({ db: database.pool, config, log });
+  const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: `GrandLyonConnect <no-reply@${new URL(config.issuer).hostname}>` });
+  const mailer = createMailer({ db: database.pool, transport, log });
+  // The accounts' ports need the provider, which needs the accounts: bound once both exist.
+  let ports: AccountPorts | undefined;
+  const accounts = createAccounts({ db: database.pool, config, log, ports: () => ports! });
   let validate: ((m: never) => Promise<void>) | undefined;
   const registry = createRegistry({
     db: database.pool, sealer, log, cacheTtlSeconds: database.isEmbedded ? 5 : config.clientCacheTtlSeconds,
@@ -43,14 +50,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views) });
   validate = createClientValidator(oidc.provider);
+  ports = { notify: createNotifier(views, mailer), revokeEverything: (accountId) => oidc.citizen.revokeEverything(accountId) };
   const metrics = createMetrics();
-  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics, csrfSecret: oidc.cookieKey() });
+  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics });
 
   const stopListening = database.isEmbedded ? async () => undefined : listen(config.databaseUrl!, [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL], (channel, payload) => {
     if (channel === CLIENT_CHANGES_CHANNEL) registry.forget(payload);
     else void oidc.reloadKeysIfChanged();
   }, log);
   const stopCleanup = startCleanup(database.pool, log, config.cleanup);
+  const stopMail = mailer.startWorker(5);
+  const stopRetention = accounts.retention.start();
 
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
@@ -60,15 +70,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const close = () => {
     closing ??= (async () => {
       stopCleanup();
+      stopMail();
+      stopRetention();
       oidc.stop();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopListening();
+      transport.close();
       await database.close();
     })();
     return closing;
   };
-  return { server, config, isFirstStart: created.length > 0, pool: database.pool, accounts, registry, oidc, close };
+  return { server, config, isFirstStart: created.length > 0, pool: database.pool, accounts, registry, oidc, mailer, close };
 }
 
 function printWelcome(config: Config): void {

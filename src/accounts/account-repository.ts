@@ -22,6 +22,7 @@ export interface Account {
   phoneNumberVerified: boolean;
   address: PostalAddress | undefined;
   locale: Locale;
+  communeSlug: string | undefined;
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | undefined;
@@ -42,13 +43,14 @@ interface AccountRow {
   phone_number_verified: boolean;
   address: PostalAddress | null;
   locale: Locale;
+  commune_slug: string | null;
   created_at: Date;
   updated_at: Date;
   last_login_at: Date | null;
 }
 
 const COLUMNS = `id, email, email_verified, password_hash, given_name, family_name, phone_number,
-  phone_number_verified, address, locale, created_at, updated_at, last_login_at`;
+  phone_number_verified, address, locale, commune_slug, created_at, updated_at, last_login_at`;
 
 function toAccount(row: AccountRow): AccountWithHash {
   return {
@@ -62,6 +64,7 @@ function toAccount(row: AccountRow): AccountWithHash {
     phoneNumberVerified: row.phone_number_verified,
     address: row.address ?? undefined,
     locale: row.locale,
+    communeSlug: row.commune_slug ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at ?? undefined,
@@ -100,9 +103,95 @@ export async function findAccountByEmail(db: Queryable, email: string): Promise<
   return rows[0] && toAccount(rows[0]);
 }
 
+/** A login: activity resets the retention clock. */
 export async function updateLastLogin(db: Queryable, id: string, newPasswordHash?: string): Promise<void> {
   await db.query(
-    `update accounts set last_login_at = now(), password_hash = coalesce($2, password_hash) where id = $1`,
+    `update accounts set last_login_at = now(), password_hash = coalesce($2, password_hash),
+       retention_warnings = 0, retention_warned_at = null where id = $1`,
     [id, newPasswordHash ?? null],
   );
+}
+
+export interface ProfileChange {
+  givenName: string | undefined;
+  familyName: string | undefined;
+  phoneNumber: string | undefined;
+  address: PostalAddress | undefined;
+  locale: Locale;
+  communeSlug: string | undefined;
+}
+
+export async function updateProfile(db: Queryable, id: string, profile: ProfileChange): Promise<AccountWithHash | undefined> {
+  const { rows } = await db.query<AccountRow>(
+    `update accounts set given_name = $2, family_name = $3,
+       phone_number = $4, phone_number_verified = case when phone_number is distinct from $4 then false else phone_number_verified end,
+       address = $5, locale = $6, commune_slug = $7, updated_at = now()
+     where id = $1 returning ${COLUMNS}`,
+    [id, profile.givenName ?? null, profile.familyName ?? null, profile.phoneNumber ?? null,
+      profile.address ? JSON.stringify(profile.address) : null, profile.locale, profile.communeSlug ?? null],
+  );
+  return rows[0] && toAccount(rows[0]);
+}
+
+export async function markEmailVerified(db: Queryable, id: string, email: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update accounts set email_verified = true, updated_at = now() where id = $1 and lower(email) = lower($2)`,
+    [id, email],
+  );
+  return rowCount === 1;
+}
+
+/** Changes the email (verified by the link that led here); undefined when another account has it. */
+export async function updateEmail(db: Queryable, id: string, email: string): Promise<AccountWithHash | undefined> {
+  const { rows } = await db.query<AccountRow>(
+    `update accounts set email = $2, email_verified = true, updated_at = now()
+     where id = $1 and not exists (select 1 from accounts other where lower(other.email) = lower($2) and other.id <> $1)
+     returning ${COLUMNS}`,
+    [id, email],
+  );
+  return rows[0] && toAccount(rows[0]);
+}
+
+export async function updatePasswordHash(db: Queryable, id: string, passwordHash: string): Promise<void> {
+  await db.query(`update accounts set password_hash = $2, updated_at = now() where id = $1`, [id, passwordHash]);
+}
+
+/** Erases the account; its id stays in the tombstones so that the sub is never given again. */
+export async function deleteAccount(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `with gone as (delete from accounts where id = $1 returning id)
+     insert into account_tombstones (id) select id from gone`,
+    [id],
+  );
+  return rowCount === 1;
+}
+
+export interface InactiveAccount {
+  id: string;
+  email: string;
+  locale: Locale;
+  retentionWarnings: number;
+  retentionWarnedAt: Date | undefined;
+  lastActivityAt: Date;
+}
+
+/**
+ * Accounts whose last activity is older than `inactiveSince`, taken by this worker (skip locked: several
+ * instances share the job). Call inside a transaction.
+ */
+export async function lockInactiveAccounts(db: Queryable, inactiveSince: Date, limit: number): Promise<InactiveAccount[]> {
+  const { rows } = await db.query<{ id: string; email: string; locale: Locale; retention_warnings: number; retention_warned_at: Date | null; last_activity_at: Date }>(
+    `select id, email, locale, retention_warnings, retention_warned_at, coalesce(last_login_at, created_at) as last_activity_at
+     from accounts where coalesce(last_login_at, created_at) < $1
+     order by coalesce(last_login_at, created_at) limit $2 for update skip locked`,
+    [inactiveSince, limit],
+  );
+  return rows.map((row) => ({
+    id: row.id, email: row.email, locale: row.locale, retentionWarnings: row.retention_warnings,
+    retentionWarnedAt: row.retention_warned_at ?? undefined, lastActivityAt: row.last_activity_at,
+  }));
+}
+
+export async function recordRetentionWarning(db: Queryable, id: string): Promise<void> {
+  await db.query(`update accounts set retention_warnings = retention_warnings + 1, retention_warned_at = now() where id = $1`, [id]);
 }

@@ -6,20 +6,31 @@ import type { Tunables } from '../config.js';
 export type Argon2Params = Tunables['argon2'];
 export type PasswordPolicy = Tunables['passwordPolicy'];
 
-export type PasswordProblem = 'password_too_short' | 'password_too_long' | 'password_equals_email';
+export type PasswordProblem = 'password_too_short' | 'password_too_long' | 'password_equals_email' | 'password_common';
 
 /** Unicode passwords compare as the citizen typed them on any keyboard: NFKC before hashing. */
 export function normalizePassword(password: string): string {
   return password.normalize('NFKC');
 }
 
-/** The policy a citizen meets when choosing a password (length only: no composition rules, after NIST 800-63B). */
-export function checkPasswordPolicy(password: string, email: string, policy: PasswordPolicy): PasswordProblem | undefined {
+/**
+ * The policy a citizen meets when choosing a password, after NIST SP 800-63B and the CNIL (2022): a
+ * minimum length, every character allowed, no composition rules; not the email, not a common password.
+ */
+export function checkPasswordPolicy(
+  password: string,
+  email: string,
+  policy: PasswordPolicy,
+  common: { has(password: string): boolean } = { has: () => false },
+): PasswordProblem | undefined {
   const normalized = normalizePassword(password);
   const length = [...normalized].length;
   if (Buffer.byteLength(password, 'utf8') > policy.maxBytes || length > policy.maxLength) return 'password_too_long';
   if (length < policy.minLength) return 'password_too_short';
-  if (normalized.toLowerCase() === email.trim().toLowerCase()) return 'password_equals_email';
+  const lowered = normalized.toLowerCase();
+  const address = email.trim().toLowerCase();
+  if (lowered === address || lowered === address.split('@')[0]) return 'password_equals_email';
+  if (common.has(normalized)) return 'password_common';
   return undefined;
 }
 

@@ -41,7 +41,7 @@ export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<
     await renderLogin(deps, ctx, interaction, form.email, 'errors.rate_limited', 429);
     return;
   }
-  const account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password) : undefined;
+  const account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined }) : undefined;
   if (!account) {
     await deps.rateLimiter.count([keys.ip, keys.account]);
     deps.metrics.logins.inc({ outcome: 'failed' });

@@ -2,7 +2,7 @@
 // (skip locked) and requests never wait on it.
 import { deleteRateCountersBefore, type Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
-import { deleteExpiredPayloads } from './adapter.js';
+import { deleteExpiredPayloads, deleteOrphanSessionActivity } from './adapter.js';
 
 export function startCleanup(db: Queryable, log: Logger, options: { intervalSeconds: number; batchSize: number }): () => void {
   let running = false;
@@ -16,8 +16,9 @@ export function startCleanup(db: Queryable, log: Logger, options: { intervalSeco
         total += deleted;
         if (deleted < options.batchSize) break;
       }
-      // Rate-limit windows are a minute long; an hour keeps recent ones for inspection.
-      total += await deleteRateCountersBefore(db, new Date(Date.now() - 3600_000));
+      // Rate-limit windows last a minute or an hour; a day keeps recent ones for inspection.
+      total += await deleteRateCountersBefore(db, new Date(Date.now() - 86_400_000));
+      total += await deleteOrphanSessionActivity(db);
       if (total > 0) log.info({ event: 'cleanup.swept', deleted: total }, 'cleanup.swept');
     } catch (error) {
       log.warn({ event: 'cleanup.failed', err: error }, 'cleanup.failed');

@@ -35,3 +35,15 @@ export async function deleteConsent(db: Queryable, accountId: string, clientId: 
 export async function deleteConsentsOfAccount(db: Queryable, accountId: string): Promise<void> {
   await db.query(`delete from consents where account_id = $1`, [accountId]);
 }
+
+export interface ConsentOfAccount extends Consent {
+  clientId: string;
+}
+
+export async function listConsentsOfAccount(db: Queryable, accountId: string): Promise<ConsentOfAccount[]> {
+  const { rows } = await db.query<{ client_id: string; scopes: string[]; claims: string[]; granted_at: Date }>(
+    `select client_id, scopes, claims, granted_at from consents where account_id = $1 order by granted_at desc`,
+    [accountId],
+  );
+  return rows.map((row) => ({ clientId: row.client_id, scopes: row.scopes, claims: row.claims, grantedAt: row.granted_at }));
+}

@@ -11,7 +11,8 @@ import { invalid } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ProviderClientMetadata, Registry } from '../registry/index.js';
 import type { Sealer } from '../sealing.js';
-import { createAdapterFactory, findLatestGrantId } from './adapter.js';
+import { createAdapterFactory, findLatestGrantId, recordSessionActivity } from './adapter.js';
+import { createCitizenSessions, type CitizenSessions } from './citizen-sessions.js';
 import { findConsent, upsertConsent } from './consent-repository.js';
 import { logProviderEvents } from './events.js';
 import { createFindAccount } from './find-account.js';
@@ -22,21 +23,25 @@ export { ensureKeys, rotateKeys, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CH
 export { startCleanup } from './cleanup.js';
 export { communeSectorUri, sectorDocuments } from './sector.js';
 export type { ProviderPages } from './provider.js';
+export type { CitizenSession, CitizenSessions, ConnectedService } from './citizen-sessions.js';
+export { ACCOUNT_SPACE_CLIENT_ID } from './provider.js';
 
 export interface OidcDeps {
   db: Queryable;
   sealer: Sealer;
   config: Config;
   log: Logger;
-  accounts: Pick<Accounts, 'findById'>;
+  accounts: Pick<Accounts, 'findById' | 'recordSharing'>;
   registry: Pick<Registry, 'findProviderClient'>;
   pages: ProviderPages;
 }
 
 export interface Oidc {
   provider(): Provider;
-  /** The newest cookie key, also the key of our own CSRF tokens. */
-  cookieKey(): string;
+  /** The cookie keys, newest first: the newest is also the key of our own CSRF tokens. */
+  cookieKeys(): string[];
+  /** The citizen's sessions and connected services (the account space). */
+  citizen: CitizenSessions;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Remembers what a citizen allowed a client, so that consent is asked once per client. */
   rememberConsent(accountId: string, clientId: string, scope: string, claims: string[]): Promise<void>;
@@ -48,7 +53,7 @@ export interface Oidc {
 export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const { db, sealer, config, log } = deps;
   const adapter = createAdapterFactory(db, async (clientId) => (await deps.registry.findProviderClient(clientId)) as AdapterPayload | undefined);
-  const findAccount = createFindAccount(deps.accounts);
+  const findAccount = createFindAccount(deps.accounts, log);
   const consentMemory = {
     findLatestGrantId: (accountId: string, clientId: string) => findLatestGrantId(db, accountId, clientId),
     findConsent: (accountId: string, clientId: string) => findConsent(db, accountId, clientId),
@@ -56,9 +61,13 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
 
   const build = async () => {
     const keys = await loadKeyMaterial(db, sealer);
-    const provider = createProvider({ config, keys, adapter, findAccount, pages: deps.pages, consentMemory });
+    const provider = createProvider({
+      config, keys, adapter, findAccount, pages: deps.pages, consentMemory,
+      onSessionSeen: (activity) => recordSessionActivity(db, activity)
+        .catch((error: unknown) => log.warn({ event: 'session_activity.write_failed', err: error }, 'session_activity.write_failed')),
+    });
     logProviderEvents(provider, log);
-    return { provider, handler: provider.callback(), fingerprint: keys.fingerprint, cookieKey: keys.cookieKeys[0]! };
+    return { provider, handler: provider.callback(), fingerprint: keys.fingerprint, cookieKeys: keys.cookieKeys };
   };
 
   let current = await build();
@@ -76,7 +85,8 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
 
   return {
     provider: () => current.provider,
-    cookieKey: () => current.cookieKey,
+    cookieKeys: () => current.cookieKeys,
+    citizen: createCitizenSessions({ db, provider: () => current.provider, adapter, log }),
     handle: (req, res) => current.handler(req, res) as unknown as Promise<void>,
     reloadKeysIfChanged,
     rememberConsent: (accountId, clientId, scope, claims) => upsertConsent(db, accountId, clientId, scope.split(' ').filter(Boolean), claims),
@@ -107,6 +117,7 @@ export async function createValidationProvider(db: Queryable, sealer: Sealer, co
     adapter: createAdapterFactory(db, async () => undefined),
     findAccount: async () => undefined,
     consentMemory: { findLatestGrantId: async () => undefined, findConsent: async () => undefined },
+    onSessionSeen: async () => undefined,
     pages: { error: unused, logout: unused, logoutDone: unused, deviceInput: unused, deviceConfirm: unused, deviceSuccess: unused, notFound: unused },
   });
 }

@@ -29,6 +29,28 @@ export interface ProviderDeps {
   findAccount: FindAccount;
   consentMemory: ConsentMemory;
   pages: ProviderPages;
+  /** Called when a signed-in browser goes through authorization: the account space lists sessions with it. */
+  onSessionSeen: (activity: { uid: string; accountId: string; userAgent?: string; ip?: string }) => Promise<void>;
+}
+
+/** Our own account space signs citizens in through the provider like any site, as a first-party client. */
+export const ACCOUNT_SPACE_CLIENT_ID = 'grandlyonconnect-account';
+
+function accountSpaceClient(issuer: string) {
+  return {
+    client_id: ACCOUNT_SPACE_CLIENT_ID,
+    client_name: 'GrandLyonConnect',
+    token_endpoint_auth_method: 'none',
+    response_types: ['none'],
+    grant_types: [],
+    redirect_uris: [`${issuer}/account/signed-in`],
+    post_logout_redirect_uris: [`${issuer}/account/signed-out`],
+    subject_type: 'public',
+    scope: 'openid',
+    commune: 'metropole',
+    commune_name: 'Métropole de Lyon',
+    first_party: true,
+  };
 }
 
 export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'];
@@ -81,6 +103,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const { config, keys, pages } = deps;
   const configuration: Configuration = {
     adapter: deps.adapter,
+    clients: [accountSpaceClient(config.issuer)] as Configuration['clients'],
     findAccount: deps.findAccount,
     jwks: { keys: keys.jwks as NonNullable<Configuration['jwks']>['keys'] },
     cookies: {
@@ -127,6 +150,10 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.status === 404 && ctx.body === undefined) pages.notFound(ctx);
+    const session = ctx.oidc?.session;
+    if (session?.accountId && (ctx.oidc.route === 'authorization' || ctx.oidc.route === 'resume')) {
+      await deps.onSessionSeen({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip });
+    }
   });
   // The app rewrites forwarded headers from ISSUER before the provider sees a request (http/canonical-origin).
   provider.proxy = true;

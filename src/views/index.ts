@@ -10,6 +10,10 @@ export { loginPage, type LoginView } from './templates/login.js';
 export { registerPage, type RegisterView } from './templates/register.js';
 export { consentPage, type ConsentView } from './templates/consent.js';
 export * from './templates/provider-pages.js';
+export * from './templates/account.js';
+export * from './templates/account-lists.js';
+export * from './templates/account-public.js';
+export { renderMail, type RenderedMail } from './templates/mail.js';
 
 export interface Views {
   page(locale: Locale): PageContext;

@@ -1,0 +1,82 @@
+// What the account pages share: their dependencies, the signed-in citizen (from the provider's own
+// session cookie), the page context and CSRF.
+import type { Context, Next } from 'koa';
+import type { Account, Accounts } from '../accounts/index.js';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { Csrf, RateLimiter } from '../http/index.js';
+import type { CitizenSessions } from '../oidc/index.js';
+import type { Registry } from '../registry/index.js';
+import type { PageContext, Views } from '../views/index.js';
+
+export interface AccountSpaceDeps {
+  accounts: Accounts;
+  citizen: CitizenSessions;
+  registry: Pick<Registry, 'listCommunes'>;
+  views: Views;
+  csrf: Csrf;
+  rateLimiter: RateLimiter;
+  config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService' | 'retention'>;
+}
+
+export interface Citizen {
+  account: Account;
+  sessionUid: string;
+}
+
+// The provider's session cookie (names.session in oidc/provider.ts), signed with the provider's cookie keys.
+const SESSION_COOKIE = 'glc.session';
+
+export async function findCitizen(deps: AccountSpaceDeps, ctx: Context): Promise<Citizen | undefined> {
+  const sessionId = ctx.cookies.get(SESSION_COOKIE, { signed: true });
+  if (!sessionId) return undefined;
+  const session = await deps.citizen.findSession(sessionId);
+  const account = session && await deps.accounts.findById(session.accountId);
+  return account && session ? { account, sessionUid: session.uid } : undefined;
+}
+
+/** Pages that need a signed-in citizen send the others through the provider's login first. */
+export function requireCitizen(deps: AccountSpaceDeps) {
+  return async (ctx: Context, next: Next) => {
+    const citizen = await findCitizen(deps, ctx);
+    if (!citizen) {
+      ctx.redirect(`/account/login${ctx.querystring ? `?${ctx.querystring}` : ''}`);
+      return;
+    }
+    ctx.state.citizen = citizen;
+    await next();
+  };
+}
+
+export function citizenOf(ctx: Context): Citizen {
+  return ctx.state.citizen as Citizen;
+}
+
+export function pageOf(deps: AccountSpaceDeps, ctx: Context): PageContext {
+  const uiLocales = typeof ctx.query.ui_locales === 'string' ? ctx.query.ui_locales : (ctx.state.citizen as Citizen | undefined)?.account.locale;
+  return deps.views.pageFor(uiLocales, ctx.get('accept-language'));
+}
+
+export function csrfPurpose(ctx: Context): string {
+  const citizen = ctx.state.citizen as Citizen | undefined;
+  return citizen ? `account:${citizen.sessionUid}` : 'account:public';
+}
+
+export function csrfToken(deps: AccountSpaceDeps, ctx: Context): string {
+  return deps.csrf.token(ctx, csrfPurpose(ctx));
+}
+
+export function requireCsrf(deps: AccountSpaceDeps, ctx: Context): Record<string, unknown> {
+  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+  if (!deps.csrf.verify(ctx, csrfPurpose(ctx), body._csrf)) throw new AppError('csrf', 'forbidden', 'CSRF token missing or wrong');
+  return body;
+}
+
+export const text = (body: Record<string, unknown>, name: string, max = 500) =>
+  typeof body[name] === 'string' ? (body[name] as string).slice(0, max).trim() : '';
+
+export const secret = (body: Record<string, unknown>, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+
+export function originOf(ctx: Context) {
+  return { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
+}

@@ -1,0 +1,100 @@
+// Pages reached without being signed in: links from mails (verify, confirm a new email, reset the
+// password) and the forgotten-password form, which answers the same whether or not the email exists.
+import { createHash } from 'node:crypto';
+import type { Context } from 'koa';
+import { AppError } from '../errors.js';
+import { sendPage } from '../http/index.js';
+import { confirmLinkPage, forgotPasswordPage, messagePage, resetPasswordPage } from '../views/index.js';
+import { csrfToken, originOf, pageOf, requireCsrf, secret, text, type AccountSpaceDeps } from './context.js';
+
+const tokenOf = (ctx: Context) => (typeof ctx.query.token === 'string' ? ctx.query.token.slice(0, 100) : '');
+
+function sendInvalidLink(deps: AccountSpaceDeps, ctx: Context, retry?: { href: string; label: string }) {
+  const page = pageOf(deps, ctx);
+  sendPage(ctx, messagePage(page, page.t('account.link_invalid_title'), page.t('errors.link_invalid'), retry).toString(), 400);
+}
+
+function isRefusal(error: unknown): error is AppError {
+  return error instanceof AppError && (error.kind === 'invalid' || error.kind === 'conflict');
+}
+
+export async function showVerifyLink(deps: AccountSpaceDeps, ctx: Context, purpose: 'verify-email' | 'change-email') {
+  const token = tokenOf(ctx);
+  if (!(await deps.accounts.selfService.isLinkUsable(token, purpose))) return sendInvalidLink(deps, ctx);
+  const page = pageOf(deps, ctx);
+  const isVerify = purpose === 'verify-email';
+  sendPage(ctx, confirmLinkPage(page, {
+    title: page.t(isVerify ? 'account.email.verify_title' : 'account.email.confirm_title'),
+    text: page.t(isVerify ? 'account.email.verify' : 'account.email.confirm'),
+    button: page.t(isVerify ? 'account.email.verify_button' : 'account.email.confirm_button'),
+    action: isVerify ? '/account/email/verify' : '/account/email/confirm',
+    token, csrfToken: csrfToken(deps, ctx),
+  }).toString());
+}
+
+export async function submitVerifyLink(deps: AccountSpaceDeps, ctx: Context, purpose: 'verify-email' | 'change-email') {
+  const body = requireCsrf(deps, ctx);
+  const page = pageOf(deps, ctx);
+  const link = { href: '/account', label: page.t('account.title') };
+  try {
+    if (purpose === 'verify-email') {
+      await deps.accounts.selfService.verifyEmail(text(body, 'token', 100), originOf(ctx));
+      sendPage(ctx, messagePage(page, page.t('account.email.verify_title'), page.t('account.email.verified'), link).toString());
+    } else {
+      const account = await deps.accounts.selfService.confirmEmailChange(text(body, 'token', 100), originOf(ctx));
+      sendPage(ctx, messagePage(page, page.t('account.email.confirm_title'), page.t('account.email.changed', { email: account.email }), link).toString());
+    }
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    if (error.code === 'link_invalid') return sendInvalidLink(deps, ctx);
+    sendPage(ctx, messagePage(page, page.t('error.title'), page.t(`errors.${error.code}`), link).toString(), 409);
+  }
+}
+
+export function showForgotPassword(deps: AccountSpaceDeps, ctx: Context) {
+  const email = typeof ctx.query.email === 'string' ? ctx.query.email.slice(0, 254) : undefined;
+  sendPage(ctx, forgotPasswordPage(pageOf(deps, ctx), { csrfToken: csrfToken(deps, ctx), email }).toString());
+}
+
+/** Always the same answer; the mail, if any, is sent after it (see selfService.requestPasswordReset). */
+export async function submitForgotPassword(deps: AccountSpaceDeps, ctx: Context) {
+  const body = requireCsrf(deps, ctx);
+  const email = text(body, 'email', 254);
+  const emailKey = `reset-mail:${createHash('sha256').update(email.toLowerCase()).digest('base64url')}`;
+  const ipKey = `reset-request:ip:${ctx.ip}`;
+  const isLimited = await deps.rateLimiter.isLimited([{ key: emailKey, limit: deps.config.selfService.passwordResetMailsPerHour }], 3600)
+    || await deps.rateLimiter.isLimited([{ key: ipKey, limit: 20 }]);
+  if (!isLimited && email) {
+    await deps.rateLimiter.count([emailKey], 3600);
+    await deps.rateLimiter.count([ipKey]);
+    deps.accounts.selfService.requestPasswordReset(email);
+  }
+  sendPage(ctx, forgotPasswordPage(pageOf(deps, ctx), { csrfToken: csrfToken(deps, ctx), sentTo: email }).toString());
+}
+
+export async function showResetPassword(deps: AccountSpaceDeps, ctx: Context) {
+  const token = tokenOf(ctx);
+  const page = pageOf(deps, ctx);
+  if (!(await deps.accounts.selfService.isLinkUsable(token, 'reset-password'))) {
+    return sendInvalidLink(deps, ctx, { href: '/account/password/forgot', label: page.t('account.password.forgot_title') });
+  }
+  sendPage(ctx, resetPasswordPage(page, { csrfToken: csrfToken(deps, ctx), token, minLength: deps.config.passwordPolicy.minLength }).toString());
+}
+
+export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) {
+  const body = requireCsrf(deps, ctx);
+  const page = pageOf(deps, ctx);
+  const token = text(body, 'token', 100);
+  const { minLength, maxLength } = deps.config.passwordPolicy;
+  try {
+    await deps.accounts.selfService.resetPassword(token, secret(body, 'new_password'), originOf(ctx));
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    if (error.code === 'link_invalid') {
+      return sendInvalidLink(deps, ctx, { href: '/account/password/forgot', label: page.t('account.password.forgot_title') });
+    }
+    sendPage(ctx, resetPasswordPage(page, { csrfToken: csrfToken(deps, ctx), token, minLength, error: page.t(`errors.${error.code}`, { min: minLength, max: maxLength }) }).toString(), 400);
+    return;
+  }
+  sendPage(ctx, messagePage(page, page.t('account.password.reset_title'), page.t('account.password.reset_done'), { href: '/account', label: page.t('account.title') }).toString());
+}

@@ -1,0 +1,199 @@
+// What a citizen does with their own account: verify the email, reset or change the password, change
+// the email, edit the profile, close the account. Mail and token revocation are ports given by the app.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Pool } from '../db/index.js';
+import { AppError, conflict, invalid, notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import {
+  deleteAccount, findAccountByEmail, findAccountById, markEmailVerified, updateEmail, updatePasswordHash, updateProfile,
+  type Account, type AccountWithHash, type Locale, type ProfileChange,
+} from './account-repository.js';
+import type { CommonPasswords } from './common-passwords.js';
+import { checkPasswordPolicy, type Passwords } from './passwords.js';
+import { insertSecurityEvent, type SecurityEventKind } from './security-event-repository.js';
+import { expireAccountTokens, findUsableAccountToken, insertAccountToken, useAccountToken, type TokenPurpose } from './token-repository.js';
+
+export type NoticeKind =
+  | 'verify-email' | 'reset-password' | 'confirm-new-email' | 'email-changed' | 'password-changed'
+  | 'account-deleted' | 'retention-warning';
+
+/** A message for the citizen; the app renders it in their language and sends it. */
+export interface AccountNotice {
+  kind: NoticeKind;
+  to: string;
+  locale: Locale;
+  link?: string;
+  vars?: Record<string, string>;
+}
+
+export interface AccountPorts {
+  notify(notice: AccountNotice): Promise<void>;
+  /** Ends every session and revokes every grant and token of the account, with back-channel logout. */
+  revokeEverything(accountId: string): Promise<void>;
+}
+
+/** Where a security event came from, for the citizen's history. */
+export interface Origin {
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+export interface SelfServiceDeps {
+  pool: Pool;
+  config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService'>;
+  passwords: Passwords;
+  commonPasswords: CommonPasswords;
+  ports: () => AccountPorts;
+  log: Logger;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+function withoutHash({ passwordHash: _ignored, ...account }: AccountWithHash): Account {
+  return account;
+}
+
+export function createSelfService(deps: SelfServiceDeps) {
+  const { pool, config, passwords, log } = deps;
+
+  async function issueLink(account: { id: string }, purpose: TokenPurpose, ttlSeconds: number, path: string, newEmail?: string) {
+    const token = randomBytes(32).toString('base64url');
+    await expireAccountTokens(pool, account.id, purpose);
+    await insertAccountToken(pool, { hash: hashToken(token), accountId: account.id, purpose, expiresAt: new Date(Date.now() + ttlSeconds * 1000), newEmail });
+    return `${config.issuer}${path}?token=${token}`;
+  }
+
+  function checkNewPassword(password: string, email: string) {
+    const problem = checkPasswordPolicy(password, email, config.passwordPolicy, deps.commonPasswords);
+    if (problem) throw invalid(problem, 'password does not meet the policy', { field: 'password' });
+  }
+
+  async function requireAccount(id: string): Promise<AccountWithHash> {
+    const account = await findAccountById(pool, id);
+    if (!account) throw notFound('account_not_found', 'no such account');
+    return account;
+  }
+
+  async function requirePassword(account: AccountWithHash, password: string) {
+    if (!(await passwords.verify(account.passwordHash, password))) {
+      throw new AppError('current_password_wrong', 'invalid', 'the current password is wrong', { field: 'currentPassword' });
+    }
+  }
+
+  const service = {
+    recordEvent(accountId: string, kind: SecurityEventKind, origin: Origin = {}) {
+      return insertSecurityEvent(pool, { accountId, kind, ...origin });
+    },
+
+    async sendVerification(account: Pick<Account, 'id' | 'email' | 'locale' | 'emailVerified'>): Promise<void> {
+      if (account.emailVerified) return;
+      const link = await issueLink(account, 'verify-email', config.selfService.verifyEmailTtlSeconds, '/account/email/verify');
+      await deps.ports().notify({ kind: 'verify-email', to: account.email, locale: account.locale, link });
+    },
+
+    async isLinkUsable(token: string, purpose: TokenPurpose): Promise<boolean> {
+      return (await findUsableAccountToken(pool, hashToken(token), purpose)) !== undefined;
+    },
+
+    async verifyEmail(token: string, origin: Origin = {}): Promise<Account> {
+      const used = await useAccountToken(pool, hashToken(token), 'verify-email');
+      if (!used) throw invalid('link_invalid', 'this link is expired, already used or unknown');
+      const account = await requireAccount(used.accountId);
+      await markEmailVerified(pool, account.id, account.email);
+      await service.recordEvent(account.id, 'email_verified', origin);
+      return { ...withoutHash(account), emailVerified: true };
+    },
+
+    /**
+     * Answers at once, the same way whether or not the email has an account: the lookup and the mail
+     * happen after the caller has answered, so neither the answer nor its timing tells.
+     */
+    requestPasswordReset(email: string): void {
+      setImmediate(() => {
+        void (async () => {
+          const account = await findAccountByEmail(pool, email.trim());
+          if (!account) return;
+          const link = await issueLink(account, 'reset-password', config.selfService.resetPasswordTtlSeconds, '/account/password/reset');
+          await deps.ports().notify({ kind: 'reset-password', to: account.email, locale: account.locale, link });
+        })().catch((error) => log.error({ event: 'account.reset_request_failed', err: error }, 'account.reset_request_failed'));
+      });
+    },
+
+    /** A new password from a reset link: every session and token of the account is revoked. */
+    async resetPassword(token: string, newPassword: string, origin: Origin = {}): Promise<Account> {
+      const hash = hashToken(token);
+      const usable = await findUsableAccountToken(pool, hash, 'reset-password');
+      if (!usable) throw invalid('link_invalid', 'this link is expired, already used or unknown');
+      const account = await requireAccount(usable.accountId);
+      checkNewPassword(newPassword, account.email);
+      const used = await useAccountToken(pool, hash, 'reset-password');
+      if (!used) throw invalid('link_invalid', 'this link is expired, already used or unknown');
+      await updatePasswordHash(pool, account.id, await passwords.hash(newPassword));
+      // A citizen who could reset also proved they read the mailbox.
+      await markEmailVerified(pool, account.id, account.email);
+      await deps.ports().revokeEverything(account.id);
+      await service.recordEvent(account.id, 'password_reset', origin);
+      await deps.ports().notify({ kind: 'password-changed', to: account.email, locale: account.locale });
+      return withoutHash(account);
+    },
+
+    async changePassword(accountId: string, currentPassword: string, newPassword: string, origin: Origin = {}): Promise<void> {
+      const account = await requireAccount(accountId);
+      await requirePassword(account, currentPassword);
+      checkNewPassword(newPassword, account.email);
+      await updatePasswordHash(pool, account.id, await passwords.hash(newPassword));
+      await service.recordEvent(account.id, 'password_changed', origin);
+      await deps.ports().notify({ kind: 'password-changed', to: account.email, locale: account.locale });
+    },
+
+    /** The new email takes effect once the link sent to it is followed. */
+    async requestEmailChange(accountId: string, newEmail: string, currentPassword: string): Promise<void> {
+      const account = await requireAccount(accountId);
+      await requirePassword(account, currentPassword);
+      const email = newEmail.trim().normalize('NFC');
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw invalid('email_invalid', 'not an email address', { field: 'email' });
+      if (email.toLowerCase() === account.email.toLowerCase()) throw invalid('email_unchanged', 'this is already the account email', { field: 'email' });
+      if (await findAccountByEmail(pool, email)) throw conflict('email_taken', 'an account already uses this email');
+      const link = await issueLink(account, 'change-email', config.selfService.changeEmailTtlSeconds, '/account/email/confirm', email);
+      await deps.ports().notify({ kind: 'confirm-new-email', to: email, locale: account.locale, link });
+    },
+
+    async confirmEmailChange(token: string, origin: Origin = {}): Promise<Account> {
+      const used = await useAccountToken(pool, hashToken(token), 'change-email');
+      if (!used?.newEmail) throw invalid('link_invalid', 'this link is expired, already used or unknown');
+      const before = await requireAccount(used.accountId);
+      const after = await updateEmail(pool, used.accountId, used.newEmail);
+      if (!after) throw conflict('email_taken', 'an account already uses this email');
+      await service.recordEvent(after.id, 'email_changed', origin);
+      await deps.ports().notify({ kind: 'email-changed', to: before.email, locale: before.locale, vars: { newEmail: after.email } });
+      return withoutHash(after);
+    },
+
+    async updateProfile(accountId: string, profile: ProfileChange, origin: Origin = {}): Promise<Account> {
+      const updated = await updateProfile(pool, accountId, profile);
+      if (!updated) throw notFound('account_not_found', 'no such account');
+      await service.recordEvent(accountId, 'profile_updated', origin);
+      return withoutHash(updated);
+    },
+
+    /** Closes the account at once: tokens and sessions revoked (back-channel logout), data erased, sub tombstoned. */
+    async deleteAccount(accountId: string, currentPassword: string): Promise<void> {
+      const account = await requireAccount(accountId);
+      await requirePassword(account, currentPassword);
+      await service.closeAccount(account);
+    },
+
+    async closeAccount(account: Pick<Account, 'id' | 'email' | 'locale'>): Promise<void> {
+      await deps.ports().revokeEverything(account.id);
+      // Whoever deletes the row (the citizen, or one of several retention workers) sends the one mail.
+      if (!(await deleteAccount(pool, account.id))) return;
+      log.info({ event: 'account.deleted', accountId: account.id }, 'account.deleted');
+      await deps.ports().notify({ kind: 'account-deleted', to: account.email, locale: account.locale });
+    },
+  };
+
+  return service;
+}
+
+export type SelfService = ReturnType<typeof createSelfService>;

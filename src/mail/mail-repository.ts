@@ -1,0 +1,65 @@
+// All SQL about the mail outbox.
+import type { Queryable } from '../db/index.js';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface QueuedMail extends OutgoingMail {
+  id: number;
+  attempts: number;
+}
+
+interface MailRow {
+  id: number;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  attempts: number;
+}
+
+export async function insertMail(db: Queryable, mail: OutgoingMail): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `insert into mail_outbox (to_address, subject, text_body, html_body) values ($1, $2, $3, $4) returning id`,
+    [mail.to, mail.subject, mail.text, mail.html],
+  );
+  return rows[0]!.id;
+}
+
+/** Takes up to `limit` due messages for this worker for `lockSeconds`; other instances skip them. */
+export async function claimDueMails(db: Queryable, limit: number, lockSeconds: number): Promise<QueuedMail[]> {
+  const { rows } = await db.query<MailRow>(
+    `update mail_outbox set locked_until = now() + make_interval(secs => $2), attempts = attempts + 1
+     where id in (
+       select id from mail_outbox
+       where sent_at is null and failed_at is null and send_after <= now() and (locked_until is null or locked_until < now())
+       order by send_after, id limit $1 for update skip locked)
+     returning id, to_address, subject, text_body, html_body, attempts`,
+    [limit, lockSeconds],
+  );
+  return rows.map((row) => ({ id: row.id, to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body, attempts: row.attempts }));
+}
+
+export async function markMailSent(db: Queryable, id: number): Promise<void> {
+  await db.query(`update mail_outbox set sent_at = now(), locked_until = null, last_error = null where id = $1`, [id]);
+}
+
+/** Schedules another attempt after `retryInSeconds`, or gives up for good when it is undefined. */
+export async function markMailFailed(db: Queryable, id: number, error: string, retryInSeconds: number | undefined): Promise<void> {
+  await db.query(
+    `update mail_outbox set locked_until = null, last_error = $2,
+       send_after = case when $3::integer is null then send_after else now() + make_interval(secs => $3::integer) end,
+       failed_at = case when $3::integer is null then now() else null end
+     where id = $1`,
+    [id, error.slice(0, 500), retryInSeconds ?? null],
+  );
+}
+
+export async function deleteSentMailsBefore(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query(`delete from mail_outbox where sent_at < $1`, [before]);
+  return rowCount ?? 0;
+}

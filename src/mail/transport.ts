@@ -1,0 +1,35 @@
+// Where mail goes: the SMTP server of SMTP_URL, or, without it, one RFC 5322 .eml file per message
+// under DATA_DIR/outbox/ that a developer or a test can open.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { OutgoingMail } from './mail-repository.js';
+
+export interface MailTransport {
+  send(mail: OutgoingMail & { id: number }): Promise<void>;
+  close(): void;
+}
+
+export function createTransport(options: { smtpUrl: string | undefined; dataDir: string; from: string }): MailTransport {
+  const message = (mail: OutgoingMail & { id: number }) => ({
+    from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html,
+    messageId: `<glc-${mail.id}@${options.from.split('@')[1] ?? 'localhost'}>`,
+  });
+  if (options.smtpUrl) {
+    const smtp = nodemailer.createTransport(options.smtpUrl);
+    return {
+      async send(mail) { await smtp.sendMail(message(mail)); },
+      close: () => smtp.close(),
+    };
+  }
+  const outbox = join(options.dataDir, 'outbox');
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail) {
+      const { message: raw } = (await composer.sendMail(message(mail))) as unknown as { message: Buffer };
+      mkdirSync(outbox, { recursive: true });
+      writeFileSync(join(outbox, `${String(mail.id).padStart(8, '0')}.eml`), raw);
+    },
+    close: () => composer.close(),
+  };
+}

@@ -1,0 +1,97 @@
+// The citizen's own space at /account: profile, email, password, services, sessions, history, journal.
+import { html, type SafeHtml } from '../html.js';
+import { errorSummary, layout, type PageContext } from '../layout.js';
+import { csrfInput, field } from './fields.js';
+
+export interface AccountFrame {
+  csrfToken: string;
+  notice?: string | undefined;
+  errors?: string[];
+  unverifiedEmail?: string | undefined;
+}
+
+const SECTIONS = ['profile', 'email', 'password', 'services', 'sessions', 'history', 'journal', 'export', 'delete'] as const;
+export type AccountSection = (typeof SECTIONS)[number];
+
+function hrefOf(section: AccountSection): string {
+  return section === 'profile' ? '/account' : `/account/${section}`;
+}
+
+/** The frame of every account page: navigation, notices, the verification reminder, and the section. */
+export function accountPage(page: PageContext, section: AccountSection, frame: AccountFrame, body: SafeHtml): SafeHtml {
+  const { t } = page;
+  return layout(page, t(`account.nav.${section}`), html`
+<nav aria-label="${t('account.nav_label')}" class="links account-nav"><ul>
+${SECTIONS.map((s) => html`<li><a href="${hrefOf(s)}"${s === section ? html` aria-current="page"` : ''}>${t(`account.nav.${s}`)}</a></li>`)}
+<li><a href="/account/logout">${t('account.nav.logout')}</a></li>
+</ul></nav>
+${frame.notice ? html`<p class="panel" role="status">${frame.notice}</p>` : ''}
+${errorSummary(page, frame.errors ?? [])}
+${frame.unverifiedEmail ? html`<form method="post" action="/account/email/resend" class="panel">${csrfInput(frame.csrfToken)}
+<p>${t('account.unverified', { email: frame.unverifiedEmail })}</p><button type="submit" class="secondary">${t('account.resend')}</button></form>` : ''}
+${body}`);
+}
+
+export interface ProfileValues {
+  givenName: string; familyName: string; phoneNumber: string; street: string; postalCode: string; locality: string;
+  communeSlug: string; locale: string;
+}
+
+export function profileForm(page: PageContext, csrfToken: string, values: ProfileValues, communes: { slug: string; name: string }[]): SafeHtml {
+  const { t } = page;
+  return html`<form method="post" action="/account/profile">
+${csrfInput(csrfToken)}
+${field({ name: 'given_name', type: 'text', label: t('account.profile.given_name'), autocomplete: 'given-name', value: values.givenName })}
+${field({ name: 'family_name', type: 'text', label: t('account.profile.family_name'), autocomplete: 'family-name', value: values.familyName })}
+${field({ name: 'phone_number', type: 'tel', label: t('account.profile.phone'), autocomplete: 'tel', value: values.phoneNumber, hint: t('account.profile.phone_hint') })}
+${field({ name: 'street_address', type: 'text', label: t('account.profile.street'), autocomplete: 'street-address', value: values.street })}
+${field({ name: 'postal_code', type: 'text', label: t('account.profile.postal_code'), autocomplete: 'postal-code', value: values.postalCode })}
+${field({ name: 'locality', type: 'text', label: t('account.profile.locality'), autocomplete: 'address-level2', value: values.locality })}
+<label for="field-commune">${t('account.profile.commune')}</label>
+<select id="field-commune" name="commune">
+<option value="">${t('account.profile.commune_none')}</option>
+${communes.map((c) => html`<option value="${c.slug}"${c.slug === values.communeSlug ? html` selected` : ''}>${c.name}</option>`)}
+</select>
+<label for="field-locale">${t('account.profile.locale')}</label>
+<select id="field-locale" name="locale">
+<option value="fr"${values.locale === 'fr' ? html` selected` : ''}>Français</option>
+<option value="en"${values.locale === 'en' ? html` selected` : ''}>English</option>
+</select>
+<button type="submit">${t('account.profile.save')}</button>
+</form>`;
+}
+
+export function emailForm(page: PageContext, csrfToken: string, currentEmail: string, values: { email?: string }): SafeHtml {
+  const { t } = page;
+  return html`<p>${t('account.email.current', { email: currentEmail })}</p>
+<form method="post" action="/account/email">
+${csrfInput(csrfToken)}
+${field({ name: 'email', type: 'email', label: t('account.email.new'), autocomplete: 'email', value: values.email, required: true })}
+${field({ name: 'current_password', type: 'password', label: t('account.email.password'), autocomplete: 'current-password', required: true })}
+<button type="submit">${t('account.email.submit')}</button>
+</form>`;
+}
+
+export function passwordForm(page: PageContext, csrfToken: string, minLength: number): SafeHtml {
+  const { t } = page;
+  return html`<form method="post" action="/account/password">
+${csrfInput(csrfToken)}
+${field({ name: 'current_password', type: 'password', label: t('account.password.current'), autocomplete: 'current-password', required: true })}
+${field({ name: 'new_password', type: 'password', label: t('account.password.new'), autocomplete: 'new-password', required: true, hint: t('register.password_hint', { min: minLength }) })}
+<button type="submit">${t('account.password.submit')}</button>
+</form>`;
+}
+
+export function deleteForm(page: PageContext, csrfToken: string): SafeHtml {
+  const { t } = page;
+  return html`<p>${t('account.delete.intro')}</p>
+<form method="post" action="/account/delete">
+${csrfInput(csrfToken)}
+${field({ name: 'current_password', type: 'password', label: t('account.delete.password'), autocomplete: 'current-password', required: true })}
+<button type="submit" class="danger">${t('account.delete.button')}</button>
+</form>`;
+}
+
+export function exportSection(page: PageContext): SafeHtml {
+  return html`<p>${page.t('account.export.intro')}</p><p><a class="button" href="/account/export.json" download>${page.t('account.export.button')}</a></p>`;
+}
