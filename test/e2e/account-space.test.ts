@@ -1,0 +1,70 @@
+import { aClient, aCommune, type TestClient } from '../support/builders.js';
+import { mailsTo } from '../support/outbox.js';
+import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { isPage, UserAgent, type Page } from '../support/user-agent.js';
+
+let server: TestServer;
+let site: TestClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await aCommune(server.registry, { slug: 'bron', name: 'Bron' });
+  site = await aClient(server.registry, 'bron');
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+async function page(agent: UserAgent, url: string): Promise<Page> {
+  const result = await agent.navigate(url);
+  if (!isPage(result)) throw new Error(`expected a page at ${url}, went to ${result.leftTo}`);
+  return result;
+}
+
+describe('the account space', () => {
+  it('takes a citizen from registration to a verified email, a revoked site and a dead refresh token', async () => {
+    const agent = new UserAgent(server.issuer);
+    const config = await discover(server.issuer, site);
+    const attempt = await startAuthorization(config, site);
+    const login = await page(agent, attempt.url);
+    const registerHref = /href="([^"]*\/register)"/.exec(login.html)![1]!;
+    const register = await page(agent, new URL(registerHref, login.url).toString());
+    const email = `habitant-${Date.now()}@example.org`;
+    const consent = await agent.submit(register, { given_name: 'Ali', family_name: 'Ben', email, password: 'une phrase assez longue pour Bron' });
+    if (!isPage(consent)) throw new Error('expected consent');
+    const back = await agent.submit(consent, { decision: 'allow' });
+    if (isPage(back)) throw new Error('expected the site');
+    const tokens = await exchange(config, attempt, back.leftTo);
+
+    const [verification] = await mailsTo(server, email);
+    expect(verification?.subject).toContain('Vérifiez votre adresse');
+    const verifyPage = await page(agent, verification!.link!);
+    const verified = await agent.submit(verifyPage, {});
+    expect(isPage(verified) && verified.html).toContain('votre adresse électronique est vérifiée');
+
+    const home = await page(agent, '/account');
+    expect(home.html).toContain('Mon profil');
+    expect(home.html).not.toContain('pas encore vérifiée');
+
+    const services = await page(agent, '/account/services');
+    expect(services.html).toContain(site.clientId);
+    const revokeIndex = services.html.indexOf('/account/services/revoke');
+    expect(revokeIndex).toBeGreaterThan(0);
+    const forms = services.html.match(/<form\b/g)!.length;
+    const afterRevoke = await agent.submit(services, { client_id: site.clientId }, forms - 1);
+    expect(isPage(afterRevoke) && afterRevoke.html).toContain('a été retiré');
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+
+    const history = await page(agent, '/account/history');
+    expect(history.html).toContain('Compte créé');
+    const journal = await page(agent, '/account/journal');
+    expect(journal.html).toContain('(Bron)');
+    expect(journal.html).toContain('adresse électronique');
+    const exported = await agent.request('/account/export.json');
+    const data = (await exported.json()) as { profile: { email: string } };
+    expect(data.profile.email).toBe(email);
+  });
+});
