@@ -37,6 +37,7 @@ describe('the account space', () => {
     const back = await agent.submit(consent, { decision: 'allow' });
     if (isPage(back)) throw new Error('expected the site');
     const tokens = await exchange(config, attempt, back.leftTo);
+    await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
 
     const [verification] = await mailsTo(server, email);
     expect(verification?.subject).toContain('Vérifiez votre adresse');
@@ -61,8 +62,8 @@ describe('the account space', () => {
     const history = await page(agent, '/account/history');
     expect(history.html).toContain('Compte créé');
     const journal = await page(agent, '/account/journal');
-    expect(journal.html).toContain('(Bron)');
-    expect(journal.html).toContain('adresse électronique');
+    expect(journal.html).toContain('(Bron), à la connexion : identifiant');
+    expect(journal.html).toMatch(/\(Bron\), à la demande du site : [^<]*adresse électronique/);
     const exported = await agent.request('/account/export.json');
     const data = (await exported.json()) as { profile: { email: string } };
     expect(data.profile.email).toBe(email);
