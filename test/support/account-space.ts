@@ -1,0 +1,53 @@
+// The account space as a citizen drives it: signed in with the provider's own session, its pages and
+// their forms, and mail that is sent after the page answered.
+import { mailsTo, type ReceivedMail } from './outbox.js';
+import type { TestServer } from './server.js';
+import { formsOf, isPage, UserAgent, type Page } from './user-agent.js';
+
+export async function pageAt(agent: UserAgent, url: string): Promise<Page> {
+  const result = await agent.navigate(url);
+  if (!isPage(result)) throw new Error(`expected a page at ${url}, went to ${result.leftTo}`);
+  return result;
+}
+
+/** Whether the browser was sent to the provider's login form. */
+export function isLoginPage(result: Page | { leftTo: string }): boolean {
+  return isPage(result) && /<input[^>]*name="password"[^>]*autocomplete="current-password"/.test(result.html) && result.url.includes('/interaction/');
+}
+
+/** A browser signed in to /account: /account sends it to the login page, and the login brings it back. */
+export async function signedIn(issuer: string, credentials: { email: string; password: string }, agent = new UserAgent(issuer)): Promise<UserAgent> {
+  const login = await pageAt(agent, '/account');
+  if (!isLoginPage(login)) throw new Error(`expected the login page, got ${login.url}`);
+  const home = await agent.submit(login, { email: credentials.email, password: credentials.password });
+  if (!isPage(home) || !home.url.endsWith('/account')) {
+    throw new Error(`the login did not lead back to /account: ${isPage(home) ? `${home.status} ${home.url}` : home.leftTo}`);
+  }
+  return agent;
+}
+
+/** The index of the form posting to `action` (the account pages carry several forms). */
+export function formIndex(page: Page, action: string): number {
+  const index = formsOf(page.html).findIndex((form) => form.action === action);
+  if (index < 0) throw new Error(`no form posting to ${action} on ${page.url}`);
+  return index;
+}
+
+export function submitTo(agent: UserAgent, page: Page, action: string, fields: Record<string, string>) {
+  return agent.submit(page, fields, formIndex(page, action));
+}
+
+/** The mails to `to` once `count` of them have arrived (some are queued after the page answered). */
+export async function mailsArrived(server: Pick<TestServer, 'mailer' | 'dataDir'>, to: string, count = 1): Promise<ReceivedMail[]> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const mails = await mailsTo(server, to);
+    if (mails.length >= count) return mails;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`expected ${count} mail(s) to ${to}, got ${(await mailsTo(server, to)).length}`);
+}
+
+/** The text of a page without its markup, for reading messages. */
+export function textOf(page: Page): string {
+  return page.html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+}
