@@ -1,0 +1,103 @@
+// What the account-space browser tests share: the strings of the account pages, the mail a citizen
+// waits for, account creation from a commune site, and the labels of a page's form controls.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { findProjectRoot } from '../../src/config.js';
+import { mailsTo, type ReceivedMail } from '../support/outbox.js';
+import type { TestServer } from '../support/server.js';
+import { messages, type Messages } from './support.js';
+
+export const SECTIONS = ['profile', 'email', 'password', 'services', 'sessions', 'history', 'journal', 'export', 'delete'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** The strings of the account pages, as src/views/locales reads them. */
+export interface AccountMessages extends Messages {
+  account: {
+    title: string;
+    saved: string;
+    unverified: string;
+    nav_label: string;
+    nav: Record<Section | 'logout', string>;
+    profile: Record<'title' | 'given_name' | 'family_name' | 'phone' | 'street' | 'postal_code' | 'locality' | 'commune' | 'locale' | 'save', string>;
+    email: Record<'new' | 'password' | 'verify_title' | 'verify_button' | 'verified', string>;
+    password: Record<'current' | 'new' | 'forgot_title' | 'forgot_submit' | 'forgot_sent' | 'reset_title' | 'reset_submit' | 'reset_done', string>;
+    services: Record<'revoke' | 'revoked' | 'empty', string>;
+    delete: Record<'password' | 'button' | 'done_title' | 'done', string>;
+  };
+  mail: Record<'verify-email' | 'reset-password' | 'account-deleted', { subject: string }>;
+}
+
+export function accountMessages(locale: 'fr' | 'en'): AccountMessages {
+  const all = JSON.parse(readFileSync(join(findProjectRoot(), 'src', 'views', 'locales', `${locale}.json`), 'utf8')) as AccountMessages;
+  return { ...messages(locale), account: all.account, mail: all.mail };
+}
+
+/** Fills a message's {placeholders} the way the pages do. */
+export const fill = (template: string, vars: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+
+/**
+ * The subject as a mail reader shows it. Subjects longer than a line are folded over several encoded words
+ * on CRLF lines, which test/support/outbox.ts does not unfold; the file is read again here.
+ */
+export function subjectOf(server: Pick<TestServer, 'dataDir'>, mail: ReceivedMail): string {
+  const raw = readFileSync(join(server.dataDir, 'outbox', mail.file), 'utf8');
+  const folded = /^Subject:(.*(?:\r?\n[ \t].*)*)/mi.exec(raw)?.[1] ?? '';
+  return folded
+    .replace(/\r?\n[ \t]+/g, ' ')
+    // Whitespace between two encoded words is not part of the text (RFC 2047, 6.2).
+    .replace(/(\?=)\s+(?==\?)/g, '$1')
+    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_whole, encoding: string, data: string) => encoding.toUpperCase() === 'B'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'))
+    .trim();
+}
+
+/**
+ * Waits for the mail whose subject starts with `subject` to reach the outbox. Some mails are sent after the
+ * page has answered (the forgotten-password one, so that the answer takes the same time whether or not the
+ * account exists).
+ */
+export async function waitForMail(server: TestServer, to: string, subject: string): Promise<ReceivedMail> {
+  const subjects = async () => (await mailsTo(server, to)).map((mail) => ({ mail, subject: subjectOf(server, mail) }));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const found = (await subjects()).find((received) => received.subject.startsWith(subject));
+    if (found) return found.mail;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no mail "${subject}" reached ${to}; the outbox holds: ${(await subjects()).map((m) => m.subject).join(' | ') || 'nothing'}`);
+}
+
+/** From the login page in front of the browser: "Créer un compte", the form, then consent. */
+export async function createAccountFromLoginPage(page: Page, citizen: { givenName: string; familyName: string; email: string; password: string }, text: AccountMessages): Promise<void> {
+  await page.getByRole('link', { name: text.login.create_account, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: text.register.title, exact: true }).waitFor();
+  await page.getByLabel(text.register.given_name, { exact: true }).fill(citizen.givenName);
+  await page.getByLabel(text.register.family_name, { exact: true }).fill(citizen.familyName);
+  await page.getByLabel(text.register.email, { exact: true }).fill(citizen.email);
+  await page.getByLabel(text.register.password, { exact: true }).fill(citizen.password);
+  await page.getByRole('button', { name: text.register.submit, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: text.consent.title, exact: true }).waitFor();
+  await page.getByRole('button', { name: text.consent.allow, exact: true }).click();
+}
+
+/** Every visible form control, by name, with the text of the <label for> pointing at its id ('' when there is none). */
+export async function labelsOfVisibleControls(page: Page): Promise<Record<string, string>> {
+  const labels: Record<string, string> = {};
+  for (const control of await page.locator('input:not([type=hidden]), select, textarea').all()) {
+    if (!(await control.isVisible())) continue;
+    const name = (await control.getAttribute('name')) ?? '(no name)';
+    const id = await control.getAttribute('id');
+    const label = id ? page.locator(`label[for="${id}"]`) : undefined;
+    labels[name] = label && (await label.count()) === 1 ? (await label.innerText()).trim() : '';
+  }
+  return labels;
+}
+
+/** The text of the page's status notice (role=status), once it is shown. */
+export async function statusText(page: Page): Promise<string> {
+  const status = page.getByRole('status');
+  await status.waitFor();
+  return (await status.innerText()).trim();
+}
