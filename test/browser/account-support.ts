@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { findProjectRoot } from '../../src/config.js';
 import { mailsTo, type ReceivedMail } from '../support/outbox.js';
+import { exchange, oidc, startAuthorization } from '../support/relying-party.js';
 import type { TestServer } from '../support/server.js';
-import { messages, type Messages } from './support.js';
+import { backOnSite, logIn, messages, type BrowserWorld, type Messages } from './support.js';
 
 export const SECTIONS = ['profile', 'email', 'password', 'services', 'sessions', 'history', 'journal', 'export', 'delete'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -100,4 +101,63 @@ export async function statusText(page: Page): Promise<string> {
   const status = page.getByRole('status');
   await status.waitFor();
   return (await status.innerText()).trim();
+}
+
+/** What a citizen who forgot the password sees on the way, from a commune site's login page and back to it. */
+export interface PasswordResetJourney {
+  /** The forgotten-password page's answer to an email without an account, and to the citizen's. */
+  answers: { unknownEmail: string; citizenEmail: string };
+  mailsToUnknownEmail: number;
+  resetPage: { lang: string | null; done: string };
+  /** The login page's alert when the old password is typed after the reset. */
+  oldPasswordRefusal: string;
+  /** The email the commune site reads at userinfo after the citizen signed in with the new password. */
+  siteReads: unknown;
+}
+
+/**
+ * At a commune site's login page: "Mot de passe oublié ?", an unknown email then the citizen's, the link of the
+ * mail, a new password; then a fresh sign-in at the site, first with the old password, then with the new one.
+ */
+export async function resetForgottenPassword(
+  world: BrowserWorld, page: Page, citizen: { email: string; password: string }, choices: { newPassword: string; unknownEmail: string },
+): Promise<PasswordResetJourney> {
+  const text = accountMessages('fr');
+  const { newPassword, unknownEmail } = choices;
+  await page.goto((await startAuthorization(world.config, world.client)).url);
+  await page.getByRole('link', { name: text.login.forgot_password, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: text.account.password.forgot_title, exact: true }).waitFor();
+
+  const answerTo = async (email: string) => {
+    await page.getByLabel(text.login.email, { exact: true }).fill(email);
+    await page.getByRole('button', { name: text.account.password.forgot_submit, exact: true }).click();
+    const status = page.getByRole('status').filter({ hasText: email });
+    await status.waitFor();
+    return (await status.innerText()).trim();
+  };
+  const answers = { unknownEmail: await answerTo(unknownEmail), citizenEmail: await answerTo(citizen.email) };
+
+  const mail = await waitForMail(world.server, citizen.email, text.mail['reset-password'].subject);
+  const mailsToUnknownEmail = (await mailsTo(world.server, unknownEmail)).length;
+  await page.goto(mail.link!);
+  await page.getByRole('heading', { level: 1, name: text.account.password.reset_title, exact: true }).waitFor();
+  const lang = await page.locator('html').getAttribute('lang');
+  await page.getByLabel(text.account.password.new, { exact: true }).fill(newPassword);
+  await page.getByRole('button', { name: text.account.password.reset_submit, exact: true }).click();
+  const done = await statusText(page);
+
+  const attempt = await startAuthorization(world.config, world.client);
+  await page.goto(attempt.url);
+  await logIn(page, citizen);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  const oldPasswordRefusal = await alert.innerText();
+  await logIn(page, { email: citizen.email, password: newPassword });
+  await page.getByRole('heading', { level: 1, name: text.consent.title, exact: true }).waitFor();
+  await page.getByRole('button', { name: text.consent.allow, exact: true }).click();
+  await backOnSite(page, world.site);
+  const tokens = await exchange(world.config, attempt, page.url());
+  const siteReads = (await oidc.fetchUserInfo(world.config, tokens.access_token, tokens.claims()!.sub)).email;
+
+  return { answers, mailsToUnknownEmail, resetPage: { lang, done }, oldPasswordRefusal, siteReads };
 }
