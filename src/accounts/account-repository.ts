@@ -78,16 +78,17 @@ export interface NewAccount {
   givenName?: string | undefined;
   familyName?: string | undefined;
   locale: Locale;
+  registeredViaClient?: string | undefined;
 }
 
 /** Inserts; answers undefined when the email (case-insensitive) is taken. */
 export async function insertAccount(db: Queryable, account: NewAccount): Promise<AccountWithHash | undefined> {
   const { rows } = await db.query<AccountRow>(
-    `insert into accounts (email, email_verified, password_hash, given_name, family_name, locale)
-     values ($1, $2, $3, $4, $5, $6)
+    `insert into accounts (email, email_verified, password_hash, given_name, family_name, locale, registered_via_client)
+     values ($1, $2, $3, $4, $5, $6, $7)
      on conflict ((lower(email))) do nothing
      returning ${COLUMNS}`,
-    [account.email, account.emailVerified, account.passwordHash, account.givenName ?? null, account.familyName ?? null, account.locale],
+    [account.email, account.emailVerified, account.passwordHash, account.givenName ?? null, account.familyName ?? null, account.locale, account.registeredViaClient ?? null],
   );
   return rows[0] && toAccount(rows[0]);
 }

@@ -31,6 +31,8 @@ export interface Registration {
   familyName?: string | undefined;
   locale?: Locale | undefined;
   emailVerified?: boolean;
+  /** The site the citizen registered from (new accounts per commune). */
+  registeredViaClient?: string | undefined;
 }
 
 export interface Accounts {
@@ -38,6 +40,7 @@ export interface Accounts {
   /** The account when email and password match; undefined otherwise, in the same time whatever the reason. */
   authenticate(email: string, password: string, origin?: Origin): Promise<Account | undefined>;
   findById(id: string): Promise<Account | undefined>;
+  findByEmail(email: string): Promise<Account | undefined>;
   securityHistory(accountId: string, limit?: number): Promise<SecurityEvent[]>;
   sharingJournal(accountId: string, limit?: number): Promise<SharingEntry[]>;
   recordSharing(accountId: string, entry: Omit<SharingEntry, 'createdAt'>): Promise<void>;
@@ -81,6 +84,7 @@ export function createAccounts({ db, config, log, ports = () => NO_PORTS }: Acco
         givenName: registration.givenName?.trim() || undefined,
         familyName: registration.familyName?.trim() || undefined,
         locale: registration.locale ?? 'fr',
+        registeredViaClient: registration.registeredViaClient,
       });
       if (!inserted) throw conflict('email_taken', 'an account already uses this email');
       log.info({ event: 'account.registered', accountId: inserted.id, email: maskEmail(email) }, 'account.registered');
@@ -104,6 +108,10 @@ export function createAccounts({ db, config, log, ports = () => NO_PORTS }: Acco
     },
     async findById(id) {
       const account = await findAccountById(db, id);
+      return account && withoutHash(account);
+    },
+    async findByEmail(email) {
+      const account = await findAccountByEmail(db, normalizeEmail(email));
       return account && withoutHash(account);
     },
     securityHistory: (accountId, limit = 100) => listSecurityEvents(db, accountId, limit),

@@ -9,9 +9,12 @@ import { clientAddCommand } from './commands/client.js';
 import { communeAddCommand } from './commands/commune.js';
 import { keysRotateCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { auditCommand } from './commands/audit.js';
+import { operatorChangeCommand, operatorListCommand } from './commands/operator.js';
+import { reportContributionsCommand, reportUsageCommand } from './commands/report.js';
 import { openCliContext, type CliContext } from './context.js';
 
-type Command = (context: CliContext, argv: string[]) => Promise<{ json: object; text: string }>;
+type Command = (context: CliContext, argv: string[]) => Promise<{ json: object; text: string; csv?: string }>;
 
 const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
@@ -19,6 +22,12 @@ const COMMANDS: Record<string, Command> = {
   'client add': clientAddCommand,
   'account add': accountAddCommand,
   'keys rotate': keysRotateCommand,
+  'operator grant': (context, argv) => operatorChangeCommand('grant', context, argv),
+  'operator revoke': (context, argv) => operatorChangeCommand('revoke', context, argv),
+  'operator list': operatorListCommand,
+  audit: auditCommand,
+  'report usage': reportUsageCommand,
+  'report contributions': reportContributionsCommand,
 };
 
 const USAGE = `usage: glc <command> [options] [--json]
@@ -28,7 +37,13 @@ const USAGE = `usage: glc <command> [options] [--json]
              [--grant-type TYPE…] [--public] [--scope "openid profile email"] [--subject-type public|pairwise]
              [--backchannel-logout-uri URL] [--first-party]
   account add --email EMAIL --password PASSWORD [--given-name G] [--family-name F] [--verified]
-  keys rotate`;
+  keys rotate
+  operator grant (--email E | --client CLIENT_ID) --role metropole-admin|commune-referent|syndicate-operator [--commune SLUG…]
+  operator revoke (--email E | --client CLIENT_ID) --role ROLE [--commune SLUG…]
+  operator list
+  audit [--since 2026-11-01|7d]
+  report usage --month YYYY-MM [--csv]
+  report contributions --year YYYY [--csv]`;
 
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
   for (const words of [2, 1]) {
@@ -54,7 +69,8 @@ async function run(argv: string[]): Promise<number> {
   try {
     context = await openCliContext();
     const result = await found.command(context, found.rest);
-    process.stdout.write(asJson ? JSON.stringify(result.json) + '\n' : result.text + '\n');
+    const asCsv = found.rest.includes('--csv') && result.csv !== undefined;
+    process.stdout.write(asJson ? JSON.stringify(result.json) + '\n' : asCsv ? result.csv! : result.text + '\n');
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

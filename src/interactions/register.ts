@@ -38,7 +38,7 @@ export async function submitRegister(deps: InteractionDeps, ctx: Context): Promi
   }
   await deps.rateLimiter.count([ipKey]);
   try {
-    const account = await deps.accounts.register({ ...form, locale: page.locale }, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
+    const account = await deps.accounts.register({ ...form, locale: page.locale, registeredViaClient: String(interaction.params.client_id) }, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
     await deps.provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
     ctx.respond = false;
   } catch (error) {

@@ -1,5 +1,7 @@
 // The provider's events worth a log line (never with token values) and a metric.
 import type Provider from 'oidc-provider';
+import type { Queryable } from '../db/index.js';
+import { insertSignIn } from '../registry/index.js';
 import type { Logger } from '../log.js';
 
 export function logProviderEvents(provider: Provider, log: Logger): void {
@@ -20,5 +22,16 @@ export function logProviderEvents(provider: Provider, log: Logger): void {
   });
   provider.on('grant.revoked', (_ctx, grantId) => {
     log.info({ event: 'oidc.grant.revoked', grantId }, 'oidc.grant.revoked');
+  });
+}
+
+/** Each successful authorization of a commune site is a sign-in in the usage figures. */
+export function countSignIns(provider: Provider, db: Queryable, log: Logger, ignoredClientId: string): void {
+  provider.on('authorization.success', (ctx) => {
+    const client = ctx.oidc.client as unknown as { clientId: string; commune?: string } | undefined;
+    const accountId = ctx.oidc.session?.accountId;
+    if (!client?.commune || !accountId || client.clientId === ignoredClientId) return;
+    insertSignIn(db, { clientId: client.clientId, communeSlug: client.commune, accountId })
+      .catch((error: unknown) => log.warn({ event: 'usage.write_failed', err: error }, 'usage.write_failed'));
   });
 }

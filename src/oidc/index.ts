@@ -14,10 +14,10 @@ import type { Sealer } from '../sealing.js';
 import { createAdapterFactory, findLatestGrantId, recordSessionActivity } from './adapter.js';
 import { createCitizenSessions, type CitizenSessions } from './citizen-sessions.js';
 import { findConsent, upsertConsent } from './consent-repository.js';
-import { logProviderEvents } from './events.js';
+import { countSignIns, logProviderEvents } from './events.js';
 import { createFindAccount } from './find-account.js';
 import { loadKeyMaterial } from './keys.js';
-import { createProvider, type ProviderPages } from './provider.js';
+import { ACCOUNT_SPACE_CLIENT_ID, createProvider, type ProviderPages } from './provider.js';
 
 export { ensureKeys, rotateKeys, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CHANNEL, type Rotation } from './keys.js';
 export { startCleanup } from './cleanup.js';
@@ -67,6 +67,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
         .catch((error: unknown) => log.warn({ event: 'session_activity.write_failed', err: error }, 'session_activity.write_failed')),
     });
     logProviderEvents(provider, log);
+    countSignIns(provider, db, log, ACCOUNT_SPACE_CLIENT_ID);
     return { provider, handler: provider.callback(), fingerprint: keys.fingerprint, cookieKeys: keys.cookieKeys };
   };
 

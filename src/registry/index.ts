@@ -14,6 +14,8 @@ export type { Commune, Offer } from './commune-repository.js';
 export type { ClientRecord } from './client-repository.js';
 export { buildClientMetadata, checkRegisteredUri, type ClientMetadata, type ClientRequest } from './client-metadata.js';
 export { CLIENT_CHANGES_CHANNEL } from './client-cache.js';
+export { createReports, monthRange, type Reports, type UsageReport, type Contribution, type ClientUsage, type CommuneUsage } from './reports.js';
+export { insertSignIn } from './usage-repository.js';
 
 export interface CommuneInput {
   slug: string;
@@ -44,6 +46,7 @@ export interface Registry {
   listCommunes(): Promise<Commune[]>;
   addClient(communeSlug: string, request: ClientRequest, options?: { isFirstParty?: boolean }): Promise<NewClientResult>;
   listClients(communeSlug: string): Promise<ClientRecord[]>;
+  getClient(clientId: string): Promise<ClientRecord>;
   /** Every redirect URI registered for the commune: the document behind its sector_identifier_uri. */
   listSectorRedirectUris(communeSlug: string): Promise<string[]>;
   /** The enabled client for the provider, from cache; undefined when unknown or disabled. */
@@ -148,6 +151,11 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
     async listClients(communeSlug) {
       await registry.getCommune(communeSlug);
       return listClientsOfCommune(db, communeSlug);
+    },
+    async getClient(clientId) {
+      const client = await findClient(db, clientId);
+      if (!client) throw notFound('client_not_found', `unknown client "${clientId}"`);
+      return client;
     },
     async listSectorRedirectUris(communeSlug) {
       const clients = await registry.listClients(communeSlug);

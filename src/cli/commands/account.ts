@@ -1,5 +1,8 @@
 import { createAccounts } from '../../accounts/index.js';
 import { parse, required } from '../args.js';
+import { maskEmail } from '../../log.js';
+import { insertAuditEntry } from '../../operators/index.js';
+import { auditActor } from '../actor.js';
 import type { CliContext } from '../context.js';
 
 export async function accountAddCommand(context: CliContext, argv: string[]) {
@@ -13,6 +16,7 @@ export async function accountAddCommand(context: CliContext, argv: string[]) {
     givenName: values['given-name'] as string | undefined, familyName: values['family-name'] as string | undefined,
     emailVerified: Boolean(values.verified),
   });
+  await insertAuditEntry(context.db.pool, { ...auditActor(), action: 'account.created', target: `account:${account.id}`, after: { email: maskEmail(account.email), email_verified: account.emailVerified } });
   const json = {
     sub: account.id, email: account.email, email_verified: account.emailVerified,
     given_name: account.givenName ?? null, family_name: account.familyName ?? null,

@@ -1,5 +1,8 @@
 import { communeSectorUri, createClientValidator, createValidationProvider, ensureKeys } from '../../oidc/index.js';
+import { withTransaction } from '../../db/index.js';
+import { insertAuditEntry } from '../../operators/index.js';
 import { createRegistry } from '../../registry/index.js';
+import { auditActor } from '../actor.js';
 import { parse, required } from '../args.js';
 import type { CliContext } from '../context.js';
 
@@ -12,12 +15,13 @@ export async function clientAddCommand(context: CliContext, argv: string[]) {
   });
   await ensureKeys(context.db.pool, context.sealer);
   const provider = await createValidationProvider(context.db.pool, context.sealer, context.config);
-  const registry = createRegistry({
-    db: context.db.pool, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0,
-    validateMetadata: createClientValidator(() => provider),
-    sectorIdentifierUri: (slug) => communeSectorUri(context.config.issuer, slug),
-  });
-  const { client, clientSecret } = await registry.addClient(required(values, 'commune'), {
+  const { client, clientSecret } = await withTransaction(context.db.pool, async (db) => {
+    const registry = createRegistry({
+      db, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0,
+      validateMetadata: createClientValidator(() => provider),
+      sectorIdentifierUri: (slug) => communeSectorUri(context.config.issuer, slug),
+    });
+    const added = await registry.addClient(required(values, 'commune'), {
     name: required(values, 'name'),
     redirectUris: values['redirect-uri'] as string[] | undefined,
     postLogoutRedirectUris: values['post-logout-redirect-uri'] as string[] | undefined,
@@ -26,7 +30,14 @@ export async function clientAddCommand(context: CliContext, argv: string[]) {
     scope: values.scope as string | undefined,
     subjectType: values['subject-type'] as string | undefined,
     backchannelLogoutUri: values['backchannel-logout-uri'] as string | undefined,
-  }, { isFirstParty: Boolean(values['first-party']) });
+    }, { isFirstParty: Boolean(values['first-party']) });
+    // The audit keeps the metadata, never the secret.
+    await insertAuditEntry(db, {
+      ...auditActor(), action: 'client.created', communeSlug: added.client.communeSlug, target: `client:${added.client.clientId}`,
+      after: { ...added.client.metadata, first_party: added.client.isFirstParty },
+    });
+    return added;
+  });
   const json = {
     client_id: client.clientId,
     ...(clientSecret ? { client_secret: clientSecret } : {}),

@@ -1,4 +1,7 @@
+import { withTransaction } from '../../db/index.js';
+import { insertAuditEntry } from '../../operators/index.js';
 import { createRegistry, type Commune } from '../../registry/index.js';
+import { auditActor } from '../actor.js';
 import { parse, optionalInteger, required } from '../args.js';
 import type { CliContext } from '../context.js';
 
@@ -14,10 +17,14 @@ export async function communeAddCommand(context: CliContext, argv: string[]) {
     slug: { type: 'string' }, name: { type: 'string' }, insee: { type: 'string' },
     population: { type: 'string' }, pilot: { type: 'boolean' }, offer: { type: 'string' },
   });
-  const registry = createRegistry({ db: context.db.pool, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0 });
-  const commune = await registry.addCommune({
+  const input = {
     slug: required(values, 'slug'), name: required(values, 'name'), inseeCode: values.insee as string | undefined,
     population: optionalInteger(values, 'population'), isPilot: Boolean(values.pilot), offer: values.offer as string | undefined,
+  };
+  const commune = await withTransaction(context.db.pool, async (db) => {
+    const added = await createRegistry({ db, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0 }).addCommune(input);
+    await insertAuditEntry(db, { ...auditActor(), action: 'commune.created', communeSlug: added.slug, target: `commune:${added.slug}`, after: communeJson(added) });
+    return added;
   });
   return { json: communeJson(commune), text: `commune ${commune.slug} (${commune.name}) added` };
 }

@@ -1,0 +1,29 @@
+import { parse } from '../args.js';
+import type { CliContext } from '../context.js';
+import { operatorsOf } from './operator.js';
+import { UsageError } from '../args.js';
+
+/** --since accepts a date (2026-11-01), a timestamp, or a duration back from now (7d, 12h). */
+export function parseSince(value: string | undefined, now = Date.now()): Date {
+  if (value === undefined) return new Date(now - 7 * 86_400_000);
+  const duration = /^(\d+)([dh])$/.exec(value);
+  if (duration) return new Date(now - Number(duration[1]) * (duration[2] === 'd' ? 86_400_000 : 3_600_000));
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--since: a date (2026-11-01) or a duration (7d, 12h), got "${value}"`);
+  return date;
+}
+
+export async function auditCommand(context: CliContext, argv: string[]) {
+  const values = parse(argv, { since: { type: 'string' } });
+  const entries = await operatorsOf(context).readAudit(parseSince(values.since as string | undefined), 'cli');
+  const json = {
+    entries: entries.map((e) => ({
+      at: e.at.toISOString(), actor: e.actor, actor_label: e.actorLabel ?? null, action: e.action, commune: e.communeSlug ?? null,
+      target: e.target ?? null, before: e.before ?? null, after: e.after ?? null, origin: e.origin ?? null,
+    })),
+  };
+  const text = entries.length
+    ? entries.map((e) => `${e.at.toISOString()}  ${e.action}  ${e.communeSlug ?? '-'}  ${e.target ?? '-'}  by ${e.actorLabel ?? e.actor}`).join('\n')
+    : 'no audit entry';
+  return { json, text };
+}
