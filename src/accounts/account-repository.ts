@@ -193,6 +193,7 @@ export async function lockInactiveAccounts(db: Queryable, inactiveSince: Date, l
   }));
 }
 
-export async function recordRetentionWarning(db: Queryable, id: string): Promise<void> {
-  await db.query(`update accounts set retention_warnings = retention_warnings + 1, retention_warned_at = now() where id = $1`, [id]);
+/** `at` is the job's clock, not the database's: the weeks between the mails and the deletion are counted on it. */
+export async function recordRetentionWarning(db: Queryable, id: string, at: Date): Promise<void> {
+  await db.query(`update accounts set retention_warnings = retention_warnings + 1, retention_warned_at = $2 where id = $1`, [id, at]);
 }

@@ -43,7 +43,7 @@ export function createRetention(deps: {
       const due = (await lockInactiveAccounts(db, inactiveSince, r.batchSize))
         .filter((a) => a.retentionWarnings === warningsSoFar && warnedBefore(a, now, gapDays));
       for (const account of due) {
-        await recordRetentionWarning(db, account.id);
+        await recordRetentionWarning(db, account.id, now);
         await deps.ports().notify({ kind: 'retention-warning', to: account.email, locale: account.locale, link: `${config.issuer}/account`, vars: { deleteOn } });
       }
       return due.length;

@@ -1,0 +1,137 @@
+// Retention (RGPD), on a controlled clock: an account unused for three years is warned by mail twice,
+// then deleted; a login resets the count; history and journal are purged after twelve months; two
+// workers running at once send each mail once.
+import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { mailsArrived, pageAt, signedIn } from '../support/account-space.js';
+import { mailsTo } from '../support/outbox.js';
+import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { UserAgent } from '../support/user-agent.js';
+
+const DAY_MS = 86_400_000;
+
+let server: TestServer;
+let site: TestClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await aCommune(server.registry, { slug: 'meyzieu', name: 'Meyzieu' });
+  site = await aClient(server.registry, 'meyzieu');
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+/** The job as it runs `days` from now. */
+const runIn = (days: number) => server.accounts.retention.run(new Date(Date.now() + days * DAY_MS));
+const dateIn = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
+const WARNING = 'Votre compte inutilisé sera bientôt supprimé';
+const DELETED = 'Votre compte a été supprimé';
+
+async function subjectsTo(email: string): Promise<string[]> {
+  return (await mailsTo(server, email)).map((mail) => mail.subject);
+}
+
+describe('retention of unused accounts', () => {
+  it('uses the configured three years, thirty and seven days', () => {
+    expect(server.config.retention).toMatchObject({ inactiveAccountDays: 1095, firstWarningDaysBefore: 30, secondWarningDaysBefore: 7, historyDays: 365 });
+  });
+
+  it('warns thirty days before, again seven days before, then deletes the account', async () => {
+    const citizen = await anAccount(server.accounts);
+    await runIn(1064);
+    expect(await subjectsTo(citizen.email)).toEqual([]);
+
+    await runIn(1066);
+    const [first] = await mailsArrived(server, citizen.email);
+    expect(first!.subject).toContain(WARNING);
+    expect(first!.raw).toContain(dateIn(1096));
+    expect(first!.raw).toContain(`${server.issuer}/account`);
+    await runIn(1070);
+    expect(await subjectsTo(citizen.email)).toHaveLength(1);
+
+    await runIn(1089);
+    expect((await mailsArrived(server, citizen.email, 2))[1]!.subject).toContain(WARNING);
+    await runIn(1095);
+    expect(await server.accounts.findById(citizen.id)).toBeDefined();
+
+    await runIn(1096);
+    expect(await server.accounts.findById(citizen.id)).toBeUndefined();
+    expect((await mailsArrived(server, citizen.email, 3))[2]!.subject).toContain(DELETED);
+    expect(await server.accounts.authenticate(citizen.email, citizen.password)).toBeUndefined();
+  });
+
+  it('keeps the weeks between the mails and the deletion when the job comes late', async () => {
+    const citizen = await anAccount(server.accounts);
+    await runIn(1200);
+    expect(await mailsArrived(server, citizen.email)).toHaveLength(1);
+
+    await runIn(1201);
+    expect(await subjectsTo(citizen.email)).toHaveLength(1);
+    await runIn(1223);
+    expect(await mailsArrived(server, citizen.email, 2)).toHaveLength(2);
+    await runIn(1229);
+    expect(await server.accounts.findById(citizen.id)).toBeDefined();
+
+    await runIn(1230);
+    expect(await server.accounts.findById(citizen.id)).toBeUndefined();
+    expect((await subjectsTo(citizen.email)).at(-1)).toContain(DELETED);
+  });
+
+  it('starts over when the citizen logs in after a warning', async () => {
+    const citizen = await anAccount(server.accounts);
+    await server.pool.query(`update accounts set created_at = created_at - interval '1066 days' where id = $1`, [citizen.id]);
+    await runIn(0);
+    expect(await subjectsTo(citizen.email)).toEqual([expect.stringContaining(WARNING)]);
+
+    await signedIn(server.issuer, citizen);
+    await runIn(23);
+    await runIn(40);
+    expect(await subjectsTo(citizen.email)).toHaveLength(1);
+    expect(await server.accounts.findById(citizen.id)).toBeDefined();
+
+    // Unused again for the whole period: a first warning again, not a deletion.
+    await runIn(1066);
+    expect(await mailsArrived(server, citizen.email, 2)).toHaveLength(2);
+    await runIn(1096);
+    expect(await server.accounts.findById(citizen.id)).toBeDefined();
+  });
+
+  it('sends each mail once and deletes once when two workers run at the same time', async () => {
+    const citizen = await anAccount(server.accounts);
+    await Promise.all([runIn(1066), runIn(1066)]);
+    expect(await mailsArrived(server, citizen.email)).toHaveLength(1);
+    await Promise.all([runIn(1089), runIn(1089)]);
+    expect(await mailsArrived(server, citizen.email, 2)).toHaveLength(2);
+    await Promise.all([runIn(1096), runIn(1096)]);
+    await mailsArrived(server, citizen.email, 3);
+
+    expect(await server.accounts.findById(citizen.id)).toBeUndefined();
+    const subjects = await subjectsTo(citizen.email);
+    expect(subjects.filter((s) => s.includes(WARNING))).toHaveLength(2);
+    expect(subjects.filter((s) => s.includes(DELETED))).toHaveLength(1);
+  });
+});
+
+describe('retention of the security history and the sharing journal', () => {
+  it('keeps them twelve months, then purges them', async () => {
+    const citizen = await anAccount(server.accounts);
+    const browser = new UserAgent(server.issuer);
+    const config = await discover(server.issuer, site);
+    const attempt = await startAuthorization(config, site);
+    const tokens = await exchange(config, attempt, await signIn(browser, attempt, citizen));
+    await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+
+    await runIn(364);
+    expect(await server.accounts.securityHistory(citizen.id)).not.toEqual([]);
+    expect(await server.accounts.sharingJournal(citizen.id)).toHaveLength(2);
+
+    await runIn(366);
+    expect(await server.accounts.securityHistory(citizen.id)).toEqual([]);
+    expect(await server.accounts.sharingJournal(citizen.id)).toEqual([]);
+    expect(await server.accounts.findById(citizen.id)).toBeDefined();
+    expect((await pageAt(browser, '/account/history')).html).toContain('Aucun événement.');
+    expect((await pageAt(browser, '/account/journal')).html).toContain('Aucune information n’a encore été partagée.');
+  });
+});
