@@ -11,9 +11,11 @@ export interface MailTransport {
 }
 
 export function createTransport(options: { smtpUrl: string | undefined; dataDir: string; from: string }): MailTransport {
+  // The sender's domain without the closing bracket of "Name <address>": a Message-ID is <id@domain>.
+  const domain = /@([^\s>]+)/.exec(options.from)?.[1] ?? 'localhost';
   const message = (mail: OutgoingMail & { id: number }) => ({
     from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html,
-    messageId: `<glc-${mail.id}@${options.from.split('@')[1] ?? 'localhost'}>`,
+    messageId: `<glc-${mail.id}@${domain}>`,
   });
   if (options.smtpUrl) {
     const smtp = nodemailer.createTransport(options.smtpUrl);
