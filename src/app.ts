@@ -8,7 +8,8 @@ import type { Accounts } from './accounts/index.js';
 import { createAccountSpaceRouter } from './account-space/router.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
 import type { Logger } from './log.js';
-import { sectorDocuments, type Oidc } from './oidc/index.js';
+import { ADMIN_SCOPE, adminAudience, sectorDocuments, type Oidc } from './oidc/index.js';
+import { createAdminRouters, type AdminDeps } from './admin/router.js';
 import type { Registry } from './registry/index.js';
 import type { Views } from './views/index.js';
 
@@ -21,6 +22,7 @@ export interface AppDeps {
   oidc: Oidc;
   views: Views;
   metrics: Metrics;
+  admin: AdminDeps;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -53,6 +55,10 @@ export function createApp(deps: AppDeps): Koa {
   const accountSpace = createAccountSpaceRouter({
     accounts: deps.accounts, citizen: deps.oidc.citizen, registry: deps.registry, views, csrf, rateLimiter, config,
   });
+  const admin = createAdminRouters(deps.admin, adminAudience(config.issuer), ADMIN_SCOPE);
+  app.use(admin.document.routes());
+  app.use(admin.api.routes());
+  app.use(admin.api.allowedMethods());
   app.use(interactions.routes());
   app.use(accountSpace.routes());
   app.use(accountSpace.allowedMethods());

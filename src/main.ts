@@ -7,12 +7,14 @@ import { createNotifier } from './account-space/router.js';
 import { createMailer, createTransport, type Mailer } from './mail/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { listen, migrate, openDatabase, type Pool } from './db/index.js';
+import { listen, migrate, openDatabase, type Pool, type Queryable } from './db/index.js';
+import type { AdminDeps } from './admin/router.js';
+import { createOperators } from './operators/index.js';
 import { createMetrics } from './http/index.js';
 import { createProviderPages } from './interactions/router.js';
 import { createLogger, type Logger } from './log.js';
-import { communeSectorUri, createClientValidator, createOidc, ensureKeys, KEY_CHANGES_CHANNEL, startCleanup, type Oidc } from './oidc/index.js';
-import { CLIENT_CHANGES_CHANNEL, createRegistry, type Registry } from './registry/index.js';
+import { communeSectorUri, createClientValidator, createOidc, findApiToken, ensureKeys, KEY_CHANGES_CHANNEL, startCleanup, type Oidc } from './oidc/index.js';
+import { CLIENT_CHANGES_CHANNEL, createRegistry, createReports, type Registry } from './registry/index.js';
 import { createSealer, resolveSecretKey } from './sealing.js';
 import { createViews } from './views/index.js';
 
@@ -43,16 +45,23 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let ports: AccountPorts | undefined;
   const accounts = createAccounts({ db: database.pool, config, log, ports: () => ports! });
   let validate: ((m: never) => Promise<void>) | undefined;
-  const registry = createRegistry({
-    db: database.pool, sealer, log, cacheTtlSeconds: database.isEmbedded ? 5 : config.clientCacheTtlSeconds,
+  const registryFor = (db: Queryable, cacheTtlSeconds = 0) => createRegistry({
+    db, sealer, log, cacheTtlSeconds,
     validateMetadata: (metadata) => validate!(metadata as never),
     sectorIdentifierUri: (slug) => communeSectorUri(config.issuer, slug),
   });
+  const registry = registryFor(database.pool, database.isEmbedded ? 5 : config.clientCacheTtlSeconds);
   const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views) });
   validate = createClientValidator(oidc.provider);
   ports = { notify: createNotifier(views, mailer), revokeEverything: (accountId) => oidc.citizen.revokeEverything(accountId) };
   const metrics = createMetrics();
-  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics });
+  const admin: AdminDeps = {
+    pool: database.pool, issuer: config.issuer, accounts, registry, registryFor: (db) => registryFor(db),
+    operators: createOperators({ pool: database.pool, accounts, registry }),
+    reports: createReports(database.pool, config.projectRoot),
+    findToken: (value) => findApiToken(oidc.provider(), value),
+  };
+  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics, admin });
 
   const stopListening = database.isEmbedded ? async () => undefined : listen(config.databaseUrl!, [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL], (channel, payload) => {
     if (channel === CLIENT_CHANGES_CHANNEL) registry.forget(payload);

@@ -26,6 +26,7 @@ export interface Account {
   createdAt: Date;
   updatedAt: Date;
   lastLoginAt: Date | undefined;
+  lockedAt: Date | undefined;
 }
 
 export interface AccountWithHash extends Account {
@@ -47,10 +48,11 @@ interface AccountRow {
   created_at: Date;
   updated_at: Date;
   last_login_at: Date | null;
+  locked_at: Date | null;
 }
 
 const COLUMNS = `id, email, email_verified, password_hash, given_name, family_name, phone_number,
-  phone_number_verified, address, locale, commune_slug, created_at, updated_at, last_login_at`;
+  phone_number_verified, address, locale, commune_slug, created_at, updated_at, last_login_at, locked_at`;
 
 function toAccount(row: AccountRow): AccountWithHash {
   return {
@@ -68,6 +70,7 @@ function toAccount(row: AccountRow): AccountWithHash {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at ?? undefined,
+    lockedAt: row.locked_at ?? undefined,
   };
 }
 
@@ -196,4 +199,13 @@ export async function lockInactiveAccounts(db: Queryable, inactiveSince: Date, l
 /** `at` is the job's clock, not the database's: the weeks between the mails and the deletion are counted on it. */
 export async function recordRetentionWarning(db: Queryable, id: string, at: Date): Promise<void> {
   await db.query(`update accounts set retention_warnings = retention_warnings + 1, retention_warned_at = $2 where id = $1`, [id, at]);
+}
+
+export async function setAccountLocked(db: Queryable, id: string, isLocked: boolean): Promise<AccountWithHash | undefined> {
+  const { rows } = await db.query<AccountRow>(
+    `update accounts set locked_at = case when $2 then coalesce(locked_at, now()) else null end, updated_at = now()
+     where id = $1 returning ${COLUMNS}`,
+    [id, isLocked],
+  );
+  return rows[0] && toAccount(rows[0]);
 }

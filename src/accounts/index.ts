@@ -1,12 +1,12 @@
 // The citizen account (domain): registration, authentication, claims, self-service, history, retention.
 // No Koa, no oidc-provider here: mail and token revocation reach it as ports.
 import type { Config } from '../config.js';
-import type { Pool } from '../db/index.js';
+import type { Pool, Queryable } from '../db/index.js';
 import { conflict, invalid } from '../errors.js';
 import type { Logger } from '../log.js';
 import { maskEmail } from '../log.js';
 import {
-  findAccountByEmail, findAccountById, insertAccount, updateLastLogin,
+  findAccountByEmail, findAccountById, insertAccount, setAccountLocked, updateLastLogin,
   type Account, type AccountWithHash, type Locale,
 } from './account-repository.js';
 import { loadCommonPasswords } from './common-passwords.js';
@@ -41,6 +41,8 @@ export interface Accounts {
   authenticate(email: string, password: string, origin?: Origin): Promise<Account | undefined>;
   findById(id: string): Promise<Account | undefined>;
   findByEmail(email: string): Promise<Account | undefined>;
+  /** Locks (no sign-in, sessions and tokens revoked) or unlocks an account; undefined when there is none. */
+  setLocked(id: string, isLocked: boolean, db?: Queryable): Promise<Account | undefined>;
   securityHistory(accountId: string, limit?: number): Promise<SecurityEvent[]>;
   sharingJournal(accountId: string, limit?: number): Promise<SharingEntry[]>;
   recordSharing(accountId: string, entry: Omit<SharingEntry, 'createdAt'>): Promise<void>;
@@ -97,7 +99,8 @@ export function createAccounts({ db, config, log, ports = () => NO_PORTS }: Acco
       const account = await findAccountByEmail(db, normalizeEmail(email));
       const isValid = await passwords.verify(account?.passwordHash, password);
       if (!account) return undefined;
-      if (!isValid) {
+      // A locked account is refused like a wrong password: same answer, same time.
+      if (!isValid || account.lockedAt) {
         await selfService.recordEvent(account.id, 'login_failed', origin);
         return undefined;
       }
@@ -112,6 +115,11 @@ export function createAccounts({ db, config, log, ports = () => NO_PORTS }: Acco
     },
     async findByEmail(email) {
       const account = await findAccountByEmail(db, normalizeEmail(email));
+      return account && withoutHash(account);
+    },
+    async setLocked(id, isLocked, through = db) {
+      const account = await setAccountLocked(through, id, isLocked);
+      if (account && isLocked) await ports().revokeEverything(id);
       return account && withoutHash(account);
     },
     securityHistory: (accountId, limit = 100) => listSecurityEvents(db, accountId, limit),

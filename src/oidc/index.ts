@@ -24,7 +24,8 @@ export { startCleanup } from './cleanup.js';
 export { communeSectorUri, sectorDocuments } from './sector.js';
 export type { ProviderPages } from './provider.js';
 export type { CitizenSession, CitizenSessions, ConnectedService } from './citizen-sessions.js';
-export { ACCOUNT_SPACE_CLIENT_ID } from './provider.js';
+export { ACCOUNT_SPACE_CLIENT_ID, ADMIN_SCOPE, adminAudience } from './provider.js';
+export { findApiToken, type ApiToken } from './api-tokens.js';
 
 export interface OidcDeps {
   db: Queryable;

@@ -1,7 +1,7 @@
 // Assembles oidc-provider from small parts: storage, accounts, registry, keys, pages. The protocol is
 // the library's; this file only says which of its features we use and with which of our pieces.
 import type { Context } from 'koa';
-import Provider, { type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import { CLAIMS_BY_SCOPE } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
@@ -32,6 +32,10 @@ export interface ProviderDeps {
   /** Called when a signed-in browser goes through authorization: the account space lists sessions with it. */
   onSessionSeen: (activity: { uid: string; accountId: string; userAgent?: string; ip?: string }) => Promise<void>;
 }
+
+/** The operators' API as a resource server: tokens for it are asked with resource=<this> and scope admin. */
+export const adminAudience = (issuer: string) => `${issuer}/admin/api/v1`;
+export const ADMIN_SCOPE = 'admin';
 
 /** Our own account space signs citizens in through the provider like any site, as a first-party client. */
 export const ACCOUNT_SPACE_CLIENT_ID = 'grandlyonconnect-account';
@@ -75,8 +79,18 @@ function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
   };
 }
 
-function features(pages: ProviderPages): Configuration['features'] {
+function features(pages: ProviderPages, issuer: string): Configuration['features'] {
   return {
+    // One resource server besides userinfo: the operators' API, with short-lived opaque tokens.
+    resourceIndicators: {
+      enabled: true,
+      getResourceServerInfo: (_ctx, resourceIndicator) => {
+        if (resourceIndicator === adminAudience(issuer)) {
+          return { scope: ADMIN_SCOPE, audience: adminAudience(issuer), accessTokenTTL: 900, accessTokenFormat: 'opaque' };
+        }
+        throw new errors.InvalidTarget();
+      },
+    },
     devInteractions: { enabled: false },
     claimsParameter: { enabled: true },
     clientCredentials: { enabled: true },
@@ -131,7 +145,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       userinfoSigningAlgValues: ['RS256', 'ES256'],
       introspectionSigningAlgValues: ['RS256', 'ES256'],
     },
-    features: features(pages),
+    features: features(pages, config.issuer),
     ttl: ttl(config),
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),

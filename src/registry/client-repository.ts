@@ -73,3 +73,37 @@ export async function listClientsOfCommune(db: Queryable, communeSlug: string): 
 export async function notifyClientChanged(db: Queryable, channel: string, clientId: string): Promise<void> {
   await db.query('select pg_notify($1, $2)', [channel, clientId]);
 }
+
+export interface ClientChange {
+  metadata: ClientMetadata;
+  isEnabled: boolean;
+}
+
+export async function updateClient(db: Queryable, clientId: string, change: ClientChange): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update clients set name = $2, metadata = $3, is_enabled = $4, updated_at = now() where client_id = $1`,
+    [clientId, change.metadata.client_name, JSON.stringify(change.metadata), change.isEnabled],
+  );
+  return rowCount === 1;
+}
+
+export async function updateClientSecret(db: Queryable, clientId: string, clientSecretSealed: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update clients set client_secret_sealed = $2, updated_at = now() where client_id = $1`,
+    [clientId, clientSecretSealed],
+  );
+  return rowCount === 1;
+}
+
+export async function deleteClient(db: Queryable, clientId: string): Promise<boolean> {
+  const { rowCount } = await db.query(`delete from clients where client_id = $1`, [clientId]);
+  return rowCount === 1;
+}
+
+export async function countClientsOfCommunes(db: Queryable, communes: string[] | null): Promise<number> {
+  const { rows } = await db.query<{ count: number }>(
+    `select count(*) as count from clients where ($1::text[] is null or commune_slug = any($1::text[]))`,
+    [communes],
+  );
+  return rows[0]!.count;
+}

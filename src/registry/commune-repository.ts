@@ -60,3 +60,12 @@ export async function listCommunes(db: Queryable): Promise<Commune[]> {
   const { rows } = await db.query<CommuneRow>(`select ${COLUMNS} from communes order by slug`);
   return rows.map(toCommune);
 }
+
+export async function updateCommune(db: Queryable, commune: NewCommune): Promise<Commune | undefined> {
+  const { rows } = await db.query<CommuneRow>(
+    `update communes set name = $2, insee_code = $3, population = $4, is_pilot = $5, offer = $6, updated_at = now()
+     where slug = $1 returning ${COLUMNS}`,
+    [commune.slug, commune.name, commune.inseeCode ?? null, commune.population ?? null, commune.isPilot, commune.offer],
+  );
+  return rows[0] && toCommune(rows[0]);
+}

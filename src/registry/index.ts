@@ -7,8 +7,10 @@ import type { Logger } from '../log.js';
 import type { Sealer } from '../sealing.js';
 import { buildClientMetadata, needsSectorIdentifier, type ClientMetadata, type ClientRequest } from './client-metadata.js';
 import { CLIENT_CHANGES_CHANNEL, createClientCache } from './client-cache.js';
-import { findClient, insertClient, listClientsOfCommune, notifyClientChanged, type ClientRecord } from './client-repository.js';
-import { findCommune, insertCommune, listCommunes, type Commune, type NewCommune } from './commune-repository.js';
+import {
+  deleteClient, findClient, insertClient, listClientsOfCommune, notifyClientChanged, updateClient, updateClientSecret, type ClientRecord,
+} from './client-repository.js';
+import { findCommune, insertCommune, listCommunes, updateCommune, type Commune, type NewCommune } from './commune-repository.js';
 
 export type { Commune, Offer } from './commune-repository.js';
 export type { ClientRecord } from './client-repository.js';
@@ -16,6 +18,7 @@ export { buildClientMetadata, checkRegisteredUri, type ClientMetadata, type Clie
 export { CLIENT_CHANGES_CHANNEL } from './client-cache.js';
 export { createReports, monthRange, type Reports, type UsageReport, type Contribution, type ClientUsage, type CommuneUsage } from './reports.js';
 export { insertSignIn } from './usage-repository.js';
+export { clientJson, communeJson } from './json.js';
 
 export interface CommuneInput {
   slug: string;
@@ -35,6 +38,15 @@ export type ProviderClientMetadata = ClientMetadata & {
   first_party: boolean;
 };
 
+export interface ClientUpdate {
+  name?: string | undefined;
+  redirectUris?: string[] | undefined;
+  postLogoutRedirectUris?: string[] | undefined;
+  grantTypes?: string[] | undefined;
+  scope?: string | undefined;
+  backchannelLogoutUri?: string | null | undefined;
+}
+
 export interface NewClientResult {
   client: ClientRecord;
   clientSecret: string | undefined;
@@ -47,6 +59,13 @@ export interface Registry {
   addClient(communeSlug: string, request: ClientRequest, options?: { isFirstParty?: boolean }): Promise<NewClientResult>;
   listClients(communeSlug: string): Promise<ClientRecord[]>;
   getClient(clientId: string): Promise<ClientRecord>;
+  updateCommune(slug: string, change: Partial<Omit<CommuneInput, 'slug'>>): Promise<Commune>;
+  /** Applies a partial change to a client's metadata, with the same rules as at creation. */
+  updateClient(clientId: string, change: ClientUpdate): Promise<ClientRecord>;
+  setClientEnabled(clientId: string, isEnabled: boolean): Promise<ClientRecord>;
+  /** A new secret, shown once; the old one stops working at once. */
+  rotateClientSecret(clientId: string): Promise<{ client: ClientRecord; clientSecret: string }>;
+  deleteClient(clientId: string): Promise<void>;
   /** Every redirect URI registered for the commune: the document behind its sector_identifier_uri. */
   listSectorRedirectUris(communeSlug: string): Promise<string[]>;
   /** The enabled client for the provider, from cache; undefined when unknown or disabled. */
@@ -105,6 +124,13 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
     return client;
   }
 
+  /** After a change: every instance drops its cached copy (NOTIFY), this one at once. */
+  async function changed(clientId: string): Promise<ClientRecord> {
+    cache.invalidate(clientId);
+    await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
+    return registry.getClient(clientId);
+  }
+
   const registry: Registry = {
     async addCommune(input) {
       const commune = checkCommune(input);
@@ -156,6 +182,59 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
       const client = await findClient(db, clientId);
       if (!client) throw notFound('client_not_found', `unknown client "${clientId}"`);
       return client;
+    },
+    async updateCommune(slug, change) {
+      const current = await registry.getCommune(slug);
+      const next = checkCommune({
+        slug, name: change.name ?? current.name, inseeCode: change.inseeCode ?? current.inseeCode,
+        population: change.population ?? current.population, isPilot: change.isPilot ?? current.isPilot, offer: change.offer ?? current.offer,
+      });
+      try {
+        return (await updateCommune(db, next))!;
+      } catch (error) {
+        if (hasSqlState(error, UNIQUE_VIOLATION)) throw conflict('commune_insee_taken', `INSEE code ${next.inseeCode} is already registered`);
+        throw error;
+      }
+    },
+    async updateClient(clientId, change) {
+      const current = await registry.getClient(clientId);
+      const metadata = buildClientMetadata({
+        name: change.name ?? current.metadata.client_name,
+        redirectUris: change.redirectUris ?? current.metadata.redirect_uris,
+        postLogoutRedirectUris: change.postLogoutRedirectUris ?? current.metadata.post_logout_redirect_uris,
+        grantTypes: change.grantTypes ?? current.metadata.grant_types,
+        isPublic: current.metadata.token_endpoint_auth_method === 'none',
+        scope: change.scope ?? current.metadata.scope,
+        subjectType: current.metadata.subject_type,
+        backchannelLogoutUri: change.backchannelLogoutUri === null ? undefined : (change.backchannelLogoutUri ?? current.metadata.backchannel_logout_uri),
+      });
+      if (validateMetadata) {
+        await validateMetadata({
+          ...withSector(metadata, current.communeSlug), client_id: clientId, commune: current.communeSlug,
+          commune_name: current.communeName, first_party: current.isFirstParty,
+          ...(current.clientSecretSealed ? { client_secret: await sealer.open(current.clientSecretSealed) } : {}),
+        });
+      }
+      await updateClient(db, clientId, { metadata, isEnabled: current.isEnabled });
+      return changed(clientId);
+    },
+    async setClientEnabled(clientId, isEnabled) {
+      const current = await registry.getClient(clientId);
+      await updateClient(db, clientId, { metadata: current.metadata, isEnabled });
+      return changed(clientId);
+    },
+    async rotateClientSecret(clientId) {
+      const current = await registry.getClient(clientId);
+      if (current.metadata.token_endpoint_auth_method === 'none') throw invalid('client_public', 'a public client has no secret');
+      const clientSecret = randomBytes(32).toString('base64url');
+      await updateClientSecret(db, clientId, await sealer.seal(clientSecret));
+      return { client: await changed(clientId), clientSecret };
+    },
+    async deleteClient(clientId) {
+      await registry.getClient(clientId);
+      await deleteClient(db, clientId);
+      cache.invalidate(clientId);
+      await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
     },
     async listSectorRedirectUris(communeSlug) {
       const clients = await registry.listClients(communeSlug);

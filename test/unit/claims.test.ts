@@ -16,6 +16,7 @@ function anAccountRecord(overrides: Partial<Account> = {}): Account {
     createdAt: new Date('2026-01-01T00:00:00Z'),
     updatedAt: new Date('2026-03-04T05:06:07.890Z'),
     lastLoginAt: undefined,
+    lockedAt: undefined,
     ...overrides,
   };
 }

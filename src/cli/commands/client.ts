@@ -1,7 +1,7 @@
 import { communeSectorUri, createClientValidator, createValidationProvider, ensureKeys } from '../../oidc/index.js';
 import { withTransaction } from '../../db/index.js';
 import { insertAuditEntry } from '../../operators/index.js';
-import { createRegistry } from '../../registry/index.js';
+import { clientJson, createRegistry } from '../../registry/index.js';
 import { auditActor } from '../actor.js';
 import { parse, required } from '../args.js';
 import type { CliContext } from '../context.js';
@@ -38,13 +38,8 @@ export async function clientAddCommand(context: CliContext, argv: string[]) {
     });
     return added;
   });
-  const json = {
-    client_id: client.clientId,
-    ...(clientSecret ? { client_secret: clientSecret } : {}),
-    commune: client.communeSlug,
-    first_party: client.isFirstParty,
-    ...client.metadata,
-  };
+  const { client_id: clientId, ...rest } = clientJson(client);
+  const json = { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}), ...rest };
   const text = [`client ${client.clientId} added to ${client.communeSlug}`, clientSecret ? `client_secret (shown once): ${clientSecret}` : 'public client (no secret)'].join('\n');
   return { json, text };
 }

@@ -1,16 +1,9 @@
 import { withTransaction } from '../../db/index.js';
 import { insertAuditEntry } from '../../operators/index.js';
-import { createRegistry, type Commune } from '../../registry/index.js';
+import { communeJson, createRegistry } from '../../registry/index.js';
 import { auditActor } from '../actor.js';
 import { parse, optionalInteger, required } from '../args.js';
 import type { CliContext } from '../context.js';
-
-export function communeJson(commune: Commune) {
-  return {
-    slug: commune.slug, name: commune.name, insee: commune.inseeCode ?? null, population: commune.population ?? null,
-    pilot: commune.isPilot, offer: commune.offer, created_at: commune.createdAt.toISOString(),
-  };
-}
 
 export async function communeAddCommand(context: CliContext, argv: string[]) {
   const values = parse(argv, {

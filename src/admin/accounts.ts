@@ -1,0 +1,36 @@
+// /accounts (metropole-admin only): find an account by email, see its status, lock or unlock it.
+// Minimal fields: an operator sees no profile, only what the support of an account needs.
+import type Router from '@koa/router';
+import type { Account } from '../accounts/index.js';
+import { invalid, notFound } from '../errors.js';
+import { maskEmail } from '../log.js';
+import { audited, paginate, requireMetropoleAdmin, type AdminDeps } from './context.js';
+
+export function accountJson(account: Account) {
+  return {
+    sub: account.id, email: account.email, email_verified: account.emailVerified, locked: account.lockedAt !== undefined,
+    created_at: account.createdAt.toISOString(), last_login_at: account.lastLoginAt?.toISOString() ?? null,
+  };
+}
+
+export function accountRoutes(router: Router, deps: AdminDeps): void {
+  router.get('/accounts', async (ctx) => {
+    requireMetropoleAdmin(ctx);
+    const email = typeof ctx.query.email === 'string' ? ctx.query.email : '';
+    if (!email) throw invalid('invalid_request', 'email: the address to look for', { field: 'email' });
+    const account = await deps.accounts.findByEmail(email);
+    ctx.body = paginate(ctx, account ? [accountJson(account)] : []);
+  });
+
+  for (const [path, isLocked] of [['lock', true], ['unlock', false]] as const) {
+    router.post(`/accounts/:sub/${path}`, async (ctx) => {
+      requireMetropoleAdmin(ctx);
+      const account = await audited(deps, ctx, async (db) => {
+        const changed = await deps.accounts.setLocked(ctx.params.sub!, isLocked, db);
+        if (!changed) throw notFound('account_not_found', 'no such account');
+        return { result: changed, audit: { action: `account.${path}ed`, target: `account:${changed.id}`, after: { email: maskEmail(changed.email), locked: isLocked } } };
+      });
+      ctx.body = accountJson(account);
+    });
+  }
+}

@@ -1,0 +1,33 @@
+// Bearer tokens that GrandLyonConnect issued for the operators' API: right audience, admin scope, and
+// behind them an operator (a person's account or a program's client).
+import type { Context, Next } from 'koa';
+import { AppError } from '../errors.js';
+import type { AdminDeps } from './context.js';
+
+function unauthorized(ctx: Context, description: string): never {
+  ctx.set('WWW-Authenticate', `Bearer realm="grandlyonconnect-admin", error="invalid_token", error_description="${description}"`);
+  throw new AppError('invalid_token', 'unauthorized', description);
+}
+
+export function authenticate(deps: AdminDeps, audience: string, scope: string) {
+  return async (ctx: Context, next: Next) => {
+    const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(ctx.get('authorization'));
+    if (!match) {
+      ctx.set('WWW-Authenticate', 'Bearer realm="grandlyonconnect-admin"');
+      throw new AppError('invalid_token', 'unauthorized', 'a bearer access token is required');
+    }
+    const token = await deps.findToken(match[1]!);
+    if (!token) unauthorized(ctx, 'the access token is unknown, expired or revoked');
+    if (!token.audiences.includes(audience)) unauthorized(ctx, 'the access token is not for this API');
+    if (!token.scopes.has(scope)) {
+      ctx.set('WWW-Authenticate', `Bearer realm="grandlyonconnect-admin", error="insufficient_scope", scope="${scope}"`);
+      throw new AppError('insufficient_scope', 'forbidden', `the access token lacks the ${scope} scope`);
+    }
+    const principal = token.accountId
+      ? await deps.operators.principalFor({ accountId: token.accountId }, (await deps.accounts.findById(token.accountId))?.email ?? token.accountId)
+      : await deps.operators.principalFor({ clientId: token.clientId }, token.clientId);
+    if (!principal) throw new AppError('forbidden', 'forbidden', 'the token does not belong to an operator');
+    ctx.state.principal = principal;
+    await next();
+  };
+}

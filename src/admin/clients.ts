@@ -1,0 +1,98 @@
+// /communes/{slug}/clients: a commune's relying parties, managed by its referents, its syndicate and the Métropole.
+import type { Context } from 'koa';
+import type Router from '@koa/router';
+import { notFound } from '../errors.js';
+import { clientJson, type ClientRecord } from '../registry/index.js';
+import {
+  audited, bodyOf, optionalBoolean, optionalString, optionalStrings, paginate, requireCommune, type AdminDeps,
+} from './context.js';
+
+/** The client, if it belongs to the commune of the path (a client of another commune is simply not there). */
+async function clientOfCommune(deps: AdminDeps, ctx: Context): Promise<ClientRecord> {
+  requireCommune(ctx, ctx.params.slug!);
+  const client = await deps.registry.getClient(ctx.params.clientId!);
+  if (client.communeSlug !== ctx.params.slug) throw notFound('client_not_found', `no client "${ctx.params.clientId}" in commune "${ctx.params.slug}"`);
+  return client;
+}
+
+export function clientRoutes(router: Router, deps: AdminDeps): void {
+  router.get('/communes/:slug/clients', async (ctx) => {
+    requireCommune(ctx, ctx.params.slug!);
+    ctx.body = paginate(ctx, (await deps.registry.listClients(ctx.params.slug!)).map(clientJson));
+  });
+
+  router.post('/communes/:slug/clients', async (ctx) => {
+    const slug = ctx.params.slug!;
+    requireCommune(ctx, slug);
+    const body = bodyOf(ctx);
+    const { client, clientSecret } = await audited(deps, ctx, async (db) => {
+      const added = await deps.registryFor(db).addClient(slug, {
+        name: optionalString(body, 'client_name') ?? '',
+        redirectUris: optionalStrings(body, 'redirect_uris'),
+        postLogoutRedirectUris: optionalStrings(body, 'post_logout_redirect_uris'),
+        grantTypes: optionalStrings(body, 'grant_types'),
+        isPublic: optionalString(body, 'token_endpoint_auth_method') === 'none',
+        scope: optionalString(body, 'scope'),
+        subjectType: optionalString(body, 'subject_type'),
+        backchannelLogoutUri: optionalString(body, 'backchannel_logout_uri'),
+      }, { isFirstParty: optionalBoolean(body, 'first_party') ?? false });
+      return { result: added, audit: { action: 'client.created', communeSlug: slug, target: `client:${added.client.clientId}`, after: clientJson(added.client) } };
+    });
+    ctx.status = 201;
+    ctx.set('Location', `/admin/api/v1/communes/${slug}/clients/${client.clientId}`);
+    ctx.body = { ...clientJson(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+  });
+
+  router.get('/communes/:slug/clients/:clientId', async (ctx) => {
+    ctx.body = clientJson(await clientOfCommune(deps, ctx));
+  });
+
+  router.patch('/communes/:slug/clients/:clientId', async (ctx) => {
+    const current = await clientOfCommune(deps, ctx);
+    const body = bodyOf(ctx);
+    const backchannel = body.backchannel_logout_uri === null ? null : optionalString(body, 'backchannel_logout_uri');
+    const client = await audited(deps, ctx, async (db) => {
+      const updated = await deps.registryFor(db).updateClient(current.clientId, {
+        name: optionalString(body, 'client_name'), redirectUris: optionalStrings(body, 'redirect_uris'),
+        postLogoutRedirectUris: optionalStrings(body, 'post_logout_redirect_uris'), grantTypes: optionalStrings(body, 'grant_types'),
+        scope: optionalString(body, 'scope'), backchannelLogoutUri: backchannel,
+      });
+      return { result: updated, audit: { action: 'client.updated', communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: clientJson(current), after: clientJson(updated) } };
+    });
+    deps.registry.forget(client.clientId);
+    ctx.body = clientJson(client);
+  });
+
+  for (const [path, isEnabled] of [['disable', false], ['enable', true]] as const) {
+    router.post(`/communes/:slug/clients/:clientId/${path}`, async (ctx) => {
+      const current = await clientOfCommune(deps, ctx);
+      const client = await audited(deps, ctx, async (db) => {
+        const updated = await deps.registryFor(db).setClientEnabled(current.clientId, isEnabled);
+        return { result: updated, audit: { action: `client.${path}d`, communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: { enabled: current.isEnabled }, after: { enabled: isEnabled } } };
+      });
+      deps.registry.forget(client.clientId);
+      ctx.body = clientJson(client);
+    });
+  }
+
+  router.post('/communes/:slug/clients/:clientId/secret', async (ctx) => {
+    const current = await clientOfCommune(deps, ctx);
+    const { client, clientSecret } = await audited(deps, ctx, async (db) => {
+      const rotated = await deps.registryFor(db).rotateClientSecret(current.clientId);
+      // The audit says that the secret changed, never what it is.
+      return { result: rotated, audit: { action: 'client.secret_rotated', communeSlug: current.communeSlug, target: `client:${current.clientId}` } };
+    });
+    deps.registry.forget(client.clientId);
+    ctx.body = { ...clientJson(client), client_secret: clientSecret };
+  });
+
+  router.delete('/communes/:slug/clients/:clientId', async (ctx) => {
+    const current = await clientOfCommune(deps, ctx);
+    await audited(deps, ctx, async (db) => {
+      await deps.registryFor(db).deleteClient(current.clientId);
+      return { result: undefined, audit: { action: 'client.deleted', communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: clientJson(current) } };
+    });
+    deps.registry.forget(current.clientId);
+    ctx.status = 204;
+  });
+}
