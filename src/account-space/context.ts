@@ -52,8 +52,11 @@ export function citizenOf(ctx: Context): Citizen {
   return ctx.state.citizen as Citizen;
 }
 
+/** The language asked in the query, or carried by a form of a page seen before signing in, else the account's. */
 export function pageOf(deps: AccountSpaceDeps, ctx: Context): PageContext {
-  const uiLocales = typeof ctx.query.ui_locales === 'string' ? ctx.query.ui_locales : (ctx.state.citizen as Citizen | undefined)?.account.locale;
+  const fromForm = (ctx.request.body as Record<string, unknown> | undefined)?.ui_locales;
+  const uiLocales = typeof ctx.query.ui_locales === 'string' ? ctx.query.ui_locales
+    : typeof fromForm === 'string' ? fromForm : (ctx.state.citizen as Citizen | undefined)?.account.locale;
   return deps.views.pageFor(uiLocales, ctx.get('accept-language'));
 }
 
