@@ -43,17 +43,17 @@ describe('every visible input and select of the account pages has a <label for> 
     services: {}, sessions: {}, history: {}, journal: {}, export: {},
     delete: { current_password: fr.account.delete.password },
   };
-  let page: Page;
+  let accountSpace: Page;
 
   beforeAll(async () => {
-    page = await signedInAccountSpace();
+    accountSpace = await signedInAccountSpace();
   }, 30_000);
 
   it.each(SECTIONS)('on the %s page of the account space', async (section) => {
-    await page.goto(`${world.server.issuer}${hrefOf(section)}`);
-    await page.getByRole('heading', { level: 1, name: fr.account.nav[section], exact: true }).waitFor();
+    await accountSpace.goto(`${world.server.issuer}${hrefOf(section)}`);
+    await accountSpace.getByRole('heading', { level: 1, name: fr.account.nav[section], exact: true }).waitFor();
 
-    expect(await labelsOfVisibleControls(page)).toEqual(expected[section]);
+    expect(await labelsOfVisibleControls(accountSpace)).toEqual(expected[section]);
   });
 
   it('on the forgotten-password page', async () => {
