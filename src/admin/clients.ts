@@ -2,10 +2,17 @@
 import type { Context } from 'koa';
 import type Router from '@koa/router';
 import { notFound } from '../errors.js';
+import { isMetropoleAdmin } from '../operators/index.js';
 import { clientJson, type ClientRecord } from '../registry/index.js';
 import {
-  audited, bodyOf, optionalBoolean, optionalString, optionalStrings, paginate, requireCommune, type AdminDeps,
+  audited, bodyOf, optionalBoolean, optionalString, optionalStrings, paginate, principalOf, requireCommune, type AdminDeps,
 } from './context.js';
+
+/** Only the Métropole grants sensitive scopes at once; for other operators they wait for its approval. */
+function sensitiveScopePolicy(ctx: Context) {
+  const principal = principalOf(ctx);
+  return { requestedBy: principal.label, mayGrantSensitive: isMetropoleAdmin(principal) };
+}
 
 /** The client, if it belongs to the commune of the path (a client of another commune is simply not there). */
 async function clientOfCommune(deps: AdminDeps, ctx: Context): Promise<ClientRecord> {
@@ -35,7 +42,7 @@ export function clientRoutes(router: Router, deps: AdminDeps): void {
         scope: optionalString(body, 'scope'),
         subjectType: optionalString(body, 'subject_type'),
         backchannelLogoutUri: optionalString(body, 'backchannel_logout_uri'),
-      }, { isFirstParty: optionalBoolean(body, 'first_party') ?? false });
+      }, { isFirstParty: optionalBoolean(body, 'first_party') ?? false, ...sensitiveScopePolicy(ctx) });
       return { result: added, audit: { action: 'client.created', communeSlug: slug, target: `client:${added.client.clientId}`, after: clientJson(added.client) } };
     });
     ctx.status = 201;
@@ -56,7 +63,7 @@ export function clientRoutes(router: Router, deps: AdminDeps): void {
         name: optionalString(body, 'client_name'), redirectUris: optionalStrings(body, 'redirect_uris'),
         postLogoutRedirectUris: optionalStrings(body, 'post_logout_redirect_uris'), grantTypes: optionalStrings(body, 'grant_types'),
         scope: optionalString(body, 'scope'), backchannelLogoutUri: backchannel,
-      });
+      }, sensitiveScopePolicy(ctx));
       return { result: updated, audit: { action: 'client.updated', communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: clientJson(current), after: clientJson(updated) } };
     });
     deps.registry.forget(client.clientId);

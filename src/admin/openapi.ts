@@ -103,6 +103,16 @@ const schemas = {
       action: { type: 'string' }, commune: nullable('string'), target: nullable('string'), before: {}, after: {}, origin: nullable('string'),
     },
   },
+  ScopeRequest: {
+    type: 'object', additionalProperties: false,
+    required: ['id', 'client_id', 'client_name', 'commune', 'scope', 'status', 'requested_by', 'requested_at', 'decided_by', 'decided_at', 'reason'],
+    properties: {
+      id: { type: 'integer' }, client_id: { type: 'string' }, client_name: { type: 'string' }, commune: { type: 'string' },
+      scope: { type: 'string' }, status: { enum: ['pending', 'approved', 'refused'] }, requested_by: { type: 'string' },
+      requested_at: { type: 'string', format: 'date-time' }, decided_by: nullable('string'),
+      decided_at: nullable('string', { format: 'date-time' }), reason: nullable('string'),
+    },
+  },
   UsageReport: {
     type: 'object', required: ['month', 'communes', 'clients'],
     properties: {
@@ -209,6 +219,25 @@ export function openApiDocument(issuer: string, audience: string, scope: string)
           operationId: 'readAudit',
           parameters: [{ name: 'since', in: 'query', schema: { type: 'string', format: 'date-time' } }, ...paging],
           responses: { 200: json(page('AuditEntry'), 'Audit entries of the communes the operator manages'), ...errors },
+        },
+      },
+      '/scope-requests': {
+        get: {
+          operationId: 'listScopeRequests',
+          parameters: [{ name: 'status', in: 'query', schema: { enum: ['pending', 'approved', 'refused', 'all'], default: 'pending' } }, ...paging],
+          responses: { 200: json(page('ScopeRequest'), 'Requests for sensitive scopes of the communes the operator manages'), ...errors },
+        },
+      },
+      '/scope-requests/{id}/approve': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        post: { operationId: 'approveScopeRequest', responses: { 200: json(ref('ScopeRequest'), 'Approved: the scope joins the client\'s'), ...errors, ...notFound, ...conflict } },
+      },
+      '/scope-requests/{id}/refuse': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        post: {
+          operationId: 'refuseScopeRequest',
+          requestBody: body({ type: 'object', required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } }),
+          responses: { 200: json(ref('ScopeRequest'), 'Refused, with the reason'), ...errors, ...notFound, ...conflict },
         },
       },
       '/reports/usage': {

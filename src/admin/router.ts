@@ -10,6 +10,7 @@ import { communeRoutes } from './communes.js';
 import type { AdminDeps } from './context.js';
 import { openApiDocument } from './openapi.js';
 import { operatorRoutes } from './operators.js';
+import { scopeRequestRoutes } from './scope-requests.js';
 
 export type { AdminDeps } from './context.js';
 export const ADMIN_PREFIX = '/admin/api/v1';
@@ -30,6 +31,7 @@ export function createAdminRouters(deps: AdminDeps, audience: string, scope: str
   operatorRoutes(api, deps);
   accountRoutes(api, deps);
   readRoutes(api, deps);
+  scopeRequestRoutes(api, deps);
   return { document, api };
 }
 

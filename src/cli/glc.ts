@@ -10,6 +10,8 @@ import { communeAddCommand } from './commands/commune.js';
 import { keysRotateCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { auditCommand } from './commands/audit.js';
+import { clientPendingCommand } from './commands/client-pending.js';
+import { communeTokenCommand } from './commands/commune-token.js';
 import { operatorChangeCommand, operatorListCommand } from './commands/operator.js';
 import { reportContributionsCommand, reportUsageCommand } from './commands/report.js';
 import { openCliContext, type CliContext } from './context.js';
@@ -26,6 +28,8 @@ const COMMANDS: Record<string, Command> = {
   'operator revoke': (context, argv) => operatorChangeCommand('revoke', context, argv),
   'operator list': operatorListCommand,
   audit: auditCommand,
+  'commune token': communeTokenCommand,
+  'client pending': clientPendingCommand,
   'report usage': reportUsageCommand,
   'report contributions': reportContributionsCommand,
 };
@@ -36,6 +40,8 @@ const USAGE = `usage: glc <command> [options] [--json]
   client add --commune SLUG --name NAME --redirect-uri URL [--redirect-uri URL…] [--post-logout-redirect-uri URL…]
              [--grant-type TYPE…] [--public] [--scope "openid profile email"] [--subject-type public|pairwise]
              [--backchannel-logout-uri URL] [--first-party]
+  client pending
+  commune token --commune SLUG [--ttl SECONDS]
   account add --email EMAIL --password PASSWORD [--given-name G] [--family-name F] [--verified]
   keys rotate
   operator grant (--email E | --client CLIENT_ID) --role metropole-admin|commune-referent|syndicate-operator [--commune SLUG…]

@@ -5,7 +5,12 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
 
-export type ClientLookup = (clientId: string) => Promise<AdapterPayload | undefined>;
+/** Clients live in the registry: found there, and written there by dynamic registration. */
+export interface ClientStore {
+  find(clientId: string): Promise<AdapterPayload | undefined>;
+  upsert(clientId: string, payload: AdapterPayload): Promise<void>;
+  destroy(clientId: string): Promise<void>;
+}
 
 // Models whose second use is an attack or a race: a failed consume must stop the request.
 const SINGLE_USE_MODELS = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
@@ -27,12 +32,12 @@ function accountIdOf(payload: AdapterPayload): string | null {
   return typeof payload.accountId === 'string' ? payload.accountId : null;
 }
 
-export function createAdapterFactory(db: Queryable, findClient: ClientLookup): (model: string) => Adapter {
+export function createAdapterFactory(db: Queryable, clients: ClientStore): (model: string) => Adapter {
   class PostgresAdapter implements Adapter {
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
-      if (this.model === 'Client') throw new Error('clients are written through the registry');
+      if (this.model === 'Client') return clients.upsert(id, payload);
       const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? new Date(Date.now() + expiresIn * 1000) : null;
       await db.query(
         `insert into oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, client_id, expires_at)
@@ -48,7 +53,7 @@ export function createAdapterFactory(db: Queryable, findClient: ClientLookup): (
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (this.model === 'Client') return findClient(id);
+      if (this.model === 'Client') return clients.find(id);
       const { rows } = await db.query<PayloadRow>(FIND.replace('{column}', 'id'), [this.model, id]);
       return withConsumed(rows[0]);
     }
@@ -74,6 +79,7 @@ export function createAdapterFactory(db: Queryable, findClient: ClientLookup): (
     }
 
     async destroy(id: string): Promise<void> {
+      if (this.model === 'Client') return clients.destroy(id);
       await db.query(`delete from oidc_payloads where model = $1 and id = $2`, [this.model, id]);
     }
 

@@ -13,6 +13,7 @@ import type { ProviderClientMetadata, Registry } from '../registry/index.js';
 import type { Sealer } from '../sealing.js';
 import { createAdapterFactory, findLatestGrantId, recordSessionActivity } from './adapter.js';
 import { createCitizenSessions, type CitizenSessions } from './citizen-sessions.js';
+import { COMMUNE_POLICY, createCommunePolicy, registeredClientStore } from './registration.js';
 import { findConsent, upsertConsent } from './consent-repository.js';
 import { countSignIns, logProviderEvents } from './events.js';
 import { createFindAccount } from './find-account.js';
@@ -33,7 +34,7 @@ export interface OidcDeps {
   config: Config;
   log: Logger;
   accounts: Pick<Accounts, 'findById' | 'recordSharing'>;
-  registry: Pick<Registry, 'findProviderClient'>;
+  registry: Registry;
   pages: ProviderPages;
 }
 
@@ -53,7 +54,11 @@ export interface Oidc {
 
 export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const { db, sealer, config, log } = deps;
-  const adapter = createAdapterFactory(db, async (clientId) => (await deps.registry.findProviderClient(clientId)) as AdapterPayload | undefined);
+  const adapter = createAdapterFactory(db, {
+    find: async (clientId) => (await deps.registry.findProviderClient(clientId)) as AdapterPayload | undefined,
+    ...registeredClientStore(deps.registry),
+  });
+  const registrationPolicy = createCommunePolicy(deps.registry, config.issuer);
   const findAccount = createFindAccount(deps.accounts, log);
   const consentMemory = {
     findLatestGrantId: (accountId: string, clientId: string) => findLatestGrantId(db, accountId, clientId),
@@ -63,7 +68,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const build = async () => {
     const keys = await loadKeyMaterial(db, sealer);
     const provider = createProvider({
-      config, keys, adapter, findAccount, pages: deps.pages, consentMemory,
+      config, keys, adapter, findAccount, pages: deps.pages, consentMemory, registrationPolicy,
       onSessionSeen: (activity) => recordSessionActivity(db, activity)
         .catch((error: unknown) => log.warn({ event: 'session_activity.write_failed', err: error }, 'session_activity.write_failed')),
     });
@@ -96,6 +101,23 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   };
 }
 
+/** An initial access token for dynamic client registration into one commune (glc commune token). */
+export async function issueRegistrationToken(
+  provider: Provider, registry: Pick<Registry, 'bindRegistrationToken' | 'getCommune'>, communeSlug: string, ttlSeconds: number, createdBy: string,
+): Promise<{ token: string; expiresAt: Date }> {
+  await registry.getCommune(communeSlug);
+  const token = new provider.InitialAccessToken({ expiresIn: ttlSeconds, policies: [COMMUNE_POLICY] });
+  const value = await token.save();
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  try {
+    await registry.bindRegistrationToken(token.jti, communeSlug, createdBy, expiresAt);
+  } catch (error) {
+    await token.destroy(); // a token without its commune must not outlive the failure
+    throw error;
+  }
+  return { token: value, expiresAt };
+}
+
 /** Checks client metadata with the library's own client schema; a refusal names what is wrong. */
 export function createClientValidator(provider: () => Provider) {
   return async (metadata: ProviderClientMetadata): Promise<void> => {
@@ -116,7 +138,8 @@ export async function createValidationProvider(db: Queryable, sealer: Sealer, co
   const unused = () => { throw new Error('not served'); };
   return createProvider({
     config, keys,
-    adapter: createAdapterFactory(db, async () => undefined),
+    adapter: createAdapterFactory(db, { find: async () => undefined, upsert: unused, destroy: unused }),
+    registrationPolicy: unused,
     findAccount: async () => undefined,
     consentMemory: { findLatestGrantId: async () => undefined, findConsent: async () => undefined },
     onSessionSeen: async () => undefined,

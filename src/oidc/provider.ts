@@ -9,6 +9,7 @@ import type { KeyMaterial } from './keys.js';
 import { createOutboundFetch } from './outbound.js';
 import { createPairwiseIdentifier } from './pairwise.js';
 import { isCommuneSectorUri } from './sector.js';
+import { COMMUNE_POLICY } from './registration.js';
 
 /** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */
 export interface ProviderPages {
@@ -30,6 +31,8 @@ export interface ProviderDeps {
   consentMemory: ConsentMemory;
   pages: ProviderPages;
   /** Called when a signed-in browser goes through authorization: the account space lists sessions with it. */
+  /** The policy bound to every initial access token: registration into its commune (oidc/registration.ts). */
+  registrationPolicy: (ctx: KoaContextWithOIDC, properties: Record<string, unknown>) => Promise<void>;
   onSessionSeen: (activity: { uid: string; accountId: string; userAgent?: string; ip?: string }) => Promise<void>;
 }
 
@@ -79,8 +82,15 @@ function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
   };
 }
 
-function features(pages: ProviderPages, issuer: string): Configuration['features'] {
+function features(pages: ProviderPages, issuer: string, registrationPolicy: ProviderDeps['registrationPolicy']): Configuration['features'] {
   return {
+    registration: {
+      enabled: true,
+      initialAccessToken: true,
+      issueRegistrationAccessToken: true,
+      policies: { [COMMUNE_POLICY]: registrationPolicy as never },
+    },
+    registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
     // One resource server besides userinfo: the operators' API, with short-lived opaque tokens.
     resourceIndicators: {
       enabled: true,
@@ -138,14 +148,14 @@ export function createProvider(deps: ProviderDeps): Provider {
       id_token_signed_response_alg: 'RS256',
       subject_type: 'pairwise',
     },
-    extraClientMetadata: { properties: ['commune', 'commune_name', 'first_party'] },
+    extraClientMetadata: { properties: ['commune', 'commune_name', 'first_party', 'pending_scope'] },
     responseTypes: ['code', 'none'],
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'ES256'],
       userinfoSigningAlgValues: ['RS256', 'ES256'],
       introspectionSigningAlgValues: ['RS256', 'ES256'],
     },
-    features: features(pages, config.issuer),
+    features: features(pages, config.issuer, deps.registrationPolicy),
     ttl: ttl(config),
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),

@@ -12,6 +12,16 @@ export type GrantType = (typeof GRANT_TYPES)[number];
 
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'] as const;
 
+/** What any site may ask for at once; every other scope waits for the Métropole's approval. */
+export const FREE_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+/** Splits a requested scope into what is granted now and what needs approval (given what is approved already). */
+export function splitSensitiveScopes(scope: string, alreadyApproved: string[] = []): { granted: string; pending: string[] } {
+  const requested = scope.split(/\s+/).filter(Boolean);
+  const isGranted = (s: string) => (FREE_SCOPES as readonly string[]).includes(s) || alreadyApproved.includes(s);
+  return { granted: requested.filter(isGranted).join(' '), pending: requested.filter((s) => !isGranted(s)) };
+}
+
 export interface ClientRequest {
   name: string;
   redirectUris?: string[] | undefined;

@@ -5,7 +5,11 @@ import { hasSqlState, UNIQUE_VIOLATION } from '../db/index.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Sealer } from '../sealing.js';
-import { buildClientMetadata, needsSectorIdentifier, type ClientMetadata, type ClientRequest } from './client-metadata.js';
+import { buildClientMetadata, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type ClientRequest } from './client-metadata.js';
+import { findRegistrationTokenCommune, insertRegistrationToken } from './registration-token-repository.js';
+import {
+  decideScopeRequest, findScopeRequest, insertScopeRequests, listScopeRequests, type ScopeRequest, type ScopeRequestStatus,
+} from './scope-request-repository.js';
 import { CLIENT_CHANGES_CHANNEL, createClientCache } from './client-cache.js';
 import {
   deleteClient, findClient, insertClient, listClientsOfCommune, notifyClientChanged, updateClient, updateClientSecret, type ClientRecord,
@@ -14,7 +18,8 @@ import { findCommune, insertCommune, listCommunes, updateCommune, type Commune, 
 
 export type { Commune, Offer } from './commune-repository.js';
 export type { ClientRecord } from './client-repository.js';
-export { buildClientMetadata, checkRegisteredUri, type ClientMetadata, type ClientRequest } from './client-metadata.js';
+export { buildClientMetadata, checkRegisteredUri, FREE_SCOPES, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type ClientRequest } from './client-metadata.js';
+export type { ScopeRequest, ScopeRequestStatus } from './scope-request-repository.js';
 export { CLIENT_CHANGES_CHANNEL } from './client-cache.js';
 export { createReports, monthRange, type Reports, type UsageReport, type Contribution, type ClientUsage, type CommuneUsage } from './reports.js';
 export { insertSignIn } from './usage-repository.js';
@@ -47,6 +52,14 @@ export interface ClientUpdate {
   backchannelLogoutUri?: string | null | undefined;
 }
 
+export interface ClientWriteOptions {
+  isFirstParty?: boolean;
+  /** Who asks, for the scope requests (an operator, or 'registration'). */
+  requestedBy?: string;
+  /** The Métropole and the CLI grant every scope at once; others queue the sensitive ones. */
+  mayGrantSensitive?: boolean;
+}
+
 export interface NewClientResult {
   client: ClientRecord;
   clientSecret: string | undefined;
@@ -56,12 +69,21 @@ export interface Registry {
   addCommune(input: CommuneInput): Promise<Commune>;
   getCommune(slug: string): Promise<Commune>;
   listCommunes(): Promise<Commune[]>;
-  addClient(communeSlug: string, request: ClientRequest, options?: { isFirstParty?: boolean }): Promise<NewClientResult>;
+  addClient(communeSlug: string, request: ClientRequest, options?: ClientWriteOptions): Promise<NewClientResult>;
   listClients(communeSlug: string): Promise<ClientRecord[]>;
   getClient(clientId: string): Promise<ClientRecord>;
   updateCommune(slug: string, change: Partial<Omit<CommuneInput, 'slug'>>): Promise<Commune>;
   /** Applies a partial change to a client's metadata, with the same rules as at creation. */
-  updateClient(clientId: string, change: ClientUpdate): Promise<ClientRecord>;
+  updateClient(clientId: string, change: ClientUpdate, options?: ClientWriteOptions): Promise<ClientRecord>;
+  /** A client registered dynamically (RFC 7591) or updated by its registration access token (RFC 7592). */
+  saveRegisteredClient(communeSlug: string, clientId: string, metadata: ClientMetadata, clientSecret: string | undefined, pendingScopes: string[]): Promise<void>;
+  listScopeRequests(status: ScopeRequestStatus | null, communes: string[] | 'all'): Promise<ScopeRequest[]>;
+  /** Binds an initial access token (its jti) to the commune it registers clients into. */
+  bindRegistrationToken(jti: string, communeSlug: string, createdBy: string, expiresAt: Date): Promise<void>;
+  registrationTokenCommune(jti: string): Promise<string | undefined>;
+  getScopeRequest(id: number): Promise<ScopeRequest>;
+  /** Approves (the scope joins the client's) or refuses (with a reason) a pending request. */
+  decideScopeRequest(id: number, decision: 'approved' | 'refused', decidedBy: string, reason?: string): Promise<ScopeRequest>;
   setClientEnabled(clientId: string, isEnabled: boolean): Promise<ClientRecord>;
   /** A new secret, shown once; the old one stops working at once. */
   rotateClientSecret(clientId: string): Promise<{ client: ClientRecord; clientSecret: string }>;
@@ -152,7 +174,9 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
     listCommunes: () => listCommunes(db),
     async addClient(communeSlug, request, options = {}) {
       const commune = await registry.getCommune(communeSlug);
-      const metadata = buildClientMetadata(request);
+      const requested = buildClientMetadata(request);
+      const { granted, pending } = options.mayGrantSensitive === false ? splitSensitiveScopes(requested.scope) : { granted: requested.scope, pending: [] };
+      const metadata = { ...requested, scope: granted };
       const clientId = `${commune.slug}-${randomBytes(12).toString('base64url')}`;
       const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomBytes(32).toString('base64url');
       const isFirstParty = options.isFirstParty ?? false;
@@ -169,6 +193,7 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
         clientSecretSealed: clientSecret ? await sealer.seal(clientSecret) : undefined,
         isFirstParty,
       });
+      await insertScopeRequests(db, clientId, pending, options.requestedBy ?? 'unknown');
       await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
       log.info({ event: 'client.added', clientId, commune: commune.slug }, 'client.added');
       const client = await findClient(db, clientId);
@@ -196,9 +221,9 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
         throw error;
       }
     },
-    async updateClient(clientId, change) {
+    async updateClient(clientId, change, options = {}) {
       const current = await registry.getClient(clientId);
-      const metadata = buildClientMetadata({
+      const requested = buildClientMetadata({
         name: change.name ?? current.metadata.client_name,
         redirectUris: change.redirectUris ?? current.metadata.redirect_uris,
         postLogoutRedirectUris: change.postLogoutRedirectUris ?? current.metadata.post_logout_redirect_uris,
@@ -208,6 +233,9 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
         subjectType: current.metadata.subject_type,
         backchannelLogoutUri: change.backchannelLogoutUri === null ? undefined : (change.backchannelLogoutUri ?? current.metadata.backchannel_logout_uri),
       });
+      const approved = current.metadata.scope.split(' ');
+      const { granted, pending } = options.mayGrantSensitive === false ? splitSensitiveScopes(requested.scope, approved) : { granted: requested.scope, pending: [] };
+      const metadata = { ...requested, scope: granted };
       if (validateMetadata) {
         await validateMetadata({
           ...withSector(metadata, current.communeSlug), client_id: clientId, commune: current.communeSlug,
@@ -216,7 +244,46 @@ export function createRegistry({ db, sealer, log, cacheTtlSeconds, validateMetad
         });
       }
       await updateClient(db, clientId, { metadata, isEnabled: current.isEnabled });
+      await insertScopeRequests(db, clientId, pending, options.requestedBy ?? 'unknown');
       return changed(clientId);
+    },
+    async saveRegisteredClient(communeSlug, clientId, metadata, clientSecret, pendingScopes) {
+      const existing = await findClient(db, clientId);
+      if (existing) {
+        if (existing.communeSlug !== communeSlug) throw invalid('client_commune_fixed', 'a client stays in its commune');
+        await updateClient(db, clientId, { metadata, isEnabled: existing.isEnabled });
+        if (clientSecret) await updateClientSecret(db, clientId, await sealer.seal(clientSecret));
+      } else {
+        await insertClient(db, { clientId, communeSlug, metadata, clientSecretSealed: clientSecret ? await sealer.seal(clientSecret) : undefined, isFirstParty: false });
+        log.info({ event: 'client.registered', clientId, commune: communeSlug }, 'client.registered');
+      }
+      await insertScopeRequests(db, clientId, pendingScopes, 'registration');
+      await changed(clientId);
+    },
+    async bindRegistrationToken(jti, communeSlug, createdBy, expiresAt) {
+      await registry.getCommune(communeSlug);
+      await insertRegistrationToken(db, { jti, communeSlug, createdBy, expiresAt });
+    },
+    registrationTokenCommune: (jti) => findRegistrationTokenCommune(db, jti),
+    listScopeRequests: (status, communes) => listScopeRequests(db, status, communes === 'all' ? null : communes),
+    async getScopeRequest(id) {
+      const request = await findScopeRequest(db, id);
+      if (!request) throw notFound('scope_request_not_found', `no scope request ${id}`);
+      return request;
+    },
+    async decideScopeRequest(id, decision, decidedBy, reason) {
+      const request = await registry.getScopeRequest(id);
+      if (decision === 'refused' && !reason?.trim()) throw invalid('reason_required', 'reason: a refusal says why', { field: 'reason' });
+      if (!(await decideScopeRequest(db, id, decision, decidedBy, reason?.trim()))) {
+        throw conflict('scope_request_decided', `scope request ${id} was already ${request.status}`);
+      }
+      if (decision === 'approved') {
+        const client = await registry.getClient(request.clientId);
+        const scope = [...new Set([...client.metadata.scope.split(' '), request.scope])].join(' ');
+        await updateClient(db, client.clientId, { metadata: { ...client.metadata, scope }, isEnabled: client.isEnabled });
+        await changed(client.clientId);
+      }
+      return registry.getScopeRequest(id);
     },
     async setClientEnabled(clientId, isEnabled) {
       const current = await registry.getClient(clientId);

@@ -1,0 +1,87 @@
+// Self-registration for commune IT (RFC 7591, managed per RFC 7592): open only with an initial access
+// token bound to one commune; what registers lands in that commune's registry under the same rules as
+// `glc client add`, sensitive scopes waiting for the Métropole's approval.
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { AppError } from '../errors.js';
+import {
+  buildClientMetadata, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type Registry,
+} from '../registry/index.js';
+import { communeSectorUri } from './sector.js';
+
+export const COMMUNE_POLICY = 'commune';
+
+/** Properties the library keeps about a registered client beside the metadata we accept. */
+const LIBRARY_PROPERTIES = ['client_id', 'client_secret', 'client_id_issued_at', 'client_secret_expires_at'];
+
+type Properties = Record<string, unknown>;
+
+const strings = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The registration policy: finds the commune, applies our rules, keeps only the metadata we support. */
+export function createCommunePolicy(registry: Pick<Registry, 'registrationTokenCommune' | 'getCommune' | 'getClient'>, issuer: string) {
+  return async (ctx: KoaContextWithOIDC, properties: Properties): Promise<void> => {
+    const initial = ctx.oidc.entities.InitialAccessToken;
+    const existing = ctx.oidc.client as unknown as { commune?: string; clientId: string } | undefined;
+    const slug = initial ? await registry.registrationTokenCommune(initial.jti) : existing?.commune;
+    if (!slug) throw new errors.InvalidClientMetadata('this initial access token registers into no commune');
+    const commune = await registry.getCommune(slug);
+
+    let metadata: ClientMetadata;
+    try {
+      metadata = buildClientMetadata({
+        name: text(properties.client_name) ?? 'unnamed client',
+        redirectUris: strings(properties.redirect_uris),
+        postLogoutRedirectUris: strings(properties.post_logout_redirect_uris),
+        grantTypes: strings(properties.grant_types),
+        isPublic: properties.token_endpoint_auth_method === 'none',
+        scope: text(properties.scope),
+        subjectType: text(properties.subject_type),
+        backchannelLogoutUri: text(properties.backchannel_logout_uri),
+      });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const field = String(error.details.field ?? '');
+      if (field.startsWith('redirect') || field.startsWith('post_logout')) throw new errors.InvalidRedirectUri(error.message);
+      throw new errors.InvalidClientMetadata(error.message);
+    }
+    const approved = existing ? (await registry.getClient(existing.clientId)).metadata.scope.split(' ') : [];
+    const { granted, pending } = splitSensitiveScopes(metadata.scope, approved);
+
+    for (const key of Object.keys(properties)) {
+      if (!LIBRARY_PROPERTIES.includes(key)) delete properties[key];
+    }
+    Object.assign(properties, metadata, {
+      scope: granted,
+      commune: commune.slug,
+      commune_name: commune.name,
+      first_party: false,
+      ...(pending.length ? { pending_scope: pending.join(' ') } : {}),
+      ...(needsSectorIdentifier(metadata) ? { sector_identifier_uri: communeSectorUri(issuer, commune.slug) } : {}),
+    });
+  };
+}
+
+/** The Client model's storage: registered clients go to the registry of their commune. */
+export function registeredClientStore(registry: Pick<Registry, 'saveRegisteredClient' | 'deleteClient'>) {
+  return {
+    async upsert(clientId: string, payload: Properties): Promise<void> {
+      const { client_secret: secret, commune, pending_scope: pending, ...rest } = payload;
+      const metadata: ClientMetadata = {
+        client_name: text(rest.client_name) ?? 'unnamed client',
+        redirect_uris: strings(rest.redirect_uris) ?? [],
+        post_logout_redirect_uris: strings(rest.post_logout_redirect_uris) ?? [],
+        grant_types: (strings(rest.grant_types) ?? []) as ClientMetadata['grant_types'],
+        response_types: strings(rest.response_types) ?? [],
+        token_endpoint_auth_method: rest.token_endpoint_auth_method === 'none' ? 'none' : 'client_secret_basic',
+        scope: text(rest.scope) ?? 'openid',
+        subject_type: rest.subject_type === 'public' ? 'public' : 'pairwise',
+        application_type: 'web',
+        ...(text(rest.backchannel_logout_uri) ? { backchannel_logout_uri: text(rest.backchannel_logout_uri)!, backchannel_logout_session_required: true } : {}),
+      };
+      await registry.saveRegisteredClient(String(commune), clientId, metadata, text(secret), text(pending)?.split(' ') ?? []);
+    },
+    destroy: (clientId: string) => registry.deleteClient(clientId),
+  };
+}
