@@ -39,35 +39,17 @@ export const fill = (template: string, vars: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
 
 /**
- * The subject as a mail reader shows it. Subjects longer than a line are folded over several encoded words
- * on CRLF lines, which test/support/outbox.ts does not unfold; the file is read again here.
- */
-export function subjectOf(server: Pick<TestServer, 'dataDir'>, mail: ReceivedMail): string {
-  const raw = readFileSync(join(server.dataDir, 'outbox', mail.file), 'utf8');
-  const folded = /^Subject:(.*(?:\r?\n[ \t].*)*)/mi.exec(raw)?.[1] ?? '';
-  return folded
-    .replace(/\r?\n[ \t]+/g, ' ')
-    // Whitespace between two encoded words is not part of the text (RFC 2047, 6.2).
-    .replace(/(\?=)\s+(?==\?)/g, '$1')
-    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_whole, encoding: string, data: string) => encoding.toUpperCase() === 'B'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'))
-    .trim();
-}
-
-/**
  * Waits for the mail whose subject starts with `subject` to reach the outbox. Some mails are sent after the
  * page has answered (the forgotten-password one, so that the answer takes the same time whether or not the
  * account exists).
  */
 export async function waitForMail(server: TestServer, to: string, subject: string): Promise<ReceivedMail> {
-  const subjects = async () => (await mailsTo(server, to)).map((mail) => ({ mail, subject: subjectOf(server, mail) }));
   for (let attempt = 0; attempt < 100; attempt++) {
-    const found = (await subjects()).find((received) => received.subject.startsWith(subject));
-    if (found) return found.mail;
+    const mail = (await mailsTo(server, to)).find((received) => received.subject.startsWith(subject));
+    if (mail) return mail;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`no mail "${subject}" reached ${to}; the outbox holds: ${(await subjects()).map((m) => m.subject).join(' | ') || 'nothing'}`);
+  throw new Error(`no mail "${subject}" reached ${to}; the outbox holds: ${(await mailsTo(server, to)).map((m) => m.subject).join(' | ') || 'nothing'}`);
 }
 
 /** From the login page in front of the browser: "Créer un compte", the form, then consent. */
