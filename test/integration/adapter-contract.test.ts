@@ -130,7 +130,7 @@ describeAdapterContract('oidc-provider memory adapter', async () => ({
 describeAdapterContract('GrandLyonConnect Postgres adapter', async () => {
   const database = await freshDatabase();
   return {
-    adapterFor: createAdapterFactory(database.pool, async () => undefined),
+    adapterFor: createAdapterFactory(database.pool, { find: async () => undefined, upsert: async () => undefined, destroy: async () => undefined }),
     close: () => database.drop(),
   };
 });

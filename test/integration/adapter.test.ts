@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { AdapterFactory, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import { createAdapterFactory, deleteExpiredPayloads, findLatestGrantId, type ClientLookup } from '../../src/oidc/adapter.js';
+import { createAdapterFactory, deleteExpiredPayloads, findLatestGrantId, type ClientStore } from '../../src/oidc/adapter.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 
 const TTL_SECONDS = 600;
@@ -12,14 +12,19 @@ const anId = () => randomBytes(12).toString('base64url');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const LYON_SITE: AdapterPayload = { client_id: 'lyon-site', client_secret: 's3cret', redirect_uris: ['https://www.lyon.fr/cb'] };
-const findClient = jest.fn<ClientLookup>(async (clientId) => (clientId === 'lyon-site' ? LYON_SITE : undefined));
+const registered = new Map<string, AdapterPayload>([['lyon-site', LYON_SITE]]);
+const clients: ClientStore = {
+  find: jest.fn<ClientStore['find']>(async (clientId) => registered.get(clientId)),
+  upsert: jest.fn<ClientStore['upsert']>(async (clientId, payload) => { registered.set(clientId, payload); }),
+  destroy: jest.fn<ClientStore['destroy']>(async (clientId) => { registered.delete(clientId); }),
+};
 
 let database: TestDatabase;
 let adapter: AdapterFactory;
 
 beforeAll(async () => {
   database = await freshDatabase();
-  adapter = createAdapterFactory(database.pool, findClient);
+  adapter = createAdapterFactory(database.pool, clients);
 });
 
 afterAll(async () => {
@@ -33,15 +38,20 @@ async function aStored(model: string, overrides: AdapterPayload = {}, expiresIn 
 }
 
 describe('clients', () => {
-  it('reads clients through the registry lookup', async () => {
+  it('reads clients through the registry', async () => {
     expect(await adapter('Client').find('lyon-site')).toEqual(LYON_SITE);
-    expect(findClient).toHaveBeenCalledWith('lyon-site');
+    expect(clients.find).toHaveBeenCalledWith('lyon-site');
     expect(await adapter('Client').find('unknown-site')).toBeUndefined();
   });
 
-  it('refuses to write a client: clients are written through the registry', async () => {
-    await expect(adapter('Client').upsert('rogue', { client_id: 'rogue' }, TTL_SECONDS)).rejects.toThrow();
-    expect(await adapter('Client').find('rogue')).toBeUndefined();
+  it('writes and deletes clients through the registry (dynamic registration), never in oidc_payloads', async () => {
+    await adapter('Client').upsert('registered', { client_id: 'registered' }, TTL_SECONDS);
+    expect(clients.upsert).toHaveBeenCalledWith('registered', { client_id: 'registered' });
+    expect(await adapter('Client').find('registered')).toEqual({ client_id: 'registered' });
+    const { rows } = await database.pool.query(`select 1 from oidc_payloads where model = 'Client'`);
+    expect(rows).toHaveLength(0);
+    await adapter('Client').destroy('registered');
+    expect(await adapter('Client').find('registered')).toBeUndefined();
   });
 });
 
