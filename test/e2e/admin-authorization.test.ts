@@ -1,0 +1,194 @@
+// Who may call what on the operators' API: every route × every kind of caller → the expected status, and
+// every answer as the OpenAPI document describes it. A route missing from the matrix fails the suite.
+import request from 'supertest';
+import { createAdminRouters, listAdminRoutes, type AdminDeps } from '../../src/admin/router.js';
+import { adminToken, anOperatorClient } from '../support/admin.js';
+import { aClient, aCommune, anAccount } from '../support/builders.js';
+import { ADMIN_PREFIX, expectConformant, servedDocument, type OpenApiDocument } from '../support/openapi.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const CALLERS = ['no token', 'expired token', 'token for another audience', 'non-operator client', 'metropole-admin', 'referent of Oullins', 'SITIV syndicate'] as const;
+type Caller = (typeof CALLERS)[number];
+type Statuses = Record<Caller, number>;
+/** Where the request points: no commune, the caller's own commune, or Lyon (which neither referent nor syndicate manages). */
+type Target = 'no commune' | 'own commune' | 'lyon';
+
+const HOME: Record<Caller, string> = {
+  'no token': 'oullins', 'expired token': 'oullins', 'token for another audience': 'oullins', 'non-operator client': 'oullins',
+  'metropole-admin': 'oullins', 'referent of Oullins': 'oullins', 'SITIV syndicate': 'vaulx-en-velin',
+};
+
+const refused = { 'no token': 401, 'expired token': 401, 'token for another audience': 401, 'non-operator client': 403 };
+const everyOperator = (status: number): Statuses => ({ ...refused, 'metropole-admin': status, 'referent of Oullins': status, 'SITIV syndicate': status });
+const adminOnly = (status: number): Statuses => ({ ...refused, 'metropole-admin': status, 'referent of Oullins': 403, 'SITIV syndicate': 403 });
+const communeScoped = (status: number): Partial<Record<Target, Statuses>> => ({ 'own commune': everyOperator(status), lyon: adminOnly(status) });
+
+const MATRIX: Record<string, Partial<Record<Target, Statuses>>> = {
+  'GET /communes': { 'no commune': everyOperator(200) },
+  'POST /communes': { 'no commune': adminOnly(201) },
+  'GET /communes/{slug}': communeScoped(200),
+  'PATCH /communes/{slug}': { 'own commune': adminOnly(200), lyon: adminOnly(200) },
+  'GET /communes/{slug}/clients': communeScoped(200),
+  'POST /communes/{slug}/clients': communeScoped(201),
+  'GET /communes/{slug}/clients/{clientId}': communeScoped(200),
+  'PATCH /communes/{slug}/clients/{clientId}': communeScoped(200),
+  'DELETE /communes/{slug}/clients/{clientId}': communeScoped(204),
+  'POST /communes/{slug}/clients/{clientId}/disable': communeScoped(200),
+  'POST /communes/{slug}/clients/{clientId}/enable': communeScoped(200),
+  'POST /communes/{slug}/clients/{clientId}/secret': communeScoped(200),
+  'GET /operators': { 'no commune': adminOnly(200) },
+  'POST /operators/grant': { 'no commune': adminOnly(200) },
+  'POST /operators/revoke': { 'no commune': adminOnly(200) },
+  'GET /accounts': { 'no commune': adminOnly(200) },
+  'POST /accounts/{sub}/lock': { 'no commune': adminOnly(200) },
+  'POST /accounts/{sub}/unlock': { 'no commune': adminOnly(200) },
+  'GET /audit': { 'no commune': everyOperator(200) },
+  'GET /reports/usage': { 'no commune': everyOperator(200) },
+  'GET /reports/contributions': { 'no commune': everyOperator(200) },
+  'GET /scope-requests': { 'no commune': everyOperator(200) },
+  'POST /scope-requests/{id}/approve': { 'own commune': adminOnly(200) },
+  'POST /scope-requests/{id}/refuse': { 'own commune': adminOnly(200) },
+};
+
+let server: TestServer;
+let document: OpenApiDocument;
+const tokens = new Map<Caller, string>();
+
+interface Call {
+  path: string;
+  body?: object;
+}
+
+const aSite = async (commune: string) => (await aClient(server.registry, commune, { redirectUris: [`https://site-${commune}.example.org/cb`] })).clientId;
+
+/** A site of `commune` whose referent asked for the phone scope: a request waiting for the Métropole. */
+async function aPendingRequest(commune: string): Promise<number> {
+  const { client } = await server.registry.addClient(commune, { name: 'Téléservice', redirectUris: ['https://teleservice.example.org/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
+  return (await server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!.id;
+}
+
+/** A request for each route, against fresh fixtures of `commune` so that every cell of the matrix stands alone. */
+const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
+  'GET /communes': async () => ({ path: '/communes' }),
+  'POST /communes': async () => ({ path: '/communes', body: { slug: `commune-${Math.random().toString(36).slice(2, 10)}`, name: 'Nouvelle commune' } }),
+  'GET /communes/{slug}': async (commune) => ({ path: `/communes/${commune}` }),
+  'PATCH /communes/{slug}': async (commune) => ({ path: `/communes/${commune}`, body: { population: 26_000 } }),
+  'GET /communes/{slug}/clients': async (commune) => ({ path: `/communes/${commune}/clients` }),
+  'POST /communes/{slug}/clients': async (commune) => ({ path: `/communes/${commune}/clients`, body: { client_name: 'Démarches', redirect_uris: ['https://demarches.example.org/cb'] } }),
+  'GET /communes/{slug}/clients/{clientId}': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}` }),
+  'PATCH /communes/{slug}/clients/{clientId}': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}`, body: { client_name: 'Renommé' } }),
+  'DELETE /communes/{slug}/clients/{clientId}': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}` }),
+  'POST /communes/{slug}/clients/{clientId}/disable': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}/disable` }),
+  'POST /communes/{slug}/clients/{clientId}/enable': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}/enable` }),
+  'POST /communes/{slug}/clients/{clientId}/secret': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}/secret` }),
+  'GET /operators': async () => ({ path: '/operators' }),
+  'POST /operators/grant': async () => ({ path: '/operators/grant', body: { client_id: await aSite('oullins'), role: 'commune-referent', communes: ['oullins'] } }),
+  'POST /operators/revoke': async () => ({ path: '/operators/revoke', body: { client_id: await aSite('oullins'), role: 'commune-referent', communes: ['oullins'] } }),
+  'GET /accounts': async () => ({ path: `/accounts?email=${encodeURIComponent((await anAccount(server.accounts)).email)}` }),
+  'POST /accounts/{sub}/lock': async () => ({ path: `/accounts/${(await anAccount(server.accounts)).id}/lock` }),
+  'POST /accounts/{sub}/unlock': async () => ({ path: `/accounts/${(await anAccount(server.accounts)).id}/unlock` }),
+  'GET /audit': async () => ({ path: '/audit' }),
+  'GET /reports/usage': async () => ({ path: '/reports/usage?month=2026-01' }),
+  'GET /reports/contributions': async () => ({ path: '/reports/contributions?year=2019' }),
+  'GET /scope-requests': async () => ({ path: '/scope-requests' }),
+  'POST /scope-requests/{id}/approve': async (commune) => ({ path: `/scope-requests/${await aPendingRequest(commune)}/approve`, body: {} }),
+  'POST /scope-requests/{id}/refuse': async (commune) => ({ path: `/scope-requests/${await aPendingRequest(commune)}/refuse`, body: { reason: 'pas de besoin démontré' } }),
+};
+
+/** Sends one request with `token` and checks the answer against the served OpenAPI document. */
+async function sendWith(token: string | undefined, method: string, path: string, body?: object) {
+  const test = request(server.server)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](`${ADMIN_PREFIX}${path}`);
+  if (token) test.set('Authorization', `Bearer ${token}`);
+  const response = body ? await test.send(body) : await test;
+  expectConformant(document, method, path, response.status, response.body);
+  return response;
+}
+
+const send = (caller: Caller, method: string, path: string, body?: object) => sendWith(tokens.get(caller), method, path, body);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  for (const slug of ['lyon', 'oullins', 'vaulx-en-velin', 'givors']) await aCommune(server.registry, { slug });
+  document = await servedDocument(server);
+  const admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
+  tokens.set('expired token', await adminToken(server, admin));
+  await server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [tokens.get('expired token')]);
+  tokens.set('token for another audience', await adminToken(server, admin, null));
+  tokens.set('non-operator client', await adminToken(server, await anOperatorClient(server, 'lyon')));
+  tokens.set('metropole-admin', await adminToken(server, admin));
+  tokens.set('referent of Oullins', await adminToken(server, await anOperatorClient(server, 'oullins', 'commune-referent', ['oullins'])));
+  tokens.set('SITIV syndicate', await adminToken(server, await anOperatorClient(server, 'vaulx-en-velin', 'syndicate-operator', ['vaulx-en-velin', 'givors'])));
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('the authorization matrix', () => {
+  it('has an entry for every route of the API, and no entry for a route that does not exist', () => {
+    const { api } = createAdminRouters({ issuer: 'https://glc.example' } as AdminDeps, 'https://glc.example/admin/api/v1', 'admin');
+    expect(Object.keys(MATRIX).sort()).toEqual(listAdminRoutes(api));
+    expect(Object.keys(REQUESTS).sort()).toEqual(listAdminRoutes(api));
+  });
+
+  describe.each(Object.keys(MATRIX))('%s', (route) => {
+    const [method, template] = route.split(' ') as [string, string];
+    const cells = Object.entries(MATRIX[route]!).flatMap(([target, statuses]) => CALLERS.map((caller) => ({ caller, target, status: statuses[caller] })));
+    it.each(cells)('answers $status to $caller, in $target', async ({ caller, target, status }) => {
+      const { path, body } = await REQUESTS[route]!(target === 'lyon' ? 'lyon' : HOME[caller]);
+      expect(path.split('?')[0]).toMatch(new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`));
+      const response = await send(caller, method, path, body);
+      expect(response.status).toBe(status);
+      if (status >= 400) expect(response.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+      if (status === 401) expect(response.headers['www-authenticate']).toMatch(/^Bearer /);
+    });
+  });
+});
+
+describe('what the matrix means for the people behind it', () => {
+  it('accepts a token until it expires, then answers invalid_token', async () => {
+    const admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
+    const token = await adminToken(server, admin);
+    expect((await sendWith(token, 'GET', '/communes')).status).toBe(200);
+    await server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [token]);
+    const expired = await sendWith(token, 'GET', '/communes');
+    expect(expired.status).toBe(401);
+    expect(expired.body.error).toBe('invalid_token');
+  });
+
+  it('refuses a referent of Oullins a Lyon client with a 403 error object, and changes nothing', async () => {
+    const lyonSite = await aClient(server.registry, 'lyon', { name: 'lyon.fr' });
+    const path = `/communes/lyon/clients/${lyonSite.clientId}`;
+    const attempts: [string, string, object?][] = [['GET', ''], ['PATCH', '', { client_name: 'piraté' }], ['DELETE', ''], ['POST', '/secret'], ['POST', '/disable']];
+    for (const [method, suffix, body] of attempts) {
+      const response = await send('referent of Oullins', method, `${path}${suffix}`, body);
+      expect([method, response.status, response.body.error]).toEqual([method, 403, 'forbidden']);
+      expect(response.body.error_description).toContain('lyon');
+    }
+    const unchanged = await server.registry.getClient(lyonSite.clientId);
+    expect(unchanged).toMatchObject({ name: 'lyon.fr', isEnabled: true });
+  });
+
+  it('answers a Lyon client asked under Oullins exactly like an unknown client', async () => {
+    const lyonSite = await aClient(server.registry, 'lyon');
+    const misplaced = await send('referent of Oullins', 'GET', `/communes/oullins/clients/${lyonSite.clientId}`);
+    const unknown = await send('referent of Oullins', 'GET', '/communes/oullins/clients/no-such-client');
+    expect(misplaced.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    expect(misplaced.body.error).toBe(unknown.body.error);
+  });
+
+  it('shows each operator only the communes they manage', async () => {
+    const slugs = async (caller: Caller) => (await send(caller, 'GET', '/communes')).body.items.map((c: { slug: string }) => c.slug);
+    expect(await slugs('referent of Oullins')).toEqual(['oullins']);
+    expect(await slugs('SITIV syndicate')).toEqual(['givors', 'vaulx-en-velin']);
+    expect(await slugs('metropole-admin')).toEqual(expect.arrayContaining(['givors', 'lyon', 'oullins', 'vaulx-en-velin']));
+  });
+
+  it('lets the SITIV syndicate manage Givors as well as Vaulx-en-Velin, but not Oullins', async () => {
+    const created = await send('SITIV syndicate', 'POST', '/communes/givors/clients', { client_name: 'givors.fr', redirect_uris: ['https://www.givors.fr/cb'] });
+    expect(created.status).toBe(201);
+    expect(created.body.commune).toBe('givors');
+    expect((await send('SITIV syndicate', 'GET', '/communes/oullins/clients')).status).toBe(403);
+  });
+});
