@@ -30,6 +30,10 @@ export function createLoadExistingGrant(memory: ConsentMemory) {
       if (scope) grant.addOIDCScope(scope);
       const claims = [...oidc.requestParamClaims];
       if (claims.length) grant.addOIDCClaims(claims);
+      for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) {
+        const requested = [...oidc.requestParamScopes].filter((s) => server.scopes.has(s));
+        if (requested.length) grant.addResourceScope(indicator, requested.join(' '));
+      }
     } else {
       const consent = await memory.findConsent(accountId, client.clientId);
       if (!consent) return undefined;
