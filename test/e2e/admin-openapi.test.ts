@@ -1,0 +1,174 @@
+// The served OpenAPI 3.1 document is the contract of the operators' API: it lists exactly the routes that
+// exist, says how a program gets a token, and every answer the API gives validates against it.
+import request from 'supertest';
+import { createAdminRouters, listAdminRoutes, type AdminDeps } from '../../src/admin/router.js';
+import { adminToken, anOperatorClient } from '../support/admin.js';
+import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { ADMIN_PREFIX, documentedRoutes, expectConformant, HTTP_METHODS, servedDocument, type OpenApiDocument, type Operation } from '../support/openapi.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+let document: OpenApiDocument;
+let admin: TestClient;
+let bearer: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await aCommune(server.registry, { slug: 'lyon', name: 'Ville de Lyon' });
+  await aCommune(server.registry, { slug: 'oullins', name: 'Oullins' });
+  document = await servedDocument(server);
+  admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
+  bearer = `Bearer ${await adminToken(server, admin)}`;
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+/** One call as the metropole-admin program; its answer must be the one the document describes. */
+async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: object) {
+  const test = request(server.server)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](`${ADMIN_PREFIX}${path}`).set('Authorization', bearer);
+  const response = body ? await test.send(body) : await test;
+  expectConformant(document, method, path, response.status, response.body);
+  return response;
+}
+
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => (key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner)));
+}
+
+describe('the OpenAPI document', () => {
+  it('is served as OpenAPI 3.1 without a token, with the API under the issuer', async () => {
+    const response = await request(server.server).get(`${ADMIN_PREFIX}/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(response.body.servers).toEqual([{ url: `${server.issuer}/admin/api/v1` }]);
+  });
+
+  it('documents every route of the API, and no route that does not exist', () => {
+    const { api } = createAdminRouters({ issuer: server.issuer } as AdminDeps, `${server.issuer}/admin/api/v1`, 'admin');
+    expect(documentedRoutes(document)).toEqual(listAdminRoutes(api));
+  });
+
+  it('declares the OAuth 2 client-credentials flow with the token endpoint and the admin scope, for every operation', async () => {
+    const discovery = (await request(server.server).get('/.well-known/openid-configuration')).body as { token_endpoint: string };
+    const scheme = document.components.securitySchemes.oauth2!;
+    expect(scheme.type).toBe('oauth2');
+    expect(scheme.flows.clientCredentials!.tokenUrl).toBe(`${server.issuer}/token`);
+    expect(scheme.flows.clientCredentials!.tokenUrl).toBe(discovery.token_endpoint);
+    expect(Object.keys(scheme.flows.clientCredentials!.scopes)).toEqual(['admin']);
+    expect(document.security).toEqual([{ oauth2: ['admin'] }]);
+    const overrides = Object.values(document.paths).flatMap((item) => HTTP_METHODS.map((m) => item[m] as (Operation & { security?: unknown }) | undefined))
+      .filter((operation) => operation?.security !== undefined);
+    expect(overrides).toEqual([]);
+  });
+
+  it('defines every schema it refers to, and gives every operation a unique id', () => {
+    const refs = [...new Set(refsIn(document))];
+    expect(refs.length).toBeGreaterThan(5);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(Object.keys(document.components.schemas)).toContain(ref.split('/').at(-1));
+    }
+    const ids = Object.values(document.paths).flatMap((item) => HTTP_METHODS.flatMap((m) => (item[m] ? [(item[m] as Operation).operationId] : [])));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('is enough for a program: the token it describes opens the API', async () => {
+    const { tokenUrl } = document.components.securitySchemes.oauth2!.flows.clientCredentials!;
+    const resource = document.servers[0]!.url;
+    const response = await fetch(tokenUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${encodeURIComponent(admin.clientId)}:${encodeURIComponent(admin.clientSecret!)}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'admin', resource }),
+    });
+    expect(response.status).toBe(200);
+    const { access_token: token } = (await response.json()) as { access_token: string };
+    const communes = await request(server.server).get(`${ADMIN_PREFIX}/communes`).set('Authorization', `Bearer ${token}`);
+    expect(communes.status).toBe(200);
+    expectConformant(document, 'GET', '/communes', communes.status, communes.body);
+  });
+});
+
+describe('every answer of the API validates against the document', () => {
+  it('communes: create, read, list by pages, update, and the refusals', async () => {
+    expect((await call('POST', '/communes', { slug: 'bron', name: 'Bron', insee: '69029', population: 41_000, pilot: true, offer: 'global' })).status).toBe(201);
+    expect((await call('POST', '/communes', { slug: 'bron', name: 'Bron encore' })).status).toBe(409);
+    expect((await call('POST', '/communes', { slug: 'Pas Un Slug', name: 'x' })).status).toBe(400);
+    expect((await call('GET', '/communes/bron')).body).toMatchObject({ slug: 'bron', population: 41_000, pilot: true });
+    expect((await call('GET', '/communes/nowhere')).status).toBe(404);
+    const page = await call('GET', '/communes?limit=2&offset=1');
+    expect(page.body).toMatchObject({ total: 3, limit: 2, offset: 1, items: [expect.any(Object), expect.any(Object)] });
+    expect((await call('GET', '/communes?limit=0')).status).toBe(400);
+    expect((await call('PATCH', '/communes/bron', { population: 41_500, offer: 'restricted' })).body).toMatchObject({ population: 41_500, offer: 'restricted' });
+    expect((await call('PATCH', '/communes/bron', { population: 'beaucoup' })).status).toBe(400);
+  });
+
+  it('clients: create, read, list, update, disable, enable, rotate the secret, delete, and the refusals', async () => {
+    const created = await call('POST', '/communes/oullins/clients', { client_name: 'oullins.fr', redirect_uris: ['https://www.oullins.fr/cb'], post_logout_redirect_uris: ['https://www.oullins.fr/'] });
+    expect(created.status).toBe(201);
+    const path = `/communes/oullins/clients/${created.body.client_id}`;
+    expect((await call('POST', '/communes/oullins/clients', { client_name: 'app', redirect_uris: ['http://localhost:8080/cb'], token_endpoint_auth_method: 'none' })).status).toBe(201);
+    for (const [uri, problem] of [['http://www.oullins.fr/cb', /https/], ['https://www.oullins.fr/cb#x', /fragment/], ['https://*.oullins.fr/cb', /wildcard/]] as const) {
+      const refused = await call('POST', '/communes/oullins/clients', { client_name: 'x', redirect_uris: [uri] });
+      expect([refused.status, refused.body.error_description]).toEqual([400, expect.stringMatching(problem)]);
+      expect(refused.body.error_description).toContain('redirect_uri');
+    }
+    expect((await call('GET', path)).body).toMatchObject({ client_id: created.body.client_id, commune: 'oullins', enabled: true });
+    expect((await call('GET', path)).body.client_secret).toBeUndefined();
+    expect((await call('GET', '/communes/oullins/clients?limit=1')).body).toMatchObject({ total: 2, items: [expect.any(Object)] });
+    expect((await call('PATCH', path, { redirect_uris: ['https://www.oullins.fr/callback'], client_name: 'Ville d’Oullins' })).body)
+      .toMatchObject({ client_name: 'Ville d’Oullins', redirect_uris: ['https://www.oullins.fr/callback'] });
+    expect((await call('PATCH', path, { redirect_uris: ['https://www.oullins.fr/*'] })).status).toBe(400);
+    expect((await call('POST', `${path}/disable`)).body.enabled).toBe(false);
+    expect((await call('POST', `${path}/enable`)).body.enabled).toBe(true);
+    const rotated = await call('POST', `${path}/secret`);
+    expect(rotated.body.client_secret).toEqual(expect.any(String));
+    expect(rotated.body.client_secret).not.toBe(created.body.client_secret);
+    expect((await call('DELETE', path)).status).toBe(204);
+    expect((await call('GET', path)).status).toBe(404);
+  });
+
+  it('operators and accounts: list, grant, revoke, search, lock, unlock', async () => {
+    const citizen = await anAccount(server.accounts);
+    const site = await aClient(server.registry, 'oullins');
+    expect((await call('POST', '/operators/grant', { email: citizen.email, role: 'commune-referent', communes: ['oullins'] })).body)
+      .toMatchObject({ account: citizen.id, roles: [{ role: 'commune-referent', communes: ['oullins'] }] });
+    expect((await call('POST', '/operators/grant', { client_id: site.clientId, role: 'syndicate-operator', communes: ['oullins', 'lyon'] })).status).toBe(200);
+    expect((await call('POST', '/operators/grant', { email: citizen.email, role: 'commune-referent' })).status).toBe(400);
+    expect((await call('POST', '/operators/grant', { email: 'personne@example.org', role: 'commune-referent', communes: ['oullins'] })).status).toBe(404);
+    expect((await call('GET', '/operators')).body.total).toBe(3);
+    expect((await call('POST', '/operators/revoke', { email: citizen.email, role: 'commune-referent' })).body.roles).toEqual([]);
+    expect((await call('GET', `/accounts?email=${encodeURIComponent(citizen.email)}`)).body.items).toEqual([expect.objectContaining({ sub: citizen.id, locked: false })]);
+    expect((await call('GET', '/accounts?email=personne%40example.org')).body).toMatchObject({ total: 0, items: [] });
+    expect((await call('GET', '/accounts')).status).toBe(400);
+    expect((await call('POST', `/accounts/${citizen.id}/lock`)).body.locked).toBe(true);
+    expect((await call('POST', `/accounts/${citizen.id}/unlock`)).body.locked).toBe(false);
+    expect((await call('POST', '/accounts/00000000-0000-4000-8000-000000000000/lock')).status).toBe(404);
+  });
+
+  it('audit, reports and scope requests, and their refusals', async () => {
+    expect((await call('GET', '/audit')).body.total).toBeGreaterThan(0);
+    expect((await call('GET', `/audit?since=${new Date(Date.now() - 3_600_000).toISOString()}&limit=5`)).body.limit).toBe(5);
+    expect((await call('GET', '/audit?since=hier')).status).toBe(400);
+    expect((await call('GET', '/reports/usage?month=2026-02')).body.month).toBe('2026-02');
+    expect((await call('GET', '/reports/usage?month=février')).status).toBe(400);
+    expect((await call('GET', '/reports/contributions?year=2019')).body.year).toBe(2019);
+    expect((await call('GET', '/reports/contributions?year=deux-mille')).status).toBe(400);
+    const ask = async () => {
+      const { client } = await server.registry.addClient('oullins', { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'referent' });
+      return (await call('GET', '/scope-requests')).body.items.find((r: { client_id: string }) => r.client_id === client.clientId).id as number;
+    };
+    const approved = await call('POST', `/scope-requests/${await ask()}/approve`, {});
+    expect(approved.body).toMatchObject({ status: 'approved', scope: 'phone' });
+    expect((await call('POST', `/scope-requests/${approved.body.id}/approve`, {})).status).toBe(409);
+    const toRefuse = await ask();
+    expect((await call('POST', `/scope-requests/${toRefuse}/refuse`, {})).status).toBe(400);
+    expect((await call('POST', `/scope-requests/${toRefuse}/refuse`, { reason: 'finalité non justifiée' })).body).toMatchObject({ status: 'refused', reason: 'finalité non justifiée' });
+    expect((await call('GET', '/scope-requests?status=all')).body.total).toBe(2);
+    expect((await call('POST', '/scope-requests/999999/approve', {})).status).toBe(404);
+  });
+});
