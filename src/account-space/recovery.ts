@@ -76,7 +76,7 @@ export async function showResetPassword(deps: AccountSpaceDeps, ctx: Context) {
   const token = tokenOf(ctx);
   const page = pageOf(deps, ctx);
   if (!(await deps.accounts.selfService.isLinkUsable(token, 'reset-password'))) {
-    return sendInvalidLink(deps, ctx, { href: '/account/password/forgot', label: page.t('account.password.forgot_title') });
+    return sendInvalidLink(deps, ctx, { href: `/account/password/forgot?ui_locales=${page.locale}`, label: page.t('account.password.forgot_title') });
   }
   sendPage(ctx, resetPasswordPage(page, { csrfToken: csrfToken(deps, ctx), token, minLength: deps.config.passwordPolicy.minLength }).toString());
 }
@@ -91,7 +91,7 @@ export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) 
   } catch (error) {
     if (!isRefusal(error)) throw error;
     if (error.code === 'link_invalid') {
-      return sendInvalidLink(deps, ctx, { href: '/account/password/forgot', label: page.t('account.password.forgot_title') });
+      return sendInvalidLink(deps, ctx, { href: `/account/password/forgot?ui_locales=${page.locale}`, label: page.t('account.password.forgot_title') });
     }
     sendPage(ctx, resetPasswordPage(page, { csrfToken: csrfToken(deps, ctx), token, minLength, error: page.t(`errors.${error.code}`, { min: minLength, max: maxLength }) }).toString(), 400);
     return;

@@ -32,7 +32,7 @@ ${sessions.map((s) => html`<li class="panel"><h2>${s.userAgent ?? t('account.ses
 ${s.signedInAt ? html`<p>${t('account.sessions.signed_in', { date: dateOf(page, s.signedInAt) })}${s.ip ? html` · ${s.ip}` : ''}</p>` : ''}
 ${s.lastSeenAt ? html`<p>${t('account.sessions.last_seen', { date: dateOf(page, s.lastSeenAt) })}</p>` : ''}
 <form method="post" action="/account/sessions/end">${csrfInput(csrfToken)}<input type="hidden" name="session" value="${s.uid}">
-<button type="submit" class="secondary">${t('account.sessions.end')}</button></form></li>`)}
+<button type="submit" class="secondary" aria-label="${t('account.sessions.end')} — ${s.userAgent ?? t('account.sessions.unknown_device')}${s.signedInAt ? `, ${dateOf(page, s.signedInAt)}` : ''}">${t('account.sessions.end')}</button></form></li>`)}
 </ul>
 <form method="post" action="/account/sessions/end-all">${csrfInput(csrfToken)}<button type="submit">${t('account.sessions.end_all')}</button></form>`;
 }
