@@ -7,7 +7,7 @@ import { createNotifier } from './account-space/router.js';
 import { createMailer, createTransport, type Mailer } from './mail/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { listen, migrate, openDatabase, type Pool, type Queryable } from './db/index.js';
+import { listen, migrate, openDatabase, type Database, type Pool, type Queryable } from './db/index.js';
 import type { AdminDeps } from './admin/router.js';
 import { createOperators } from './operators/index.js';
 import { createMetrics } from './http/index.js';
@@ -30,21 +30,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds and starts everything; tests call it too, with their own configuration. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  const database = await openDatabase(config, 'glc-server');
-  const applied = await migrate(database.pool, config.projectRoot);
-  if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
+/** The domain rooms, the provider and the operators' API over one database. */
+async function compose(config: Config, log: Logger, database: Database) {
   const sealer = createSealer(resolveSecretKey(config.secretKey, config.dataDir));
   const { created } = await ensureKeys(database.pool, sealer);
-
   const views = createViews(config.projectRoot);
   const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: `GrandLyonConnect <no-reply@${new URL(config.issuer).hostname}>` });
   const mailer = createMailer({ db: database.pool, transport, log });
-  // The accounts' ports need the provider, which needs the accounts: bound once both exist.
+  // The accounts' ports and the registry's validator need the provider, which needs them: bound once all exist.
   let ports: AccountPorts | undefined;
-  const accounts = createAccounts({ db: database.pool, config, log, ports: () => ports! });
   let validate: ((m: never) => Promise<void>) | undefined;
+  const accounts = createAccounts({ db: database.pool, config, log, ports: () => ports! });
   const registryFor = (db: Queryable, cacheTtlSeconds = 0) => createRegistry({
     db, sealer, log, cacheTtlSeconds,
     validateMetadata: (metadata) => validate!(metadata as never),
@@ -54,22 +50,37 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views) });
   validate = createClientValidator(oidc.provider);
   ports = { notify: createNotifier(views, mailer), revokeEverything: (accountId) => oidc.citizen.revokeEverything(accountId) };
-  const metrics = createMetrics();
   const admin: AdminDeps = {
     pool: database.pool, issuer: config.issuer, accounts, registry, registryFor: (db) => registryFor(db),
     operators: createOperators({ pool: database.pool, accounts, registry }),
     reports: createReports(database.pool, config.projectRoot),
     findToken: (value) => findApiToken(oidc.provider(), value),
   };
-  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics, admin });
+  return { isFirstStart: created.length > 0, views, transport, mailer, accounts, registry, oidc, admin };
+}
 
+/** What runs beside requests: cross-instance invalidation, sweeping, mail delivery, retention. Answers its stop. */
+function startBackgroundWork(config: Config, log: Logger, database: Database, parts: Awaited<ReturnType<typeof compose>>) {
   const stopListening = database.isEmbedded ? async () => undefined : listen(config.databaseUrl!, [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL], (channel, payload) => {
-    if (channel === CLIENT_CHANGES_CHANNEL) registry.forget(payload);
-    else void oidc.reloadKeysIfChanged();
+    if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);
+    else void parts.oidc.reloadKeysIfChanged();
   }, log);
-  const stopCleanup = startCleanup(database.pool, log, config.cleanup);
-  const stopMail = mailer.startWorker(5);
-  const stopRetention = accounts.retention.start();
+  const stops = [startCleanup(database.pool, log, config.cleanup), parts.mailer.startWorker(5), parts.accounts.retention.start(), () => parts.oidc.stop()];
+  return async () => {
+    for (const stop of stops) stop();
+    await stopListening();
+  };
+}
+
+/** Builds and starts everything; tests call it too, with their own configuration. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const database = await openDatabase(config, 'glc-server');
+  const applied = await migrate(database.pool, config.projectRoot);
+  if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
+  const parts = await compose(config, log, database);
+  const { accounts, registry, oidc, mailer, views, admin } = parts;
+  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics: createMetrics(), admin });
+  const stopBackground = startBackgroundWork(config, log, database, parts);
 
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
@@ -78,19 +89,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      stopCleanup();
-      stopMail();
-      stopRetention();
-      oidc.stop();
       server.closeIdleConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await stopListening();
-      transport.close();
+      await stopBackground();
+      parts.transport.close();
       await database.close();
     })();
     return closing;
   };
-  return { server, config, isFirstStart: created.length > 0, pool: database.pool, accounts, registry, oidc, mailer, close };
+  return { server, config, isFirstStart: parts.isFirstStart, pool: database.pool, accounts, registry, oidc, mailer, close };
 }
 
 function printWelcome(config: Config): void {
