@@ -18,6 +18,8 @@ export function authenticate(deps: AdminDeps, audience: string, scope: string) {
     }
     const token = await deps.findToken(match[1]!);
     if (!token) unauthorized(ctx, 'the access token is unknown, expired or revoked');
+    // A disabled or deleted client's tokens end with it, as at the provider's own endpoints.
+    if (!(await deps.registry.findProviderClient(token.clientId))) unauthorized(ctx, 'the client of the access token is disabled or deleted');
     if (!token.audiences.includes(audience)) unauthorized(ctx, 'the access token is not for this API');
     if (!token.scopes.has(scope)) {
       ctx.set('WWW-Authenticate', `Bearer realm="grandlyonconnect-admin", error="insufficient_scope", scope="${scope}"`);

@@ -156,6 +156,15 @@ describe('what the matrix means for the people behind it', () => {
     expect(expired.body.error).toBe('invalid_token');
   });
 
+  it('ends a program\'s access when the Métropole disables its client', async () => {
+    const program = await anOperatorClient(server, 'lyon', 'metropole-admin');
+    const token = await adminToken(server, program);
+    expect((await sendWith(token, 'GET', '/communes')).status).toBe(200);
+    expect((await send('metropole-admin', 'POST', `/communes/lyon/clients/${program.clientId}/disable`)).status).toBe(200);
+    const refused = await sendWith(token, 'GET', '/communes');
+    expect([refused.status, refused.body.error]).toEqual([401, 'invalid_token']);
+  });
+
   it('refuses a referent of Oullins a Lyon client with a 403 error object, and changes nothing', async () => {
     const lyonSite = await aClient(server.registry, 'lyon', { name: 'lyon.fr' });
     const path = `/communes/lyon/clients/${lyonSite.clientId}`;
