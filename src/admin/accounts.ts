@@ -6,6 +6,8 @@ import { invalid, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';
 import { audited, paginate, requireMetropoleAdmin, type AdminDeps } from './context.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function accountJson(account: Account) {
   return {
     sub: account.id, email: account.email, email_verified: account.emailVerified, locked: account.lockedAt !== undefined,
@@ -25,6 +27,8 @@ export function accountRoutes(router: Router, deps: AdminDeps): void {
   for (const [path, isLocked] of [['lock', true], ['unlock', false]] as const) {
     router.post(`/accounts/:sub/${path}`, async (ctx) => {
       requireMetropoleAdmin(ctx);
+      // A sub that is not even a UUID names no account (and must not reach the uuid column).
+      if (!UUID.test(ctx.params.sub!)) throw notFound('account_not_found', 'no such account');
       const account = await audited(deps, ctx, async (db) => {
         const changed = await deps.accounts.setLocked(ctx.params.sub!, isLocked, db);
         if (!changed) throw notFound('account_not_found', 'no such account');

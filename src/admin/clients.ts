@@ -1,7 +1,7 @@
 // /communes/{slug}/clients: a commune's relying parties, managed by its referents, its syndicate and the Métropole.
 import type { Context } from 'koa';
 import type Router from '@koa/router';
-import { notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import { isMetropoleAdmin } from '../operators/index.js';
 import { clientJson, type ClientRecord } from '../registry/index.js';
 import {
@@ -12,6 +12,15 @@ import {
 function sensitiveScopePolicy(ctx: Context) {
   const principal = principalOf(ctx);
   return { requestedBy: principal.label, mayGrantSensitive: isMetropoleAdmin(principal) };
+}
+
+/** The two ways a client authenticates at the token endpoint; anything else is refused, not ignored. */
+function authMethodOf(body: Record<string, unknown>): string | undefined {
+  const method = optionalString(body, 'token_endpoint_auth_method');
+  if (method !== undefined && method !== 'client_secret_basic' && method !== 'none') {
+    throw invalid('invalid_request', 'token_endpoint_auth_method: client_secret_basic or none', { field: 'token_endpoint_auth_method' });
+  }
+  return method;
 }
 
 /** The client, if it belongs to the commune of the path (a client of another commune is simply not there). */
@@ -38,7 +47,7 @@ export function clientRoutes(router: Router, deps: AdminDeps): void {
         redirectUris: optionalStrings(body, 'redirect_uris'),
         postLogoutRedirectUris: optionalStrings(body, 'post_logout_redirect_uris'),
         grantTypes: optionalStrings(body, 'grant_types'),
-        isPublic: optionalString(body, 'token_endpoint_auth_method') === 'none',
+        isPublic: authMethodOf(body) === 'none',
         scope: optionalString(body, 'scope'),
         subjectType: optionalString(body, 'subject_type'),
         backchannelLogoutUri: optionalString(body, 'backchannel_logout_uri'),

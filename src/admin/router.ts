@@ -7,6 +7,7 @@ import { readRoutes } from './audit-and-reports.js';
 import { authenticate } from './authenticate.js';
 import { clientRoutes } from './clients.js';
 import { communeRoutes } from './communes.js';
+import { invalid } from '../errors.js';
 import type { AdminDeps } from './context.js';
 import { openApiDocument } from './openapi.js';
 import { operatorRoutes } from './operators.js';
@@ -25,7 +26,11 @@ export function createAdminRouters(deps: AdminDeps, audience: string, scope: str
 
   const api = new Router({ prefix: ADMIN_PREFIX });
   api.use(authenticate(deps, audience, scope));
-  api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' }));
+  api.use(bodyParser({
+    enableTypes: ['json'], jsonLimit: '64kb',
+    // A body that is not JSON is the caller's mistake: a 400 error object, not a 500.
+    onError: () => { throw invalid('invalid_request', 'the body must be valid JSON'); },
+  }));
   communeRoutes(api, deps);
   clientRoutes(api, deps);
   operatorRoutes(api, deps);

@@ -171,4 +171,14 @@ describe('every answer of the API validates against the document', () => {
     expect((await call('GET', '/scope-requests?status=all')).body.total).toBe(2);
     expect((await call('POST', '/scope-requests/999999/approve', {})).status).toBe(404);
   });
+
+  it('answers malformed input with a documented error, never a 500', async () => {
+    const broken = await request(server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', bearer).set('Content-Type', 'application/json').send('{"slug": "bron",');
+    expectConformant(document, 'POST', '/communes', broken.status, broken.body);
+    expect([broken.status, broken.body.error]).toEqual([400, 'invalid_request']);
+    const method = await call('POST', '/communes/oullins/clients', { client_name: 'x', redirect_uris: ['https://x.example/cb'], token_endpoint_auth_method: 'private_key_jwt' });
+    expect([method.status, method.body.error_description]).toEqual([400, expect.stringContaining('token_endpoint_auth_method')]);
+    expect((await call('POST', '/accounts/not-a-uuid/lock')).status).toBe(404);
+    expect((await call('POST', '/accounts/not-a-uuid/unlock')).status).toBe(404);
+  });
 });
