@@ -28,8 +28,11 @@ export function createAdminRouters(deps: AdminDeps, audience: string, scope: str
   api.use(authenticate(deps, audience, scope));
   api.use(bodyParser({
     enableTypes: ['json'], jsonLimit: '64kb',
-    // A body that is not JSON is the caller's mistake: a 400 error object, not a 500.
-    onError: () => { throw invalid('invalid_request', 'the body must be valid JSON'); },
+    // A body that is not JSON is the caller's mistake: a 400 error object, not a 500 (a body too large keeps its 413).
+    onError: (error) => {
+      if ((error as { status?: number }).status === 400) throw invalid('invalid_request', 'the body must be valid JSON');
+      throw error;
+    },
   }));
   communeRoutes(api, deps);
   clientRoutes(api, deps);
