@@ -1,7 +1,7 @@
 // A metropole-admin locks an account (fraud, a citizen's request): it cannot sign in — answered exactly like
 // a wrong password — and what it already held stops working; unlocked, it signs in again.
 import request from 'supertest';
-import { adminToken, anOperatorClient } from '../support/admin.js';
+import { adminAudienceOf, adminToken, anOperatorClient, operatorsOf } from '../support/admin.js';
 import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { textOf } from '../support/account-space.js';
 import { ADMIN_PREFIX, expectConformant, servedDocument, type OpenApiDocument } from '../support/openapi.js';
@@ -83,6 +83,21 @@ describe('locking an account', () => {
     const attempt = await startAuthorization(await discover(server.issuer, otherSite), otherSite);
     const result = await browser.navigate(attempt.url);
     expect(isPage(result) && result.html.includes('name="password"')).toBe(true);
+  });
+
+  it('takes the operators\' API away from a locked operator at once', async () => {
+    const operator = await anAccount(server.accounts);
+    await operatorsOf(server).grant({ email: operator.email }, 'commune-referent', ['villeurbanne'], { actor: 'test' });
+    const config = await discover(server.issuer, site);
+    const attempt = await startAuthorization(config, site, { scope: 'openid admin', resource: adminAudienceOf(server) });
+    const callback = await signIn(new UserAgent(server.issuer), attempt, operator);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: attempt.verifier, expectedState: attempt.state, expectedNonce: attempt.nonce }, { resource: adminAudienceOf(server) });
+    const communes = () => request(server.server).get(`${ADMIN_PREFIX}/communes`).set('Authorization', `Bearer ${tokens.access_token}`);
+    expect((await communes()).status).toBe(200);
+    await setLocked(operator.id, true);
+    const refused = await communes();
+    expectConformant(document, 'GET', '/communes', refused.status, refused.body);
+    expect(refused.status).toBe(401);
   });
 
   it('shows the account as locked to the Métropole, and unlocking lets it sign in again', async () => {
