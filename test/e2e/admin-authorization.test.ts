@@ -194,6 +194,18 @@ describe('what the matrix means for the people behind it', () => {
     expect(await slugs('metropole-admin')).toEqual(expect.arrayContaining(['givors', 'lyon', 'oullins', 'vaulx-en-velin']));
   });
 
+  it('shows each operator only the scope requests of their communes', async () => {
+    await aPendingRequest('lyon');
+    await aPendingRequest('oullins');
+    await aPendingRequest('givors');
+    const communes = async (caller: Caller) => [...new Set((await send(caller, 'GET', '/scope-requests?status=all&limit=200')).body.items.map((r: { commune: string }) => r.commune))].sort();
+    expect(await communes('referent of Oullins')).toEqual(['oullins']);
+    expect(await communes('SITIV syndicate')).toEqual(expect.arrayContaining(['givors']));
+    expect(await communes('SITIV syndicate')).not.toEqual(expect.arrayContaining(['lyon']));
+    expect(await communes('SITIV syndicate')).not.toEqual(expect.arrayContaining(['oullins']));
+    expect(await communes('metropole-admin')).toEqual(expect.arrayContaining(['givors', 'lyon', 'oullins']));
+  });
+
   it('lets the SITIV syndicate manage Givors as well as Vaulx-en-Velin, but not Oullins', async () => {
     const created = await send('SITIV syndicate', 'POST', '/communes/givors/clients', { client_name: 'givors.fr', redirect_uris: ['https://www.givors.fr/cb'] });
     expect(created.status).toBe(201);
