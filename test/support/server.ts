@@ -31,6 +31,18 @@ export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 
 export async function startTestServer(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestServer> {
   const database = await freshDatabase();
+  const running = await startInstance(database, env, logDestination);
+  return {
+    ...running,
+    async stop() {
+      await running.close();
+      await database.drop();
+    },
+  };
+}
+
+/** One more instance on a database another instance already serves (they share everything but memory). */
+export async function startInstance(database: TestDatabase, env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'glc-test-'));
   const config = loadConfig({
@@ -43,14 +55,5 @@ export async function startTestServer(env: Record<string, string> = {}, logDesti
     ...env,
   });
   const running = await startServer(config, createLogger(config.logLevel, logDestination));
-  return {
-    ...running,
-    issuer: config.issuer,
-    database,
-    dataDir,
-    async stop() {
-      await running.close();
-      await database.drop();
-    },
-  };
+  return { ...running, issuer: config.issuer, database, dataDir, stop: () => running.close() };
 }
