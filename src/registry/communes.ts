@@ -1,0 +1,62 @@
+// Communes: validated, unique by slug and by INSEE code.
+import type { Queryable } from '../db/index.js';
+import { hasSqlState, UNIQUE_VIOLATION } from '../db/index.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import { findCommune, insertCommune, listCommunes, updateCommune, type NewCommune } from './commune-repository.js';
+import type { CommuneInput, Registry } from './types.js';
+
+function checkCommune(input: CommuneInput): NewCommune {
+  const slug = input.slug.trim();
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > 63) {
+    throw invalid('commune_slug_invalid', 'slug: lowercase letters, digits and single hyphens (e.g. vaulx-en-velin)', { field: 'slug' });
+  }
+  const name = input.name.trim();
+  if (!name || name.length > 200) throw invalid('commune_name_invalid', 'name: 1 to 200 characters', { field: 'name' });
+  if (input.inseeCode !== undefined && !/^[0-9][0-9AB][0-9]{3}$/.test(input.inseeCode)) {
+    throw invalid('commune_insee_invalid', 'insee: a 5-character INSEE code such as 69123', { field: 'insee' });
+  }
+  if (input.population !== undefined && (!Number.isInteger(input.population) || input.population < 0)) {
+    throw invalid('commune_population_invalid', 'population: a whole number of inhabitants', { field: 'population' });
+  }
+  const offer = input.offer ?? 'global';
+  if (offer !== 'global' && offer !== 'restricted') throw invalid('commune_offer_invalid', 'offer: global or restricted', { field: 'offer' });
+  return { slug, name, inseeCode: input.inseeCode, population: input.population, isPilot: input.isPilot ?? false, offer };
+}
+
+export function communeOperations(db: Queryable, log: Logger): Pick<Registry, 'addCommune' | 'getCommune' | 'listCommunes' | 'updateCommune'> {
+  const operations: Pick<Registry, 'addCommune' | 'getCommune' | 'listCommunes' | 'updateCommune'> = {
+    async addCommune(input) {
+      const commune = checkCommune(input);
+      try {
+        const inserted = await insertCommune(db, commune);
+        if (!inserted) throw conflict('commune_exists', `a commune with slug "${commune.slug}" already exists`);
+        log.info({ event: 'commune.added', commune: inserted.slug }, 'commune.added');
+        return inserted;
+      } catch (error) {
+        if (hasSqlState(error, UNIQUE_VIOLATION)) throw conflict('commune_insee_taken', `INSEE code ${commune.inseeCode} is already registered`);
+        throw error;
+      }
+    },
+    async getCommune(slug) {
+      const commune = await findCommune(db, slug);
+      if (!commune) throw notFound('commune_not_found', `unknown commune "${slug}"`);
+      return commune;
+    },
+    listCommunes: () => listCommunes(db),
+    async updateCommune(slug, change) {
+      const current = await operations.getCommune(slug);
+      const next = checkCommune({
+        slug, name: change.name ?? current.name, inseeCode: change.inseeCode ?? current.inseeCode,
+        population: change.population ?? current.population, isPilot: change.isPilot ?? current.isPilot, offer: change.offer ?? current.offer,
+      });
+      try {
+        return (await updateCommune(db, next))!;
+      } catch (error) {
+        if (hasSqlState(error, UNIQUE_VIOLATION)) throw conflict('commune_insee_taken', `INSEE code ${next.inseeCode} is already registered`);
+        throw error;
+      }
+    },
+  };
+  return operations;
+}

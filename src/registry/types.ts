@@ -1,0 +1,94 @@
+// The registry's shapes: what callers give, what the provider loads, what the registry offers.
+import type { Queryable } from '../db/index.js';
+import type { Logger } from '../log.js';
+import type { Sealer } from '../sealing.js';
+import type { ClientMetadata, ClientRequest } from './client-metadata.js';
+import type { ClientRecord } from './client-repository.js';
+import type { Commune } from './commune-repository.js';
+import type { ScopeRequest, ScopeRequestStatus } from './scope-request-repository.js';
+
+export interface CommuneInput {
+  slug: string;
+  name: string;
+  inseeCode?: string | undefined;
+  population?: number | undefined;
+  isPilot?: boolean | undefined;
+  offer?: string | undefined;
+}
+
+/** The client as the provider loads it: stored metadata plus secret and the registry's extra properties. */
+export type ProviderClientMetadata = ClientMetadata & {
+  client_id: string;
+  client_secret?: string;
+  commune: string;
+  commune_name: string;
+  first_party: boolean;
+};
+
+export interface ClientUpdate {
+  name?: string | undefined;
+  redirectUris?: string[] | undefined;
+  postLogoutRedirectUris?: string[] | undefined;
+  grantTypes?: string[] | undefined;
+  scope?: string | undefined;
+  backchannelLogoutUri?: string | null | undefined;
+}
+
+export interface ClientWriteOptions {
+  isFirstParty?: boolean;
+  /** Who asks, for the scope requests (an operator, or 'registration'). */
+  requestedBy?: string;
+  /** The Métropole and the CLI grant every scope at once; others queue the sensitive ones. */
+  mayGrantSensitive?: boolean;
+}
+
+export interface NewClientResult {
+  client: ClientRecord;
+  clientSecret: string | undefined;
+}
+
+export interface Registry {
+  addCommune(input: CommuneInput): Promise<Commune>;
+  getCommune(slug: string): Promise<Commune>;
+  listCommunes(): Promise<Commune[]>;
+  addClient(communeSlug: string, request: ClientRequest, options?: ClientWriteOptions): Promise<NewClientResult>;
+  listClients(communeSlug: string): Promise<ClientRecord[]>;
+  getClient(clientId: string): Promise<ClientRecord>;
+  updateCommune(slug: string, change: Partial<Omit<CommuneInput, 'slug'>>): Promise<Commune>;
+  /** Applies a partial change to a client's metadata, with the same rules as at creation. */
+  updateClient(clientId: string, change: ClientUpdate, options?: ClientWriteOptions): Promise<ClientRecord>;
+  /** A client registered dynamically (RFC 7591) or updated by its registration access token (RFC 7592). */
+  saveRegisteredClient(communeSlug: string, clientId: string, metadata: ClientMetadata, clientSecret: string | undefined, pendingScopes: string[]): Promise<void>;
+  listScopeRequests(status: ScopeRequestStatus | null, communes: string[] | 'all'): Promise<ScopeRequest[]>;
+  /** Binds an initial access token (its jti) to the commune it registers clients into. */
+  bindRegistrationToken(jti: string, communeSlug: string, createdBy: string, expiresAt: Date): Promise<void>;
+  registrationTokenCommune(jti: string): Promise<string | undefined>;
+  getScopeRequest(id: number): Promise<ScopeRequest>;
+  /** Approves (the scope joins the client's) or refuses (with a reason) a pending request. */
+  decideScopeRequest(id: number, decision: 'approved' | 'refused', decidedBy: string, reason?: string): Promise<ScopeRequest>;
+  setClientEnabled(clientId: string, isEnabled: boolean): Promise<ClientRecord>;
+  /** A new secret, shown once; the old one stops working at once. */
+  rotateClientSecret(clientId: string): Promise<{ client: ClientRecord; clientSecret: string }>;
+  deleteClient(clientId: string): Promise<void>;
+  /** Every redirect URI registered for the commune: the document behind its sector_identifier_uri. */
+  listSectorRedirectUris(communeSlug: string): Promise<string[]>;
+  /** The enabled client for the provider, from cache; undefined when unknown or disabled. */
+  findProviderClient(clientId: string): Promise<ProviderClientMetadata | undefined>;
+  /** Drops a client from this instance's cache (called on NOTIFY). */
+  forget(clientId?: string): void;
+}
+
+export interface RegistryDeps {
+  db: Queryable;
+  sealer: Sealer;
+  log: Logger;
+  cacheTtlSeconds: number;
+  /**
+   * The commune's sector URI, given to pairwise clients whose redirect URIs span several hosts (the
+   * provider's schema wants one; our pairwise subjects use the commune as sector anyway).
+   */
+  sectorIdentifierUri?: (communeSlug: string) => string;
+  /** The provider's own client schema check, when the caller has one (the library validates again on load). */
+  validateMetadata?: (metadata: ProviderClientMetadata) => Promise<void>;
+}
+
