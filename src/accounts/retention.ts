@@ -39,15 +39,18 @@ export function createRetention(deps: {
     const deleteOn = new Date(now.getTime() + daysBefore * DAY_MS).toISOString().slice(0, 10);
     // The second warning comes at least as long after the first as the schedule puts between them.
     const gapDays = warningsSoFar === 0 ? 0 : r.firstWarningDaysBefore - r.secondWarningDaysBefore;
-    return withTransaction(pool, async (db) => {
+    const warned = await withTransaction(pool, async (db) => {
       const due = (await lockInactiveAccounts(db, inactiveSince, r.batchSize))
         .filter((a) => a.retentionWarnings === warningsSoFar && warnedBefore(a, now, gapDays));
-      for (const account of due) {
-        await recordRetentionWarning(db, account.id, now);
-        await deps.ports().notify({ kind: 'retention-warning', to: account.email, locale: account.locale, link: `${config.issuer}/account`, vars: { deleteOn } });
-      }
-      return due.length;
+      for (const account of due) await recordRetentionWarning(db, account.id, now);
+      return due;
     });
+    // Mailed once the warnings are committed: the mail queue takes a connection of its own, which the
+    // embedded database (a pool of one) could not give while the transaction holds it.
+    for (const account of warned) {
+      await deps.ports().notify({ kind: 'retention-warning', to: account.email, locale: account.locale, link: `${config.issuer}/account`, vars: { deleteOn } });
+    }
+    return warned.length;
   }
 
   async function closeExpired(now: Date): Promise<number> {

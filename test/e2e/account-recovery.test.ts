@@ -68,6 +68,24 @@ describe('forgotten password', () => {
     expect(await mailsTo(server, stranger)).toHaveLength(0);
   });
 
+  it('answers a fourth request within the hour the same way, without a fourth mail', async () => {
+    const citizen = await anAccount(server.accounts);
+    const limit = server.config.selfService.passwordResetMailsPerHour;
+    const agent = new UserAgent(server.issuer);
+    const answers: Page[] = [];
+    for (let i = 0; i < limit; i++) answers.push(await askForReset(citizen.email, agent));
+    await mailsArrived(server, citizen.email, limit);
+
+    const refused = await askForReset(citizen.email, agent);
+    expect(refused.status).toBe(answers[0]!.status);
+    expect(refused.html).toBe(answers[0]!.html);
+    // A later request for someone else is mailed after the refused one would have been.
+    const witness = await anAccount(server.accounts);
+    await askForReset(witness.email, agent);
+    await mailsArrived(server, witness.email);
+    expect(await mailsTo(server, citizen.email)).toHaveLength(limit);
+  });
+
   it('takes a new password through the link once; a second use is refused as expired', async () => {
     const citizen = await anAccount(server.accounts);
     const link = await resetLink(citizen.email);

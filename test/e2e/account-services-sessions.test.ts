@@ -105,7 +105,10 @@ describe('sessions', () => {
     const cards = sessionCards(sessions);
     expect(cards).toHaveLength(2);
     expect(cards.filter((card) => card.text.includes('(cet appareil)'))).toHaveLength(1);
-    for (const card of cards) expect(card.text).toContain('Connecté le');
+    for (const card of cards) {
+      expect(card.text).toContain('Connecté le');
+      expect(card.text).toContain('Dernière activité');
+    }
 
     const other = cards.find((card) => !card.text.includes('(cet appareil)'))!;
     const ended = await laptop.submit(sessions, {}, other.formIndex);
