@@ -72,7 +72,7 @@ export async function resendVerification(deps: AccountSpaceDeps, ctx: Context) {
   const { account } = citizenOf(ctx);
   const key = `verify-mail:${account.id}`;
   if (await deps.rateLimiter.isLimited([{ key, limit: deps.config.selfService.verificationMailsPerHour }], 3600)) {
-    throw new AppError('rate_limited', 'rate_limited', 'too many verification mails');
+    throw new AppError('rate_limited_hour', 'rate_limited', 'too many verification mails this hour');
   }
   await deps.rateLimiter.count([key], 3600);
   await deps.accounts.selfService.sendVerification(account);

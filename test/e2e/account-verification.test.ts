@@ -149,7 +149,7 @@ describe('email verification', () => {
     const home = await pageAt(agent, '/account');
     const refused = await agent.submit(home, {}, formIndex(home, '/account/email/resend'));
     expect(isPage(refused) && refused.status).toBe(429);
-    expect(isPage(refused) && refused.html).toContain('Trop de tentatives');
+    expect(isPage(refused) && refused.html).toContain('Trop de demandes en une heure');
     expect(await mailsTo(server, email)).toHaveLength(1 + limit);
   });
 });
