@@ -27,7 +27,7 @@ const body = (schema: object) => ({ required: true, content: { 'application/json
 const schemas = {
   Error: {
     type: 'object', required: ['error', 'error_description'],
-    properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+    properties: { error: { type: 'string' }, error_description: { type: 'string' }, field: { type: 'string', description: 'The request field at fault, when there is one' } },
   },
   Commune: {
     type: 'object', additionalProperties: false, required: ['slug', 'name', 'insee', 'population', 'pilot', 'offer', 'created_at'],

@@ -27,10 +27,12 @@ export function errorHandler(renderForPerson: PersonErrorRenderer): Middleware {
       let status: number;
       let code: string;
       let description: string;
+      let field: unknown;
       if (error instanceof AppError) {
         status = STATUS_BY_KIND[error.kind];
         code = error.code;
         description = error.message;
+        field = error.details.field;
       } else if (statusOf(error) < 500 && (error as { expose?: boolean }).expose) {
         // Koa/body-parser client errors (payload too large, malformed body).
         status = statusOf(error);
@@ -44,7 +46,8 @@ export function errorHandler(renderForPerson: PersonErrorRenderer): Middleware {
       }
       if (wantsJson(ctx)) {
         ctx.status = status;
-        ctx.body = { error: code, error_description: description };
+        // The field at fault, when there is one: a program can point at it without parsing the description.
+        ctx.body = { error: code, error_description: description, ...(typeof field === 'string' ? { field } : {}) };
       } else {
         renderForPerson(ctx, status, code);
       }

@@ -6,6 +6,8 @@ export interface AuditEntry {
   actorLabel?: string | undefined;
   action: string;
   communeSlug?: string | undefined;
+  /** Every commune the change touches, when there are several (communeSlug names one). */
+  communes?: string[] | undefined;
   target?: string | undefined;
   before?: unknown;
   after?: unknown;
@@ -19,9 +21,10 @@ export interface AuditRecord extends AuditEntry {
 
 export async function insertAuditEntry(db: Queryable, entry: AuditEntry): Promise<void> {
   await db.query(
-    `insert into audit_log (actor, actor_label, action, commune_slug, target, before, after, origin)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [entry.actor, entry.actorLabel ?? null, entry.action, entry.communeSlug ?? null, entry.target ?? null,
+    `insert into audit_log (actor, actor_label, action, commune_slug, communes, target, before, after, origin)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [entry.actor, entry.actorLabel ?? null, entry.action, entry.communeSlug ?? null,
+      [...new Set([...(entry.communes ?? []), ...(entry.communeSlug ? [entry.communeSlug] : [])])], entry.target ?? null,
       entry.before === undefined ? null : JSON.stringify(entry.before), entry.after === undefined ? null : JSON.stringify(entry.after), entry.origin ?? null],
   );
 }
@@ -35,7 +38,7 @@ interface Row {
 export async function listAuditEntries(db: Queryable, since: Date, communes: string[] | 'all', limit: number): Promise<AuditRecord[]> {
   const { rows } = await db.query<Row>(
     `select id, at, actor, actor_label, action, commune_slug, target, before, after, origin from audit_log
-     where at >= $1 and ($2::text[] is null or commune_slug = any($2::text[]))
+     where at >= $1 and ($2::text[] is null or communes && $2::text[])
      order by at, id limit $3`,
     [since, communes === 'all' ? null : communes, limit],
   );

@@ -70,6 +70,8 @@ export function createOperators({ pool, accounts, registry }: OperatorsDeps) {
         target: 'accountId' in subject ? `account:${subject.accountId}` : `client:${subject.clientId}`,
         before: { label, roles: before?.roles ?? [] }, after: { label, roles: after?.roles ?? [] },
         communeSlug: communes.length === 1 ? communes[0] : undefined,
+        // Every commune the operator gains or loses, so that each of them reads the change in its audit.
+        communes: [...communes, ...[...(before?.roles ?? []), ...(after?.roles ?? [])].filter((r) => r.role === role).flatMap((r) => r.communes)],
       });
       return after ?? empty;
     });

@@ -176,3 +176,17 @@ async function operatorGrant(email: string): Promise<void> {
   const response = await call(adminBearer, 'POST', '/operators/grant', { email, role: 'metropole-admin' });
   expect(response.status).toBe(200);
 }
+
+describe('the audit log beyond one commune', () => {
+  it('shows a grant over several communes to the operators of each of them', async () => {
+    const syndicate = await anOperatorClient(server, 'vaulx-en-velin');
+    await call(adminBearer, 'POST', '/operators/grant', { client_id: syndicate.clientId, role: 'syndicate-operator', communes: ['vaulx-en-velin', 'oullins'] });
+    const readByReferent = await call(referentBearer, 'GET', '/audit?limit=200');
+    const grants = (readByReferent.body.items as Entry[]).filter((e) => e.action === 'operator.grant' && e.target === `client:${syndicate.clientId}`);
+    expect(grants).toHaveLength(1);
+  });
+
+  it('refuses TRUNCATE like UPDATE and DELETE', async () => {
+    await expect(server.pool.query('truncate audit_log')).rejects.toMatchObject({ code: '42501' });
+  });
+});
