@@ -1,13 +1,14 @@
 // Headers for every response, and the stricter set for the pages a person sees.
 import type { Context, Middleware } from 'koa';
 
+/** Set before anything answers, so that the provider's own responses (written straight to Node's response) carry them too. */
 export function securityHeaders(): Middleware {
   return async (ctx, next) => {
-    await next();
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('X-Frame-Options', 'DENY');
     if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
+    await next();
   };
 }
 

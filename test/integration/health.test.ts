@@ -39,6 +39,21 @@ describe('health endpoints', () => {
   });
 });
 
+describe('security headers', () => {
+  it('are on the provider’s own answers too', async () => {
+    const response = await request(server.server).get('/.well-known/openid-configuration');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('put a CSP with frame-ancestors none and no caching on the pages a person sees', async () => {
+    const response = await request(server.server).get('/nothing-here').set('Accept', 'text/html');
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+});
+
 describe('paths nobody serves', () => {
   it('shows a readable French page to a person', async () => {
     const response = await request(server.server).get('/nothing-here').set('Accept', 'text/html');
