@@ -15,11 +15,14 @@ export function securityHeaders(): Middleware {
 // No form-action: after a form is posted the flow redirects to the relying party, which the directive would block.
 const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/** Sends a page: HTML, no caching, CSP with frame-ancestors 'none', no third-party resources. */
-export function sendPage(ctx: Context, body: string, status = 200): void {
+/**
+ * Sends a page: HTML, no caching, CSP with frame-ancestors 'none', no third-party resources; a page with
+ * an inline script names its hash (the only script we ever send).
+ */
+export function sendPage(ctx: Context, body: string, status = 200, scriptHashes: string[] = []): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Content-Security-Policy', PAGE_CSP);
+  ctx.set('Content-Security-Policy', scriptHashes.length ? `${PAGE_CSP}; script-src ${scriptHashes.map((h) => `'${h}'`).join(' ')}` : PAGE_CSP);
   ctx.set('Cache-Control', 'no-store');
   ctx.body = body;
 }

@@ -5,7 +5,7 @@ import { sendPage } from '../http/index.js';
 import type { ProviderPages } from '../oidc/index.js';
 import {
   deviceConfirmPage, deviceInputPage, deviceSuccessPage, errorPage, logoutDonePage, logoutPage,
-  type DeviceInputForm, type PageContext, type Views,
+  AUTO_SUBMIT_SCRIPT_HASH, selfSubmittingFormPage, type DeviceInputForm, type PageContext, type Views,
 } from '../views/index.js';
 
 export function pageContextOf(views: Views, ctx: Context | KoaContextWithOIDC, uiLocales?: string): PageContext {
@@ -60,6 +60,10 @@ export function createProviderPages(views: Views): ProviderPages {
     },
     async deviceConfirm(ctx, form, clientName, userCode) {
       sendPage(ctx, deviceConfirmPage(pageContextOf(views, ctx), form, clientName, userCode).toString());
+    },
+    selfSubmittingForm(ctx, form) {
+      const status = ctx.status >= 400 ? ctx.status : 200;
+      sendPage(ctx, selfSubmittingFormPage(pageContextOf(views, ctx), form).toString(), status, [AUTO_SUBMIT_SCRIPT_HASH]);
     },
     notFound(ctx) {
       if (ctx.accepts('html', 'json') === 'json') {

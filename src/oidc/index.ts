@@ -24,6 +24,7 @@ export { ensureKeys, rotateKeys, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CH
 export { startCleanup } from './cleanup.js';
 export { communeSectorUri, sectorDocuments } from './sector.js';
 export type { ProviderPages } from './provider.js';
+export type { SelfSubmittingForm } from './form-post.js';
 export type { CitizenSession, CitizenSessions, ConnectedService } from './citizen-sessions.js';
 export { ACCOUNT_SPACE_CLIENT_ID, ADMIN_SCOPE, adminAudience } from './provider.js';
 export { findApiToken, type ApiToken } from './api-tokens.js';
@@ -143,6 +144,6 @@ export async function createValidationProvider(db: Queryable, sealer: Sealer, co
     findAccount: async () => undefined,
     consentMemory: { findLatestGrantId: async () => undefined, findConsent: async () => undefined },
     onSessionSeen: async () => undefined,
-    pages: { error: unused, logout: unused, logoutDone: unused, deviceInput: unused, deviceConfirm: unused, deviceSuccess: unused, notFound: unused },
+    pages: { error: unused, logout: unused, logoutDone: unused, deviceInput: unused, deviceConfirm: unused, deviceSuccess: unused, notFound: unused, selfSubmittingForm: unused },
   });
 }

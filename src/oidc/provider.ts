@@ -10,6 +10,7 @@ import { createOutboundFetch } from './outbound.js';
 import { createPairwiseIdentifier } from './pairwise.js';
 import { isCommuneSectorUri } from './sector.js';
 import { COMMUNE_POLICY } from './registration.js';
+import { readSelfSubmittingForm, type SelfSubmittingForm } from './form-post.js';
 
 /** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */
 export interface ProviderPages {
@@ -21,6 +22,8 @@ export interface ProviderPages {
   deviceSuccess(ctx: KoaContextWithOIDC): Promise<void>;
   /** A path nobody serves: a readable page for a person, an error object for a program. */
   notFound(ctx: Context): void;
+  /** A form the browser posts on by itself (with a button when JavaScript is off). */
+  selfSubmittingForm(ctx: Context, form: SelfSubmittingForm): void;
 }
 
 export interface ProviderDeps {
@@ -174,6 +177,8 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.status === 404 && ctx.body === undefined) pages.notFound(ctx);
+    const form = readSelfSubmittingForm(ctx.body);
+    if (form) pages.selfSubmittingForm(ctx, form);
     const session = ctx.oidc?.session;
     if (session?.accountId && (ctx.oidc.route === 'authorization' || ctx.oidc.route === 'resume')) {
       await deps.onSessionSeen({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip });

@@ -1,4 +1,5 @@
 // The pages oidc-provider asks us to draw around its own forms: logout, device flow, errors.
+import { createHash } from 'node:crypto';
 import { html, trusted, type SafeHtml } from '../html.js';
 import { layout, type PageContext } from '../layout.js';
 
@@ -58,4 +59,20 @@ ${trusted(providerForm)}
 
 export function deviceSuccessPage(page: PageContext): SafeHtml {
   return layout(page, page.t('device.success_title'), html`<p>${page.t('device.success')}</p>`);
+}
+
+const AUTO_SUBMIT = "document.addEventListener('DOMContentLoaded',function(){document.forms[0].submit()})";
+/** The CSP hash of the one inline script of our pages. */
+export const AUTO_SUBMIT_SCRIPT_HASH = `sha256-${createHash('sha256').update(AUTO_SUBMIT).digest('base64')}`;
+
+/** A form the browser posts on its own; without JavaScript, one click on the button does it. */
+export function selfSubmittingFormPage(page: PageContext, form: { action: string; fields: Record<string, string> }): SafeHtml {
+  const { t } = page;
+  return layout(page, t('form_post.title'), html`
+<script>${trusted(AUTO_SUBMIT)}</script>
+<form method="post" action="${form.action}">
+${Object.entries(form.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<p>${t('form_post.no_script')}</p>
+<button type="submit" autofocus>${t('form_post.continue')}</button>
+</form>`);
 }
