@@ -45,6 +45,7 @@ async function compose(config: Config, log: Logger, database: Database) {
     db, sealer, log, cacheTtlSeconds,
     validateMetadata: (metadata) => validate!(metadata as never),
     sectorIdentifierUri: (slug) => communeSectorUri(config.issuer, slug),
+    outboundAllowList: config.outboundAllowList,
   });
   const registry = registryFor(database.pool, database.isEmbedded ? 5 : config.clientCacheTtlSeconds);
   const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views) });

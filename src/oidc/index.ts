@@ -59,7 +59,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     find: async (clientId) => (await deps.registry.findProviderClient(clientId)) as AdapterPayload | undefined,
     ...registeredClientStore(deps.registry),
   });
-  const registrationPolicy = createCommunePolicy(deps.registry, config.issuer);
+  const registrationPolicy = createCommunePolicy(deps.registry, config.issuer, config.outboundAllowList);
   const findAccount = createFindAccount(deps.accounts, log);
   const consentMemory = {
     findLatestGrantId: (accountId: string, clientId: string) => findLatestGrantId(db, accountId, clientId),

@@ -3,6 +3,7 @@
 // `glc client add`, sensitive scopes waiting for the Métropole's approval.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import type { OutboundAllowList } from '../config.js';
 import { AppError } from '../errors.js';
 import {
   buildClientMetadata, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type Registry,
@@ -20,7 +21,9 @@ const strings = (value: unknown): string[] | undefined => (Array.isArray(value) 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The registration policy: finds the commune, applies our rules, keeps only the metadata we support. */
-export function createCommunePolicy(registry: Pick<Registry, 'registrationTokenCommune' | 'getCommune' | 'getClient'>, issuer: string) {
+export function createCommunePolicy(
+  registry: Pick<Registry, 'registrationTokenCommune' | 'getCommune' | 'getClient'>, issuer: string, outboundAllowList: OutboundAllowList,
+) {
   return async (ctx: KoaContextWithOIDC, properties: Properties): Promise<void> => {
     const initial = ctx.oidc.entities.InitialAccessToken;
     const existing = ctx.oidc.client as unknown as { commune?: string; clientId: string } | undefined;
@@ -39,7 +42,7 @@ export function createCommunePolicy(registry: Pick<Registry, 'registrationTokenC
         scope: text(properties.scope),
         subjectType: text(properties.subject_type),
         backchannelLogoutUri: text(properties.backchannel_logout_uri),
-      });
+      }, { outboundAllowList });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const field = String(error.details.field ?? '');

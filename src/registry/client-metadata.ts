@@ -1,6 +1,9 @@
 // What an operator asks for (CLI flags, API body) → OIDC client metadata, with our registry's rules (pure):
-// exact https redirect URIs (http only on localhost), no fragments, no wildcards; sensible defaults.
+// exact https redirect URIs (http only on localhost), no fragments, no wildcards; sensible defaults; a
+// back-channel logout URI off loopback and private networks unless OUTBOUND_ALLOWLIST admits its host.
+import type { OutboundAllowList } from '../config.js';
 import { invalid } from '../errors.js';
+import { isAdmittedCallbackHost } from './outbound-target.js';
 
 export const GRANT_TYPES = [
   'authorization_code',
@@ -61,8 +64,17 @@ function isLoopback(url: URL): boolean {
   return LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith('.localhost');
 }
 
-/** A registered URI: absolute, https (http on localhost only), no fragment, no wildcard. */
-export function checkRegisteredUri(value: string, field: string): string {
+/** What the server itself calls (back-channel logout): the hosts OUTBOUND_ALLOWLIST lets it reach though private. */
+export interface CallbackPolicy {
+  /** Absent: no loopback, private or link-local host is admitted (the strict default). */
+  outboundAllowList?: OutboundAllowList | undefined;
+}
+
+/**
+ * A registered URI: absolute, https (http on localhost only), no fragment, no wildcard. One the server calls
+ * (`callback`) must not name a loopback, private or link-local host that OUTBOUND_ALLOWLIST does not admit.
+ */
+export function checkRegisteredUri(value: string, field: string, callback?: CallbackPolicy): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -72,6 +84,10 @@ export function checkRegisteredUri(value: string, field: string): string {
   if (value.includes('*')) throw invalid('uri_wildcard', `${field}: wildcards are not allowed ("${value}")`, { field });
   if (url.hash || value.includes('#')) throw invalid('uri_fragment', `${field}: fragments are not allowed ("${value}")`, { field });
   if (url.username || url.password) throw invalid('uri_invalid', `${field}: credentials in URLs are not allowed`, { field });
+  // Before the https rule, so that the refusal names the real reason (https://10.0.0.1/ is no better).
+  if (callback && !isAdmittedCallbackHost(url.hostname, callback.outboundAllowList)) {
+    throw invalid('uri_private_address', `${field}: "${value}" names a loopback, private or link-local address (OUTBOUND_ALLOWLIST may admit it)`, { field });
+  }
   if (url.protocol === 'http:' && !isLoopback(url)) {
     throw invalid('uri_not_https', `${field}: must use https (http only on localhost), got "${value}"`, { field });
   }
@@ -81,7 +97,7 @@ export function checkRegisteredUri(value: string, field: string): string {
   return value;
 }
 
-export function buildClientMetadata(request: ClientRequest): ClientMetadata {
+export function buildClientMetadata(request: ClientRequest, callback: CallbackPolicy = {}): ClientMetadata {
   const name = request.name.trim();
   if (!name || name.length > 200) throw invalid('client_name_invalid', 'name must be 1 to 200 characters', { field: 'name' });
 
@@ -129,7 +145,7 @@ export function buildClientMetadata(request: ClientRequest): ClientMetadata {
     application_type: 'web',
   };
   if (request.backchannelLogoutUri) {
-    metadata.backchannel_logout_uri = checkRegisteredUri(request.backchannelLogoutUri, 'backchannel_logout_uri');
+    metadata.backchannel_logout_uri = checkRegisteredUri(request.backchannelLogoutUri, 'backchannel_logout_uri', callback);
     metadata.backchannel_logout_session_required = true;
   }
   return metadata;

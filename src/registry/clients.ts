@@ -14,7 +14,7 @@ export type ClientOperations = Omit<Registry, 'addCommune' | 'getCommune' | 'lis
   & { changed(clientId: string): Promise<ClientRecord> };
 
 export function clientOperations(
-  { db, sealer, log, cacheTtlSeconds, validateMetadata, sectorIdentifierUri }: RegistryDeps,
+  { db, sealer, log, cacheTtlSeconds, validateMetadata, sectorIdentifierUri, outboundAllowList }: RegistryDeps,
   communes: Pick<Registry, 'getCommune'>,
 ): ClientOperations {
   const cache = createClientCache<ProviderClientMetadata>(cacheTtlSeconds);
@@ -43,7 +43,7 @@ export function clientOperations(
   const operations: ClientOperations = {
     async addClient(communeSlug, request, options = {}) {
       const commune = await communes.getCommune(communeSlug);
-      const requested = buildClientMetadata(request);
+      const requested = buildClientMetadata(request, { outboundAllowList });
       const { granted, pending } = options.mayGrantSensitive === false ? splitSensitiveScopes(requested.scope) : { granted: requested.scope, pending: [] };
       const metadata = { ...requested, scope: granted };
       const clientId = `${commune.slug}-${randomBytes(12).toString('base64url')}`;
@@ -88,7 +88,7 @@ export function clientOperations(
         scope: change.scope ?? current.metadata.scope,
         subjectType: current.metadata.subject_type,
         backchannelLogoutUri: change.backchannelLogoutUri === null ? undefined : (change.backchannelLogoutUri ?? current.metadata.backchannel_logout_uri),
-      });
+      }, { outboundAllowList });
       const approved = current.metadata.scope.split(' ');
       const { granted, pending } = options.mayGrantSensitive === false ? splitSensitiveScopes(requested.scope, approved) : { granted: requested.scope, pending: [] };
       const metadata = { ...requested, scope: granted };

@@ -1,4 +1,5 @@
 // The registry's shapes: what callers give, what the provider loads, what the registry offers.
+import type { OutboundAllowList } from '../config.js';
 import type { Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { Sealer } from '../sealing.js';
@@ -90,5 +91,7 @@ export interface RegistryDeps {
   sectorIdentifierUri?: (communeSlug: string) => string;
   /** The provider's own client schema check, when the caller has one (the library validates again on load). */
   validateMetadata?: (metadata: ProviderClientMetadata) => Promise<void>;
+  /** OUTBOUND_ALLOWLIST: private hosts a back-channel logout URI may name. Absent: none. */
+  outboundAllowList?: OutboundAllowList;
 }
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findProjectRoot, loadConfig } from '../../src/config.js';
+import { findProjectRoot, loadConfig, parseOutboundAllowList } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createAccounts } from '../../src/accounts/index.js';
 import { createRegistry } from '../../src/registry/index.js';
@@ -62,7 +62,10 @@ beforeAll(async () => {
   receiver = createServer((_req, res) => { received += 1; res.writeHead(200).end(); });
   await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
   const log = createLogger('silent');
-  const registry = createRegistry({ db: database.pool, sealer: createSealer(TEST_SECRET_KEY), log, cacheTtlSeconds: 0 });
+  // Registered while the receiver was admitted; each server process below then decides on its own list.
+  const registry = createRegistry({
+    db: database.pool, sealer: createSealer(TEST_SECRET_KEY), log, cacheTtlSeconds: 0, outboundAllowList: parseOutboundAllowList('127.0.0.1'),
+  });
   await aCommune(registry, { slug: 'givors' });
   site = await aClient(registry, 'givors', { backchannelLogoutUri: `http://127.0.0.1:${receiverPort}/logout` });
   citizen = await anAccount(createAccounts({ db: database.pool, config: loadConfig({}), log }));

@@ -20,6 +20,7 @@ export async function clientAddCommand(context: CliContext, argv: string[]) {
       db, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0,
       validateMetadata: createClientValidator(() => provider),
       sectorIdentifierUri: (slug) => communeSectorUri(context.config.issuer, slug),
+      outboundAllowList: context.config.outboundAllowList,
     });
     const added = await registry.addClient(required(values, 'commune'), {
     name: required(values, 'name'),
