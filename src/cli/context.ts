@@ -15,10 +15,11 @@ export interface CliContext {
   applied: string[];
 }
 
-export async function openCliContext(): Promise<CliContext> {
+/** `mayCreateDatabase`: only `glc migrate` and `--init` start an embedded database where there is none. */
+export async function openCliContext({ mayCreateDatabase }: { mayCreateDatabase: boolean }): Promise<CliContext> {
   const config = loadConfig();
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2));
-  const db = await openDatabase(config, 'glc-cli', 2);
+  const db = await openDatabase(config, 'glc-cli', 2, { mayCreateEmbedded: mayCreateDatabase });
   try {
     const applied = await migrate(db.pool, config.projectRoot);
     const sealer = createSealer(resolveSecretKey(config.secretKey, config.dataDir));

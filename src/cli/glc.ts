@@ -34,7 +34,8 @@ const COMMANDS: Record<string, Command> = {
   'report contributions': reportContributionsCommand,
 };
 
-const USAGE = `usage: glc <command> [options] [--json]
+const USAGE = `usage: glc <command> [options] [--json] [--init]
+  (--init: create the embedded database under DATA_DIR if it holds none; only migrate does so otherwise)
   migrate
   commune add --slug SLUG --name NAME [--insee CODE] [--population N] [--pilot] [--offer global|restricted]
   client add --commune SLUG --name NAME --redirect-uri URL [--redirect-uri URL…] [--post-logout-redirect-uri URL…]
@@ -71,11 +72,14 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const asJson = found.rest.includes('--json');
+  // --init is glc's, not the command's: it lets this run create the embedded database, as migrate does.
+  const isInit = found.rest.includes('--init');
+  const rest = found.rest.filter((arg) => arg !== '--init');
   let context: CliContext | undefined;
   try {
-    context = await openCliContext();
-    const result = await found.command(context, found.rest);
-    const asCsv = found.rest.includes('--csv') && result.csv !== undefined;
+    context = await openCliContext({ mayCreateDatabase: isInit || found.command === migrateCommand });
+    const result = await found.command(context, rest);
+    const asCsv = rest.includes('--csv') && result.csv !== undefined;
     process.stdout.write(asJson ? JSON.stringify(result.json) + '\n' : asCsv ? result.csv! : result.text + '\n');
     return 0;
   } catch (error) {

@@ -1,11 +1,14 @@
 // The embedded Postgres: PGlite kept under DATA_DIR, served on a Unix socket so that the same pg code
 // reaches it. Whoever opens the data directory first serves it; others (the CLI while the server runs)
-// connect to that socket.
+// connect to that socket. Only a caller that may create one (the server, `glc migrate`, `--init`) starts a
+// database in a directory that holds none: a mistyped DATA_DIR must not get a second, empty database that
+// the server never sees.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { ConfigError } from '../config.js';
 
 export interface EmbeddedServer {
   connectionString: string;
@@ -28,8 +31,20 @@ function connectionStringFor(socketDir: string): string {
   return `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`;
 }
 
-/** Opens (or joins) the embedded database under dataDir. `memory` serves a throwaway in-memory one on TCP. */
-export async function startEmbedded(dataDir: string, options: { memory?: boolean } = {}): Promise<EmbeddedServer> {
+/** Postgres keeps PG_VERSION at the top of every cluster it has initialised. */
+function holdsDatabase(databaseDir: string): boolean {
+  return existsSync(join(databaseDir, 'PG_VERSION'));
+}
+
+export interface EmbeddedOptions {
+  /** A throwaway in-memory database served on TCP (tests). */
+  memory?: boolean;
+  /** May initialise a database when dataDir holds none (default); false refuses instead (ConfigError on DATA_DIR). */
+  mayCreate?: boolean;
+}
+
+/** Opens (or joins) the embedded database under dataDir. */
+export async function startEmbedded(dataDir: string, options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   if (options.memory) {
     const db = await PGlite.create();
     const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 16 });
@@ -43,14 +58,18 @@ export async function startEmbedded(dataDir: string, options: { memory?: boolean
   }
   const socketDir = join(dataDir, 'run');
   const socketPath = join(socketDir, SOCKET_NAME);
-  mkdirSync(socketDir, { recursive: true });
   if (existsSync(socketPath)) {
     if (await socketAnswers(socketPath)) {
       return { connectionString: connectionStringFor(socketDir), isOwner: false, async stop() {} };
     }
     rmSync(socketPath, { force: true }); // left by a process that died
   }
-  const db = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
+  const databaseDir = join(dataDir, 'pglite');
+  if (options.mayCreate === false && !holdsDatabase(databaseDir)) {
+    throw new ConfigError('DATA_DIR', `${dataDir} holds no database (start the server, or run "glc migrate" or add --init to create one there)`);
+  }
+  mkdirSync(socketDir, { recursive: true });
+  const db = await PGlite.create({ dataDir: databaseDir });
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 8 });
   await server.start();
   return {

@@ -19,12 +19,14 @@ export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir'>,
   applicationName: string,
   maxConnections = 10,
+  /** Whether an embedded database may be initialised under DATA_DIR when it holds none (see embedded.ts). */
+  { mayCreateEmbedded = true }: { mayCreateEmbedded?: boolean } = {},
 ): Promise<Database> {
   if (config.databaseUrl) {
     const pool = createPool({ connectionString: config.databaseUrl, max: maxConnections, applicationName });
     return { pool, isEmbedded: false, close: () => pool.end() };
   }
-  const embedded = await startEmbedded(config.dataDir);
+  const embedded = await startEmbedded(config.dataDir, { mayCreate: mayCreateEmbedded });
   // PGlite runs one query at a time: one connection avoids interleaving transactions.
   const pool = createPool({ connectionString: embedded.connectionString, max: 1, applicationName });
   return {

@@ -27,6 +27,23 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+describe('glc on a DATA_DIR that holds no database', () => {
+  const emptyDir = mkdtempSync(join(tmpdir(), 'glc-empty-'));
+  const onEmpty = (...args: string[]) => runGlc(args, { ...env, DATA_DIR: emptyDir });
+  afterAll(() => rmSync(emptyDir, { recursive: true, force: true }));
+
+  it('refuses a command with one line naming DATA_DIR, and creates no second, empty database', async () => {
+    expectRefusal(await onEmpty('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon', '--json'), 1, new RegExp(`DATA_DIR.*${emptyDir}`));
+    expectRefusal(await onEmpty('keys', 'rotate'), 1, /DATA_DIR/);
+    expect(existsSync(join(emptyDir, 'pglite'))).toBe(false);
+  }, 60_000);
+
+  it('creates it when asked to with --init, after which other commands find it', async () => {
+    expect(jsonOutput(await onEmpty('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon', '--init', '--json'))).toMatchObject({ slug: 'lyon' });
+    expect(jsonOutput(await onEmpty('commune', 'add', '--slug', 'bron', '--name', 'Bron', '--json'))).toMatchObject({ slug: 'bron' });
+  }, 60_000);
+});
+
 describe('glc on the embedded database, no server running', () => {
   it('migrates a new data directory on first use, then has nothing left to apply', async () => {
     expect(jsonOutput(await glc('migrate', '--json')).applied).not.toHaveLength(0);
