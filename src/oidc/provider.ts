@@ -151,6 +151,10 @@ export function createProvider(deps: ProviderDeps): Provider {
       id_token_signed_response_alg: 'RS256',
       subject_type: 'pairwise',
     },
+    // The registry issues only these two. The library takes a secret in the body and one in the Basic header
+    // as the same method, so leaving client_secret_post enabled let a client_secret_basic client post its
+    // secret; without it the body's client_secret is not read at all and such a request is invalid_client.
+    clientAuthMethods: ['client_secret_basic', 'none'],
     extraClientMetadata: { properties: ['commune', 'commune_name', 'first_party', 'pending_scope'] },
     responseTypes: ['code', 'none'],
     enabledJWA: {

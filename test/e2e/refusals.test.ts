@@ -95,6 +95,9 @@ describe('what the provider refuses', () => {
 
   it('refuses a client secret that does not match', async () => {
     const config = await discover(server.issuer, { ...site, clientSecret: 'wrong-secret' });
-    await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({ error: 'invalid_client' });
+    // Authenticated with the Authorization header, the refusal is a Basic challenge naming invalid_client.
+    await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({
+      status: 401, cause: [expect.objectContaining({ scheme: 'basic', parameters: expect.objectContaining({ error: 'invalid_client' }) })],
+    });
   });
 });

@@ -10,8 +10,10 @@ export interface AuthorizationAttempt {
   nonce: string;
 }
 
+/** Authenticates the way our clients are registered: client_secret_basic (openid-client would post the secret). */
 export async function discover(issuer: string, client: TestClient): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(issuer), client.clientId, client.clientSecret, client.clientSecret ? undefined : oidc.None(), {
+  const authentication = client.clientSecret ? oidc.ClientSecretBasic(client.clientSecret) : oidc.None();
+  return oidc.discovery(new URL(issuer), client.clientId, client.clientSecret, authentication, {
     execute: [oidc.allowInsecureRequests],
   });
 }
