@@ -1,6 +1,8 @@
 // Secrets at rest (private keys, client secrets, cookie keys) are sealed as compact JWE (dir + A256GCM)
-// under a key derived from SECRET_KEY. Without SECRET_KEY (development only) a random one is kept in DATA_DIR.
-import { hkdfSync, randomBytes } from 'node:crypto';
+// under a key derived from SECRET_KEY; bearer values that must be looked up without resting in clear are
+// kept as a keyed digest under another key derived from it. Without SECRET_KEY (development only) a random
+// one is kept in DATA_DIR.
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactEncrypt, compactDecrypt } from 'jose';
@@ -8,10 +10,13 @@ import { CompactEncrypt, compactDecrypt } from 'jose';
 export interface Sealer {
   seal(plaintext: string): Promise<string>;
   open(sealed: string): Promise<string>;
+  /** A keyed, deterministic digest (HMAC-SHA-256, base64url): a lookup key that a dump cannot turn back into the value. */
+  digest(value: string): string;
 }
 
 export function createSealer(secretKey: string): Sealer {
   const key = new Uint8Array(hkdfSync('sha256', secretKey, 'grandlyonconnect', 'sealing-v1', 32));
+  const digestKey = Buffer.from(hkdfSync('sha256', secretKey, 'grandlyonconnect', 'digest-v1', 32));
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   return {
@@ -21,6 +26,9 @@ export function createSealer(secretKey: string): Sealer {
     async open(sealed) {
       const { plaintext } = await compactDecrypt(sealed, key);
       return decoder.decode(plaintext);
+    },
+    digest(value) {
+      return createHmac('sha256', digestKey).update(value).digest('base64url');
     },
   };
 }

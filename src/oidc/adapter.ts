@@ -1,9 +1,11 @@
 // oidc-provider's storage port on Postgres: one row per artefact in oidc_payloads, clients read from the
 // registry. Expiry is honoured on read (rows are swept later by cleanup.ts); consuming is one atomic
-// update, so of twenty parallel redemptions of one code exactly one wins.
+// update, so of twenty parallel redemptions of one code exactly one wins. Credentials rest only as
+// digests and sealed copies (stored-secrets.ts): the library hands us values, we store and look up keys.
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
+import type { StoredSecrets } from './stored-secrets.js';
 
 /** Clients live in the registry: found there, and written there by dynamic registration. */
 export interface ClientStore {
@@ -20,8 +22,7 @@ interface PayloadRow {
   consumed_at: Date | null;
 }
 
-function withConsumed(row: PayloadRow | undefined): AdapterPayload | undefined {
-  if (!row) return undefined;
+function withConsumed(row: PayloadRow): AdapterPayload {
   return row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload;
 }
 
@@ -32,13 +33,24 @@ function accountIdOf(payload: AdapterPayload): string | null {
   return typeof payload.accountId === 'string' ? payload.accountId : null;
 }
 
-export function createAdapterFactory(db: Queryable, clients: ClientStore): (model: string) => Adapter {
+export function createAdapterFactory(db: Queryable, clients: ClientStore, secrets: StoredSecrets): (model: string) => Adapter {
   class PostgresAdapter implements Adapter {
     constructor(readonly model: string) {}
+
+    private key(id: string): string {
+      return secrets.storageId(this.model, id);
+    }
+
+    /** The row found by `column`, as the library wrote it; `id` when that is what the caller presented. */
+    private async findBy(column: 'id' | 'uid' | 'user_code', value: string, id?: string): Promise<AdapterPayload | undefined> {
+      const { rows } = await db.query<PayloadRow>(FIND.replace('{column}', column), [this.model, value]);
+      return rows[0] && secrets.reveal(this.model, withConsumed(rows[0]), id);
+    }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') return clients.upsert(id, payload);
       const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? new Date(Date.now() + expiresIn * 1000) : null;
+      const stored = await secrets.conceal(this.model, payload);
       await db.query(
         `insert into oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, client_id, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -46,7 +58,7 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore): (mode
            user_code = excluded.user_code, uid = excluded.uid, account_id = excluded.account_id,
            client_id = excluded.client_id, expires_at = excluded.expires_at`,
         [
-          this.model, id, JSON.stringify(payload), payload.grantId ?? null, payload.userCode ?? null,
+          this.model, this.key(id), JSON.stringify(stored), payload.grantId ?? null, payload.userCode ?? null,
           payload.uid ?? null, accountIdOf(payload), payload.clientId ?? null, expiresAt,
         ],
       );
@@ -54,24 +66,23 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore): (mode
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === 'Client') return clients.find(id);
-      const { rows } = await db.query<PayloadRow>(FIND.replace('{column}', 'id'), [this.model, id]);
-      return withConsumed(rows[0]);
+      return this.findBy('id', this.key(id), id);
     }
 
+    // A session's uid is no credential (the cookie holds its id); found by it, its jti is unsealed.
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const { rows } = await db.query<PayloadRow>(FIND.replace('{column}', 'uid'), [this.model, uid]);
-      return withConsumed(rows[0]);
+      return this.findBy('uid', uid);
     }
 
+    // A user code alone opens nothing: it only lets a signed-in citizen approve the device that shows it.
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      const { rows } = await db.query<PayloadRow>(FIND.replace('{column}', 'user_code'), [this.model, userCode]);
-      return withConsumed(rows[0]);
+      return this.findBy('user_code', userCode);
     }
 
     async consume(id: string): Promise<void> {
       const { rowCount } = await db.query(
         `update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null`,
-        [this.model, id],
+        [this.model, this.key(id)],
       );
       if (rowCount === 0 && SINGLE_USE_MODELS.has(this.model)) {
         throw new errors.InvalidGrant(`${this.model} already consumed`);
@@ -80,7 +91,7 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore): (mode
 
     async destroy(id: string): Promise<void> {
       if (this.model === 'Client') return clients.destroy(id);
-      await db.query(`delete from oidc_payloads where model = $1 and id = $2`, [this.model, id]);
+      await deleteStoredPayload(db, this.model, this.key(id));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
@@ -111,6 +122,12 @@ export async function deleteExpiredPayloads(db: Queryable, batchSize: number): P
   return rowCount ?? 0;
 }
 
+/** Deletes a row by the key it is stored under (not the value the library knows it by). */
+export async function deleteStoredPayload(db: Queryable, model: string, storedId: string): Promise<void> {
+  await db.query(`delete from oidc_payloads where model = $1 and id = $2`, [model, storedId]);
+}
+
+/** A row as it rests: `id` is its stored key, `payload` has its credentials sealed (stored-secrets.ts). */
 export interface StoredPayload {
   id: string;
   payload: AdapterPayload;

@@ -6,7 +6,7 @@ import type { Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { Adapter } from 'oidc-provider';
 import {
-  listPayloadsOfAccount, listSessionActivity, removeSessionAuthorization, type StoredPayload,
+  deleteStoredPayload, listPayloadsOfAccount, listSessionActivity, removeSessionAuthorization, type StoredPayload,
 } from './adapter.js';
 import { deleteConsent, deleteConsentsOfAccount, listConsentsOfAccount } from './consent-repository.js';
 
@@ -75,7 +75,8 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
       await backchannelLogout(clientId, accountId, authorization.sid);
       if (authorization.grantId && !authorization.persistsLogout) await revokeGrant(authorization.grantId);
     }
-    await adapter('Session').destroy(session.id);
+    // Listed rows carry their stored key, not the cookie value the adapter would digest again.
+    await deleteStoredPayload(db, 'Session', session.id);
   }
 
   const api = {

@@ -13,6 +13,7 @@ import type { ProviderClientMetadata, Registry } from '../registry/index.js';
 import type { Sealer } from '../sealing.js';
 import { createAdapterFactory, findLatestGrantId, recordSessionActivity } from './adapter.js';
 import { createCitizenSessions, type CitizenSessions } from './citizen-sessions.js';
+import { createStoredSecrets } from './stored-secrets.js';
 import { COMMUNE_POLICY, createCommunePolicy, registeredClientStore } from './registration.js';
 import { findConsent, upsertConsent } from './consent-repository.js';
 import { countSignIns, logProviderEvents } from './events.js';
@@ -58,7 +59,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const adapter = createAdapterFactory(db, {
     find: async (clientId) => (await deps.registry.findProviderClient(clientId)) as AdapterPayload | undefined,
     ...registeredClientStore(deps.registry),
-  });
+  }, createStoredSecrets(sealer));
   const registrationPolicy = createCommunePolicy(deps.registry, config.issuer, config.outboundAllowList);
   const findAccount = createFindAccount(deps.accounts, log);
   const consentMemory = {
@@ -139,7 +140,7 @@ export async function createValidationProvider(db: Queryable, sealer: Sealer, co
   const unused = () => { throw new Error('not served'); };
   return createProvider({
     config, keys,
-    adapter: createAdapterFactory(db, { find: async () => undefined, upsert: unused, destroy: unused }),
+    adapter: createAdapterFactory(db, { find: async () => undefined, upsert: unused, destroy: unused }, createStoredSecrets(sealer)),
     registrationPolicy: unused,
     findAccount: async () => undefined,
     consentMemory: { findLatestGrantId: async () => undefined, findConsent: async () => undefined },

@@ -1,6 +1,7 @@
 // Sensitive scopes waiting for the Métropole's decision, and the initial access tokens of self-registration.
 import type { Queryable } from '../db/index.js';
 import { conflict, invalid, notFound } from '../errors.js';
+import type { Sealer } from '../sealing.js';
 import type { ClientRecord } from './client-repository.js';
 import { updateClient } from './client-repository.js';
 import { findRegistrationTokenCommune, insertRegistrationToken } from './registration-token-repository.js';
@@ -11,15 +12,18 @@ type ApprovalOperations = Pick<Registry, 'bindRegistrationToken' | 'registration
 
 export function approvalOperations(
   db: Queryable,
+  sealer: Pick<Sealer, 'digest'>,
   registry: Pick<Registry, 'getCommune' | 'getClient'>,
   changed: (clientId: string) => Promise<ClientRecord>,
 ): ApprovalOperations {
+  // An initial access token is a bearer credential: only its keyed digest is kept beside its commune.
+  const tokenKey = (jti: string) => sealer.digest(`registration-token:${jti}`);
   const operations: ApprovalOperations = {
     async bindRegistrationToken(jti, communeSlug, createdBy, expiresAt) {
       await registry.getCommune(communeSlug);
-      await insertRegistrationToken(db, { jti, communeSlug, createdBy, expiresAt });
+      await insertRegistrationToken(db, { jti: tokenKey(jti), communeSlug, createdBy, expiresAt });
     },
-    registrationTokenCommune: (jti) => findRegistrationTokenCommune(db, jti),
+    registrationTokenCommune: (jti) => findRegistrationTokenCommune(db, tokenKey(jti)),
     listScopeRequests: (status, communes) => listScopeRequests(db, status, communes === 'all' ? null : communes),
     async getScopeRequest(id) {
       const request = await findScopeRequest(db, id);

@@ -19,5 +19,5 @@ export type {
 export function createRegistry(deps: RegistryDeps): Registry {
   const communes = communeOperations(deps.db, deps.log);
   const { changed, ...clients } = clientOperations(deps, communes);
-  return { ...communes, ...clients, ...approvalOperations(deps.db, { ...communes, ...clients }, changed) };
+  return { ...communes, ...clients, ...approvalOperations(deps.db, deps.sealer, { ...communes, ...clients }, changed) };
 }

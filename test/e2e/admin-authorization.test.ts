@@ -6,6 +6,7 @@ import { adminToken, anOperatorClient } from '../support/admin.js';
 import { aClient, aCommune, anAccount } from '../support/builders.js';
 import { ADMIN_PREFIX, expectConformant, servedDocument, type OpenApiDocument } from '../support/openapi.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { storedIdOf } from '../support/stored-payloads.js';
 
 const CALLERS = ['no token', 'expired token', 'token for another audience', 'non-operator client', 'metropole-admin', 'referent of Oullins', 'SITIV syndicate'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -112,7 +113,7 @@ beforeAll(async () => {
   document = await servedDocument(server);
   const admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
   tokens.set('expired token', await adminToken(server, admin));
-  await server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [tokens.get('expired token')]);
+  await server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [storedIdOf('ClientCredentials', tokens.get('expired token')!)]);
   tokens.set('token for another audience', await adminToken(server, admin, null));
   tokens.set('non-operator client', await adminToken(server, await anOperatorClient(server, 'lyon')));
   tokens.set('metropole-admin', await adminToken(server, admin));
@@ -150,7 +151,7 @@ describe('what the matrix means for the people behind it', () => {
     const admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
     const token = await adminToken(server, admin);
     expect((await sendWith(token, 'GET', '/communes')).status).toBe(200);
-    await server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [token]);
+    await server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [storedIdOf('ClientCredentials', token)]);
     const expired = await sendWith(token, 'GET', '/communes');
     expect(expired.status).toBe(401);
     expect(expired.body.error).toBe('invalid_token');

@@ -2,6 +2,7 @@ import { aClient, aCommune, anAccount, type TestClient } from '../support/builde
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { isPage, UserAgent } from '../support/user-agent.js';
+import { storedIdOf } from '../support/stored-payloads.js';
 
 let server: TestServer;
 let site: TestClient;
@@ -88,7 +89,7 @@ describe('what the provider refuses', () => {
     const code = new URL(callback).searchParams.get('code')!;
     await server.database.pool.query(
       `update oidc_payloads set expires_at = now() - interval '1 second' where model = 'AuthorizationCode' and id = $1`,
-      [code],
+      [storedIdOf('AuthorizationCode', code)],
     );
     await expect(exchange(config, attempt, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
   });

@@ -5,6 +5,7 @@ import type { AdapterFactory, AdapterPayload } from 'oidc-provider';
 import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import { createAdapterFactory } from '../../src/oidc/adapter.js';
 import { freshDatabase } from '../support/database.js';
+import { testSecrets } from '../support/stored-payloads.js';
 
 interface AdapterUnderTest {
   adapterFor: AdapterFactory;
@@ -130,7 +131,7 @@ describeAdapterContract('oidc-provider memory adapter', async () => ({
 describeAdapterContract('GrandLyonConnect Postgres adapter', async () => {
   const database = await freshDatabase();
   return {
-    adapterFor: createAdapterFactory(database.pool, { find: async () => undefined, upsert: async () => undefined, destroy: async () => undefined }),
+    adapterFor: createAdapterFactory(database.pool, { find: async () => undefined, upsert: async () => undefined, destroy: async () => undefined }, testSecrets),
     close: () => database.drop(),
   };
 });

@@ -6,6 +6,7 @@ import type { AdapterFactory, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { createAdapterFactory, deleteExpiredPayloads, findLatestGrantId, type ClientStore } from '../../src/oidc/adapter.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { testSecrets } from '../support/stored-payloads.js';
 
 const TTL_SECONDS = 600;
 const anId = () => randomBytes(12).toString('base64url');
@@ -24,7 +25,7 @@ let adapter: AdapterFactory;
 
 beforeAll(async () => {
   database = await freshDatabase();
-  adapter = createAdapterFactory(database.pool, clients);
+  adapter = createAdapterFactory(database.pool, clients, testSecrets);
 });
 
 afterAll(async () => {
@@ -52,6 +53,26 @@ describe('clients', () => {
     expect(rows).toHaveLength(0);
     await adapter('Client').destroy('registered');
     expect(await adapter('Client').find('registered')).toBeUndefined();
+  });
+});
+
+describe('credentials at rest', () => {
+  it('finds a token by its value, never by the key a dump shows it under', async () => {
+    const id = await aStored('RefreshToken', { grantId: anId() });
+    const { rows } = await database.pool.query<{ id: string; payload: AdapterPayload }>(`select id, payload from oidc_payloads where model = 'RefreshToken'`);
+    const row = rows.find((r) => r.id !== id && !JSON.stringify(r.payload).includes(id));
+    expect(row).toBeDefined();
+    expect(await adapter('RefreshToken').find(row!.id)).toBeUndefined();
+    await expect(adapter('RefreshToken').consume(row!.id)).rejects.toBeInstanceOf(errors.InvalidGrant);
+    expect((await adapter('RefreshToken').find(id))?.jti).toBe(id);
+  });
+
+  it('gives back the id of a session found by its uid, and of a device code found by its user code', async () => {
+    const uid = anId();
+    const session = await aStored('Session', { uid });
+    expect((await adapter('Session').findByUid(uid))?.jti).toBe(session);
+    const deviceCode = await aStored('DeviceCode', { userCode: 'LMNP-QRST' });
+    expect((await adapter('DeviceCode').findByUserCode('LMNP-QRST'))?.jti).toBe(deviceCode);
   });
 });
 
