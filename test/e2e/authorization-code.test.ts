@@ -47,8 +47,7 @@ describe('a commune site logs a citizen in with openid-client', () => {
     const after = await oidc.tokenIntrospection(config, refreshed.access_token);
     expect(after.active).toBe(false);
 
-    // Reusing the rotated refresh token is refused and revokes the whole grant, the new refresh token included.
-    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    // Revoking a token revokes its grant: the refresh token goes with the access token.
     await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
 
     const logoutUrl = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://lyon.example.org/bye' });
@@ -61,5 +60,24 @@ describe('a commune site logs a citizen in with openid-client', () => {
     // Signed out: the next authorization asks for the password again.
     const again = await agent.navigate((await startAuthorization(config, lyonSite)).url);
     expect('html' in again && again.html.includes('autocomplete="current-password"')).toBe(true);
+  });
+
+  // Nothing else touches this grant: only the detection of the reused token can end it.
+  it('reusing the rotated refresh token revokes the whole grant', async () => {
+    const config = await discover(server.issuer, lyonSite);
+    const attempt = await startAuthorization(config, lyonSite);
+    const tokens = await exchange(config, attempt, await signIn(new UserAgent(server.issuer), attempt, citizen));
+    const rotated = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(rotated.refresh_token).toEqual(expect.any(String));
+    expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
+    // The rotated chain is alive: its access token works before anyone replays the old refresh token.
+    expect(await oidc.tokenIntrospection(config, rotated.access_token)).toMatchObject({ active: true });
+
+    // A thief replays the refresh token the site already rotated.
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    // The whole grant is gone: the site's current refresh token and access token die with it.
+    expect(await oidc.tokenIntrospection(config, rotated.access_token)).toMatchObject({ active: false });
+    await expect(oidc.refreshTokenGrant(config, rotated.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });
