@@ -7,7 +7,7 @@ import { UsageError } from './args.js';
 import { accountAddCommand } from './commands/account.js';
 import { clientAddCommand } from './commands/client.js';
 import { communeAddCommand } from './commands/commune.js';
-import { keysRotateCommand } from './commands/keys.js';
+import { keysRetireCommand, keysRotateCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { auditCommand } from './commands/audit.js';
 import { clientPendingCommand } from './commands/client-pending.js';
@@ -24,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   'client add': clientAddCommand,
   'account add': accountAddCommand,
   'keys rotate': keysRotateCommand,
+  'keys retire': keysRetireCommand,
   'operator grant': (context, argv) => operatorChangeCommand('grant', context, argv),
   'operator revoke': (context, argv) => operatorChangeCommand('revoke', context, argv),
   'operator list': operatorListCommand,
@@ -44,7 +45,8 @@ const USAGE = `usage: glc <command> [options] [--json] [--init]
   client pending
   commune token --commune SLUG [--ttl SECONDS]
   account add --email EMAIL --password PASSWORD [--given-name G] [--family-name F] [--verified]
-  keys rotate
+  keys rotate [--now]
+  keys retire --kid KID
   operator grant (--email E | --client CLIENT_ID) --role metropole-admin|commune-referent|syndicate-operator [--commune SLUG…]
   operator revoke (--email E | --client CLIENT_ID) --role ROLE [--commune SLUG…]
   operator list

@@ -21,7 +21,7 @@ import { createFindAccount } from './find-account.js';
 import { loadKeyMaterial } from './keys.js';
 import { ACCOUNT_SPACE_CLIENT_ID, createProvider, type ProviderPages } from './provider.js';
 
-export { ensureKeys, rotateKeys, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CHANNEL, type Rotation } from './keys.js';
+export { ensureKeys, rotateKeys, retireKey, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CHANNEL, type Retirement, type Rotation } from './keys.js';
 export { startCleanup } from './cleanup.js';
 export { communeSectorUri, sectorDocuments } from './sector.js';
 export type { ProviderPages } from './provider.js';

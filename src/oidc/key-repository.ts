@@ -13,7 +13,13 @@ export interface SigningKeyRow {
   signs_from: Date;
   retired_at: Date | null;
   expires_at: Date | null;
+  /** Signing now by the database's clock (the one every instance shares). */
+  is_signing: boolean;
 }
+
+const COLUMNS = `kid, alg, public_jwk, private_jwk_sealed, created_at, signs_from, retired_at, expires_at,
+  (signs_from <= now() and (retired_at is null or retired_at > now())) as is_signing`;
+const IS_PUBLISHED = '(expires_at is null or expires_at > now())';
 
 // Serialises key creation between instances starting at the same time and `glc keys rotate`.
 const KEYS_LOCK = 7_302_115_001;
@@ -35,15 +41,45 @@ export async function insertSigningKey(
 /** Keys still published: not expired. Signing ones first (newest first), then upcoming, then retired. */
 export async function listPublishedKeys(db: Queryable): Promise<SigningKeyRow[]> {
   const { rows } = await db.query<SigningKeyRow>(
-    `select kid, alg, public_jwk, private_jwk_sealed, created_at, signs_from, retired_at, expires_at
+    `select ${COLUMNS}
      from signing_keys
-     where expires_at is null or expires_at > now()
+     where ${IS_PUBLISHED}
      order by
        case when signs_from <= now() and (retired_at is null or retired_at > now()) then 0
             when signs_from > now() then 1 else 2 end,
        signs_from desc`,
   );
   return rows;
+}
+
+/** A published key (still in the JWKS), whatever its state; undefined when unknown or already unpublished. */
+export async function findPublishedKey(db: Queryable, kid: string): Promise<SigningKeyRow | undefined> {
+  const { rows } = await db.query<SigningKeyRow>(`select ${COLUMNS} from signing_keys where kid = $1 and ${IS_PUBLISHED}`, [kid]);
+  return rows[0];
+}
+
+/** How many keys of `alg` other than `except` sign now. */
+export async function countOtherSigningKeys(db: Queryable, alg: SigningAlg, except: string): Promise<number> {
+  const { rows } = await db.query<{ count: number }>(
+    `select count(*)::int as count from signing_keys
+     where alg = $1 and kid <> $2 and ${IS_PUBLISHED} and signs_from <= now() and (retired_at is null or retired_at > now())`,
+    [alg, except],
+  );
+  return rows[0]!.count;
+}
+
+/** Takes a key out of the JWKS now: it stops signing and stops verifying. */
+export async function unpublishSigningKey(db: Queryable, kid: string): Promise<void> {
+  await db.query(
+    `update signing_keys set retired_at = least(coalesce(retired_at, now()), now()), expires_at = now() where kid = $1`,
+    [kid],
+  );
+}
+
+/** The database's clock: key times are compared with it, whichever instance reads them. */
+export async function databaseNow(db: Queryable): Promise<Date> {
+  const { rows } = await db.query<{ now: Date }>('select now() as now');
+  return rows[0]!.now;
 }
 
 export async function listAlgsWithLiveKey(db: Queryable): Promise<SigningAlg[]> {

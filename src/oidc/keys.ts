@@ -1,14 +1,18 @@
 // Signing keys (RS256 required by OIDC, ES256) and server secrets: created at first start, private parts
 // sealed under SECRET_KEY, rotated so that a new key is published in the JWKS before it signs, and a
-// retired key stays published until what it signed has expired.
+// retired key stays published until what it signed has expired — unless it is retired as compromised,
+// which unpublishes it at once. Every algorithm keeps one signing key. Changes are announced (NOTIFY) so
+// that every instance reloads its keys without a restart.
 import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Config } from '../config.js';
-import { withTransaction, type Pool, type Queryable } from '../db/index.js';
+import { withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
+import { invalid, notFound } from '../errors.js';
 import type { Sealer } from '../sealing.js';
 import {
-  insertServerSecret, insertSigningKey, listAlgsWithLiveKey, listPublishedKeys, listServerSecrets, lockKeys,
-  notifyKeysChanged, retireSigningKeys, type SecretPurpose, type SigningAlg,
+  countOtherSigningKeys, databaseNow, findPublishedKey, insertServerSecret, insertSigningKey, listAlgsWithLiveKey,
+  listPublishedKeys, listServerSecrets, lockKeys, notifyKeysChanged, retireSigningKeys, unpublishSigningKey,
+  type SecretPurpose, type SigningAlg,
 } from './key-repository.js';
 
 export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256'];
@@ -52,17 +56,30 @@ export interface Rotation {
   signsFrom: Date;
 }
 
+/** Written in the change's own transaction (the audit row): the change and its record commit together. */
+type InTransaction<T> = (tx: PoolClient, change: T) => Promise<void>;
+
+export interface RotationOptions {
+  /** Sign at once instead of after activationDelay (a suspected compromise: relying parties refetch the JWKS for an unknown kid). */
+  now?: boolean;
+  record?: InTransaction<Rotation>;
+}
+
 /**
  * New keys are published now and sign from now + activationDelay (longer than any JWKS cache we ask
- * relying parties to keep); the previous ones stop signing then and stay published while tokens they
- * signed can still be presented.
+ * relying parties to keep), or at once with `now`; the previous ones stop signing then and stay published
+ * while tokens they signed can still be presented. Times come from the database's clock, which every
+ * instance shares.
  */
-export async function rotateKeys(pool: Pool, sealer: Sealer, config: Pick<Config, 'keys' | 'ttlSeconds'>): Promise<Rotation> {
-  const signsFrom = new Date(Date.now() + config.keys.activationDelaySeconds * 1000);
+export async function rotateKeys(
+  pool: Pool, sealer: Sealer, config: Pick<Config, 'keys' | 'ttlSeconds'>, options: RotationOptions = {},
+): Promise<Rotation> {
+  const delaySeconds = options.now ? 0 : config.keys.activationDelaySeconds;
   const longestTokenSeconds = Math.max(config.ttlSeconds.idToken, config.ttlSeconds.accessToken, config.ttlSeconds.clientCredentials);
-  const expiresAt = new Date(signsFrom.getTime() + (longestTokenSeconds + config.keys.retiredKeyGraceSeconds) * 1000);
   return withTransaction(pool, async (db) => {
     await lockKeys(db);
+    const signsFrom = new Date((await databaseNow(db)).getTime() + delaySeconds * 1000);
+    const expiresAt = new Date(signsFrom.getTime() + (longestTokenSeconds + config.keys.retiredKeyGraceSeconds) * 1000);
     const kids: string[] = [];
     for (const alg of SIGNING_ALGS) {
       const key = await newSigningKey(alg, sealer);
@@ -70,8 +87,38 @@ export async function rotateKeys(pool: Pool, sealer: Sealer, config: Pick<Config
       await retireSigningKeys(db, alg, key.kid, signsFrom, expiresAt);
       kids.push(key.kid);
     }
+    const rotation = { kid: kids[0]!, kids, signsFrom };
+    await options.record?.(db, rotation);
     await notifyKeysChanged(db, KEY_CHANGES_CHANNEL);
-    return { kid: kids[0]!, kids, signsFrom };
+    return rotation;
+  });
+}
+
+export interface Retirement {
+  kid: string;
+  alg: SigningAlg;
+  /** The key's times before it was unpublished (for the audit). */
+  signsFrom: Date;
+  retiredAt: Date | null;
+}
+
+/**
+ * A compromised key leaves the JWKS now, so that what it signed stops verifying anywhere; refused for the
+ * only key of its algorithm signing now (the provider could no longer sign with it): rotate --now first.
+ */
+export async function retireKey(pool: Pool, kid: string, options: { record?: InTransaction<Retirement> } = {}): Promise<Retirement> {
+  return withTransaction(pool, async (db) => {
+    await lockKeys(db);
+    const key = await findPublishedKey(db, kid);
+    if (!key) throw notFound('key_not_found', `no published signing key "${kid}" (unknown, or already retired)`);
+    if ((await countOtherSigningKeys(db, key.alg, kid)) === 0) {
+      throw invalid('key_last_signing', `key "${kid}" is the only ${key.alg} signing key: run "glc keys rotate --now" first, then retire it`);
+    }
+    await unpublishSigningKey(db, kid);
+    const retirement = { kid, alg: key.alg, signsFrom: key.signs_from, retiredAt: key.retired_at };
+    await options.record?.(db, retirement);
+    await notifyKeysChanged(db, KEY_CHANGES_CHANNEL);
+    return retirement;
   });
 }
 
@@ -86,14 +133,13 @@ export interface KeyMaterial {
 
 export async function loadKeyMaterial(db: Queryable, sealer: Sealer): Promise<KeyMaterial> {
   const rows = await listPublishedKeys(db);
-  const now = Date.now();
   // Keys not yet signing are still handed over (for the JWKS) but after the signing ones, so never chosen first.
   const jwks = await Promise.all(rows.map(async (row) => JSON.parse(await sealer.open(row.private_jwk_sealed)) as JWK));
   const cookieKeys = await Promise.all((await listServerSecrets(db, 'cookie')).map((value) => sealer.open(value)));
   const [saltSealed] = await listServerSecrets(db, 'pairwise-salt');
   if (!saltSealed || cookieKeys.length === 0 || jwks.length === 0) throw new Error('keys missing: run ensureKeys first');
   const fingerprint = rows
-    .map((row) => `${row.kid}:${row.signs_from.getTime() <= now && (!row.retired_at || row.retired_at.getTime() > now) ? 's' : 'p'}`)
+    .map((row) => `${row.kid}:${row.is_signing ? 's' : 'p'}`)
     .join(',');
   return { jwks, cookieKeys, pairwiseSalt: await sealer.open(saltSealed), fingerprint };
 }
