@@ -2,13 +2,17 @@
 import { join } from 'node:path';
 import Koa from 'koa';
 import type { Config } from './config.js';
-import { incrementRateCounters, readRateCounters, type Pool } from './db/index.js';
-import { canonicalOrigin, createCsrf, createRateLimiter, errorHandler, health, requestContext, securityHeaders, staticFiles, type Metrics } from './http/index.js';
+import { databaseUnavailability, deleteThrottles, refundThrottles, takeThrottleAttempt, type Pool } from './db/index.js';
+import {
+  canonicalOrigin, createCsrf, createRateLimiter, errorHandler, health, HEALTH_ROUTES, PROGRAM_PATHS, refuseControlCharacters, requestContext, securityHeaders,
+  staticFiles, type Metrics,
+} from './http/index.js';
 import type { Accounts } from './accounts/index.js';
 import { createAccountSpaceRouter } from './account-space/router.js';
+import { createInvitationRouter } from './account-space/operator-invitation.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
 import type { Logger } from './log.js';
-import { ADMIN_SCOPE, adminAudience, sectorDocuments, type Oidc } from './oidc/index.js';
+import { ADMIN_SCOPE, adminAudience, providerRouteTemplates, SECTOR_DOCUMENT_ROUTE, sectorDocuments, type Oidc } from './oidc/index.js';
 import { createAdminRouters, type AdminDeps } from './admin/router.js';
 import type { Registry } from './registry/index.js';
 import type { Views } from './views/index.js';
@@ -25,6 +29,13 @@ export interface AppDeps {
   admin: AdminDeps;
 }
 
+// Above every route's own limit (forms 16 KiB, the operators' API 64 KiB, the provider 56 KiB), so that
+// each keeps answering its own 413; this only bounds what the edge buffers to look for control characters.
+const EDGE_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** The provider's endpoints that only programs call: an error there is an object, whatever Accept says. */
+const PROVIDER_PROGRAM_ROUTES = ['token', 'device_authorization', 'introspection', 'revocation', 'registration', 'userinfo', 'jwks'];
+
 export function createApp(deps: AppDeps): Koa {
   const { config, views } = deps;
   // proxy: true because canonicalOrigin rewrites the forwarded headers from ISSUER on every request.
@@ -33,8 +44,9 @@ export function createApp(deps: AppDeps): Koa {
   // Signed cookies are read with the provider's cookie keys (the account space reads its session cookie).
   app.keys = deps.oidc.cookieKeys();
   const rateLimiter = createRateLimiter({
-    read: (keys, windowStart) => readRateCounters(deps.pool, keys, windowStart),
-    increment: (keys, windowStart) => incrementRateCounters(deps.pool, keys, windowStart),
+    take: (rules) => takeThrottleAttempt(deps.pool, rules),
+    forget: (keys) => deleteThrottles(deps.pool, keys),
+    refund: (keys) => refundThrottles(deps.pool, keys),
   });
   const interactions = createInteractionRouter({
     provider: deps.oidc.provider, rememberConsent: deps.oidc.rememberConsent, accounts: deps.accounts, views, csrf, config, metrics: deps.metrics, rateLimiter,
@@ -46,15 +58,18 @@ export function createApp(deps: AppDeps): Koa {
     await next();
   });
   app.use(requestContext(deps.log));
-  app.use(deps.metrics.middleware());
-  app.use(securityHeaders());
+  const staticFileRoutes = { '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' } };
+  app.use(deps.metrics.middleware([...providerRouteTemplates(deps.oidc.provider()), ...HEALTH_ROUTES, ...Object.keys(staticFileRoutes), SECTOR_DOCUMENT_ROUTE]));
+  app.use(securityHeaders(config.issuer));
   app.use(health(async () => { await deps.pool.query('select 1'); }));
-  app.use(staticFiles({ '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' } }));
-  app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code)));
+  app.use(staticFiles(staticFileRoutes));
+  const programPaths = [...PROGRAM_PATHS, ...PROVIDER_PROGRAM_ROUTES.map((route) => deps.oidc.provider().pathFor(route))];
+  app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code), databaseUnavailability(deps.pool), programPaths));
+  app.use(refuseControlCharacters({ maxBodyBytes: EDGE_BODY_LIMIT_BYTES }));
   app.use(sectorDocuments(deps.registry));
-  const accountSpace = createAccountSpaceRouter({
-    accounts: deps.accounts, citizen: deps.oidc.citizen, registry: deps.registry, views, csrf, rateLimiter, config,
-  });
+  const accountSpaceDeps = { accounts: deps.accounts, citizen: deps.oidc.citizen, registry: deps.registry, views, csrf, rateLimiter, config };
+  const accountSpace = createAccountSpaceRouter(accountSpaceDeps);
+  const invitations = createInvitationRouter({ ...accountSpaceDeps, invitations: deps.admin.operators });
   const admin = createAdminRouters(deps.admin, adminAudience(config.issuer), ADMIN_SCOPE);
   app.use(admin.document.routes());
   app.use(admin.api.routes());
@@ -62,6 +77,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(interactions.routes());
   app.use(accountSpace.routes());
   app.use(accountSpace.allowedMethods());
+  app.use(invitations.routes());
+  app.use(invitations.allowedMethods());
   app.use(interactions.allowedMethods());
   app.use(async (ctx) => {
     ctx.respond = false;

@@ -5,31 +5,55 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BlockList, isIP } from 'node:net';
 
+/** `free` attempts per window, then each one waits firstDelaySeconds × 2^k, at most maxDelaySeconds (http/rate-limit.ts). */
+export interface ThrottlePolicy { free: number; windowSeconds: number; firstDelaySeconds: number; maxDelaySeconds: number }
+
 export interface Tunables {
   ttlSeconds: {
     accessToken: number; authorizationCode: number; clientCredentials: number; deviceCode: number;
     idToken: number; refreshToken: number; interaction: number; session: number; grant: number;
   };
-  argon2: { memoryKiB: number; timeCost: number; parallelism: number };
+  /** maxQueued: password hashes waiting per process beyond the running ones (one per core), then 503. */
+  argon2: { memoryKiB: number; timeCost: number; parallelism: number; maxQueued: number; busyRetryAfterSeconds: number };
   passwordPolicy: { minLength: number; maxLength: number; maxBytes: number };
   keys: { activationDelaySeconds: number; retiredKeyGraceSeconds: number; reloadIntervalSeconds: number };
   cleanup: { intervalSeconds: number; batchSize: number };
-  rateLimits: { failedLoginsPerMinutePerIp: number; failedLoginsPerMinutePerAccount: number; registrationsPerMinutePerIp: number };
+  rateLimits: {
+    passwordChecks: { perAccountAndAddress: ThrottlePolicy; perAccount: ThrottlePolicy; perAddress: ThrottlePolicy };
+    registrationsPerAddress: ThrottlePolicy;
+    resetRequestsPerAddress: ThrottlePolicy;
+  };
   clientCacheTtlSeconds: number;
   selfService: {
     verifyEmailTtlSeconds: number; resetPasswordTtlSeconds: number; changeEmailTtlSeconds: number;
-    verificationMailsPerHour: number; passwordResetMailsPerHour: number;
+    verificationMailsPerHour: number; passwordResetMailsPerHour: number; emailChangeMailsPerHour: number;
   };
+  /** Sent and given-up mails leave the outbox (links, addresses) keepDays later; the purge runs every purgeIntervalSeconds. */
+  mail: { keepDays: number; purgeIntervalSeconds: number };
   retention: {
     inactiveAccountDays: number; firstWarningDaysBefore: number; secondWarningDaysBefore: number;
     historyDays: number; intervalSeconds: number; batchSize: number;
   };
+  /** How long the link of an operator invitation (a role granted to an address not yet verified) stays valid. */
+  operators: { invitationTtlSeconds: number };
 }
 
 export interface OutboundAllowList {
   readonly entries: readonly string[];
   allows(host: string): boolean;
 }
+
+/** Addresses and CIDR ranges of the reverse proxies allowed to write X-Forwarded-For. */
+export interface ProxyList {
+  readonly entries: readonly string[];
+  includes(address: string): boolean;
+}
+
+/**
+ * Who writes X-Forwarded-For entries we believe: nobody, the last `hops` proxies in front of us, or the
+ * proxies at the listed addresses. Every other entry was written by the client and may be forged.
+ */
+export type TrustProxy = false | { readonly hops: number } | { readonly proxies: ProxyList };
 
 export interface Config extends Tunables {
   port: number;
@@ -40,7 +64,9 @@ export interface Config extends Tunables {
   secretKey: string | undefined;
   isProduction: boolean;
   smtpUrl: string | undefined;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
+  /** When set, /metrics answers only to `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
   outboundAllowList: OutboundAllowList;
   projectRoot: string;
 }
@@ -152,6 +178,54 @@ export function parseOutboundAllowList(value: string | undefined): OutboundAllow
   };
 }
 
+/** IPv4 clients of a dual-stack socket show as ::ffff:a.b.c.d; a list of IPv4 ranges must still match them. */
+function unmapped(address: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  return v4 ?? address;
+}
+
+function parseProxyList(entries: string[]): ProxyList {
+  const blocks = new BlockList();
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = prefix === undefined ? (family === 4 ? 32 : 128) : /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
+    if (family === 0 || extra !== undefined || !(bits >= 0 && bits <= (family === 4 ? 32 : 128))) {
+      throw new ConfigError('TRUST_PROXY', `"${entry}" is not an IP address or CIDR range`);
+    }
+    blocks.addSubnet(address, bits, family === 4 ? 'ipv4' : 'ipv6');
+  }
+  return {
+    entries,
+    includes(address) {
+      const bare = unmapped(address);
+      const family = isIP(bare);
+      return family !== 0 && blocks.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+    },
+  };
+}
+
+// `true` used to mean "believe the leftmost X-Forwarded-For entry", which the client writes: it is refused
+// rather than guessed, so that an upgrade cannot silently keep or change who is trusted.
+function parseTrustProxy(value: string | undefined): TrustProxy {
+  const raw = (value ?? '').trim();
+  if (['', 'false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    throw new ConfigError('TRUST_PROXY', `"${raw}" is ambiguous: give the number of proxies in front of the server (e.g. 1) or their addresses/CIDR ranges`);
+  }
+  if (/^\d{1,2}$/.test(raw)) return { hops: Number(raw) };
+  return { proxies: parseProxyList(raw.split(',').map((entry) => entry.trim())) };
+}
+
+// A bearer token travels in a header: visible ASCII only, and long enough not to be guessed.
+function parseMetricsToken(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[\x21-\x7e]{32,}$/.test(value)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 32 visible ASCII characters (e.g. openssl rand -hex 32)');
+  }
+  return value;
+}
+
 function parseSecretKey(value: string | undefined, isProduction: boolean): string | undefined {
   if (value === undefined || value === '') {
     if (isProduction) throw new ConfigError('SECRET_KEY', 'is required when NODE_ENV=production');
@@ -184,7 +258,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     secretKey: parseSecretKey(env.SECRET_KEY, isProduction),
     isProduction,
     smtpUrl: parseSmtpUrl(env.SMTP_URL),
-    trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    metricsToken: parseMetricsToken(env.METRICS_TOKEN),
     outboundAllowList: parseOutboundAllowList(env.OUTBOUND_ALLOWLIST),
     projectRoot,
   };

@@ -17,6 +17,12 @@ export const invalid = (code: string, message?: string, details?: Record<string,
   new AppError(code, 'invalid', message, details);
 export const conflict = (code: string, message?: string) => new AppError(code, 'conflict', message);
 export const notFound = (code: string, message?: string) => new AppError(code, 'not_found', message);
+/** Refused for now: the caller may try again after retryAfterSeconds (sent as Retry-After). */
+export const rateLimited = (code: string, retryAfterSeconds: number, message?: string) =>
+  new AppError(code, 'rate_limited', message, { retryAfterSeconds });
+/** The service cannot answer for a moment (busy, its database unreachable): 503 with Retry-After. */
+export const unavailable = (code: string, retryAfterSeconds: number, message?: string) =>
+  new AppError(code, 'unavailable', message, { retryAfterSeconds });
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid: 400,

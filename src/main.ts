@@ -4,12 +4,13 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createAccounts, type AccountPorts, type Accounts } from './accounts/index.js';
 import { createNotifier } from './account-space/router.js';
-import { createMailer, createTransport, type Mailer } from './mail/index.js';
+import { createMailer, createTransport, senderOf, type Mailer } from './mail/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { listen, migrate, openDatabase, type Database, type Pool, type Queryable } from './db/index.js';
+import { databaseUnavailability, listen, migrate, openDatabase, type Database, type Pool, type Queryable } from './db/index.js';
 import type { AdminDeps } from './admin/router.js';
-import { createOperators } from './operators/index.js';
+import { createOperators, type Operators } from './operators/index.js';
+import { createInvitationMailer } from './services/operator-invitation-mail.js';
 import { createMetrics } from './http/index.js';
 import { createProviderPages } from './interactions/router.js';
 import { createLogger, type Logger } from './log.js';
@@ -27,6 +28,7 @@ export interface RunningServer {
   registry: Registry;
   oidc: Oidc;
   mailer: Mailer;
+  operators: Operators;
   close(): Promise<void>;
 }
 
@@ -35,8 +37,8 @@ async function compose(config: Config, log: Logger, database: Database) {
   const sealer = createSealer(resolveSecretKey(config.secretKey, config.dataDir));
   const { created } = await ensureKeys(database.pool, sealer);
   const views = createViews(config.projectRoot);
-  const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: `GrandLyonConnect <no-reply@${new URL(config.issuer).hostname}>` });
-  const mailer = createMailer({ db: database.pool, transport, log });
+  const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderOf(config.issuer) });
+  const mailer = createMailer({ db: database.pool, transport, log, keepDays: config.mail.keepDays });
   // The accounts' ports and the registry's validator need the provider, which needs them: bound once all exist.
   let ports: AccountPorts | undefined;
   let validate: ((m: never) => Promise<void>) | undefined;
@@ -48,12 +50,16 @@ async function compose(config: Config, log: Logger, database: Database) {
     outboundAllowList: config.outboundAllowList,
   });
   const registry = registryFor(database.pool, database.isEmbedded ? 5 : config.clientCacheTtlSeconds);
-  const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views) });
+  const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views, databaseUnavailability(database.pool)) });
   validate = createClientValidator(oidc.provider);
-  ports = { notify: createNotifier(views, mailer), revokeEverything: (accountId) => oidc.citizen.revokeEverything(accountId) };
+  ports = {
+    notify: createNotifier(views, mailer),
+    revokeEverything: (accountId) => oidc.citizen.revokeEverything(accountId),
+    revokeAllButSession: (accountId, keptSessionUid) => oidc.citizen.revokeAllButSession(accountId, keptSessionUid),
+  };
   const admin: AdminDeps = {
     pool: database.pool, issuer: config.issuer, accounts, registry, registryFor: (db) => registryFor(db),
-    operators: createOperators({ pool: database.pool, accounts, registry }),
+    operators: createOperators({ pool: database.pool, config, accounts, registry, invitationMail: createInvitationMailer({ views, mailer }) }),
     reports: createReports(database.pool, config.projectRoot),
     findToken: (value) => findApiToken(oidc.provider(), value),
   };
@@ -66,7 +72,7 @@ function startBackgroundWork(config: Config, log: Logger, database: Database, pa
     if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);
     else void parts.oidc.reloadKeysIfChanged();
   }, log);
-  const stops = [startCleanup(database.pool, log, config.cleanup), parts.mailer.startWorker(5), parts.accounts.retention.start(), () => parts.oidc.stop()];
+  const stops = [startCleanup(database.pool, log, config.cleanup), parts.mailer.startWorker(5, config.mail.purgeIntervalSeconds), parts.accounts.retention.start(), () => parts.oidc.stop()];
   return async () => {
     for (const stop of stops) stop();
     await stopListening();
@@ -80,7 +86,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
   const parts = await compose(config, log, database);
   const { accounts, registry, oidc, mailer, views, admin } = parts;
-  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics: createMetrics(), admin });
+  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics: createMetrics({ token: config.metricsToken }), admin });
   const stopBackground = startBackgroundWork(config, log, database, parts);
 
   const server = createServer(app.callback());
@@ -98,7 +104,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     })();
     return closing;
   };
-  return { server, config, isFirstStart: parts.isFirstStart, pool: database.pool, accounts, registry, oidc, mailer, close };
+  return { server, config, isFirstStart: parts.isFirstStart, pool: database.pool, accounts, registry, oidc, mailer, operators: admin.operators, close };
 }
 
 function printWelcome(config: Config): void {

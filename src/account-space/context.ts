@@ -16,7 +16,7 @@ export interface AccountSpaceDeps {
   views: Views;
   csrf: Csrf;
   rateLimiter: RateLimiter;
-  config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService' | 'retention'>;
+  config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService' | 'retention' | 'rateLimits'>;
 }
 
 export interface Citizen {

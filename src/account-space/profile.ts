@@ -1,8 +1,8 @@
 // The account's home: the profile form, and the reminder to verify the email.
 import type { Context } from 'koa';
 import type { Account, PostalAddress } from '../accounts/index.js';
-import { AppError } from '../errors.js';
-import { sendPage } from '../http/index.js';
+import { AppError, rateLimited } from '../errors.js';
+import { mailQuota, sendPage } from '../http/index.js';
 import { accountPage, profileForm, type AccountSection, type ProfileValues } from '../views/index.js';
 import type { SafeHtml } from '../views/index.js';
 import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, text, type AccountSpaceDeps } from './context.js';
@@ -70,11 +70,8 @@ export async function saveProfile(deps: AccountSpaceDeps, ctx: Context) {
 export async function resendVerification(deps: AccountSpaceDeps, ctx: Context) {
   requireCsrf(deps, ctx);
   const { account } = citizenOf(ctx);
-  const key = `verify-mail:${account.id}`;
-  if (await deps.rateLimiter.isLimited([{ key, limit: deps.config.selfService.verificationMailsPerHour }], 3600)) {
-    throw new AppError('rate_limited_hour', 'rate_limited', 'too many verification mails this hour');
-  }
-  await deps.rateLimiter.count([key], 3600);
+  const attempt = await deps.rateLimiter.attempt([mailQuota(`verify-mail:${account.id}`, deps.config.selfService.verificationMailsPerHour)]);
+  if (!attempt.isAdmitted) throw rateLimited('rate_limited_hour', attempt.retryAfterSeconds, 'too many verification mails this hour');
   await deps.accounts.selfService.sendVerification(account);
   ctx.redirect('/account?done=resent');
 }

@@ -1,9 +1,8 @@
 // Pages reached without being signed in: links from mails (verify, confirm a new email, reset the
 // password) and the forgotten-password form, which answers the same whether or not the email exists.
-import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
-import { sendPage } from '../http/index.js';
+import { resetRequestRules, sendPage } from '../http/index.js';
 import { confirmLinkPage, forgotPasswordPage, messagePage, resetPasswordPage } from '../views/index.js';
 import { csrfToken, originOf, pageOf, requireCsrf, secret, text, type AccountSpaceDeps } from './context.js';
 
@@ -60,15 +59,9 @@ export function showForgotPassword(deps: AccountSpaceDeps, ctx: Context) {
 export async function submitForgotPassword(deps: AccountSpaceDeps, ctx: Context) {
   const body = requireCsrf(deps, ctx);
   const email = text(body, 'email', 254);
-  const emailKey = `reset-mail:${createHash('sha256').update(email.toLowerCase()).digest('base64url')}`;
-  const ipKey = `reset-request:ip:${ctx.ip}`;
-  const isLimited = await deps.rateLimiter.isLimited([{ key: emailKey, limit: deps.config.selfService.passwordResetMailsPerHour }], 3600)
-    || await deps.rateLimiter.isLimited([{ key: ipKey, limit: 20 }]);
-  if (!isLimited && email) {
-    await deps.rateLimiter.count([emailKey], 3600);
-    await deps.rateLimiter.count([ipKey]);
-    deps.accounts.selfService.requestPasswordReset(email);
-  }
+  // Refused or not, the answer is the same (it must not tell whether the address has an account).
+  const rules = resetRequestRules(deps.config.rateLimits, { email, address: ctx.ip }, deps.config.selfService.passwordResetMailsPerHour);
+  if (email && (await deps.rateLimiter.attempt(rules)).isAdmitted) deps.accounts.selfService.requestPasswordReset(email);
   sendPage(ctx, forgotPasswordPage(pageOf(deps, ctx), { csrfToken: csrfToken(deps, ctx), sentTo: email }).toString());
 }
 

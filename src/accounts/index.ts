@@ -2,15 +2,15 @@
 // No Koa, no oidc-provider here: mail and token revocation reach it as ports.
 import type { Config } from '../config.js';
 import type { Pool, Queryable } from '../db/index.js';
-import { conflict, invalid } from '../errors.js';
 import type { Logger } from '../log.js';
-import { maskEmail } from '../log.js';
 import {
-  findAccountByEmail, findAccountById, insertAccount, setAccountLocked, updateLastLogin,
-  type Account, type AccountWithHash, type Locale,
+  findAccountByEmail, findAccountById, setAccountLocked, updateLastLogin,
+  type Account, type AccountWithHash,
 } from './account-repository.js';
 import { loadCommonPasswords } from './common-passwords.js';
-import { checkPasswordPolicy, createPasswords } from './passwords.js';
+import { parseEmail } from './email-address.js';
+import { createPasswords } from './passwords.js';
+import { createRegistration, type Registration, type SignUpOptions } from './registration.js';
 import { createRetention } from './retention.js';
 import { listSecurityEvents, type SecurityEvent } from './security-event-repository.js';
 import { createSelfService, type AccountPorts, type Origin, type SelfService } from './self-service.js';
@@ -23,20 +23,14 @@ export type { AccountNotice, AccountPorts, NoticeKind, Origin, SelfService } fro
 export type { SecurityEvent, SecurityEventKind } from './security-event-repository.js';
 export type { SharingEntry, SharingChannel } from './sharing-journal-repository.js';
 export type { Retention } from './retention.js';
-
-export interface Registration {
-  email: string;
-  password: string;
-  givenName?: string | undefined;
-  familyName?: string | undefined;
-  locale?: Locale | undefined;
-  emailVerified?: boolean;
-  /** The site the citizen registered from (new accounts per commune). */
-  registeredViaClient?: string | undefined;
-}
+export type { Registration, SignUpOptions } from './registration.js';
+export { normaliseEmail, parseEmail } from './email-address.js';
 
 export interface Accounts {
+  /** For operators (glc, imports): refused with `email_taken` when the address has an account. */
   register(registration: Registration, origin?: Origin): Promise<Account>;
+  /** A citizen's own sign-up: the same outcome whether or not the address is taken (see registration.ts). */
+  signUp(registration: Registration, options: SignUpOptions, origin?: Origin): Promise<void>;
   /** The account when email and password match; undefined otherwise, in the same time whatever the reason. */
   authenticate(email: string, password: string, origin?: Origin): Promise<Account | undefined>;
   findById(id: string): Promise<Account | undefined>;
@@ -58,12 +52,13 @@ export interface AccountsDeps {
   ports?: () => AccountPorts;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const NO_PORTS: AccountPorts = { notify: async () => undefined, revokeEverything: async () => undefined };
+const NO_PORTS: AccountPorts = { notify: async () => undefined, revokeEverything: async () => undefined, revokeAllButSession: async () => undefined };
 
-export function normalizeEmail(email: string): string {
-  return email.trim().normalize('NFC');
-}
+/** The account of an address as typed; undefined for an address no account could have. */
+const findByAddress = async (db: Queryable, email: string) => {
+  const address = parseEmail(email);
+  return address === undefined ? undefined : findAccountByEmail(db, address);
+};
 
 function withoutHash({ passwordHash: _ignored, ...account }: AccountWithHash): Account {
   return account;
@@ -73,30 +68,12 @@ export function createAccounts({ db, config, log, ports = () => NO_PORTS }: Acco
   const passwords = createPasswords(config.argon2, config.passwordPolicy);
   const commonPasswords = loadCommonPasswords(config.projectRoot);
   const selfService = createSelfService({ pool: db, config, passwords, commonPasswords, ports, log });
+  const registration = createRegistration({ pool: db, config, passwords, commonPasswords, selfService, ports, log });
   return {
-    async register(registration, origin = {}) {
-      const email = normalizeEmail(registration.email);
-      if (!EMAIL_PATTERN.test(email) || email.length > 254) throw invalid('email_invalid', 'email is not a valid address', { field: 'email' });
-      const problem = checkPasswordPolicy(registration.password, email, config.passwordPolicy, commonPasswords);
-      if (problem) throw invalid(problem, 'password does not meet the policy', { field: 'password' });
-      const inserted = await insertAccount(db, {
-        email,
-        emailVerified: registration.emailVerified ?? false,
-        passwordHash: await passwords.hash(registration.password),
-        givenName: registration.givenName?.trim() || undefined,
-        familyName: registration.familyName?.trim() || undefined,
-        locale: registration.locale ?? 'fr',
-        registeredViaClient: registration.registeredViaClient,
-      });
-      if (!inserted) throw conflict('email_taken', 'an account already uses this email');
-      log.info({ event: 'account.registered', accountId: inserted.id, email: maskEmail(email) }, 'account.registered');
-      const account = withoutHash(inserted);
-      await selfService.recordEvent(account.id, 'account_created', origin);
-      await selfService.sendVerification(account);
-      return account;
-    },
+    register: registration.register,
+    signUp: registration.signUp,
     async authenticate(email, password, origin = {}) {
-      const account = await findAccountByEmail(db, normalizeEmail(email));
+      const account = await findByAddress(db, email);
       const isValid = await passwords.verify(account?.passwordHash, password);
       if (!account) return undefined;
       // A locked account is refused like a wrong password: same answer, same time.
@@ -104,7 +81,8 @@ export function createAccounts({ db, config, log, ports = () => NO_PORTS }: Acco
         await selfService.recordEvent(account.id, 'login_failed', origin);
         return undefined;
       }
-      const rehash = passwords.needsRehash(account.passwordHash) ? await passwords.hash(password) : undefined;
+      // A rehash refused by a busy queue waits for the next sign-in: the citizen proved the password.
+      const rehash = passwords.needsRehash(account.passwordHash) ? await passwords.hash(password).catch(() => undefined) : undefined;
       await updateLastLogin(db, account.id, rehash);
       await selfService.recordEvent(account.id, 'login', origin);
       return withoutHash(account);
@@ -114,7 +92,7 @@ export function createAccounts({ db, config, log, ports = () => NO_PORTS }: Acco
       return account && withoutHash(account);
     },
     async findByEmail(email) {
-      const account = await findAccountByEmail(db, normalizeEmail(email));
+      const account = await findByAddress(db, email);
       return account && withoutHash(account);
     },
     async setLocked(id, isLocked, through = db) {

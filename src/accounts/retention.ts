@@ -48,7 +48,7 @@ export function createRetention(deps: {
     // Mailed once the warnings are committed: the mail queue takes a connection of its own, which the
     // embedded database (a pool of one) could not give while the transaction holds it.
     for (const account of warned) {
-      await deps.ports().notify({ kind: 'retention-warning', to: account.email, locale: account.locale, link: `${config.issuer}/account`, vars: { deleteOn } });
+      await deps.ports().notify({ kind: 'retention-warning', to: account.email, locale: account.locale, link: `${config.issuer}/account`, vars: { deleteOn }, accountId: account.id });
     }
     return warned.length;
   }

@@ -2,7 +2,7 @@
 // the email, edit the profile, close the account. Mail and token revocation are ports given by the app.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { Pool } from '../db/index.js';
+import type { Pool, Queryable } from '../db/index.js';
 import { AppError, conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
@@ -10,13 +10,14 @@ import {
   type Account, type AccountWithHash, type Locale, type ProfileChange,
 } from './account-repository.js';
 import type { CommonPasswords } from './common-passwords.js';
+import { normaliseEmail, parseEmail } from './email-address.js';
 import { checkPasswordPolicy, type Passwords } from './passwords.js';
 import { insertSecurityEvent, type SecurityEventKind } from './security-event-repository.js';
 import { expireAccountTokens, findUsableAccountToken, insertAccountToken, useAccountToken, type TokenPurpose } from './token-repository.js';
 
 export type NoticeKind =
   | 'verify-email' | 'reset-password' | 'confirm-new-email' | 'email-changed' | 'password-changed'
-  | 'account-deleted' | 'retention-warning';
+  | 'account-deleted' | 'retention-warning' | 'registration-attempted' | 'email-change-attempted';
 
 /** A message for the citizen; the app renders it in their language and sends it. */
 export interface AccountNotice {
@@ -25,12 +26,19 @@ export interface AccountNotice {
   locale: Locale;
   link?: string;
   vars?: Record<string, string>;
+  /** The account the mail is about: its outbox rows go with it when it is deleted. */
+  accountId?: string;
+  /** Erased from the outbox as soon as it is sent (the goodbye mail of a deleted account). */
+  eraseOnceSent?: boolean;
 }
 
 export interface AccountPorts {
-  notify(notice: AccountNotice): Promise<void>;
+  /** Queues the mail; given `db` (a transaction's client), in that transaction. */
+  notify(notice: AccountNotice, db?: Queryable): Promise<void>;
   /** Ends every session and revokes every grant and token of the account, with back-channel logout. */
   revokeEverything(accountId: string): Promise<void>;
+  /** The same, except the session `keptSessionUid` and the grants it holds. */
+  revokeAllButSession(accountId: string, keptSessionUid: string): Promise<void>;
 }
 
 /** Where a security event came from, for the citizen's history. */
@@ -57,10 +65,10 @@ function withoutHash({ passwordHash: _ignored, ...account }: AccountWithHash): A
 export function createSelfService(deps: SelfServiceDeps) {
   const { pool, config, passwords, log } = deps;
 
-  async function issueLink(account: { id: string }, purpose: TokenPurpose, ttlSeconds: number, path: string, newEmail?: string) {
+  async function issueLink(account: { id: string }, purpose: TokenPurpose, ttlSeconds: number, path: string, newEmail?: string, db: Queryable = pool) {
     const token = randomBytes(32).toString('base64url');
-    await expireAccountTokens(pool, account.id, purpose);
-    await insertAccountToken(pool, { hash: hashToken(token), accountId: account.id, purpose, expiresAt: new Date(Date.now() + ttlSeconds * 1000), newEmail });
+    await expireAccountTokens(db, account.id, purpose);
+    await insertAccountToken(db, { hash: hashToken(token), accountId: account.id, purpose, expiresAt: new Date(Date.now() + ttlSeconds * 1000), newEmail });
     return `${config.issuer}${path}?token=${token}`;
   }
 
@@ -86,10 +94,14 @@ export function createSelfService(deps: SelfServiceDeps) {
       return insertSecurityEvent(pool, { accountId, kind, ...origin });
     },
 
-    async sendVerification(account: Pick<Account, 'id' | 'email' | 'locale' | 'emailVerified'>): Promise<void> {
+    /** `db`: the registration's transaction; `linkPath`: where the link leads (the account space by default). */
+    async sendVerification(
+      account: Pick<Account, 'id' | 'email' | 'locale' | 'emailVerified'>,
+      { db = pool, linkPath = '/account/email/verify' }: { db?: Queryable; linkPath?: string | undefined } = {},
+    ): Promise<void> {
       if (account.emailVerified) return;
-      const link = await issueLink(account, 'verify-email', config.selfService.verifyEmailTtlSeconds, '/account/email/verify');
-      await deps.ports().notify({ kind: 'verify-email', to: account.email, locale: account.locale, link });
+      const link = await issueLink(account, 'verify-email', config.selfService.verifyEmailTtlSeconds, linkPath, undefined, db);
+      await deps.ports().notify({ kind: 'verify-email', to: account.email, locale: account.locale, link, accountId: account.id }, db);
     },
 
     async isLinkUsable(token: string, purpose: TokenPurpose): Promise<boolean> {
@@ -112,10 +124,11 @@ export function createSelfService(deps: SelfServiceDeps) {
     requestPasswordReset(email: string): void {
       setImmediate(() => {
         void (async () => {
-          const account = await findAccountByEmail(pool, email.trim());
+          const address = parseEmail(email);
+          const account = address && await findAccountByEmail(pool, address);
           if (!account) return;
           const link = await issueLink(account, 'reset-password', config.selfService.resetPasswordTtlSeconds, '/account/password/reset');
-          await deps.ports().notify({ kind: 'reset-password', to: account.email, locale: account.locale, link });
+          await deps.ports().notify({ kind: 'reset-password', to: account.email, locale: account.locale, link, accountId: account.id });
         })().catch((error) => log.error({ event: 'account.reset_request_failed', err: error }, 'account.reset_request_failed'));
       });
     },
@@ -134,29 +147,40 @@ export function createSelfService(deps: SelfServiceDeps) {
       await markEmailVerified(pool, account.id, account.email);
       await deps.ports().revokeEverything(account.id);
       await service.recordEvent(account.id, 'password_reset', origin);
-      await deps.ports().notify({ kind: 'password-changed', to: account.email, locale: account.locale });
+      await deps.ports().notify({ kind: 'password-changed', to: account.email, locale: account.locale, accountId: account.id });
       return withoutHash(account);
     },
 
-    async changePassword(accountId: string, currentPassword: string, newPassword: string, origin: Origin = {}): Promise<void> {
+    /**
+     * A new password from the account space. Whoever knew the old one may hold another session, a refresh
+     * token or a reset link: all of them end, except the session that made the change.
+     */
+    async changePassword(accountId: string, currentPassword: string, newPassword: string, keptSessionUid: string, origin: Origin = {}): Promise<void> {
       const account = await requireAccount(accountId);
       await requirePassword(account, currentPassword);
       checkNewPassword(newPassword, account.email);
       await updatePasswordHash(pool, account.id, await passwords.hash(newPassword));
+      await expireAccountTokens(pool, account.id, 'reset-password');
+      await deps.ports().revokeAllButSession(account.id, keptSessionUid);
       await service.recordEvent(account.id, 'password_changed', origin);
-      await deps.ports().notify({ kind: 'password-changed', to: account.email, locale: account.locale });
+      await deps.ports().notify({ kind: 'password-changed', to: account.email, locale: account.locale, accountId: account.id });
     },
 
-    /** The new email takes effect once the link sent to it is followed. */
+    /**
+     * The new email takes effect once the link sent to it is followed. The answer is the same whether or
+     * not another account uses the address (no oracle of who has an account): that account's owner is
+     * told instead that nothing changed, and the link, issued all the same, is mailed to nobody.
+     */
     async requestEmailChange(accountId: string, newEmail: string, currentPassword: string): Promise<void> {
       const account = await requireAccount(accountId);
       await requirePassword(account, currentPassword);
-      const email = newEmail.trim().normalize('NFC');
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw invalid('email_invalid', 'not an email address', { field: 'email' });
+      const email = normaliseEmail(newEmail);
       if (email.toLowerCase() === account.email.toLowerCase()) throw invalid('email_unchanged', 'this is already the account email', { field: 'email' });
-      if (await findAccountByEmail(pool, email)) throw conflict('email_taken', 'an account already uses this email');
+      const owner = await findAccountByEmail(pool, email);
       const link = await issueLink(account, 'change-email', config.selfService.changeEmailTtlSeconds, '/account/email/confirm', email);
-      await deps.ports().notify({ kind: 'confirm-new-email', to: email, locale: account.locale, link });
+      await deps.ports().notify(owner
+        ? { kind: 'email-change-attempted', to: owner.email, locale: owner.locale, accountId: owner.id }
+        : { kind: 'confirm-new-email', to: email, locale: account.locale, link, accountId: account.id });
     },
 
     async confirmEmailChange(token: string, origin: Origin = {}): Promise<Account> {
@@ -166,7 +190,7 @@ export function createSelfService(deps: SelfServiceDeps) {
       const after = await updateEmail(pool, used.accountId, used.newEmail);
       if (!after) throw conflict('email_taken', 'an account already uses this email');
       await service.recordEvent(after.id, 'email_changed', origin);
-      await deps.ports().notify({ kind: 'email-changed', to: before.email, locale: before.locale, vars: { newEmail: after.email } });
+      await deps.ports().notify({ kind: 'email-changed', to: before.email, locale: before.locale, vars: { newEmail: after.email }, accountId: after.id });
       return withoutHash(after);
     },
 
@@ -189,7 +213,8 @@ export function createSelfService(deps: SelfServiceDeps) {
       // Whoever deletes the row (the citizen, or one of several retention workers) sends the one mail.
       if (!(await deleteAccount(pool, account.id))) return;
       log.info({ event: 'account.deleted', accountId: account.id }, 'account.deleted');
-      await deps.ports().notify({ kind: 'account-deleted', to: account.email, locale: account.locale });
+      // The account's own mails went with its row; this last one is about no account and leaves once sent.
+      await deps.ports().notify({ kind: 'account-deleted', to: account.email, locale: account.locale, eraseOnceSent: true });
     },
   };
 

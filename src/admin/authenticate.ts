@@ -19,7 +19,10 @@ export function authenticate(deps: AdminDeps, audience: string, scope: string) {
     const token = await deps.findToken(match[1]!);
     if (!token) unauthorized(ctx, 'the access token is unknown, expired or revoked');
     // A disabled or deleted client's tokens end with it, as at the provider's own endpoints.
-    if (!(await deps.registry.findProviderClient(token.clientId))) unauthorized(ctx, 'the client of the access token is disabled or deleted');
+    const client = await deps.registry.findProviderClient(token.clientId);
+    if (!client) unauthorized(ctx, 'the client of the access token is disabled or deleted');
+    // Only operator tools are given this API's tokens; checked here too, whatever minted the token.
+    if (!client.operator_tool) unauthorized(ctx, 'the access token was not issued to an operator tool');
     if (!token.audiences.includes(audience)) unauthorized(ctx, 'the access token is not for this API');
     if (!token.scopes.has(scope)) {
       ctx.set('WWW-Authenticate', `Bearer realm="grandlyonconnect-admin", error="insufficient_scope", scope="${scope}"`);

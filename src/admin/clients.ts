@@ -1,7 +1,7 @@
 // /communes/{slug}/clients: a commune's relying parties, managed by its referents, its syndicate and the Métropole.
 import type { Context } from 'koa';
 import type Router from '@koa/router';
-import { invalid, notFound } from '../errors.js';
+import { AppError, invalid, notFound } from '../errors.js';
 import { isMetropoleAdmin } from '../operators/index.js';
 import { clientJson, type ClientRecord } from '../registry/index.js';
 import {
@@ -12,6 +12,18 @@ import {
 function sensitiveScopePolicy(ctx: Context) {
   const principal = principalOf(ctx);
   return { requestedBy: principal.label, mayGrantSensitive: isMetropoleAdmin(principal) };
+}
+
+/**
+ * First-party clients skip consent: a citizen signing in to one shares identity scopes without being asked.
+ * Only the Métropole makes one (here, or the CLI); a referent asking for it is refused, not ignored.
+ */
+function firstPartyOf(ctx: Context, body: Record<string, unknown>): boolean {
+  const isFirstParty = optionalBoolean(body, 'first_party') ?? false;
+  if (isFirstParty && !isMetropoleAdmin(principalOf(ctx))) {
+    throw new AppError('forbidden', 'forbidden', 'first_party: only a metropole-admin makes a first-party client', { field: 'first_party' });
+  }
+  return isFirstParty;
 }
 
 /** The two ways a client authenticates at the token endpoint; anything else is refused, not ignored. */
@@ -41,6 +53,7 @@ export function clientRoutes(router: Router, deps: AdminDeps): void {
     const slug = ctx.params.slug!;
     requireCommune(ctx, slug);
     const body = bodyOf(ctx);
+    const isFirstParty = firstPartyOf(ctx, body);
     const { client, clientSecret } = await audited(deps, ctx, async (db) => {
       const added = await deps.registryFor(db).addClient(slug, {
         name: optionalString(body, 'client_name') ?? '',
@@ -51,7 +64,7 @@ export function clientRoutes(router: Router, deps: AdminDeps): void {
         scope: optionalString(body, 'scope'),
         subjectType: optionalString(body, 'subject_type'),
         backchannelLogoutUri: optionalString(body, 'backchannel_logout_uri'),
-      }, { isFirstParty: optionalBoolean(body, 'first_party') ?? false, ...sensitiveScopePolicy(ctx) });
+      }, { isFirstParty, ...sensitiveScopePolicy(ctx) });
       return { result: added, audit: { action: 'client.created', communeSlug: slug, target: `client:${added.client.clientId}`, after: clientJson(added.client) } };
     });
     ctx.status = 201;

@@ -48,9 +48,10 @@ const schemas = {
     properties: { name: { type: 'string' }, insee: { type: 'string' }, population: { type: 'integer' }, pilot: { type: 'boolean' }, offer: { enum: ['global', 'restricted'] } },
   },
   Client: {
-    type: 'object', required: ['client_id', 'commune', 'first_party', 'enabled', 'created_at', 'client_name', 'redirect_uris', 'grant_types', 'scope', 'subject_type', 'token_endpoint_auth_method'],
+    type: 'object', required: ['client_id', 'commune', 'first_party', 'operator_tool', 'enabled', 'created_at', 'client_name', 'redirect_uris', 'grant_types', 'scope', 'subject_type', 'token_endpoint_auth_method'],
     properties: {
       client_id: { type: 'string' }, commune: { type: 'string' }, first_party: { type: 'boolean' }, enabled: { type: 'boolean' },
+      operator_tool: { type: 'boolean', description: 'May ask for this API (resource and scope admin): set by the CLI, or held because the client is an operator itself.' },
       created_at: { type: 'string', format: 'date-time' }, client_name: { type: 'string' },
       redirect_uris: { type: 'array', items: { type: 'string', format: 'uri' } },
       post_logout_redirect_uris: { type: 'array', items: { type: 'string', format: 'uri' } },
@@ -83,6 +84,21 @@ const schemas = {
     properties: {
       account: nullable('string'), email: nullable('string'), client_id: nullable('string'),
       roles: { type: 'array', items: { type: 'object', required: ['role', 'communes'], properties: { role: { enum: ['metropole-admin', 'commune-referent', 'syndicate-operator'] }, communes: { type: 'array', items: { type: 'string' } } } } },
+    },
+  },
+  InvitedOperator: {
+    type: 'object', additionalProperties: false, required: ['account', 'email', 'client_id', 'roles', 'invitation'],
+    description: 'No verified account holds the address: the role waits for its owner to accept the invitation mailed to it.',
+    properties: {
+      account: nullable('string'), email: { type: 'string' }, client_id: { type: 'null' },
+      roles: { type: 'array', items: { type: 'object', required: ['role', 'communes'], properties: { role: { enum: ['metropole-admin', 'commune-referent', 'syndicate-operator'] }, communes: { type: 'array', items: { type: 'string' } } } } },
+      invitation: {
+        type: 'object', additionalProperties: false, required: ['id', 'email', 'role', 'communes', 'expires_at'],
+        properties: {
+          id: { type: 'integer' }, email: { type: 'string' }, role: { enum: ['metropole-admin', 'commune-referent', 'syndicate-operator'] },
+          communes: { type: 'array', items: { type: 'string' } }, expires_at: { type: 'string', format: 'date-time' },
+        },
+      },
     },
   },
   OperatorChange: {
@@ -200,7 +216,14 @@ export function openApiDocument(issuer: string, audience: string, scope: string)
         get: { operationId: 'listOperators', parameters: paging, responses: { 200: json(page('Operator'), 'Every operator (metropole-admin only)'), ...errors } },
       },
       '/operators/grant': {
-        post: { operationId: 'grantOperator', requestBody: body(ref('OperatorChange')), responses: { 200: json(ref('Operator'), 'The operator\'s roles'), ...errors, ...notFound } },
+        post: {
+          operationId: 'grantOperator', requestBody: body(ref('OperatorChange')),
+          responses: {
+            200: json(ref('Operator'), 'The operator\'s roles (a verified account, or a client)'),
+            202: json(ref('InvitedOperator'), 'Invitation mailed: the role goes to the address\'s verified account once its owner accepts'),
+            ...errors, ...notFound,
+          },
+        },
       },
       '/operators/revoke': {
         post: { operationId: 'revokeOperator', requestBody: body(ref('OperatorChange')), responses: { 200: json(ref('Operator'), 'The operator\'s roles'), ...errors, ...notFound } },

@@ -41,7 +41,7 @@ const USAGE = `usage: glc <command> [options] [--json] [--init]
   commune add --slug SLUG --name NAME [--insee CODE] [--population N] [--pilot] [--offer global|restricted]
   client add --commune SLUG --name NAME --redirect-uri URL [--redirect-uri URL…] [--post-logout-redirect-uri URL…]
              [--grant-type TYPE…] [--public] [--scope "openid profile email"] [--subject-type public|pairwise]
-             [--backchannel-logout-uri URL] [--first-party]
+             [--backchannel-logout-uri URL] [--first-party] [--operator-tool]
   client pending
   commune token --commune SLUG [--ttl SECONDS]
   account add --email EMAIL --password PASSWORD [--given-name G] [--family-name F] [--verified]

@@ -7,6 +7,7 @@ export { migrate } from './migrate.js';
 export { withTransaction, createPool } from './pool.js';
 export type { Pool, PoolClient, Queryable } from './pool.js';
 export { hasSqlState, UNIQUE_VIOLATION, FOREIGN_KEY_VIOLATION, CHECK_VIOLATION } from './sqlstate.js';
+export { databaseUnavailability } from './availability.js';
 export { startEmbedded } from './embedded.js';
 
 export interface Database {
@@ -39,4 +40,4 @@ export async function openDatabase(
   };
 }
 export { listen } from './notifications.js';
-export { incrementRateCounters, readRateCounters, deleteRateCountersBefore } from './rate-limit-repository.js';
+export { takeThrottleAttempt, deleteThrottles, refundThrottles, deleteRateCountersBefore, type ThrottleKey } from './rate-limit-repository.js';

@@ -1,26 +1,88 @@
-// All SQL about rate-limit counters: one row per key and window.
-import type { Queryable } from './pool.js';
+// All SQL about throttles: one row per key; an attempt is counted and decided in one statement, so that
+// parallel requests cannot all pass a check before any of them is counted.
+import { withTransaction, type Pool, type Queryable } from './pool.js';
 
-/** Counts one event for each key in the window starting at windowStart. */
-export async function incrementRateCounters(db: Queryable, keys: string[], windowStart: Date): Promise<void> {
+export interface ThrottleKey {
+  key: string;
+  /** Attempts in a window that never wait. */
+  free: number;
+  windowSeconds: number;
+  /** The wait after the free attempts, doubled at each further one, up to maxDelaySeconds. */
+  firstDelaySeconds: number;
+  maxDelaySeconds: number;
+}
+
+// The attempt count once this attempt is in: a window that has ended starts again at 1.
+const HITS_NOW = 'case when t.window_ends_at <= now() then 1 else t.hits + 1 end';
+// 2^30 seconds is past any cap: the exponent stops there so that power() never overflows.
+const delayAfter = (hits: string) => `case when ${hits} < $2 then null
+  else now() + make_interval(secs => least($4 * power(2, least(${hits} - $2, 30)), $5)) end`;
+
+/**
+ * Counts one attempt on the key unless it must still wait; answers undefined when counted, otherwise
+ * the seconds to wait. The row lock taken by `on conflict` serialises concurrent attempts on one key.
+ */
+async function takeOne(db: Queryable, rule: ThrottleKey): Promise<number | undefined> {
+  const { rows } = await db.query<{ is_counted: boolean; retry_after_seconds: number | null }>(
+    `with attempt as (
+       insert into throttles as t (key, hits, window_ends_at, not_before)
+       values ($1, 1, now() + make_interval(secs => $3), ${delayAfter('1')})
+       on conflict (key) do update set
+         hits = ${HITS_NOW},
+         window_ends_at = case when t.window_ends_at <= now() then excluded.window_ends_at else t.window_ends_at end,
+         not_before = ${delayAfter(HITS_NOW)}
+       where t.window_ends_at <= now() or t.not_before is null or t.not_before <= now()
+       returning hits
+     )
+     select exists (select 1 from attempt) as is_counted,
+            (select ceil(extract(epoch from t.not_before - now()))::integer from throttles t where t.key = $1) as retry_after_seconds`,
+    [rule.key, rule.free, rule.windowSeconds, rule.firstDelaySeconds, rule.maxDelaySeconds],
+  );
+  const row = rows[0]!;
+  return row.is_counted ? undefined : Math.max(1, row.retry_after_seconds ?? 1);
+}
+
+class Refused {
+  constructor(readonly retryAfterSeconds: number) {}
+}
+
+/**
+ * Counts one attempt on every key, or on none of them (the transaction rolls back) when one must still
+ * wait: a refusal by a ceiling must not spend the attempts of a pair. Answers the seconds to wait, or
+ * undefined when the attempt is counted. Callers give keys in a fixed order (pair, account, address), so
+ * row locks are always taken in the same order.
+ */
+export async function takeThrottleAttempt(pool: Pool, rules: readonly ThrottleKey[]): Promise<number | undefined> {
+  if (rules.length === 1) return takeOne(pool, rules[0]!);
+  try {
+    await withTransaction(pool, async (tx) => {
+      for (const rule of rules) {
+        const wait = await takeOne(tx, rule);
+        if (wait !== undefined) throw new Refused(wait);
+      }
+    });
+    return undefined;
+  } catch (error) {
+    if (error instanceof Refused) return error.retryAfterSeconds;
+    throw error;
+  }
+}
+
+/** A pair that proved the password starts afresh. */
+export async function deleteThrottles(db: Queryable, keys: string[]): Promise<void> {
+  await db.query(`delete from throttles where key = any($1::text[])`, [keys]);
+}
+
+/** Gives an attempt back (it succeeded, or its work never ran); a wait already set stays. */
+export async function refundThrottles(db: Queryable, keys: string[]): Promise<void> {
   await db.query(
-    `insert into rate_limit_counters (key, window_start)
-     select key, $2 from unnest($1::text[]) as key
-     on conflict (key, window_start) do update set hits = rate_limit_counters.hits + 1`,
-    [keys, windowStart],
+    `update throttles set hits = greatest(hits - 1, 0) where key = any($1::text[]) and window_ends_at > now()`,
+    [keys],
   );
 }
 
-/** The events counted so far in the window, per key (absent keys have none). */
-export async function readRateCounters(db: Queryable, keys: string[], windowStart: Date): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ key: string; hits: number }>(
-    `select key, hits from rate_limit_counters where key = any($1::text[]) and window_start = $2`,
-    [keys, windowStart],
-  );
-  return new Map(rows.map((row) => [row.key, row.hits]));
-}
-
+/** Rows whose window ended before `before` (the background sweep). */
 export async function deleteRateCountersBefore(db: Queryable, before: Date): Promise<number> {
-  const { rowCount } = await db.query(`delete from rate_limit_counters where window_start < $1`, [before]);
+  const { rowCount } = await db.query(`delete from throttles where window_ends_at < $1`, [before]);
   return rowCount ?? 0;
 }

@@ -1,6 +1,7 @@
 // CSRF for our forms: a random per-browser cookie, and in each form an HMAC of it bound to the form's
-// purpose (the interaction uid, the account page). A cross-site post cannot read either.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// purpose (the interaction uid, the account page). A cross-site post cannot read either. The HMAC key is
+// derived from the cookie-signing key, never that key itself: one key, one use.
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 
 const COOKIE = 'glc.csrf';
@@ -10,9 +11,10 @@ export interface Csrf {
   verify(ctx: Context, purpose: string, submitted: unknown): boolean;
 }
 
-export function createCsrf(secret: string, secureCookies: boolean): Csrf {
+export function createCsrf(cookieKey: string, secureCookies: boolean): Csrf {
+  const key = Buffer.from(hkdfSync('sha256', cookieKey, 'grandlyonconnect', 'csrf-v1', 32));
   const sign = (binding: string, purpose: string) =>
-    createHmac('sha256', secret).update(`${binding}\u0000${purpose}`).digest('base64url');
+    createHmac('sha256', key).update(`${binding}\u0000${purpose}`).digest('base64url');
   return {
     token(ctx, purpose) {
       let binding = ctx.cookies.get(COOKIE);

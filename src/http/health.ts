@@ -1,6 +1,8 @@
 // /healthz: the process runs. /readyz: the database answers (503 otherwise, 200 again once it is back).
 import type { Middleware } from 'koa';
 
+export const HEALTH_ROUTES = ['/healthz', '/readyz'];
+
 export function health(checkDatabase: () => Promise<void>): Middleware {
   return async (ctx, next) => {
     if (ctx.path === '/healthz' && ctx.method === 'GET') {

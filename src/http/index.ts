@@ -2,9 +2,13 @@
 export { requestContext } from './request-context.js';
 export { securityHeaders, sendPage } from './security-headers.js';
 export { createCsrf, type Csrf } from './csrf.js';
-export { health } from './health.js';
+export { health, HEALTH_ROUTES } from './health.js';
 export { createMetrics, type Metrics } from './metrics.js';
-export { errorHandler, wantsJson } from './error-handler.js';
+export { errorHandler, PROGRAM_PATHS, wantsJson, type ErrorTranslator } from './error-handler.js';
+export { refuseControlCharacters } from './control-characters.js';
 export { staticFiles } from './static-files.js';
 export { canonicalOrigin } from './canonical-origin.js';
-export { createRateLimiter, type RateLimiter } from './rate-limit.js';
+export {
+  createRateLimiter, mailQuota, passwordCheckRules, registrationRules, resetRequestRules, setRetryAfter,
+  type RateLimiter, type ThrottleRule, type ThrottleStore,
+} from './rate-limit.js';

@@ -1,21 +1,45 @@
-// Prometheus metrics: request counts and latencies by route family, logins ok/failed, served at /metrics.
-import type { Middleware } from 'koa';
+// Prometheus metrics: request counts and latencies by route, logins ok/failed, served at /metrics (behind
+// METRICS_TOKEN when it is set).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context, Middleware } from 'koa';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   logins: Counter<'outcome'>;
-  middleware(): Middleware;
+  /** fixedRoutes: templates (`/auth/:uid`) of what answers outside our routers: the provider, health, files. */
+  middleware(fixedRoutes: readonly string[]): Middleware;
 }
 
-// Route families keep label cardinality bounded (no ids in labels).
-function routeOf(path: string): string {
-  const first = path.split('/')[1] ?? '';
-  if (path.startsWith('/.well-known/')) return '/.well-known';
-  return `/${first}`;
+/** The label of every path that no route template matches: a request cannot add series by inventing paths. */
+export const OTHER_ROUTE = 'other';
+
+type Matcher = (path: string) => string | undefined;
+
+function templateMatcher(templates: readonly string[]): Matcher {
+  const split = templates.map((template) => ({ template, segments: template.split('/') }));
+  return (path) => {
+    const segments = path.split('/');
+    return split.find(({ segments: pattern }) => pattern.length === segments.length
+      && pattern.every((part, i) => (part.startsWith(':') ? segments[i] !== '' : part === segments[i])))?.template;
+  };
 }
 
-export function createMetrics(): Metrics {
+// Our routers (@koa/router) leave the template of the route they ran on the context.
+function routeLabel(ctx: Context, fixed: Matcher): string {
+  const matched = (ctx as Context & { _matchedRoute?: unknown })._matchedRoute;
+  if (typeof matched === 'string') return matched;
+  return fixed(ctx.path) ?? OTHER_ROUTE;
+}
+
+function bearerMatches(ctx: Context, token: string): boolean {
+  const presented = /^Bearer ([\x21-\x7e]+)$/.exec(ctx.get('Authorization'))?.[1];
+  if (presented === undefined) return false;
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(presented), digest(token));
+}
+
+export function createMetrics(options: { token?: string | undefined } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({ name: 'glc_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [registry] });
@@ -27,21 +51,34 @@ export function createMetrics(): Metrics {
   return {
     registry,
     logins,
-    middleware() {
+    middleware(fixedRoutes) {
+      const fixed = templateMatcher([...fixedRoutes, '/metrics']);
       return async (ctx, next) => {
         if (ctx.path === '/metrics' && ctx.method === 'GET') {
+          ctx.set('Cache-Control', 'no-store');
+          if (options.token !== undefined && !bearerMatches(ctx, options.token)) {
+            ctx.status = 401;
+            ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+            ctx.body = { error: 'invalid_token', error_description: '/metrics needs Authorization: Bearer <METRICS_TOKEN>' };
+            return;
+          }
           ctx.type = registry.contentType;
           ctx.body = await registry.metrics();
           return;
         }
-        const stop = durations.startTimer({ method: ctx.method, route: routeOf(ctx.path) });
+        const started = process.hrtime.bigint();
         try {
           await next();
         } finally {
-          stop();
-          requests.inc({ method: ctx.method, route: routeOf(ctx.path), status: String(ctx.respond === false ? ctx.res.statusCode : ctx.status) });
+          // Only the method names HTTP defines become labels; anything else a client sends is one more 'other'.
+          const method = KNOWN_METHODS.has(ctx.method) ? ctx.method : OTHER_ROUTE;
+          const route = routeLabel(ctx, fixed);
+          durations.observe({ method, route }, Number(process.hrtime.bigint() - started) / 1e9);
+          requests.inc({ method, route, status: String(ctx.respond === false ? ctx.res.statusCode : ctx.status) });
         }
       };
     },
   };
 }
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);

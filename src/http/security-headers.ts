@@ -1,13 +1,18 @@
 // Headers for every response, and the stricter set for the pages a person sees.
 import type { Context, Middleware } from 'koa';
 
-/** Set before anything answers, so that the provider's own responses (written straight to Node's response) carry them too. */
-export function securityHeaders(): Middleware {
+/**
+ * Set before anything answers, so that the provider's own responses (written straight to Node's response)
+ * carry them too. An https issuer pins https for a year on its host and every subdomain: a cookie set for
+ * the parent domain over plain http on a sibling host could otherwise ride along.
+ */
+export function securityHeaders(issuer: string): Middleware {
+  const hsts = new URL(issuer).protocol === 'https:' ? 'max-age=31536000; includeSubDomains' : undefined;
   return async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('X-Frame-Options', 'DENY');
-    if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
+    if (hsts !== undefined) ctx.set('Strict-Transport-Security', hsts);
     await next();
   };
 }

@@ -19,6 +19,7 @@ export async function showConsent(deps: InteractionDeps, ctx: Context, interacti
     csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
     scopes: (details.missingOIDCScope ?? []).filter((scope) => scope !== 'openid' || details.missingOIDCScope?.length === 1),
     claims: (details.missingOIDCClaims ?? []),
+    resources: Object.entries(details.missingResourceScopes ?? {}).map(([indicator, scopes]) => ({ indicator, scopes })),
   }).toString());
 }
 

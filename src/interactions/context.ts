@@ -1,6 +1,7 @@
 // What every interaction step needs, and the interaction details read once per request.
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
@@ -26,15 +27,21 @@ export interface ClientSummary {
   communeName: string;
 }
 
-/** The interaction in progress; an expired or foreign one is a readable error, not a 500. */
+/**
+ * The interaction in progress; an expired or foreign one is a readable error, not a 500. Only the
+ * provider's own refusals mean that: a database that cannot be read goes on to the error handler (503).
+ */
 export async function loadInteraction(deps: InteractionDeps, ctx: Context): Promise<Interaction> {
+  const expired = () => new AppError('interaction_expired', 'invalid', 'interaction expired or unknown');
+  let interaction: Interaction;
   try {
-    const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
-    if (interaction.uid !== ctx.params.uid) throw new Error('uid mismatch');
-    return interaction;
-  } catch {
-    throw new AppError('interaction_expired', 'invalid', 'interaction expired or unknown');
+    interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
+  } catch (error) {
+    if (error instanceof errors.OIDCProviderError) throw expired();
+    throw error;
   }
+  if (interaction.uid !== ctx.params.uid) throw expired();
+  return interaction;
 }
 
 export function pageFor(deps: InteractionDeps, ctx: Context, interaction: Interaction): PageContext {

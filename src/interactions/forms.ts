@@ -31,7 +31,8 @@ export interface RegisterForm {
 
 export function readRegisterForm(body: FormBody): RegisterForm {
   return {
-    email: textField(body, 'email', 254).trim(),
+    // Not cut at 254: a longer address must be refused as such, not shortened into another one.
+    email: textField(body, 'email', 1000).trim(),
     password: passwordField(body, 'password'),
     givenName: textField(body, 'given_name', 200).trim(),
     familyName: textField(body, 'family_name', 200).trim(),

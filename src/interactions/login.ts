@@ -1,7 +1,8 @@
 // The login step: email and password; a refusal says why without telling which of the two was wrong.
-import { createHash } from 'node:crypto';
+// The attempt is throttled (http/rate-limit) before argon2 runs, and argon2 itself is bounded (accounts).
 import type { Context } from 'koa';
-import { sendPage } from '../http/index.js';
+import { AppError } from '../errors.js';
+import { passwordCheckRules, sendPage, setRetryAfter, wantsJson } from '../http/index.js';
 import { loginPage } from '../views/index.js';
 import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
 import { readLoginForm } from './forms.js';
@@ -29,26 +30,35 @@ export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<
   const interaction = await loadInteraction(deps, ctx);
   requireCsrf(deps, ctx, interaction.uid);
   const form = readLoginForm(ctx.request.body as Record<string, unknown>);
-  const limits = deps.config.rateLimits;
-  const emailKey = createHash('sha256').update(form.email.toLowerCase()).digest('base64url');
-  const keys = { ip: `login-failed:ip:${ctx.ip}`, account: `login-failed:account:${emailKey}` };
-  if (await deps.rateLimiter.isLimited([
-    { key: keys.ip, limit: limits.failedLoginsPerMinutePerIp },
-    { key: keys.account, limit: limits.failedLoginsPerMinutePerAccount },
-  ])) {
+  const rules = passwordCheckRules(deps.config.rateLimits, { email: form.email, address: ctx.ip });
+  const attempt = await deps.rateLimiter.attempt(rules);
+  if (!attempt.isAdmitted) {
     deps.metrics.logins.inc({ outcome: 'rate_limited' });
     ctx.state.log.warn({ event: 'login.rate_limited' }, 'login.rate_limited');
+    setRetryAfter(ctx, attempt.retryAfterSeconds);
     await renderLogin(deps, ctx, interaction, form.email, 'errors.rate_limited', 429);
     return;
   }
-  const account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined }) : undefined;
+  let account: Awaited<ReturnType<InteractionDeps['accounts']['authenticate']>>;
+  try {
+    account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined }) : undefined;
+  } catch (error) {
+    // argon2 was busy: no password was checked, so the attempt is given back; a person keeps the form.
+    if (!(error instanceof AppError) || error.code !== 'server_busy') throw error;
+    await deps.rateLimiter.cancelled(rules);
+    deps.metrics.logins.inc({ outcome: 'busy' });
+    if (wantsJson(ctx)) throw error;
+    setRetryAfter(ctx, Number(error.details.retryAfterSeconds));
+    await renderLogin(deps, ctx, interaction, form.email, 'errors.server_busy', 503);
+    return;
+  }
   if (!account) {
-    await deps.rateLimiter.count([keys.ip, keys.account]);
     deps.metrics.logins.inc({ outcome: 'failed' });
     ctx.state.log.info({ event: 'login.failed' }, 'login.failed');
     await renderLogin(deps, ctx, interaction, form.email, 'login.invalid_credentials', 401);
     return;
   }
+  await deps.rateLimiter.succeeded(rules);
   deps.metrics.logins.inc({ outcome: 'ok' });
   ctx.state.log.info({ event: 'login.succeeded', accountId: account.id }, 'login.succeeded');
   await deps.provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });

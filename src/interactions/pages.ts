@@ -1,7 +1,8 @@
 // Drawing our pages for the provider's hooks (errors, logout, device flow) and for our own routes.
 import type { Context } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { sendPage } from '../http/index.js';
+import type { AppError } from '../errors.js';
+import { sendPage, setRetryAfter, wantsJson } from '../http/index.js';
 import type { ProviderPages } from '../oidc/index.js';
 import {
   deviceConfirmPage, deviceInputPage, deviceSuccessPage, errorPage, logoutDonePage, logoutPage,
@@ -33,13 +34,42 @@ function readDeviceInputForm(form: string): DeviceInputForm {
   };
 }
 
+/**
+ * After a refusal the library writes a new form secret into the session and then persists it, which fails
+ * (a 500) for a session it never stored: a browser without the provider's cookie, a forged post,
+ * /device/<anything>. Such a session is left unchanged instead; answers whether it was one.
+ */
+function leaveUnsavedSession(ctx: KoaContextWithOIDC): boolean {
+  const session = ctx.oidc.session;
+  if (!session || typeof session.exp === 'number') return false;
+  (session as unknown as { touched: boolean }).touched = false; // the library's own flag, untyped
+  return true;
+}
+
+/** Without a stored session the form's secret is worthless: the form starts over by GET /device?user_code=…, which opens one. */
+function deviceFormAfterError(ctx: KoaContextWithOIDC, form: string, isUnsaved: boolean): DeviceInputForm {
+  const parsed = readDeviceInputForm(form);
+  if (!isUnsaved) return parsed;
+  const typed = ctx.oidc.params?.user_code;
+  return { action: parsed.action, userCode: parsed.userCode || (typeof typed === 'string' ? typed : '') };
+}
+
 function decodeEntities(value: string): string {
   return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-export function createProviderPages(views: Views): ProviderPages {
+/** What the provider's failures may mean beyond its own codes (the database unreachable: 503). */
+export type OutageOf = (error: unknown) => Promise<AppError | undefined>;
+
+export function createProviderPages(views: Views, outageOf: OutageOf = async () => undefined): ProviderPages {
   return {
-    async error(ctx, out) {
+    async error(ctx, out, error) {
+      const outage = await outageOf(error).catch(() => undefined);
+      if (outage) {
+        setRetryAfter(ctx, Number(outage.details.retryAfterSeconds));
+        renderErrorPage(views, ctx, 503, outage.code);
+        return;
+      }
       const page = pageContextOf(views, ctx);
       const status = ctx.status >= 400 ? ctx.status : 400;
       sendPage(ctx, errorPage(page, { code: out.error, message: page.t('error.generic') }).toString(), status);
@@ -50,13 +80,25 @@ export function createProviderPages(views: Views): ProviderPages {
     async logoutDone(ctx) {
       sendPage(ctx, logoutDonePage(pageContextOf(views, ctx)).toString());
     },
-    async deviceInput(ctx, form, _out, error) {
+    async deviceInput(ctx, form, out, error) {
       const page = pageContextOf(views, ctx);
       const e = error as (Error & { userCode?: string }) | undefined;
-      const message = !e ? page.t('device.enter_code')
-        : e.userCode || e.name === 'NoCodeError' ? page.t('device.wrong_code')
-          : e.name === 'AbortedError' ? page.t('device.aborted') : page.t('device.failed');
-      sendPage(ctx, deviceInputPage(page, readDeviceInputForm(form), message, Boolean(e)).toString(), ctx.status >= 400 ? ctx.status : 200);
+      // Without an error this is the form itself: Koa's status is still its default 404 when the provider calls us.
+      if (!e) {
+        sendPage(ctx, deviceInputPage(page, readDeviceInputForm(form), page.t('device.enter_code'), false).toString(), 200);
+        return;
+      }
+      const { status } = ctx; // the provider's: 200 for a code to type again, 4xx/5xx for a refusal
+      const isUnsaved = leaveUnsavedSession(ctx);
+      if (status >= 400 && wantsJson(ctx)) {
+        const { error: code = 'invalid_request', error_description: description } = (out ?? {}) as { error?: string; error_description?: string };
+        ctx.body = { error: code, ...(description ? { error_description: description } : {}) };
+        ctx.status = status;
+        return;
+      }
+      const message = e.userCode || e.name === 'NoCodeError' ? page.t('device.wrong_code')
+        : e.name === 'AbortedError' ? page.t('device.aborted') : page.t('device.failed');
+      sendPage(ctx, deviceInputPage(page, deviceFormAfterError(ctx, form, isUnsaved), message, true).toString(), status);
     },
     async deviceConfirm(ctx, form, clientName, userCode) {
       sendPage(ctx, deviceConfirmPage(pageContextOf(views, ctx), form, clientName, userCode).toString());

@@ -1,10 +1,14 @@
-// Creating an account from inside an authorization flow; on success the flow goes on, signed in.
+// Creating an account from inside an authorization flow. The answer is the same whether or not the
+// address already has an account ("check your mailbox"), so the form tells nobody who has one; the flow
+// goes on, signed in, once the link mailed to the new address is followed in the same browser (see
+// verify-link.ts). The owner of a taken address gets a mail saying so instead (accounts.signUp).
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
-import { sendPage } from '../http/index.js';
-import { registerPage, type PageContext, type RegisterView } from '../views/index.js';
+import { registrationRules, sendPage, setRetryAfter } from '../http/index.js';
+import { messagePage, registerPage, type PageContext, type RegisterView } from '../views/index.js';
 import { loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
 import { readRegisterForm, type RegisterForm } from './forms.js';
+import { VERIFY_STEP } from './verify-link.js';
 
 type FieldErrors = RegisterView['fieldErrors'];
 
@@ -31,19 +35,25 @@ export async function submitRegister(deps: InteractionDeps, ctx: Context): Promi
   const page = pageFor(deps, ctx, interaction);
   const form = readRegisterForm(ctx.request.body as Record<string, unknown>);
   const vars = { min: deps.config.passwordPolicy.minLength, max: deps.config.passwordPolicy.maxLength };
-  const ipKey = `register:ip:${ctx.ip}`;
-  if (await deps.rateLimiter.isLimited([{ key: ipKey, limit: deps.config.rateLimits.registrationsPerMinutePerIp }])) {
+  // Counted before the work (argon2, a mail), whatever its outcome.
+  const attempt = await deps.rateLimiter.attempt(registrationRules(deps.config.rateLimits, ctx.ip));
+  if (!attempt.isAdmitted) {
+    setRetryAfter(ctx, attempt.retryAfterSeconds);
     render(deps, ctx, interaction, page, form, { email: page.t('errors.rate_limited') }, 429);
     return;
   }
-  await deps.rateLimiter.count([ipKey]);
   try {
-    const account = await deps.accounts.register({ ...form, locale: page.locale, registeredViaClient: String(interaction.params.client_id) }, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
-    await deps.provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
-    ctx.respond = false;
+    await deps.accounts.signUp(
+      { ...form, locale: page.locale, registeredViaClient: String(interaction.params.client_id) },
+      { linkPath: `/interaction/${interaction.uid}/${VERIFY_STEP}` },
+      { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined },
+    );
   } catch (error) {
-    if (!(error instanceof AppError) || (error.kind !== 'invalid' && error.kind !== 'conflict')) throw error;
+    if (!(error instanceof AppError) || error.kind !== 'invalid') throw error;
     const field = error.code.startsWith('password') ? 'password' : 'email';
-    render(deps, ctx, interaction, page, form, { [field]: page.t(`errors.${error.code}`, vars) }, error.kind === 'conflict' ? 409 : 400);
+    render(deps, ctx, interaction, page, form, { [field]: page.t(`errors.${error.code}`, vars) }, 400);
+    return;
   }
+  const text = `${page.t('register.check_mail', { email: form.email })} ${page.t('register.check_mail_help')}`;
+  sendPage(ctx, messagePage(page, page.t('register.check_mail_title'), text, { href: `/interaction/${interaction.uid}`, label: page.t('register.have_account') }).toString());
 }

@@ -5,6 +5,7 @@ import { submitConsent, showConsent } from './consent.js';
 import { loadInteraction, type InteractionDeps } from './context.js';
 import { showLogin, submitLogin } from './login.js';
 import { showRegister, submitRegister } from './register.js';
+import { showVerifyLink, submitVerifyLink, VERIFY_STEP } from './verify-link.js';
 
 export type { InteractionDeps } from './context.js';
 export { createProviderPages, renderErrorPage } from './pages.js';
@@ -21,6 +22,8 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   router.post('/login', forms, (ctx) => submitLogin(deps, ctx));
   router.get('/register', (ctx) => showRegister(deps, ctx));
   router.post('/register', forms, (ctx) => submitRegister(deps, ctx));
+  router.get(`/${VERIFY_STEP}`, (ctx) => showVerifyLink(deps, ctx));
+  router.post(`/${VERIFY_STEP}`, forms, (ctx) => submitVerifyLink(deps, ctx));
   router.post('/consent', forms, (ctx) => submitConsent(deps, ctx));
   return router;
 }

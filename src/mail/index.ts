@@ -1,22 +1,32 @@
 // Outgoing mail: enqueued in Postgres in the caller's transaction, delivered by a background worker that
-// retries with backoff (any instance may deliver; skip-locked claims keep them apart).
+// retries with backoff (any instance may deliver; skip-locked claims keep them apart). The outbox keeps a
+// mail (its links, its address) only as long as it serves: purged `keepDays` after it was sent or given
+// up, deleted with its account, or at once when sent for a mail marked eraseOnceSent.
 import type { Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
-import { claimDueMails, insertMail, markMailFailed, markMailSent, type OutgoingMail } from './mail-repository.js';
+import {
+  claimDueMails, deleteFinishedMailsBefore, insertMail, markMailFailed, markMailSent, type MailKeeping, type OutgoingMail,
+} from './mail-repository.js';
 import type { MailTransport } from './transport.js';
 
-export { createTransport, type MailTransport } from './transport.js';
-export type { OutgoingMail } from './mail-repository.js';
+export { createTransport, senderOf, type MailTransport } from './transport.js';
+export type { MailKeeping, OutgoingMail } from './mail-repository.js';
 
 export interface Mailer {
-  enqueue(mail: OutgoingMail, db?: Queryable): Promise<number>;
+  /** Queues a mail; given `db` (a transaction's client), it is sent only if that transaction commits. */
+  enqueue(mail: OutgoingMail, options?: MailKeeping & { db?: Queryable | undefined }): Promise<number>;
   /** Sends what is due now; answers how many went out (the worker calls it; tests may too). */
   deliverDue(): Promise<number>;
-  startWorker(intervalSeconds: number): () => void;
+  /** Deletes the mails sent or given up more than `keepDays` before `now` (a parameter for tests); answers how many. */
+  purge(now?: Date): Promise<number>;
+  /** Delivers every `intervalSeconds`, purges every `purgeIntervalSeconds`; answers its stop. */
+  startWorker(intervalSeconds: number, purgeIntervalSeconds?: number): () => void;
 }
 
 const MAX_ATTEMPTS = 8;
 const BATCH = 20;
+const PURGE_BATCH = 500;
+const DAY_MS = 86_400_000;
 
 /** 30 s, 1 min, 2 min… capped at one hour. */
 export function retryDelaySeconds(attempts: number): number | undefined {
@@ -24,7 +34,7 @@ export function retryDelaySeconds(attempts: number): number | undefined {
   return Math.min(30 * 2 ** (attempts - 1), 3600);
 }
 
-export function createMailer({ db, transport, log }: { db: Queryable; transport: MailTransport; log: Logger }): Mailer {
+export function createMailer({ db, transport, log, keepDays }: { db: Queryable; transport: MailTransport; log: Logger; keepDays: number }): Mailer {
   let delivering: Promise<number> | undefined;
   const deliver = async () => {
     let sent = 0;
@@ -43,8 +53,8 @@ export function createMailer({ db, transport, log }: { db: Queryable; transport:
     return sent;
   };
   const mailer: Mailer = {
-    async enqueue(mail, through = db) {
-      const id = await insertMail(through, mail);
+    async enqueue(mail, { db: through = db, ...keeping } = {}) {
+      const id = await insertMail(through, mail, keeping);
       // Delivery starts at once in the background; the caller never waits on SMTP.
       setImmediate(() => { mailer.deliverDue().catch(() => undefined); });
       return id;
@@ -54,12 +64,28 @@ export function createMailer({ db, transport, log }: { db: Queryable; transport:
       delivering ??= deliver().finally(() => { delivering = undefined; });
       return delivering;
     },
-    startWorker(intervalSeconds) {
-      const timer = setInterval(() => {
-        mailer.deliverDue().catch((error) => log.warn({ event: 'mail.worker_failed', err: error }, 'mail.worker_failed'));
-      }, intervalSeconds * 1000);
-      timer.unref();
-      return () => clearInterval(timer);
+    async purge(now = new Date()) {
+      const before = new Date(now.getTime() - keepDays * DAY_MS);
+      let purged = 0;
+      let batch: number;
+      do {
+        batch = await deleteFinishedMailsBefore(db, before, PURGE_BATCH);
+        purged += batch;
+      } while (batch === PURGE_BATCH);
+      if (purged > 0) log.info({ event: 'mail.purged', purged }, 'mail.purged');
+      return purged;
+    },
+    startWorker(intervalSeconds, purgeIntervalSeconds = 3600) {
+      const timers = [
+        setInterval(() => {
+          mailer.deliverDue().catch((error) => log.warn({ event: 'mail.worker_failed', err: error }, 'mail.worker_failed'));
+        }, intervalSeconds * 1000),
+        setInterval(() => {
+          mailer.purge().catch((error) => log.warn({ event: 'mail.purge_failed', err: error }, 'mail.purge_failed'));
+        }, purgeIntervalSeconds * 1000),
+      ];
+      for (const timer of timers) timer.unref();
+      return () => { for (const timer of timers) clearInterval(timer); };
     },
   };
   return mailer;

@@ -1,4 +1,4 @@
-// All SQL about the mail outbox.
+// All SQL about the mail outbox. Rows hold live links and addresses: each goes once it is no longer needed.
 import type { Queryable } from '../db/index.js';
 
 export interface OutgoingMail {
@@ -6,6 +6,14 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+}
+
+/** What the outbox keeps beside the message, so that it can forget it in time. */
+export interface MailKeeping {
+  /** The account the mail is about: the row is deleted with the account (a foreign key cascades). */
+  accountId?: string | undefined;
+  /** Deleted as soon as it is sent or given up (the goodbye mail of a deleted account). */
+  eraseOnceSent?: boolean | undefined;
 }
 
 export interface QueuedMail extends OutgoingMail {
@@ -22,10 +30,11 @@ interface MailRow {
   attempts: number;
 }
 
-export async function insertMail(db: Queryable, mail: OutgoingMail): Promise<number> {
+export async function insertMail(db: Queryable, mail: OutgoingMail, keeping: MailKeeping = {}): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
-    `insert into mail_outbox (to_address, subject, text_body, html_body) values ($1, $2, $3, $4) returning id`,
-    [mail.to, mail.subject, mail.text, mail.html],
+    `insert into mail_outbox (to_address, subject, text_body, html_body, account_id, erase_once_sent)
+     values ($1, $2, $3, $4, $5, $6) returning id`,
+    [mail.to, mail.subject, mail.text, mail.html, keeping.accountId ?? null, keeping.eraseOnceSent ?? false],
   );
   return rows[0]!.id;
 }
@@ -45,6 +54,7 @@ export async function claimDueMails(db: Queryable, limit: number, lockSeconds: n
 }
 
 export async function markMailSent(db: Queryable, id: number): Promise<void> {
+  await db.query(`delete from mail_outbox where id = $1 and erase_once_sent`, [id]);
   await db.query(`update mail_outbox set sent_at = now(), locked_until = null, last_error = null where id = $1`, [id]);
 }
 
@@ -57,9 +67,19 @@ export async function markMailFailed(db: Queryable, id: number, error: string, r
      where id = $1`,
     [id, error.slice(0, 500), retryInSeconds ?? null],
   );
+  if (retryInSeconds === undefined) await db.query(`delete from mail_outbox where id = $1 and erase_once_sent`, [id]);
 }
 
-export async function deleteSentMailsBefore(db: Queryable, before: Date): Promise<number> {
-  const { rowCount } = await db.query(`delete from mail_outbox where sent_at < $1`, [before]);
+/**
+ * Deletes up to `limit` mails sent or given up before `before` (body, links, address: the whole row).
+ * In batches with skip locked, so that a purge never blocks delivery on another instance.
+ */
+export async function deleteFinishedMailsBefore(db: Queryable, before: Date, limit: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from mail_outbox where id in (
+       select id from mail_outbox where sent_at < $1 or failed_at < $1
+       limit $2 for update skip locked)`,
+    [before, limit],
+  );
   return rowCount ?? 0;
 }

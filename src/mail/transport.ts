@@ -10,6 +10,11 @@ export interface MailTransport {
   close(): void;
 }
 
+/** The sender of every mail: a no-reply address of the ISSUER's host. */
+export function senderOf(issuer: string): string {
+  return `GrandLyonConnect <no-reply@${new URL(issuer).hostname}>`;
+}
+
 export function createTransport(options: { smtpUrl: string | undefined; dataDir: string; from: string }): MailTransport {
   // The sender's domain without the closing bracket of "Name <address>": a Message-ID is <id@domain>.
   const domain = /@([^\s>]+)/.exec(options.from)?.[1] ?? 'localhost';

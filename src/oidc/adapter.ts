@@ -29,6 +29,15 @@ function withConsumed(row: PayloadRow): AdapterPayload {
 const FIND = `select payload, consumed_at from oidc_payloads
   where model = $1 and {column} = $2 and (expires_at is null or expires_at > now())`;
 
+/**
+ * The library saves every session it read from a cookie, even one that names nobody and carries no form
+ * state (a browser whose session ended elsewhere, a device form once posted): such a row would only pile
+ * up, one per request. A session that holds a form's state lives as long as the form (ttl in provider.ts).
+ */
+function isEmptySession(model: string, payload: AdapterPayload): boolean {
+  return model === 'Session' && !payload.accountId && !payload.state;
+}
+
 function accountIdOf(payload: AdapterPayload): string | null {
   return typeof payload.accountId === 'string' ? payload.accountId : null;
 }
@@ -49,6 +58,7 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') return clients.upsert(id, payload);
+      if (isEmptySession(this.model, payload)) return this.destroy(id);
       const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? new Date(Date.now() + expiresIn * 1000) : null;
       const stored = await secrets.conceal(this.model, payload);
       await db.query(
@@ -144,6 +154,14 @@ export async function listPayloadsOfAccount(db: Queryable, model: 'Grant' | 'Ses
     [accountId, model],
   );
   return rows.map((row) => ({ id: row.id, payload: row.payload, createdAt: row.created_at, expiresAt: row.expires_at ?? undefined }));
+}
+
+/** The tokens and codes of a grant that were issued to any session but `sessionUid` (the library's field). */
+export async function deleteTokensOfGrantOutsideSession(db: Queryable, grantId: string, sessionUid: string): Promise<void> {
+  await db.query(
+    `delete from oidc_payloads where grant_id = $1 and model <> 'Grant' and (payload->>'sessionUid') is distinct from $2`,
+    [grantId, sessionUid],
+  );
 }
 
 /** Forgets that a session signed in to a client (after the citizen revoked that client). */

@@ -6,7 +6,8 @@ import type { Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { Adapter } from 'oidc-provider';
 import {
-  deleteStoredPayload, listPayloadsOfAccount, listSessionActivity, removeSessionAuthorization, type StoredPayload,
+  deleteStoredPayload, deleteTokensOfGrantOutsideSession, listPayloadsOfAccount, listSessionActivity, removeSessionAuthorization,
+  type StoredPayload,
 } from './adapter.js';
 import { deleteConsent, deleteConsentsOfAccount, listConsentsOfAccount } from './consent-repository.js';
 
@@ -70,10 +71,11 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
     await adapter('Grant').destroy(grantId);
   }
 
-  async function endSessionRow(accountId: string, session: StoredPayload & { payload: SessionPayload }) {
+  /** `spared`: grants another session still holds (a grant is shared by the browsers of one account and site). */
+  async function endSessionRow(accountId: string, session: StoredPayload & { payload: SessionPayload }, spared: ReadonlySet<string> = new Set()) {
     for (const [clientId, authorization] of Object.entries(session.payload.authorizations ?? {})) {
       await backchannelLogout(clientId, accountId, authorization.sid);
-      if (authorization.grantId && !authorization.persistsLogout) await revokeGrant(authorization.grantId);
+      if (authorization.grantId && !authorization.persistsLogout && !spared.has(authorization.grantId)) await revokeGrant(authorization.grantId);
     }
     // Listed rows carry their stored key, not the cookie value the adapter would digest again.
     await deleteStoredPayload(db, 'Session', session.id);
@@ -141,6 +143,23 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
       const sessions = await sessionsOf(accountId);
       for (const session of sessions) await endSessionRow(accountId, session);
       return sessions.length;
+    },
+
+    /**
+     * After a password change: every other browser signed out (back-channel logout to its sites), every
+     * grant this browser's session does not hold revoked, and of the grants it holds (shared with the other
+     * browsers of the account) every token another session obtained: a refresh token taken with the old
+     * password stops working. Consents are kept: the citizen still allows those sites.
+     */
+    async revokeAllButSession(accountId: string, keptUid: string): Promise<void> {
+      const sessions = await sessionsOf(accountId);
+      const kept = sessions.find((session) => session.payload.uid === keptUid);
+      const keptGrants = new Set(Object.values(kept?.payload.authorizations ?? {}).flatMap((authorization) => authorization.grantId ?? []));
+      for (const session of sessions) if (session !== kept) await endSessionRow(accountId, session, keptGrants);
+      for (const grant of await grantsOf(accountId)) {
+        if (keptGrants.has(grant.id)) await deleteTokensOfGrantOutsideSession(db, grant.id, keptUid);
+        else await revokeGrant(grant.id);
+      }
     },
 
     /** After a password reset or on deletion: no session, no grant, no token, no remembered consent. */

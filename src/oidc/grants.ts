@@ -1,16 +1,14 @@
 // Consent is asked once per client: a live grant is reused (from the session, or found by account and
 // client); without one, what the citizen allowed before (remembered apart from grants, which end at
-// logout) becomes a new grant. First-party clients never ask.
+// logout) becomes a new grant. First-party clients never ask for identity scopes; a resource scope is
+// granted silently only to a first-party operator tool, and otherwise shown on the consent page.
 import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
 import type { Consent } from './consent-repository.js';
+import { isFirstParty, isOperatorTool } from './client-marks.js';
 
 export interface ConsentMemory {
   findLatestGrantId(accountId: string, clientId: string): Promise<string | undefined>;
   findConsent(accountId: string, clientId: string): Promise<Consent | undefined>;
-}
-
-function isFirstParty(client: unknown): boolean {
-  return (client as { first_party?: boolean }).first_party === true;
 }
 
 export function createLoadExistingGrant(memory: ConsentMemory) {
@@ -30,9 +28,11 @@ export function createLoadExistingGrant(memory: ConsentMemory) {
       if (scope) grant.addOIDCScope(scope);
       const claims = [...oidc.requestParamClaims];
       if (claims.length) grant.addOIDCClaims(claims);
-      for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) {
-        const requested = [...oidc.requestParamScopes].filter((s) => server.scopes.has(s));
-        if (requested.length) grant.addResourceScope(indicator, requested.join(' '));
+      if (isOperatorTool(client)) {
+        for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) {
+          const requested = [...oidc.requestParamScopes].filter((s) => server.scopes.has(s));
+          if (requested.length) grant.addResourceScope(indicator, requested.join(' '));
+        }
       }
     } else {
       const consent = await memory.findConsent(accountId, client.clientId);

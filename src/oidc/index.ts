@@ -23,12 +23,13 @@ import { ACCOUNT_SPACE_CLIENT_ID, createProvider, type ProviderPages } from './p
 
 export { ensureKeys, rotateKeys, retireKey, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CHANNEL, type Retirement, type Rotation } from './keys.js';
 export { startCleanup } from './cleanup.js';
-export { communeSectorUri, sectorDocuments } from './sector.js';
+export { communeSectorUri, SECTOR_DOCUMENT_ROUTE, sectorDocuments } from './sector.js';
 export type { ProviderPages } from './provider.js';
 export type { SelfSubmittingForm } from './form-post.js';
 export type { CitizenSession, CitizenSessions, ConnectedService } from './citizen-sessions.js';
 export { ACCOUNT_SPACE_CLIENT_ID, ADMIN_SCOPE, adminAudience } from './provider.js';
 export { findApiToken, type ApiToken } from './api-tokens.js';
+export { providerRouteTemplates } from './routes.js';
 
 export interface OidcDeps {
   db: Queryable;

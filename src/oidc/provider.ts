@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import { CLAIMS_BY_SCOPE } from '../accounts/index.js';
 import type { Config } from '../config.js';
+import { isOperatorTool } from './client-marks.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
 import type { KeyMaterial } from './keys.js';
 import { createOutboundFetch } from './outbound.js';
@@ -60,6 +61,7 @@ function accountSpaceClient(issuer: string) {
     commune: 'metropole',
     commune_name: 'Métropole de Lyon',
     first_party: true,
+    operator_tool: false,
   };
 }
 
@@ -74,7 +76,8 @@ function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
     DeviceCode: t.deviceCode,
     IdToken: t.idToken,
     Interaction: t.interaction,
-    Session: t.session,
+    // A visitor not signed in is kept only while the form given to them (logout, device code) may be posted.
+    Session: (_ctx, session) => (session.accountId ? t.session : t.interaction),
     Grant: t.grant,
     RefreshToken(ctx, token, client) {
       // A rotated public-client refresh token keeps the lifetime of the chain it belongs to.
@@ -94,11 +97,13 @@ function features(pages: ProviderPages, issuer: string, registrationPolicy: Prov
       policies: { [COMMUNE_POLICY]: registrationPolicy as never },
     },
     registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
-    // One resource server besides userinfo: the operators' API, with short-lived opaque tokens.
+    // One resource server besides userinfo: the operators' API, with short-lived opaque tokens, for
+    // operator tools only. Any other client (a commune site an operator signs in to) is refused here, at
+    // authorization, token and refresh alike, so that it can never act as that operator.
     resourceIndicators: {
       enabled: true,
-      getResourceServerInfo: (_ctx, resourceIndicator) => {
-        if (resourceIndicator === adminAudience(issuer)) {
+      getResourceServerInfo: (_ctx, resourceIndicator, client) => {
+        if (resourceIndicator === adminAudience(issuer) && isOperatorTool(client)) {
           return { scope: ADMIN_SCOPE, audience: adminAudience(issuer), accessTokenTTL: 900, accessTokenFormat: 'opaque' };
         }
         throw new errors.InvalidTarget();
@@ -155,7 +160,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     // as the same method, so leaving client_secret_post enabled let a client_secret_basic client post its
     // secret; without it the body's client_secret is not read at all and such a request is invalid_client.
     clientAuthMethods: ['client_secret_basic', 'none'],
-    extraClientMetadata: { properties: ['commune', 'commune_name', 'first_party', 'pending_scope'] },
+    extraClientMetadata: { properties: ['commune', 'commune_name', 'first_party', 'operator_tool', 'pending_scope'] },
     responseTypes: ['code', 'none'],
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'ES256'],

@@ -60,6 +60,7 @@ export function createCommunePolicy(
       commune: commune.slug,
       commune_name: commune.name,
       first_party: false,
+      operator_tool: false,
       ...(pending.length ? { pending_scope: pending.join(' ') } : {}),
       ...(needsSectorIdentifier(metadata) ? { sector_identifier_uri: communeSectorUri(issuer, commune.slug) } : {}),
     });

@@ -5,6 +5,8 @@ import type { Middleware } from 'koa';
 import type { Registry } from '../registry/index.js';
 
 const PATH = /^\/communes\/([a-z0-9-]+)\/sector-identifier$/;
+/** PATH as a route template (metrics labels). */
+export const SECTOR_DOCUMENT_ROUTE = '/communes/:slug/sector-identifier';
 
 // The provider's schema accepts only https sector URIs; in development (http://localhost) the URI keeps
 // the https scheme: it is never fetched, and in production ISSUER is https anyway.

@@ -1,5 +1,6 @@
 // Operators (domain): who administers which communes, and the audit log of every change they make.
-import type { Accounts } from '../accounts/index.js';
+import { normaliseEmail, type Account, type Accounts } from '../accounts/index.js';
+import type { Config } from '../config.js';
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { invalid, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';
@@ -9,12 +10,15 @@ import {
   findOperator, listOperators, removeOperatorRole, upsertOperatorRole, ROLES,
   type OperatorRecord, type OperatorSubject, type Role,
 } from './operator-repository.js';
+import { createInvitations, type InvitationMailer, type InvitationRecord } from './invitations.js';
 import { checkRoleCommunes, communesOf, type Principal } from './permissions.js';
+import { roleChangeCommunes } from './role-audit.js';
 
 export { ROLES, type Role, type OperatorRecord } from './operator-repository.js';
 export { canManageCommune, communesOf, isMetropoleAdmin, type Principal } from './permissions.js';
 export type { AuditEntry, AuditRecord } from './audit-repository.js';
 export { insertAuditEntry } from './audit-repository.js';
+export type { InvitationMail, InvitationMailer, InvitationRecord, InvitationState } from './invitations.js';
 
 /** Who an operator change is about: a person by email, or a program by client id. */
 export type OperatorTarget = { email: string } | { clientId: string };
@@ -26,10 +30,16 @@ export interface Actor {
   origin?: string;
 }
 
+/** A role change's answer; `invitation` when the role waits for the owner of the address to accept it. */
+export type OperatorChange = OperatorRecord & { invitation?: InvitationRecord };
+
 export interface OperatorsDeps {
   pool: Pool;
-  accounts: Pick<Accounts, 'findByEmail'>;
-  registry: Pick<Registry, 'getClient' | 'getCommune'>;
+  config: Pick<Config, 'issuer' | 'operators'>;
+  accounts: Pick<Accounts, 'findByEmail' | 'findById'>;
+  /** Queues the invitation mail in the caller's transaction. */
+  invitationMail: InvitationMailer;
+  registry: Pick<Registry, 'getClient' | 'getCommune' | 'announceClientChange'>;
 }
 
 function parseRole(role: string): Role {
@@ -37,30 +47,49 @@ function parseRole(role: string): Role {
   return role as Role;
 }
 
-export function createOperators({ pool, accounts, registry }: OperatorsDeps) {
-  async function subjectOf(target: OperatorTarget): Promise<{ subject: OperatorSubject; label: string }> {
-    if ('email' in target) {
-      const account = await accounts.findByEmail(target.email);
-      if (!account) throw notFound('account_not_found', `no account with email ${target.email}`);
-      return { subject: { accountId: account.id }, label: maskEmail(account.email) };
-    }
-    const client = await registry.getClient(target.clientId);
-    return { subject: { clientId: client.clientId }, label: client.name };
+export function createOperators({ pool, config, accounts, registry, invitationMail }: OperatorsDeps) {
+  const invitations = createInvitations({ pool, config, mail: invitationMail });
+
+  const emptyRecord = (subject: OperatorSubject | undefined, email?: string): OperatorRecord => ({
+    accountId: subject && 'accountId' in subject ? subject.accountId : undefined,
+    clientId: subject && 'clientId' in subject ? subject.clientId : undefined,
+    email, roles: [],
+  });
+
+  /** Grants are for verified accounts only: anyone may register an address before the Métropole gives it a role. */
+  async function invite(email: string, account: Account | undefined, role: Role, communes: string[], communeNames: string[], by: Actor): Promise<OperatorChange> {
+    const invitation = await withTransaction(pool, (db) => invitations.invite(db, { email, locale: account?.locale ?? 'fr', role, communes, communeNames }, by));
+    const record = account ? await findOperator(pool, { accountId: account.id }) : undefined;
+    return { ...(record ?? emptyRecord(account && { accountId: account.id }, email)), invitation };
   }
 
-  async function change(kind: 'grant' | 'revoke', target: OperatorTarget, roleName: string, communes: string[], by: Actor): Promise<OperatorRecord> {
+  async function change(kind: 'grant' | 'revoke', target: OperatorTarget, roleName: string, communes: string[], by: Actor): Promise<OperatorChange> {
     const role = parseRole(roleName);
     const problem = kind === 'grant' ? checkRoleCommunes(role, communes) : undefined;
     if (problem) throw invalid('role_communes_invalid', problem, { field: 'commune' });
-    for (const slug of communes) await registry.getCommune(slug);
-    const { subject, label } = await subjectOf(target);
-    const empty: OperatorRecord = {
-      accountId: 'accountId' in subject ? subject.accountId : undefined,
-      clientId: 'clientId' in subject ? subject.clientId : undefined,
-      email: 'email' in target ? target.email : undefined,
-      roles: [],
-    };
-    return withTransaction(pool, async (db) => {
+    const communeNames: string[] = [];
+    for (const slug of communes) communeNames.push((await registry.getCommune(slug)).name);
+    let subject: OperatorSubject | undefined;
+    let label: string;
+    let email: string | undefined;
+    if ('email' in target) {
+      email = normaliseEmail(target.email);
+      const account = await accounts.findByEmail(email);
+      if (kind === 'grant' && !account?.emailVerified) return invite(email, account, role, communes, communeNames, by);
+      subject = account && { accountId: account.id };
+      label = maskEmail(account?.email ?? email);
+    } else {
+      const client = await registry.getClient(target.clientId);
+      subject = { clientId: client.clientId };
+      label = client.name;
+    }
+    const record = await withTransaction(pool, async (db) => {
+      // Revoking by address also withdraws the invitations still pending for it.
+      const cancelled = kind === 'revoke' && email ? await invitations.cancel(db, email, role, communes, by) : [];
+      if (!subject) {
+        if (cancelled.length === 0) throw notFound('account_not_found', `no account or pending invitation with email ${email}`);
+        return emptyRecord(undefined, email);
+      }
       const before = await findOperator(db, subject);
       if (kind === 'grant') await upsertOperatorRole(db, subject, role, communes);
       else await removeOperatorRole(db, subject, role, communes);
@@ -71,19 +100,28 @@ export function createOperators({ pool, accounts, registry }: OperatorsDeps) {
         before: { label, roles: before?.roles ?? [] }, after: { label, roles: after?.roles ?? [] },
         communeSlug: communes.length === 1 ? communes[0] : undefined,
         // Every commune the operator gains or loses, so that each of them reads the change in its audit.
-        communes: [...communes, ...[...(before?.roles ?? []), ...(after?.roles ?? [])].filter((r) => r.role === role).flatMap((r) => r.communes)],
+        communes: roleChangeCommunes(role, communes, before, after),
       });
-      return after ?? empty;
+      return after ?? emptyRecord(subject, email);
     });
+    // A program's roles make it an operator tool (clients.ts reads them): every instance reloads it.
+    if (subject && 'clientId' in subject) await registry.announceClientChange(subject.clientId);
+    return record;
   }
 
   return {
     grant: (target: OperatorTarget, role: string, communes: string[], by: Actor) => change('grant', target, role, communes, by),
     revoke: (target: OperatorTarget, role: string, communes: string[], by: Actor) => change('revoke', target, role, communes, by),
     list: () => listOperators(pool),
+    /** Invitations that may still be accepted. */
+    listInvitations: () => invitations.listPending(),
+    findInvitation: (token: string) => invitations.find(token),
+    acceptInvitation: (token: string, accountId: string, origin?: string) => invitations.accept(token, accountId, origin),
 
     /** The principal behind an access token, when it belongs to an operator. */
     async principalFor(subject: OperatorSubject, label: string): Promise<Principal | undefined> {
+      // A role counts only while its account's address is verified (roles granted before invitations existed included).
+      if ('accountId' in subject && !(await accounts.findById(subject.accountId))?.emailVerified) return undefined;
       const record = await findOperator(pool, subject);
       if (!record || record.roles.length === 0) return undefined;
       return { actor: 'accountId' in subject ? `account:${subject.accountId}` : `client:${subject.clientId}`, label, roles: record.roles };

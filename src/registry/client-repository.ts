@@ -10,6 +10,8 @@ export interface ClientRecord {
   metadata: ClientMetadata;
   clientSecretSealed: string | undefined;
   isFirstParty: boolean;
+  /** May ask for the operators' API: made so at creation, or holding an operator role itself. */
+  isOperatorTool: boolean;
   isEnabled: boolean;
   createdAt: Date;
 }
@@ -22,6 +24,7 @@ interface ClientRow {
   metadata: ClientMetadata;
   client_secret_sealed: string | null;
   is_first_party: boolean;
+  is_operator_tool: boolean;
   is_enabled: boolean;
   created_at: Date;
 }
@@ -35,13 +38,15 @@ function toClient(row: ClientRow): ClientRecord {
     metadata: row.metadata,
     clientSecretSealed: row.client_secret_sealed ?? undefined,
     isFirstParty: row.is_first_party,
+    isOperatorTool: row.is_operator_tool,
     isEnabled: row.is_enabled,
     createdAt: row.created_at,
   };
 }
 
 const SELECT = `select c.client_id, c.commune_slug, m.name as commune_name, c.name, c.metadata,
-  c.client_secret_sealed, c.is_first_party, c.is_enabled, c.created_at
+  c.client_secret_sealed, c.is_first_party, c.is_enabled, c.created_at,
+  (c.is_operator_tool or exists (select 1 from operators o where o.client_id = c.client_id)) as is_operator_tool
   from clients c join communes m on m.slug = c.commune_slug`;
 
 export interface NewClient {
@@ -50,13 +55,14 @@ export interface NewClient {
   metadata: ClientMetadata;
   clientSecretSealed: string | undefined;
   isFirstParty: boolean;
+  isOperatorTool: boolean;
 }
 
 export async function insertClient(db: Queryable, client: NewClient): Promise<void> {
   await db.query(
-    `insert into clients (client_id, commune_slug, name, metadata, client_secret_sealed, is_first_party)
-     values ($1, $2, $3, $4, $5, $6)`,
-    [client.clientId, client.communeSlug, client.metadata.client_name, JSON.stringify(client.metadata), client.clientSecretSealed ?? null, client.isFirstParty],
+    `insert into clients (client_id, commune_slug, name, metadata, client_secret_sealed, is_first_party, is_operator_tool)
+     values ($1, $2, $3, $4, $5, $6, $7)`,
+    [client.clientId, client.communeSlug, client.metadata.client_name, JSON.stringify(client.metadata), client.clientSecretSealed ?? null, client.isFirstParty, client.isOperatorTool],
   );
 }
 

@@ -28,6 +28,7 @@ export function clientOperations(
       commune: record.communeSlug,
       commune_name: record.communeName,
       first_party: record.isFirstParty,
+      operator_tool: record.isOperatorTool,
     };
     if (record.clientSecretSealed) client.client_secret = await sealer.open(record.clientSecretSealed);
     return client;
@@ -49,9 +50,11 @@ export function clientOperations(
       const clientId = `${commune.slug}-${randomBytes(12).toString('base64url')}`;
       const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomBytes(32).toString('base64url');
       const isFirstParty = options.isFirstParty ?? false;
+      const isOperatorTool = options.isOperatorTool ?? false;
       if (validateMetadata) {
         await validateMetadata({
-          ...withSector(metadata, commune.slug), client_id: clientId, commune: commune.slug, commune_name: commune.name, first_party: isFirstParty,
+          ...withSector(metadata, commune.slug), client_id: clientId, commune: commune.slug, commune_name: commune.name,
+          first_party: isFirstParty, operator_tool: isOperatorTool,
           ...(clientSecret ? { client_secret: clientSecret } : {}),
         });
       }
@@ -61,6 +64,7 @@ export function clientOperations(
         metadata,
         clientSecretSealed: clientSecret ? await sealer.seal(clientSecret) : undefined,
         isFirstParty,
+        isOperatorTool,
       });
       await insertScopeRequests(db, clientId, pending, options.requestedBy ?? 'unknown');
       await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
@@ -95,7 +99,7 @@ export function clientOperations(
       if (validateMetadata) {
         await validateMetadata({
           ...withSector(metadata, current.communeSlug), client_id: clientId, commune: current.communeSlug,
-          commune_name: current.communeName, first_party: current.isFirstParty,
+          commune_name: current.communeName, first_party: current.isFirstParty, operator_tool: current.isOperatorTool,
           ...(current.clientSecretSealed ? { client_secret: await sealer.open(current.clientSecretSealed) } : {}),
         });
       }
@@ -110,7 +114,7 @@ export function clientOperations(
         await updateClient(db, clientId, { metadata, isEnabled: existing.isEnabled });
         if (clientSecret) await updateClientSecret(db, clientId, await sealer.seal(clientSecret));
       } else {
-        await insertClient(db, { clientId, communeSlug, metadata, clientSecretSealed: clientSecret ? await sealer.seal(clientSecret) : undefined, isFirstParty: false });
+        await insertClient(db, { clientId, communeSlug, metadata, clientSecretSealed: clientSecret ? await sealer.seal(clientSecret) : undefined, isFirstParty: false, isOperatorTool: false });
         log.info({ event: 'client.registered', clientId, commune: communeSlug }, 'client.registered');
       }
       await insertScopeRequests(db, clientId, pendingScopes, 'registration');
@@ -145,6 +149,10 @@ export function clientOperations(
       });
     },
     forget: (clientId) => cache.invalidate(clientId),
+    async announceClientChange(clientId) {
+      cache.invalidate(clientId);
+      await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
+    },
     changed,
   };
   return operations;

@@ -14,6 +14,7 @@ export function clientJson(client: ClientRecord) {
     client_id: client.clientId,
     commune: client.communeSlug,
     first_party: client.isFirstParty,
+    operator_tool: client.isOperatorTool,
     enabled: client.isEnabled,
     created_at: client.createdAt.toISOString(),
     ...client.metadata,

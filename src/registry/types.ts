@@ -24,6 +24,8 @@ export type ProviderClientMetadata = ClientMetadata & {
   commune: string;
   commune_name: string;
   first_party: boolean;
+  /** The one mark that lets a client ask for the operators' API (resource <ISSUER>/admin/api/v1). */
+  operator_tool: boolean;
 };
 
 export interface ClientUpdate {
@@ -37,6 +39,8 @@ export interface ClientUpdate {
 
 export interface ClientWriteOptions {
   isFirstParty?: boolean;
+  /** A console or script run by the Métropole that operators sign in to: only the CLI sets it. */
+  isOperatorTool?: boolean;
   /** Who asks, for the scope requests (an operator, or 'registration'). */
   requestedBy?: string;
   /** The Métropole and the CLI grant every scope at once; others queue the sensitive ones. */
@@ -77,6 +81,8 @@ export interface Registry {
   findProviderClient(clientId: string): Promise<ProviderClientMetadata | undefined>;
   /** Drops a client from this instance's cache (called on NOTIFY). */
   forget(clientId?: string): void;
+  /** Tells every instance that a client changed outside the registry (its operator roles). */
+  announceClientChange(clientId: string): Promise<void>;
 }
 
 export interface RegistryDeps {

@@ -7,7 +7,7 @@ import { findProjectRoot } from '../../src/config.js';
 import { mailsTo, type ReceivedMail } from '../support/outbox.js';
 import { exchange, oidc, startAuthorization } from '../support/relying-party.js';
 import type { TestServer } from '../support/server.js';
-import { backOnSite, logIn, messages, type BrowserWorld, type Messages } from './support.js';
+import { backOnSite, followRegistrationMail, logIn, messages, type BrowserWorld, type Messages } from './support.js';
 
 export const SECTIONS = ['profile', 'email', 'password', 'services', 'sessions', 'history', 'journal', 'export', 'delete'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -52,8 +52,8 @@ export async function waitForMail(server: TestServer, to: string, subject: strin
   throw new Error(`no mail "${subject}" reached ${to}; the outbox holds: ${(await mailsTo(server, to)).map((m) => m.subject).join(' | ') || 'nothing'}`);
 }
 
-/** From the login page in front of the browser: "Créer un compte", the form, then consent. */
-export async function createAccountFromLoginPage(page: Page, citizen: { givenName: string; familyName: string; email: string; password: string }, text: AccountMessages): Promise<void> {
+/** From the login page in front of the browser: "Créer un compte", the form, the mailed link, then consent. */
+export async function createAccountFromLoginPage(page: Page, server: TestServer, citizen: { givenName: string; familyName: string; email: string; password: string }, text: AccountMessages): Promise<void> {
   await page.getByRole('link', { name: text.login.create_account, exact: true }).click();
   await page.getByRole('heading', { level: 1, name: text.register.title, exact: true }).waitFor();
   await page.getByLabel(text.register.given_name, { exact: true }).fill(citizen.givenName);
@@ -61,6 +61,7 @@ export async function createAccountFromLoginPage(page: Page, citizen: { givenNam
   await page.getByLabel(text.register.email, { exact: true }).fill(citizen.email);
   await page.getByLabel(text.register.password, { exact: true }).fill(citizen.password);
   await page.getByRole('button', { name: text.register.submit, exact: true }).click();
+  await followRegistrationMail(page, server, citizen.email, text);
   await page.getByRole('heading', { level: 1, name: text.consent.title, exact: true }).waitFor();
   await page.getByRole('button', { name: text.consent.allow, exact: true }).click();
 }

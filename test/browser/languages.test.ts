@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { startAuthorization } from '../support/relying-party.js';
-import { messages, startBrowserWorld, type BrowserWorld, type Messages } from './support.js';
+import { followRegistrationMail, messages, startBrowserWorld, type BrowserWorld, type Messages } from './support.js';
 
 let world: BrowserWorld;
 let registrations = 0;
@@ -37,9 +37,11 @@ async function walkThroughPages(page: Page, text: Messages) {
   };
   await page.getByLabel(text.register.given_name, { exact: true }).fill('Lucie');
   await page.getByLabel(text.register.family_name, { exact: true }).fill('Aubrac');
-  await page.getByLabel(text.register.email, { exact: true }).fill(`lucie.aubrac.${registrations++}@example.org`);
+  const email = `lucie.aubrac.${registrations++}@example.org`;
+  await page.getByLabel(text.register.email, { exact: true }).fill(email);
   await page.getByLabel(text.register.password, { exact: true }).fill('la liberté guidant le peuple');
   await page.getByRole('button', { name: text.register.submit, exact: true }).click();
+  await followRegistrationMail(page, world.server, email, text);
 
   await page.getByRole('heading', { level: 1, name: text.consent.title, exact: true }).waitFor();
   seen.consent = {

@@ -1,5 +1,5 @@
 import { exchange, oidc, startAuthorization } from '../support/relying-party.js';
-import { backOnSite, messages, startBrowserWorld, type BrowserWorld } from './support.js';
+import { backOnSite, followRegistrationMail, messages, startBrowserWorld, type BrowserWorld } from './support.js';
 
 const fr = messages('fr');
 let world: BrowserWorld;
@@ -28,6 +28,7 @@ describe('a citizen creates an account from a commune site, in a real browser', 
     await page.getByLabel(fr.register.email, { exact: true }).fill('louise.labe@example.org');
     await page.getByLabel(fr.register.password, { exact: true }).fill('sonnets de la belle cordière');
     await page.getByRole('button', { name: fr.register.submit }).click();
+    await followRegistrationMail(page, world.server, 'louise.labe@example.org', fr);
 
     await page.getByRole('heading', { level: 1, name: fr.consent.title }).waitFor();
     await page.getByRole('button', { name: fr.consent.allow }).click();

@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { findProjectRoot } from '../../src/config.js';
 import { aClient, aCommune, type TestClient } from '../support/builders.js';
 import { discover, oidc } from '../support/relying-party.js';
+import { newestRegistrationLink } from '../support/account-space.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // Debian's Chromium, never a downloaded one; quiet flags so the browser only talks to our servers.
@@ -100,10 +101,20 @@ export async function logIn(page: Page, credentials: { email: string; password: 
   await page.getByRole('button', { name: text.login.submit, exact: true }).click();
 }
 
+/**
+ * After the account creation form: the page says to check the mailbox (the same whether or not the address
+ * had an account); the link mailed to `email`, opened in this browser, and its button let the flow go on.
+ */
+export async function followRegistrationMail(page: Page, server: Pick<TestServer, 'mailer' | 'dataDir'>, email: string, text: Messages = messages('fr')): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: text.register.check_mail_title, exact: true }).waitFor();
+  await page.goto(await newestRegistrationLink(server, email));
+  await page.locator('form button[type=submit]').click();
+}
+
 /** The strings of a page language, as the templates read them (src/views/locales). */
 export interface Messages {
   login: Record<'title' | 'email' | 'password' | 'submit' | 'create_account' | 'forgot_password' | 'invalid_credentials', string>;
-  register: Record<'title' | 'given_name' | 'family_name' | 'email' | 'password' | 'submit', string>;
+  register: Record<'title' | 'given_name' | 'family_name' | 'email' | 'password' | 'submit' | 'check_mail_title', string>;
   consent: Record<'title' | 'allow' | 'deny', string>;
 }
 

@@ -1,7 +1,7 @@
 // Deleting the account: the password again, then at once sessions and tokens revoked, back-channel
 // logout to every connected site, personal data erased, a confirmation mail; the sub is never reused.
 import { aClient, aCommune, anAccount, A_PASSWORD, type TestClient } from '../support/builders.js';
-import { isLoginPage, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
+import { confirmRegistration, isLoginPage, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
 import { startLogoutReceiver, type LogoutReceiver } from '../support/logout-receiver.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -45,7 +45,8 @@ async function registerAtSite(email: string): Promise<string> {
   const attempt = await startAuthorization(config, site);
   const login = await pageAt(browser, attempt.url);
   const register = await pageAt(browser, new URL(/href="([^"]*\/register)"/.exec(login.html)![1]!, login.url).toString());
-  let result = await browser.submit(register, { given_name: 'Yasmine', family_name: 'Haddad', email, password: A_PASSWORD });
+  await browser.submit(register, { given_name: 'Yasmine', family_name: 'Haddad', email, password: A_PASSWORD });
+  let result = await confirmRegistration(server, browser, email);
   if (isPage(result) && result.html.includes('value="allow"')) result = await browser.submit(result, { decision: 'allow' });
   if (isPage(result)) throw new Error(`expected the site, got ${result.status} ${result.url}`);
   return (await exchange(config, attempt, result.leftTo)).claims()!.sub;

@@ -88,8 +88,9 @@ describe('locking an account', () => {
   it('takes the operators\' API away from a locked operator at once', async () => {
     const operator = await anAccount(server.accounts);
     await operatorsOf(server).grant({ email: operator.email }, 'commune-referent', ['villeurbanne'], { actor: 'test' });
-    const config = await discover(server.issuer, site);
-    const attempt = await startAuthorization(config, site, { scope: 'openid admin', resource: adminAudienceOf(server) });
+    const tool = await aClient(server.registry, 'villeurbanne', { name: 'Console des opérateurs', isOperatorTool: true });
+    const config = await discover(server.issuer, tool);
+    const attempt = await startAuthorization(config, tool, { scope: 'openid admin', resource: adminAudienceOf(server) });
     const callback = await signIn(new UserAgent(server.issuer), attempt, operator);
     const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: attempt.verifier, expectedState: attempt.state, expectedNonce: attempt.nonce }, { resource: adminAudienceOf(server) });
     const communes = () => request(server.server).get(`${ADMIN_PREFIX}/communes`).set('Authorization', `Bearer ${tokens.access_token}`);

@@ -115,7 +115,7 @@ describe('the audit log', () => {
   it('names the person when an operator signs in with the admin scope', async () => {
     const person = await anAccount(server.accounts);
     await operatorGrant(person.email);
-    const operatorConsole = await aClient(server.registry, 'lyon', { name: 'Console des opérateurs' });
+    const operatorConsole = await aClient(server.registry, 'lyon', { name: 'Console des opérateurs', isOperatorTool: true });
     const config = await discover(server.issuer, operatorConsole);
     const attempt = await startAuthorization(config, operatorConsole, { scope: 'openid admin', resource: adminAudienceOf(server) });
     const callback = await signIn(new UserAgent(server.issuer), attempt, person);

@@ -8,18 +8,18 @@ import { ADMIN_PREFIX, expectConformant, servedDocument, type OpenApiDocument } 
 import { startTestServer, type TestServer } from '../support/server.js';
 import { storedIdOf } from '../support/stored-payloads.js';
 
-const CALLERS = ['no token', 'expired token', 'token for another audience', 'non-operator client', 'metropole-admin', 'referent of Oullins', 'SITIV syndicate'] as const;
+const CALLERS = ['no token', 'expired token', 'token for another audience', 'operator tool without a role', 'metropole-admin', 'referent of Oullins', 'SITIV syndicate'] as const;
 type Caller = (typeof CALLERS)[number];
 type Statuses = Record<Caller, number>;
 /** Where the request points: no commune, the caller's own commune, or Lyon (which neither referent nor syndicate manages). */
 type Target = 'no commune' | 'own commune' | 'lyon';
 
 const HOME: Record<Caller, string> = {
-  'no token': 'oullins', 'expired token': 'oullins', 'token for another audience': 'oullins', 'non-operator client': 'oullins',
+  'no token': 'oullins', 'expired token': 'oullins', 'token for another audience': 'oullins', 'operator tool without a role': 'oullins',
   'metropole-admin': 'oullins', 'referent of Oullins': 'oullins', 'SITIV syndicate': 'vaulx-en-velin',
 };
 
-const refused = { 'no token': 401, 'expired token': 401, 'token for another audience': 401, 'non-operator client': 403 };
+const refused = { 'no token': 401, 'expired token': 401, 'token for another audience': 401, 'operator tool without a role': 403 };
 const everyOperator = (status: number): Statuses => ({ ...refused, 'metropole-admin': status, 'referent of Oullins': status, 'SITIV syndicate': status });
 const adminOnly = (status: number): Statuses => ({ ...refused, 'metropole-admin': status, 'referent of Oullins': 403, 'SITIV syndicate': 403 });
 const communeScoped = (status: number): Partial<Record<Target, Statuses>> => ({ 'own commune': everyOperator(status), lyon: adminOnly(status) });
@@ -115,7 +115,10 @@ beforeAll(async () => {
   tokens.set('expired token', await adminToken(server, admin));
   await server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [storedIdOf('ClientCredentials', tokens.get('expired token')!)]);
   tokens.set('token for another audience', await adminToken(server, admin, null));
-  tokens.set('non-operator client', await adminToken(server, await anOperatorClient(server, 'lyon')));
+  // A commune site that is no operator tool gets no token at all (admin-resource-boundary.test.ts); an
+  // operator tool holding no role gets one, which opens nothing.
+  const toolWithoutRole = await aClient(server.registry, 'lyon', { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid', isOperatorTool: true });
+  tokens.set('operator tool without a role', await adminToken(server, toolWithoutRole));
   tokens.set('metropole-admin', await adminToken(server, admin));
   tokens.set('referent of Oullins', await adminToken(server, await anOperatorClient(server, 'oullins', 'commune-referent', ['oullins'])));
   tokens.set('SITIV syndicate', await adminToken(server, await anOperatorClient(server, 'vaulx-en-velin', 'syndicate-operator', ['vaulx-en-velin', 'givors'])));

@@ -21,7 +21,7 @@ describe('an operator signs in to an administration console', () => {
   it('gets an admin token for the API from a login with the admin resource and scope', async () => {
     const referent = await anAccount(server.accounts);
     await operatorsOf(server).grant({ email: referent.email }, 'commune-referent', ['bron'], { actor: 'test' });
-    const console_ = await aClient(server.registry, 'lyon', { isFirstParty: true });
+    const console_ = await aClient(server.registry, 'lyon', { isFirstParty: true, isOperatorTool: true });
     const config = await discover(server.issuer, console_);
     const resource = adminAudienceOf(server);
     const attempt = await startAuthorization(config, console_, { scope: 'openid admin', resource });
@@ -38,7 +38,7 @@ describe('an operator signs in to an administration console', () => {
 
   it('refuses the same login for a citizen who is not an operator', async () => {
     const citizen = await anAccount(server.accounts);
-    const console_ = await aClient(server.registry, 'lyon', { isFirstParty: true });
+    const console_ = await aClient(server.registry, 'lyon', { isFirstParty: true, isOperatorTool: true });
     const config = await discover(server.issuer, console_);
     const resource = adminAudienceOf(server);
     const attempt = await startAuthorization(config, console_, { scope: 'openid admin', resource });

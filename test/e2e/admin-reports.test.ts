@@ -1,6 +1,7 @@
 // The figures operators bill on: monthly usage per commune and site (from real sign-ins and a seeded past
 // month), and the yearly contributions of the convention's grid — the same through the API and glc.
 import request from 'supertest';
+import { confirmRegistration } from '../support/account-space.js';
 import { adminToken, anOperatorClient } from '../support/admin.js';
 import { A_PASSWORD, aClient, anAccount, type TestClient } from '../support/builders.js';
 import { jsonOutput, runGlc } from '../support/glc.js';
@@ -81,7 +82,8 @@ describe('usage per month', () => {
     if (!isPage(login)) throw new Error('expected the login page');
     const register = await agent.navigate(new URL(/href="([^"]*\/register)"/.exec(login.html)![1]!.replace(/&amp;/g, '&'), login.url).toString());
     if (!isPage(register)) throw new Error('expected the registration page');
-    let result = await agent.submit(register, { given_name: 'Nora', family_name: 'Saïdi', email, password: A_PASSWORD });
+    await agent.submit(register, { given_name: 'Nora', family_name: 'Saïdi', email, password: A_PASSWORD });
+    let result = await confirmRegistration(server, agent, email);
     if (isPage(result) && result.html.includes('value="allow"')) result = await agent.submit(result, { decision: 'allow' });
     if (isPage(result)) throw new Error(`expected the site, got ${result.status} ${result.url}`);
     await exchange(config, attempt, result.leftTo);

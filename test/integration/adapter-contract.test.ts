@@ -99,7 +99,8 @@ function describeAdapterContract(name: string, makeAdapterFactory: () => Promise
     it('forgets a destroyed artefact, under its id and its uid', async () => {
       const id = anId();
       const uid = anId();
-      await adapter('Session').upsert(id, { kind: 'Session', jti: id, uid }, TTL_SECONDS);
+      await adapter('Session').upsert(id, { kind: 'Session', jti: id, uid, accountId: 'account-1' }, TTL_SECONDS);
+      expect(await adapter('Session').findByUid(uid)).toBeDefined();
       await adapter('Session').destroy(id);
       expect(await adapter('Session').find(id)).toBeUndefined();
       expect(await adapter('Session').findByUid(uid)).toBeUndefined();

@@ -76,6 +76,18 @@ describe('credentials at rest', () => {
   });
 });
 
+describe('sessions of nobody', () => {
+  it('keeps no row for a session that names nobody and carries no form, and forgets the one it replaces', async () => {
+    const id = anId();
+    const uid = anId();
+    await adapter('Session').upsert(id, { kind: 'Session', jti: id, uid, state: { secret: anId() } }, TTL_SECONDS);
+    expect(await adapter('Session').findByUid(uid)).toBeDefined();
+    await adapter('Session').upsert(id, { kind: 'Session', jti: id, uid }, TTL_SECONDS);
+    expect(await adapter('Session').find(id)).toBeUndefined();
+    expect(await adapter('Session').findByUid(uid)).toBeUndefined();
+  });
+});
+
 describe('single use', () => {
   it.each(['AuthorizationCode', 'RefreshToken'])('refuses a %s used twice', async (model) => {
     const id = await aStored(model, { grantId: anId() });

@@ -13,7 +13,7 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 const config = loadConfig({ LOG_LEVEL: 'silent' });
 const log = createLogger('silent');
 const sealer = createSealer('x'.repeat(40));
-const CHEAP_ARGON2 = { memoryKiB: 1024, timeCost: 1, parallelism: 1 };
+const CHEAP_ARGON2 = { ...config.argon2, memoryKiB: 1024, timeCost: 1, parallelism: 1 };
 
 let database: TestDatabase;
 let accounts: Accounts;

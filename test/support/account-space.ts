@@ -47,6 +47,24 @@ export async function mailsArrived(server: Pick<TestServer, 'mailer' | 'dataDir'
   throw new Error(`expected ${count} mail(s) to ${to}, got ${(await mailsTo(server, to)).length}`);
 }
 
+/**
+ * After the registration form answered "check your mailbox": follows the link mailed to `email` in the
+ * same browser and presses its button; the authorization flow that sent the citizen goes on from there.
+ */
+export async function confirmRegistration(server: Pick<TestServer, 'mailer' | 'dataDir'>, agent: UserAgent, email: string): Promise<Page | { leftTo: string }> {
+  return agent.submit(await pageAt(agent, await newestRegistrationLink(server, email)), {});
+}
+
+/** The link of this registration: the newest one mailed to `email` that still opens (an address may register again). */
+export async function newestRegistrationLink(server: Pick<TestServer, 'mailer' | 'dataDir'>, email: string): Promise<string> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const link = (await mailsTo(server, email)).map((mail) => mail.link).filter((l) => l?.includes('/interaction/')).at(-1);
+    if (link && (await fetch(link)).status === 200) return link;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no usable registration link reached ${email}`);
+}
+
 /** The text of a page without its markup, for reading messages. */
 export function textOf(page: Page): string {
   return page.html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');

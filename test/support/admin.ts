@@ -1,13 +1,13 @@
 // Operators' API helpers: operators made with the domain, tokens asked like any program would.
-import { createOperators } from '../../src/operators/index.js';
 import { aClient, type TestClient } from './builders.js';
 import { discover, oidc } from './relying-party.js';
 import type { TestServer } from './server.js';
 
 export const adminAudienceOf = (server: TestServer) => `${server.issuer}/admin/api/v1`;
 
+/** The server's own operators room (its invitations mail through the server's outbox). */
 export function operatorsOf(server: TestServer) {
-  return createOperators({ pool: server.pool, accounts: server.accounts, registry: server.registry });
+  return server.operators;
 }
 
 /** A service client of `commune` with client credentials, made an operator with `role` over `communes`. */

@@ -22,15 +22,15 @@ export interface TestClient {
 export async function aClient(
   registry: Registry,
   commune: string,
-  overrides: Partial<ClientRequest> & { isFirstParty?: boolean } = {},
+  overrides: Partial<ClientRequest> & { isFirstParty?: boolean; isOperatorTool?: boolean } = {},
 ): Promise<TestClient> {
   const redirectUri = overrides.redirectUris?.[0] ?? `https://rp-${unique()}.example.org/callback`;
-  const { isFirstParty, ...request } = overrides;
+  const { isFirstParty, isOperatorTool, ...request } = overrides;
   const { client, clientSecret } = await registry.addClient(commune, {
     name: `Site ${unique()}`,
     redirectUris: [redirectUri],
     ...request,
-  }, { isFirstParty });
+  }, { isFirstParty, isOperatorTool });
   return { clientId: client.clientId, clientSecret, commune, redirectUri, redirectUris: client.metadata.redirect_uris };
 }
 

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config, type Tunables } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/main.js';
 import { freshDatabase, type TestDatabase } from './database.js';
@@ -29,9 +29,12 @@ export async function freePort(): Promise<number> {
 
 export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 
-export async function startTestServer(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestServer> {
+/** Tunables a test sets apart from config/default.json, computed from the defaults. */
+export type Tune = (defaults: Readonly<Config>) => Partial<Tunables>;
+
+export async function startTestServer(env: Record<string, string> = {}, logDestination?: DestinationStream, tune?: Tune): Promise<TestServer> {
   const database = await freshDatabase();
-  const running = await startInstance(database, env, logDestination);
+  const running = await startInstance(database, env, logDestination, tune);
   return {
     ...running,
     async stop() {
@@ -42,10 +45,10 @@ export async function startTestServer(env: Record<string, string> = {}, logDesti
 }
 
 /** One more instance on a database another instance already serves (they share everything but memory). */
-export async function startInstance(database: TestDatabase, env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestServer> {
+export async function startInstance(database: TestDatabase, env: Record<string, string> = {}, logDestination?: DestinationStream, tune?: Tune): Promise<TestServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'glc-test-'));
-  const config = loadConfig({
+  const defaults = loadConfig({
     PORT: String(port),
     DATABASE_URL: database.url,
     DATA_DIR: dataDir,
@@ -54,6 +57,7 @@ export async function startInstance(database: TestDatabase, env: Record<string, 
     OUTBOUND_ALLOWLIST: '127.0.0.1,localhost',
     ...env,
   });
+  const config = tune ? Object.freeze({ ...defaults, ...tune(defaults) }) : defaults;
   const running = await startServer(config, createLogger(config.logLevel, logDestination));
   return { ...running, issuer: config.issuer, database, dataDir, stop: () => running.close() };
 }

@@ -35,6 +35,8 @@ function decode(value: string): string {
 export class UserAgent {
   readonly cookies = new Map<string, string>();
   acceptLanguage = 'fr-FR,fr;q=0.9';
+  /** Sent with every request: e.g. X-Forwarded-For, to stand for a citizen at another address behind TRUST_PROXY. */
+  readonly headers: Record<string, string> = {};
 
   constructor(readonly issuer: string) {}
 
@@ -55,9 +57,11 @@ export class UserAgent {
   }
 
   /** One request, no redirect following. */
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
     const target = new URL(url, this.issuer).toString();
-    const headers: Record<string, string> = { cookie: this.cookieHeader(), 'accept-language': this.acceptLanguage, accept: 'text/html' };
+    const headers: Record<string, string> = {
+      cookie: this.cookieHeader(), 'accept-language': this.acceptLanguage, accept: 'text/html', ...this.headers, ...init.headers,
+    };
     let body: string | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';

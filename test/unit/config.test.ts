@@ -82,15 +82,42 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).secretKey).toBeUndefined();
   });
 
-  it.each([['true', true], ['1', true], ['yes', true], ['ON', true], ['false', false], ['0', false], ['no', false], ['off', false], ['', false]])(
-    'reads TRUST_PROXY=%s as %s',
-    (value, expected) => {
-      expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(expected);
-    },
-  );
+  it.each(['', 'false', '0', 'no', 'off'])('trusts no proxy with TRUST_PROXY=%j', (value) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(false);
+  });
 
-  it('refuses a TRUST_PROXY that is not a boolean', () => {
-    expect(configErrorOf({ TRUST_PROXY: 'maybe' }).variable).toBe('TRUST_PROXY');
+  it.each([['1', 1], ['2', 2]])('reads TRUST_PROXY=%s as that many trusted hops', (value, hops) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual({ hops });
+  });
+
+  it('reads TRUST_PROXY as a list of proxy addresses and CIDR ranges', () => {
+    const trust = loadConfig({ TRUST_PROXY: ' 10.0.0.5 , 172.16.0.0/12, fd00::/8 ' }).trustProxy;
+    if (!trust || !('proxies' in trust)) throw new Error('expected a list of proxies');
+    expect(trust.proxies.entries).toEqual(['10.0.0.5', '172.16.0.0/12', 'fd00::/8']);
+    expect(trust.proxies.includes('10.0.0.5')).toBe(true);
+    expect(trust.proxies.includes('172.20.1.2')).toBe(true);
+    expect(trust.proxies.includes('::ffff:172.20.1.2')).toBe(true);
+    expect(trust.proxies.includes('fd12::1')).toBe(true);
+    expect(trust.proxies.includes('10.0.0.6')).toBe(false);
+    expect(trust.proxies.includes('not an address')).toBe(false);
+  });
+
+  it.each(['true', 'yes', 'ON'])('refuses the ambiguous TRUST_PROXY=%s, asking for hops or addresses', (value) => {
+    const error = configErrorOf({ TRUST_PROXY: value });
+    expect(error.variable).toBe('TRUST_PROXY');
+    expect(error.message).toMatch(/^TRUST_PROXY: .*number of proxies/);
+  });
+
+  it.each(['maybe', '-1', '1.5', '10.0.0.0/33', 'proxy.internal', '10.0.0.1,', '1, 10.0.0.1'])('refuses TRUST_PROXY=%j', (value) => {
+    expect(configErrorOf({ TRUST_PROXY: value }).variable).toBe('TRUST_PROXY');
+  });
+
+  it('refuses a METRICS_TOKEN too short or with characters a header cannot carry, and leaves /metrics open without one', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(32) }).metricsToken).toBe('a'.repeat(32));
+    expect(configErrorOf({ METRICS_TOKEN: 'short' }).variable).toBe('METRICS_TOKEN');
+    expect(configErrorOf({ METRICS_TOKEN: `${'a'.repeat(32)} b` }).variable).toBe('METRICS_TOKEN');
+    expect(configErrorOf({ METRICS_TOKEN: `${'a'.repeat(32)}é` }).variable).toBe('METRICS_TOKEN');
   });
 
   it('refuses an SMTP_URL that is not smtp(s)', () => {

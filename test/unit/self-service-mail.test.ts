@@ -10,7 +10,8 @@ import { createViews, renderMail } from '../../src/views/index.js';
 
 const views = createViews(findProjectRoot());
 const LINK = 'https://connect.grandlyon.example/account/email/verify?token=abc&x=1';
-const KINDS: NoticeKind[] = ['verify-email', 'reset-password', 'confirm-new-email', 'email-changed', 'password-changed', 'account-deleted', 'retention-warning'];
+const KINDS: NoticeKind[] = ['verify-email', 'reset-password', 'confirm-new-email', 'email-changed', 'password-changed', 'account-deleted', 'retention-warning',
+  'registration-attempted', 'email-change-attempted'];
 
 describe('retryDelaySeconds', () => {
   it('waits 30 seconds after a first failure, then twice as long each time', () => {

@@ -12,6 +12,7 @@ export async function clientAddCommand(context: CliContext, argv: string[]) {
     'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true },
     'grant-type': { type: 'string', multiple: true }, public: { type: 'boolean' }, scope: { type: 'string' },
     'subject-type': { type: 'string' }, 'backchannel-logout-uri': { type: 'string' }, 'first-party': { type: 'boolean' },
+    'operator-tool': { type: 'boolean' },
   });
   await ensureKeys(context.db.pool, context.sealer);
   const provider = await createValidationProvider(context.db.pool, context.sealer, context.config);
@@ -31,11 +32,11 @@ export async function clientAddCommand(context: CliContext, argv: string[]) {
     scope: values.scope as string | undefined,
     subjectType: values['subject-type'] as string | undefined,
     backchannelLogoutUri: values['backchannel-logout-uri'] as string | undefined,
-    }, { isFirstParty: Boolean(values['first-party']) });
+    }, { isFirstParty: Boolean(values['first-party']), isOperatorTool: Boolean(values['operator-tool']) });
     // The audit keeps the metadata, never the secret.
     await insertAuditEntry(db, {
       ...auditActor(), action: 'client.created', communeSlug: added.client.communeSlug, target: `client:${added.client.clientId}`,
-      after: { ...added.client.metadata, first_party: added.client.isFirstParty },
+      after: { ...added.client.metadata, first_party: added.client.isFirstParty, operator_tool: added.client.isOperatorTool },
     });
     return added;
   });

@@ -9,6 +9,8 @@ export interface ConsentView {
   communeName: string;
   scopes: string[];
   claims: string[];
+  /** Scopes asked of other resource servers than userinfo: shown, never granted unseen. */
+  resources: { indicator: string; scopes: string[] }[];
 }
 
 export function consentPage(page: PageContext, view: ConsentView): SafeHtml {
@@ -18,6 +20,7 @@ export function consentPage(page: PageContext, view: ConsentView): SafeHtml {
 <ul class="panel">
 ${view.scopes.map((scope) => html`<li>${t(`consent.scope.${scope}`)}</li>`)}
 ${view.claims.map((claim) => html`<li><code>${claim}</code></li>`)}
+${view.resources.map((r) => html`<li>${t('consent.resource', { resource: r.indicator, scopes: r.scopes.join(', ') })}</li>`)}
 </ul>
 <form method="post" action="${view.action}">
 ${csrfInput(view.csrfToken)}

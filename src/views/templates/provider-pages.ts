@@ -28,7 +28,8 @@ export function errorPage(page: PageContext, view: { code: string; message: stri
 
 export interface DeviceInputForm {
   action: string;
-  xsrf: string;
+  /** The provider's anti-forgery secret; absent for the GET form that starts over (see interactions/pages). */
+  xsrf?: string;
   userCode: string;
 }
 
@@ -37,8 +38,8 @@ export function deviceInputPage(page: PageContext, form: DeviceInputForm, messag
   const { t } = page;
   return layout(page, t('device.title'), html`
 ${isError ? html`<div class="errors" role="alert"><p>${message}</p></div>` : html`<p>${message}</p>`}
-<form id="op.deviceInputForm" method="post" action="${form.action}">
-<input type="hidden" name="xsrf" value="${form.xsrf}">
+<form id="op.deviceInputForm" method="${form.xsrf === undefined ? 'get' : 'post'}" action="${form.action}">
+${form.xsrf === undefined ? '' : html`<input type="hidden" name="xsrf" value="${form.xsrf}">`}
 <label for="field-user_code">${t('device.code')}</label>
 <input id="field-user_code" name="user_code" type="text" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required autofocus value="${form.userCode}">
 <button type="submit">${t('device.continue')}</button>

@@ -1,0 +1,65 @@
+// The link mailed at registration: /interaction/:uid/verify?token=… Opening it only shows a button (mail
+// scanners open links too); the button verifies the address and, in the browser whose authorization flow
+// registered it (the provider's interaction cookie is scoped to /interaction/:uid), signs the new account
+// in and lets that flow go on. In any other browser, or once the flow expired, the address is verified and
+// the citizen is sent back to the site to sign in: the link alone never opens a session.
+import type { Context } from 'koa';
+import { AppError } from '../errors.js';
+import { sendPage } from '../http/index.js';
+import { confirmLinkPage, messagePage, type PageContext } from '../views/index.js';
+import { requireCsrf, type Interaction, type InteractionDeps } from './context.js';
+import { pageContextOf } from './pages.js';
+
+export const VERIFY_STEP = 'verify';
+
+const tokenOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, 100) : '');
+
+/** The flow this browser has in progress at this uid, if it is still waiting for a login. */
+async function waitingFlow(deps: InteractionDeps, ctx: Context): Promise<Interaction | undefined> {
+  try {
+    const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
+    return interaction.uid === ctx.params.uid && interaction.prompt.name === 'login' ? interaction : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function pageOf(deps: InteractionDeps, ctx: Context): PageContext {
+  const fromForm = (ctx.request.body as Record<string, unknown> | undefined)?.ui_locales;
+  return pageContextOf(deps.views, ctx, typeof fromForm === 'string' ? fromForm : undefined);
+}
+
+function sendInvalidLink(deps: InteractionDeps, ctx: Context): void {
+  const page = pageOf(deps, ctx);
+  sendPage(ctx, messagePage(page, page.t('account.link_invalid_title'), page.t('errors.link_invalid')).toString(), 400);
+}
+
+export async function showVerifyLink(deps: InteractionDeps, ctx: Context): Promise<void> {
+  const token = tokenOf(ctx.query.token);
+  if (!(await deps.accounts.selfService.isLinkUsable(token, 'verify-email'))) return sendInvalidLink(deps, ctx);
+  const page = pageOf(deps, ctx);
+  sendPage(ctx, confirmLinkPage(page, {
+    title: page.t('account.email.verify_title'), text: page.t('account.email.verify'), button: page.t('account.email.verify_button'),
+    action: `/interaction/${ctx.params.uid}/${VERIFY_STEP}`, token,
+    csrfToken: deps.csrf.token(ctx, `interaction:${ctx.params.uid}`),
+  }).toString());
+}
+
+export async function submitVerifyLink(deps: InteractionDeps, ctx: Context): Promise<void> {
+  requireCsrf(deps, ctx, ctx.params.uid!);
+  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+  let accountId: string;
+  try {
+    accountId = (await deps.accounts.selfService.verifyEmail(tokenOf(body.token), { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined })).id;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'link_invalid') return sendInvalidLink(deps, ctx);
+    throw error;
+  }
+  if (await waitingFlow(deps, ctx)) {
+    await deps.provider().interactionFinished(ctx.req, ctx.res, { login: { accountId } }, { mergeWithLastSubmission: false });
+    ctx.respond = false;
+    return;
+  }
+  const page = pageOf(deps, ctx);
+  sendPage(ctx, messagePage(page, page.t('account.email.verify_title'), page.t('register.verified_elsewhere'), { href: '/account', label: page.t('account.title') }).toString());
+}
