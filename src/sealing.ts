@@ -2,7 +2,7 @@
 // under a key derived from SECRET_KEY; bearer values that must be looked up without resting in clear are
 // kept as a keyed digest under another key derived from it. Without SECRET_KEY (development only) a random
 // one is kept in DATA_DIR.
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactEncrypt, compactDecrypt } from 'jose';
@@ -15,7 +15,8 @@ export interface Sealer {
 }
 
 export function createSealer(secretKey: string): Sealer {
-  const key = new Uint8Array(hkdfSync('sha256', secretKey, 'grandlyonconnect', 'sealing-v1', 32));
+  // A KeyObject, imported once: jose would import raw bytes again on every seal and open.
+  const key = createSecretKey(Buffer.from(hkdfSync('sha256', secretKey, 'grandlyonconnect', 'sealing-v1', 32)));
   const digestKey = Buffer.from(hkdfSync('sha256', secretKey, 'grandlyonconnect', 'digest-v1', 32));
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();

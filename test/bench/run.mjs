@@ -97,7 +97,11 @@ async function main() {
   const site = await glc('client', 'add', '--commune', 'lyon', '--name', 'bench site', '--redirect-uri', 'https://bench.example/cb', '--first-party');
   const service = await glc('client', 'add', '--commune', 'lyon', '--name', 'bench service', '--grant-type', 'client_credentials', '--scope', 'openid');
   const password = 'bench password that is long enough';
-  const account = await glc('account', 'add', '--email', 'bench@example.org', '--password', password, '--verified');
+  // One citizen per four clients: a citizen signs in from one address at most `perAccountAndAddress.free` (5)
+  // times at once before the throttle makes the next attempts wait (429), which would measure the throttle.
+  const citizens = Array.from({ length: Math.ceil(concurrency / 4) }, (_, i) => `bench-${i}@example.org`);
+  for (const email of citizens) await glc('account', 'add', '--email', email, '--password', password, '--verified');
+  let nextCitizen = 0;
 
   const server = spawn(process.execPath, [join(root, 'dist/main.js')], { env, stdio: 'ignore' });
   for (let i = 0; i < 200 && !(await fetch(`${issuer}/readyz`).then((r) => r.ok, () => false)); i++) {
@@ -134,7 +138,8 @@ async function main() {
     const page = await (await go(interactionUrl)).text();
     const action = /action="([^"]+\/login)"/.exec(page)[1];
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)[1];
-    const login = await go(action, { method: 'POST', ...form({ _csrf: csrf, email: 'bench@example.org', password }), headers: form({}) });
+    const email = citizens[nextCitizen++ % citizens.length];
+    const login = await go(action, { method: 'POST', ...form({ _csrf: csrf, email, password }), headers: form({}) });
     let location = login.headers.get('location');
     while (location && !location.startsWith('https://bench.example')) location = (await go(location)).headers.get('location');
     const code = new URL(location).searchParams.get('code');
