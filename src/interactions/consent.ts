@@ -36,9 +36,16 @@ export async function submitConsent(deps: InteractionDeps, ctx: Context): Promis
     return;
   }
   const details = interaction.prompt.details as ConsentDetails;
-  const grant = interaction.grantId
-    ? (await provider.Grant.find(interaction.grantId))!
-    : new provider.Grant({ accountId: interaction.session.accountId, clientId: String(interaction.params.client_id) });
+  const existing = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
+  if (interaction.grantId && !existing) {
+    // The grant this page was adding to was revoked meanwhile (a replayed code, a service revoked in another
+    // tab): nothing is added to it. The authorization resumes without this answer, finds no grant, makes a
+    // new one from what the citizen allowed before, and asks again for what is still missing.
+    await provider.interactionFinished(ctx.req, ctx.res, { consent: {} }, { mergeWithLastSubmission: true });
+    ctx.respond = false;
+    return;
+  }
+  const grant = existing ?? new provider.Grant({ accountId: interaction.session.accountId, clientId: String(interaction.params.client_id) });
   if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
   if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) {

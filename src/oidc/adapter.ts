@@ -104,8 +104,11 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
       await deleteStoredPayload(db, this.model, this.key(id));
     }
 
+    // Every artefact of the grant goes, whichever model the library asks: tokens and codes. An interaction
+    // that names the grant is the citizen's page in progress, not an artefact: it stays, and its consent
+    // finds the grant gone (interactions/consent.ts) instead of the page expiring under the citizen.
     async revokeByGrantId(grantId: string): Promise<void> {
-      await db.query(`delete from oidc_payloads where grant_id = $1`, [grantId]);
+      await db.query(`delete from oidc_payloads where grant_id = $1 and model <> 'Interaction'`, [grantId]);
     }
   }
   return (model: string) => new PostgresAdapter(model);

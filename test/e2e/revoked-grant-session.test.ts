@@ -1,9 +1,10 @@
 // A grant the provider revokes (a code replayed, a refresh token reused) is gone for the browser session
-// that held it too: that browser's next authorization makes a new grant instead of codes tied to the dead one.
+// that held it too: that browser's next authorization makes a new grant instead of codes tied to the dead one,
+// and a consent page open meanwhile asks again instead of expiring.
 import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { UserAgent } from '../support/user-agent.js';
+import { isPage, UserAgent } from '../support/user-agent.js';
 
 let server: TestServer;
 let site: TestClient;
@@ -52,6 +53,31 @@ describe.each([
 
     const next = await startAuthorization(config, client());
     const renewed = await exchange(config, next, await signIn(browser, next));
+    expect((await oidc.tokenIntrospection(config, renewed.access_token)).active).toBe(true);
+  });
+});
+
+describe('a consent page open while its grant is revoked', () => {
+  it('asks again, instead of failing, when the grant was revoked while the consent page was open', async () => {
+    const citizen = await anAccount(server.accounts);
+    const browser = new UserAgent(server.issuer);
+    const config = await discover(server.issuer, site);
+    const first = await startAuthorization(config, site, { scope: 'openid' });
+    const callback = await signIn(browser, first, citizen);
+    await exchange(config, first, callback);
+
+    // More is asked: the consent page opens to add it to the grant of the first sign-in…
+    const next = await startAuthorization(config, site, { scope: 'openid profile email' });
+    const consent = await browser.navigate(next.url);
+    if (!isPage(consent) || !consent.html.includes('value="allow"')) throw new Error('expected the consent page');
+    // …while the first code is replayed, which revokes that grant.
+    await expect(exchange(config, first, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    let result = await browser.submit(consent, { decision: 'allow' });
+    if (isPage(result) && result.html.includes('value="allow"')) result = await browser.submit(result, { decision: 'allow' });
+    if (isPage(result)) throw new Error(`expected the way back to the site, got ${result.status}: ${result.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 600)}`);
+    const renewed = await exchange(config, next, result.leftTo);
+    expect(renewed.scope?.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
     expect((await oidc.tokenIntrospection(config, renewed.access_token)).active).toBe(true);
   });
 });

@@ -129,6 +129,7 @@ describe('grant revocation', () => {
     };
     const ofKept = await aStored('RefreshToken', { grantId: kept });
     const session = await aStored('Session', { uid: anId() });
+    const consentPage = await aStored('Interaction', { grantId: revoked });
 
     await adapter('AccessToken').revokeByGrantId(revoked);
 
@@ -136,6 +137,7 @@ describe('grant revocation', () => {
     expect(await adapter('DeviceCode').findByUserCode('BCDF-GHJK')).toBeUndefined();
     expect((await adapter('RefreshToken').find(ofKept))?.grantId).toBe(kept);
     expect(await adapter('Session').find(session)).toBeDefined();
+    expect(await adapter('Interaction').find(consentPage)).toBeDefined();
   });
 });
 
