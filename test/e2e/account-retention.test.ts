@@ -27,6 +27,21 @@ afterAll(async () => {
 const runIn = (days: number) => server.accounts.retention.run(new Date(Date.now() + days * DAY_MS));
 const dateIn = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
 const WARNING = 'Votre compte inutilisé sera bientôt supprimé';
+
+/**
+ * The days of the policy, from the configuration: `firstWarning` is the day the first mail goes to an
+ * account created today, `secondWarning` the second one's, `deletion` the account's last.
+ */
+function schedule() {
+  const { inactiveAccountDays, firstWarningDaysBefore, secondWarningDaysBefore, historyDays } = server.config.retention;
+  const firstWarning = inactiveAccountDays - firstWarningDaysBefore + 1;
+  const secondWarning = inactiveAccountDays - secondWarningDaysBefore + 1;
+  return {
+    firstWarning, secondWarning, deletion: secondWarning + secondWarningDaysBefore, historyDays,
+    /** After a late first mail, the second comes when the two warnings' gap has passed, the deletion as long after. */
+    gap: firstWarningDaysBefore - secondWarningDaysBefore, lastWeek: secondWarningDaysBefore, firstWarningDaysBefore,
+  };
+}
 const DELETED = 'Votre compte a été supprimé';
 
 async function subjectsTo(email: string): Promise<string[]> {
@@ -39,72 +54,77 @@ describe('retention of unused accounts', () => {
   });
 
   it('warns thirty days before, again seven days before, then deletes the account', async () => {
+    const { firstWarning, secondWarning, deletion, firstWarningDaysBefore } = schedule();
     const citizen = await anAccount(server.accounts);
-    await runIn(1064);
+    await runIn(firstWarning - 2);
     expect(await subjectsTo(citizen.email)).toEqual([]);
 
-    await runIn(1066);
+    await runIn(firstWarning);
     const [first] = await mailsArrived(server, citizen.email);
     expect(first!.subject).toContain(WARNING);
-    expect(first!.raw).toContain(dateIn(1096));
+    expect(first!.raw).toContain(dateIn(firstWarning + firstWarningDaysBefore));
     expect(first!.raw).toContain(`${server.issuer}/account`);
-    await runIn(1070);
+    await runIn(firstWarning + 4);
     expect(await subjectsTo(citizen.email)).toHaveLength(1);
 
-    await runIn(1089);
+    await runIn(secondWarning);
     expect((await mailsArrived(server, citizen.email, 2))[1]!.subject).toContain(WARNING);
-    await runIn(1095);
+    await runIn(deletion - 1);
     expect(await server.accounts.findById(citizen.id)).toBeDefined();
 
-    await runIn(1096);
+    await runIn(deletion);
     expect(await server.accounts.findById(citizen.id)).toBeUndefined();
     expect((await mailsArrived(server, citizen.email, 3))[2]!.subject).toContain(DELETED);
     expect(await server.accounts.authenticate(citizen.email, citizen.password)).toBeUndefined();
   });
 
   it('keeps the weeks between the mails and the deletion when the job comes late', async () => {
+    const { deletion, gap, lastWeek } = schedule();
+    const late = deletion + 100;
     const citizen = await anAccount(server.accounts);
-    await runIn(1200);
+    await runIn(late);
     expect(await mailsArrived(server, citizen.email)).toHaveLength(1);
 
-    await runIn(1201);
+    await runIn(late + 1);
     expect(await subjectsTo(citizen.email)).toHaveLength(1);
-    await runIn(1223);
+    await runIn(late + gap);
     expect(await mailsArrived(server, citizen.email, 2)).toHaveLength(2);
-    await runIn(1229);
+    await runIn(late + gap + lastWeek - 1);
     expect(await server.accounts.findById(citizen.id)).toBeDefined();
 
-    await runIn(1230);
+    await runIn(late + gap + lastWeek);
     expect(await server.accounts.findById(citizen.id)).toBeUndefined();
     expect((await subjectsTo(citizen.email)).at(-1)).toContain(DELETED);
   });
 
   it('starts over when the citizen logs in after a warning', async () => {
+    const { firstWarning, deletion, gap, firstWarningDaysBefore } = schedule();
     const citizen = await anAccount(server.accounts);
-    await server.pool.query(`update accounts set created_at = created_at - interval '1066 days' where id = $1`, [citizen.id]);
+    await server.pool.query(`update accounts set created_at = created_at - make_interval(days => $2) where id = $1`, [citizen.id, firstWarning]);
     await runIn(0);
     expect(await subjectsTo(citizen.email)).toEqual([expect.stringContaining(WARNING)]);
 
     await signedIn(server.issuer, citizen);
-    await runIn(23);
-    await runIn(40);
+    await runIn(gap);
+    await runIn(firstWarningDaysBefore + 10);
     expect(await subjectsTo(citizen.email)).toHaveLength(1);
     expect(await server.accounts.findById(citizen.id)).toBeDefined();
 
     // Unused again for the whole period: a first warning again, not a deletion.
-    await runIn(1066);
+    await runIn(firstWarning);
     expect(await mailsArrived(server, citizen.email, 2)).toHaveLength(2);
-    await runIn(1096);
+    await runIn(deletion);
     expect(await server.accounts.findById(citizen.id)).toBeDefined();
   });
 
   it('sends each mail once and deletes once when two workers run at the same time', async () => {
+    const { firstWarning, secondWarning, deletion } = schedule();
     const citizen = await anAccount(server.accounts);
-    await Promise.all([runIn(1066), runIn(1066)]);
+    await Promise.all([runIn(firstWarning), runIn(firstWarning)]);
     expect(await mailsArrived(server, citizen.email)).toHaveLength(1);
-    await Promise.all([runIn(1089), runIn(1089)]);
+    await Promise.all([runIn(secondWarning), runIn(secondWarning)]);
     expect(await mailsArrived(server, citizen.email, 2)).toHaveLength(2);
-    await Promise.all([runIn(1096), runIn(1096)]);
+    await Promise.all([runIn(deletion), runIn(deletion)]);
     await mailsArrived(server, citizen.email, 3);
 
     expect(await server.accounts.findById(citizen.id)).toBeUndefined();
@@ -123,11 +143,12 @@ describe('retention of the security history and the sharing journal', () => {
     const tokens = await exchange(config, attempt, await signIn(browser, attempt, citizen));
     await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
 
-    await runIn(364);
+    const { historyDays } = schedule();
+    await runIn(historyDays - 1);
     expect(await server.accounts.securityHistory(citizen.id)).not.toEqual([]);
     expect(await server.accounts.sharingJournal(citizen.id)).toHaveLength(2);
 
-    await runIn(366);
+    await runIn(historyDays + 1);
     expect(await server.accounts.securityHistory(citizen.id)).toEqual([]);
     expect(await server.accounts.sharingJournal(citizen.id)).toEqual([]);
     expect(await server.accounts.findById(citizen.id)).toBeDefined();
