@@ -1,42 +1,16 @@
-// The one place that reads process.env: environment + config/default.json → one validated, frozen Config.
-// A bad value throws ConfigError naming the variable; main prints it on one line and exits 1.
-import { existsSync, readFileSync } from 'node:fs';
+// The one place that reads process.env: environment + every file under config/ → one validated, deep-frozen
+// Config. A bad value throws ConfigError naming the variable or the file and path; main and glc print it on
+// one line and exit 1.
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BlockList, isIP } from 'node:net';
+import { ConfigError } from './config-error.js';
+import { loadConfigFiles } from './config-files.js';
+import type { ContributionGrid, Tunables } from './config-schema.js';
 
-/** `free` attempts per window, then each one waits firstDelaySeconds × 2^k, at most maxDelaySeconds (http/rate-limit.ts). */
-export interface ThrottlePolicy { free: number; windowSeconds: number; firstDelaySeconds: number; maxDelaySeconds: number }
-
-export interface Tunables {
-  ttlSeconds: {
-    accessToken: number; authorizationCode: number; clientCredentials: number; deviceCode: number;
-    idToken: number; refreshToken: number; interaction: number; session: number; grant: number;
-  };
-  /** maxQueued: password hashes waiting per process beyond the running ones (one per core), then 503. */
-  argon2: { memoryKiB: number; timeCost: number; parallelism: number; maxQueued: number; busyRetryAfterSeconds: number };
-  passwordPolicy: { minLength: number; maxLength: number; maxBytes: number };
-  keys: { activationDelaySeconds: number; retiredKeyGraceSeconds: number; reloadIntervalSeconds: number };
-  cleanup: { intervalSeconds: number; batchSize: number };
-  rateLimits: {
-    passwordChecks: { perAccountAndAddress: ThrottlePolicy; perAccount: ThrottlePolicy; perAddress: ThrottlePolicy };
-    registrationsPerAddress: ThrottlePolicy;
-    resetRequestsPerAddress: ThrottlePolicy;
-  };
-  clientCacheTtlSeconds: number;
-  selfService: {
-    verifyEmailTtlSeconds: number; resetPasswordTtlSeconds: number; changeEmailTtlSeconds: number;
-    verificationMailsPerHour: number; passwordResetMailsPerHour: number; emailChangeMailsPerHour: number;
-  };
-  /** Sent and given-up mails leave the outbox (links, addresses) keepDays later; the purge runs every purgeIntervalSeconds. */
-  mail: { keepDays: number; purgeIntervalSeconds: number };
-  retention: {
-    inactiveAccountDays: number; firstWarningDaysBefore: number; secondWarningDaysBefore: number;
-    historyDays: number; intervalSeconds: number; batchSize: number;
-  };
-  /** How long the link of an operator invitation (a role granted to an address not yet verified) stays valid. */
-  operators: { invitationTtlSeconds: number };
-}
+export { ConfigError } from './config-error.js';
+export type { Bracket, ContributionGrid, Discount, ThrottlePolicy, Tunables } from './config-schema.js';
 
 export interface OutboundAllowList {
   readonly entries: readonly string[];
@@ -56,6 +30,10 @@ export interface ProxyList {
 export type TrustProxy = false | { readonly hops: number } | { readonly proxies: ProxyList };
 
 export interface Config extends Tunables {
+  /** config/contributions.json: what each commune pays a year. */
+  contributionGrid: ContributionGrid;
+  /** config/common-passwords-fr.txt: refused passwords beyond zxcvbn's list, one a line (blank lines ignored). */
+  frenchCommonPasswords: string[];
   port: number;
   issuer: string;
   databaseUrl: string | undefined;
@@ -69,13 +47,6 @@ export interface Config extends Tunables {
   metricsToken: string | undefined;
   outboundAllowList: OutboundAllowList;
   projectRoot: string;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
-    super(`${variable}: ${message}`);
-    this.name = 'ConfigError';
-  }
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -235,9 +206,13 @@ function parseSecretKey(value: string | undefined, isProduction: boolean): strin
   return value;
 }
 
-function loadTunables(root: string): Tunables {
-  const file = join(root, 'config', 'default.json');
-  return JSON.parse(readFileSync(file, 'utf8')) as Tunables;
+/** Frozen all the way down: no module can change a setting another one reads. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
@@ -248,8 +223,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const files = loadConfigFiles(join(projectRoot, 'config'));
   const config: Config = {
-    ...loadTunables(projectRoot),
+    ...files['default.json'],
+    contributionGrid: files['contributions.json'],
+    frenchCommonPasswords: files['common-passwords-fr.txt'],
     port,
     issuer: parseIssuer(env.ISSUER, port),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
@@ -263,5 +241,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     outboundAllowList: parseOutboundAllowList(env.OUTBOUND_ALLOWLIST),
     projectRoot,
   };
-  return Object.freeze(config);
+  return deepFreeze(config);
 }

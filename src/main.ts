@@ -60,7 +60,7 @@ async function compose(config: Config, log: Logger, database: Database) {
   const admin: AdminDeps = {
     pool: database.pool, issuer: config.issuer, accounts, registry, registryFor: (db) => registryFor(db),
     operators: createOperators({ pool: database.pool, config, accounts, registry, invitationMail: createInvitationMailer({ views, mailer }) }),
-    reports: createReports(database.pool, config.projectRoot),
+    reports: createReports(database.pool, config.contributionGrid),
     findToken: (value) => findApiToken(oidc.provider(), value),
   };
   return { isFirstStart: created.length > 0, views, transport, mailer, accounts, registry, oidc, admin };

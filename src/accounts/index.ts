@@ -46,7 +46,7 @@ export interface Accounts {
 
 export interface AccountsDeps {
   db: Pool;
-  config: Pick<Config, 'argon2' | 'passwordPolicy' | 'projectRoot' | 'issuer' | 'selfService' | 'retention'>;
+  config: Pick<Config, 'argon2' | 'passwordPolicy' | 'frenchCommonPasswords' | 'issuer' | 'selfService' | 'retention'>;
   log: Logger;
   /** Mail and revocation; without them (the CLI) no mail is sent and nothing is revoked. */
   ports?: () => AccountPorts;
@@ -66,7 +66,7 @@ function withoutHash({ passwordHash: _ignored, ...account }: AccountWithHash): A
 
 export function createAccounts({ db, config, log, ports = () => NO_PORTS }: AccountsDeps): Accounts {
   const passwords = createPasswords(config.argon2, config.passwordPolicy);
-  const commonPasswords = loadCommonPasswords(config.projectRoot);
+  const commonPasswords = loadCommonPasswords(config.frenchCommonPasswords);
   const selfService = createSelfService({ pool: db, config, passwords, commonPasswords, ports, log });
   const registration = createRegistration({ pool: db, config, passwords, commonPasswords, selfService, ports, log });
   return {

@@ -1,28 +1,8 @@
-// The yearly contribution of each commune, from the convention's grid in config/contributions.json
-// (population bracket × offer, with the discounts of the year). Pure: the grid and the communes are given.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The yearly contribution of each commune, from the convention's grid (config/contributions.json, checked
+// at start by the configuration's schema): population bracket × offer, with the discounts of the year.
+// Pure: the grid and the communes are given.
+import type { Bracket, ContributionGrid } from '../config.js';
 import type { Commune, Offer } from './commune-repository.js';
-
-export interface Bracket {
-  upToInhabitants: number | null;
-  label: string;
-  global: number;
-  restricted: number;
-}
-
-export interface Discount {
-  year: number;
-  pilotOnly: boolean;
-  percent: number;
-  reason: string;
-}
-
-export interface ContributionGrid {
-  currency: string;
-  brackets: Bracket[];
-  discounts: Discount[];
-}
 
 export interface Contribution {
   commune: string;
@@ -35,15 +15,6 @@ export interface Contribution {
   discountPercent: number;
   amount: number | null;
   currency: string;
-}
-
-export function loadContributionGrid(projectRoot: string): ContributionGrid {
-  const grid = JSON.parse(readFileSync(join(projectRoot, 'config', 'contributions.json'), 'utf8')) as ContributionGrid;
-  const edges = grid.brackets.map((b) => b.upToInhabitants ?? Infinity);
-  if (edges.some((edge, i) => i > 0 && edge <= edges[i - 1]!) || edges.at(-1) !== Infinity) {
-    throw new Error('config/contributions.json: brackets must be in increasing order and end with an open one');
-  }
-  return grid;
 }
 
 /** The bracket of a population; a population exactly on an edge belongs to the lower bracket. */

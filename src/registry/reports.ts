@@ -2,7 +2,8 @@
 import type { Queryable } from '../db/index.js';
 import { invalid } from '../errors.js';
 import { listCommunes } from './commune-repository.js';
-import { contributionOf, loadContributionGrid, type Contribution } from './contributions.js';
+import type { ContributionGrid } from '../config.js';
+import { contributionOf, type Contribution } from './contributions.js';
 import { clientUsage, communeUsage, type ClientUsage, type CommuneUsage } from './usage-repository.js';
 
 export type { Contribution } from './contributions.js';
@@ -23,8 +24,7 @@ export function monthRange(month: string): { start: Date; end: Date } {
   return { start: new Date(Date.UTC(year, index, 1)), end: new Date(Date.UTC(year, index + 1, 1)) };
 }
 
-export function createReports(db: Queryable, projectRoot: string) {
-  const grid = loadContributionGrid(projectRoot);
+export function createReports(db: Queryable, grid: ContributionGrid) {
   return {
     async usage(month: string, communes: string[] | 'all' = 'all'): Promise<UsageReport> {
       const { start, end } = monthRange(month);

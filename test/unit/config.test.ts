@@ -1,4 +1,8 @@
-import { ConfigError, loadConfig, parseOutboundAllowList } from '../../src/config.js';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfigFiles } from '../../src/config-files.js';
+import { ConfigError, findProjectRoot, loadConfig, parseOutboundAllowList } from '../../src/config.js';
 
 function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -164,4 +168,101 @@ describe('parseOutboundAllowList', () => {
       expect(() => parseOutboundAllowList(entry)).toThrow(/^OUTBOUND_ALLOWLIST: /);
     },
   );
+});
+
+describe('the files under config/', () => {
+  const shipped = join(findProjectRoot(), 'config');
+  const copies: string[] = [];
+  afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  /** A copy of config/ where `arrange` changed what it wants. */
+  function aConfigDir(arrange: (dir: string) => void): string {
+    const dir = mkdtempSync(join(tmpdir(), 'glc-config-'));
+    copies.push(dir);
+    cpSync(shipped, dir, { recursive: true });
+    arrange(dir);
+    return dir;
+  }
+
+  const withJson = (file: string, change: (json: any) => unknown) => aConfigDir((dir) => {
+    writeFileSync(join(dir, file), JSON.stringify(change(JSON.parse(readFileSync(join(dir, file), 'utf8')))));
+  });
+
+  function refusalOf(dir: string): string {
+    try {
+      loadConfigFiles(dir);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error('expected the files of ' + dir + ' to be refused');
+  }
+
+  it('accepts the shipped files, and the configuration carries each of them', () => {
+    const config = loadConfig({});
+    expect(config.rateLimits.passwordChecks.perAccount.free).toBeGreaterThan(0);
+    expect(config.contributionGrid.currency).toBe('EUR');
+    expect(config.contributionGrid.brackets.at(-1)!.upToInhabitants).toBeNull();
+    expect(config.frenchCommonPasswords).toContain('motdepasse');
+  });
+
+  it.each<[string, string, (json: any) => unknown, string]>([
+    ['a zero where a positive integer is due', 'default.json', (j) => { j.rateLimits.passwordChecks.perAccount.free = 0; return j; },
+      'config/default.json: rateLimits.passwordChecks.perAccount.free must be a positive integer'],
+    ['a number written as a text', 'default.json', (j) => { j.ttlSeconds.accessToken = '3600'; return j; },
+      'config/default.json: ttlSeconds.accessToken must be a positive integer'],
+    ['a fraction', 'default.json', (j) => { j.argon2.timeCost = 2.5; return j; },
+      'config/default.json: argon2.timeCost must be a positive integer'],
+    ['a missing setting', 'default.json', (j) => { delete j.argon2.timeCost; return j; },
+      'config/default.json: argon2.timeCost is missing'],
+    ['a misspelt setting', 'default.json', (j) => { j.argon2.timecost = 3; return j; },
+      'config/default.json: argon2.timecost is not a known setting'],
+    ['a throttle whose longest delay is below its first', 'default.json', (j) => { j.rateLimits.registrationsPerAddress.maxDelaySeconds = 1; return j; },
+      'config/default.json: rateLimits.registrationsPerAddress.maxDelaySeconds must not be below firstDelaySeconds'],
+    ['a password policy whose maximum is below its minimum', 'default.json', (j) => { j.passwordPolicy.maxLength = 8; return j; },
+      'config/default.json: passwordPolicy.maxLength must not be below minLength'],
+    ['a list instead of an object', 'default.json', () => [],
+      'config/default.json: the file must be an object'],
+    ['a bracket edge that is neither a number nor null', 'contributions.json', (j) => { j.brackets[2].upToInhabitants = 'twenty thousand'; return j; },
+      'config/contributions.json: brackets[2].upToInhabitants must be a number of inhabitants, or null for the last, open bracket'],
+    ['brackets out of order', 'contributions.json', (j) => { j.brackets.reverse(); return j; },
+      'config/contributions.json: brackets must be in increasing order and end with an open one'],
+    ['a discount above 100 %', 'contributions.json', (j) => { j.discounts[0].percent = 120; return j; },
+      'config/contributions.json: discounts[0].percent must be a percentage between 0 and 100'],
+  ])('refuses %s, naming the file and the path', (_case, file, change, message) => {
+    expect(refusalOf(withJson(file, change))).toBe(message);
+  });
+
+  it('refuses a password list line with spaces around it, naming the line', () => {
+    const dir = aConfigDir((d) => writeFileSync(join(d, 'common-passwords-fr.txt'), 'motdepasse\n\n soleil123456\n'));
+    expect(refusalOf(dir)).toBe('config/common-passwords-fr.txt: line 3 must be a password without spaces around it');
+  });
+
+  it('refuses a file that is not JSON', () => {
+    const dir = aConfigDir((d) => writeFileSync(join(d, 'contributions.json'), '{ "currency": '));
+    expect(refusalOf(dir)).toMatch(/^config\/contributions\.json: is not valid JSON \(/);
+  });
+
+  it('refuses a missing file', () => {
+    expect(refusalOf(aConfigDir((d) => rmSync(join(d, 'contributions.json'))))).toBe('config/contributions.json: is missing');
+  });
+
+  it('refuses a file or a folder it does not know rather than ignoring it', () => {
+    expect(refusalOf(aConfigDir((d) => writeFileSync(join(d, 'defaults.json'), '{}'))))
+      .toMatch(/^config\/defaults\.json: is not a configuration file \(config\/ holds default\.json, /);
+    expect(refusalOf(aConfigDir((d) => mkdirSync(join(d, 'pages')))))
+      .toMatch(/^config\/pages: is not a configuration file/);
+  });
+
+  it('freezes the whole configuration, all the way down', () => {
+    const config = loadConfig({ TRUST_PROXY: '10.0.0.1', OUTBOUND_ALLOWLIST: 'localhost' });
+    const nested = [
+      config, config.rateLimits, config.rateLimits.passwordChecks.perAccount, config.contributionGrid,
+      config.contributionGrid.brackets, config.contributionGrid.brackets[0], config.frenchCommonPasswords,
+      config.outboundAllowList, config.outboundAllowList.entries, config.trustProxy,
+    ];
+    for (const value of nested) expect(Object.isFrozen(value)).toBe(true);
+    expect(() => { (config.rateLimits.passwordChecks.perAccount as { free: number }).free = 1_000_000; }).toThrow(TypeError);
+    expect(() => { (config.frenchCommonPasswords as string[]).push('x'); }).toThrow(TypeError);
+  });
 });

@@ -1,11 +1,11 @@
 // The password policy with the list of common and breached passwords shipped with the project.
 import { loadCommonPasswords } from '../../src/accounts/common-passwords.js';
 import { checkPasswordPolicy } from '../../src/accounts/passwords.js';
-import { findProjectRoot } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 
 const POLICY = { minLength: 12, maxLength: 128, maxBytes: 4096 };
 const EMAIL = 'jeanne.dupont@example.org';
-const common = loadCommonPasswords(findProjectRoot());
+const common = loadCommonPasswords(loadConfig({}).frenchCommonPasswords);
 const check = (password: string, email = EMAIL) => checkPasswordPolicy(password, email, POLICY, common);
 const fullWidth = (text: string) => text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 

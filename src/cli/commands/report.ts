@@ -13,7 +13,7 @@ export function toCsv(header: string[], rows: (string | number | boolean | null)
 
 export async function reportUsageCommand(context: CliContext, argv: string[]) {
   const values = parse(argv, { month: { type: 'string' }, csv: { type: 'boolean' } });
-  const report = await createReports(context.db.pool, context.config.projectRoot).usage(required(values, 'month'));
+  const report = await createReports(context.db.pool, context.config.contributionGrid).usage(required(values, 'month'));
   const json = {
     month: report.month,
     communes: report.communes.map((c) => ({ commune: c.commune, name: c.name, logins: c.logins, citizens: c.citizens, new_accounts: c.newAccounts })),
@@ -31,7 +31,7 @@ export async function reportContributionsCommand(context: CliContext, argv: stri
   const values = parse(argv, { year: { type: 'string' }, csv: { type: 'boolean' } });
   const yearText = required(values, 'year');
   if (!/^\d{4}$/.test(yearText)) throw new UsageError('--year: four digits, for example 2026');
-  const report = await createReports(context.db.pool, context.config.projectRoot).contributions(Number(yearText));
+  const report = await createReports(context.db.pool, context.config.contributionGrid).contributions(Number(yearText));
   const json = {
     year: report.year, currency: report.currency, total: report.total,
     communes: report.communes.map((c) => ({

@@ -1,0 +1,110 @@
+// The one schema of the files under config/: each file by name, each value with its bounds. A file, a key or
+// a value it does not describe stops the start (config-files.ts says where); the types come from it too.
+import { Type, type Static, type TProperties, type TSchema } from 'typebox';
+
+/** Leaves say what they accept in `description`: the error of a bad value reads "<path> must be <description>". */
+const PositiveInteger = Type.Integer({ minimum: 1, description: 'a positive integer' });
+const NonNegativeInteger = Type.Integer({ minimum: 0, description: 'zero or a positive integer' });
+const Text = Type.String({ minLength: 1, description: 'a non-empty text' });
+const Flag = Type.Boolean({ description: 'true or false' });
+
+/** A misspelt key is refused rather than silently left to a default. */
+const Section = <Properties extends TProperties>(properties: Properties) => Type.Object(properties, { additionalProperties: false });
+
+/** A rule across fields; its message names the field it blames, relative to the section. */
+const Checked = <Schema extends TSchema>(schema: Schema, check: (value: Static<Schema>) => boolean, message: string) =>
+  Type.Refine(schema, check, () => message);
+
+/** `free` attempts per window, then each one waits firstDelaySeconds × 2^k, at most maxDelaySeconds (http/rate-limit.ts). */
+const ThrottlePolicySchema = Checked(
+  Section({ free: PositiveInteger, windowSeconds: PositiveInteger, firstDelaySeconds: PositiveInteger, maxDelaySeconds: PositiveInteger }),
+  (policy) => policy.maxDelaySeconds >= policy.firstDelaySeconds,
+  'maxDelaySeconds must not be below firstDelaySeconds',
+);
+
+export const TunablesSchema = Section({
+  ttlSeconds: Section({
+    accessToken: PositiveInteger, authorizationCode: PositiveInteger, clientCredentials: PositiveInteger,
+    deviceCode: PositiveInteger, idToken: PositiveInteger, refreshToken: PositiveInteger, interaction: PositiveInteger,
+    session: PositiveInteger, grant: PositiveInteger,
+  }),
+  /** maxQueued: password hashes waiting per process beyond the running ones (one per core), then 503. */
+  argon2: Section({
+    memoryKiB: PositiveInteger, timeCost: PositiveInteger, parallelism: PositiveInteger,
+    maxQueued: NonNegativeInteger, busyRetryAfterSeconds: PositiveInteger,
+  }),
+  passwordPolicy: Checked(
+    Section({ minLength: PositiveInteger, maxLength: PositiveInteger, maxBytes: PositiveInteger }),
+    (policy) => policy.minLength <= policy.maxLength,
+    'maxLength must not be below minLength',
+  ),
+  keys: Section({ activationDelaySeconds: NonNegativeInteger, retiredKeyGraceSeconds: NonNegativeInteger, reloadIntervalSeconds: PositiveInteger }),
+  cleanup: Section({ intervalSeconds: PositiveInteger, batchSize: PositiveInteger }),
+  rateLimits: Section({
+    passwordChecks: Section({ perAccountAndAddress: ThrottlePolicySchema, perAccount: ThrottlePolicySchema, perAddress: ThrottlePolicySchema }),
+    registrationsPerAddress: ThrottlePolicySchema,
+    resetRequestsPerAddress: ThrottlePolicySchema,
+  }),
+  clientCacheTtlSeconds: NonNegativeInteger,
+  selfService: Section({
+    verifyEmailTtlSeconds: PositiveInteger, resetPasswordTtlSeconds: PositiveInteger, changeEmailTtlSeconds: PositiveInteger,
+    verificationMailsPerHour: PositiveInteger, passwordResetMailsPerHour: PositiveInteger, emailChangeMailsPerHour: PositiveInteger,
+  }),
+  /** Sent and given-up mails leave the outbox (links, addresses) keepDays later; the purge runs every purgeIntervalSeconds. */
+  mail: Section({ keepDays: PositiveInteger, purgeIntervalSeconds: PositiveInteger }),
+  retention: Section({
+    inactiveAccountDays: PositiveInteger, firstWarningDaysBefore: PositiveInteger, secondWarningDaysBefore: PositiveInteger,
+    historyDays: PositiveInteger, intervalSeconds: PositiveInteger, batchSize: PositiveInteger,
+  }),
+  /** How long the link of an operator invitation (a role granted to an address not yet verified) stays valid. */
+  operators: Section({ invitationTtlSeconds: PositiveInteger }),
+});
+
+const BracketSchema = Section({
+  upToInhabitants: Type.Union([PositiveInteger, Type.Null()], { description: 'a number of inhabitants, or null for the last, open bracket' }),
+  label: Text,
+  /** Whole euros a year, per offer. */
+  global: NonNegativeInteger,
+  restricted: NonNegativeInteger,
+});
+
+/** The edges of the brackets, in order; only the last one is open. */
+const isIncreasingAndOpenEnded = (brackets: Static<typeof BracketSchema>[]) => {
+  const edges = brackets.map((bracket) => bracket.upToInhabitants ?? Infinity);
+  return edges.every((edge, i) => i === 0 || edge > edges[i - 1]!) && edges.at(-1) === Infinity;
+};
+
+/** The convention's grid: population bracket × offer, with the discounts of given years. */
+export const ContributionGridSchema = Checked(
+  Section({
+    source: Type.Optional(Text),
+    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'an ISO 4217 currency code such as EUR' }),
+    bracketEdges: Type.Optional(Text),
+    brackets: Type.Array(BracketSchema, { minItems: 1, description: 'a list of at least one bracket' }),
+    discounts: Type.Array(Section({
+      year: Type.Integer({ minimum: 2000, maximum: 2999, description: 'a year such as 2019' }),
+      pilotOnly: Flag,
+      percent: Type.Number({ minimum: 0, maximum: 100, description: 'a percentage between 0 and 100' }),
+      reason: Text,
+    })),
+  }),
+  (grid) => isIncreasingAndOpenEnded(grid.brackets),
+  'brackets must be in increasing order and end with an open one',
+);
+
+/** One password a line, as typed; blank lines are allowed and ignored. */
+export const PasswordListSchema = Type.Array(Type.String({ pattern: '^(\\S(.*\\S)?)?$', description: 'a password without spaces around it' }));
+
+/** Every file under config/, by name: the one schema of the configuration read from files. */
+export const ConfigFilesSchema = Section({
+  'default.json': TunablesSchema,
+  'contributions.json': ContributionGridSchema,
+  'common-passwords-fr.txt': PasswordListSchema,
+});
+
+export type Tunables = Static<typeof TunablesSchema>;
+export type ThrottlePolicy = Static<typeof ThrottlePolicySchema>;
+export type ContributionGrid = Static<typeof ContributionGridSchema>;
+export type Bracket = ContributionGrid['brackets'][number];
+export type Discount = ContributionGrid['discounts'][number];
+export type ConfigFiles = Static<typeof ConfigFilesSchema>;
