@@ -1,9 +1,14 @@
-// AppError: a stable code (also the i18n key under "errors.") and a kind that http/ maps to a status.
+// AppError: a stable code, which is also the i18n key under "errors.", and a kind that http/ maps to a status.
+// The codes are the keys both locale files have: a code without its French and English text does not compile.
+import type en from './views/locales/en.json';
+import type fr from './views/locales/fr.json';
+
+export type ErrorCode = keyof typeof fr.errors & keyof typeof en.errors;
 export type ErrorKind = 'invalid' | 'conflict' | 'not_found' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable';
 
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly kind: ErrorKind,
     message: string = code,
     readonly details: Record<string, unknown> = {},
@@ -13,15 +18,15 @@ export class AppError extends Error {
   }
 }
 
-export const invalid = (code: string, message?: string, details?: Record<string, unknown>) =>
+export const invalid = (code: ErrorCode, message?: string, details?: Record<string, unknown>) =>
   new AppError(code, 'invalid', message, details);
-export const conflict = (code: string, message?: string) => new AppError(code, 'conflict', message);
-export const notFound = (code: string, message?: string) => new AppError(code, 'not_found', message);
+export const conflict = (code: ErrorCode, message?: string) => new AppError(code, 'conflict', message);
+export const notFound = (code: ErrorCode, message?: string) => new AppError(code, 'not_found', message);
 /** Refused for now: the caller may try again after retryAfterSeconds (sent as Retry-After). */
-export const rateLimited = (code: string, retryAfterSeconds: number, message?: string) =>
+export const rateLimited = (code: ErrorCode, retryAfterSeconds: number, message?: string) =>
   new AppError(code, 'rate_limited', message, { retryAfterSeconds });
 /** The service cannot answer for a moment (busy, its database unreachable): 503 with Retry-After. */
-export const unavailable = (code: string, retryAfterSeconds: number, message?: string) =>
+export const unavailable = (code: ErrorCode, retryAfterSeconds: number, message?: string) =>
   new AppError(code, 'unavailable', message, { retryAfterSeconds });
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {

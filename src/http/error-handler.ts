@@ -2,10 +2,10 @@
 // Anything unknown is one log.error and a generic 500, never a stack trace. A refusal for now (429, 503)
 // says when to come back with Retry-After.
 import type { Context, Middleware } from 'koa';
-import { AppError, STATUS_BY_KIND } from '../errors.js';
+import { AppError, STATUS_BY_KIND, type ErrorCode } from '../errors.js';
 import { setRetryAfter } from './rate-limit.js';
 
-export type PersonErrorRenderer = (ctx: Context, status: number, code: string) => void;
+export type PersonErrorRenderer = (ctx: Context, status: number, code: ErrorCode) => void;
 /** Recognises what is not ours but has a meaning (the database unreachable → unavailable); db/ knows how. */
 export type ErrorTranslator = (error: unknown) => Promise<AppError | undefined>;
 
@@ -47,7 +47,7 @@ export function errorHandler(
     } catch (caught) {
       const error = await translated(caught, translate);
       let status: number;
-      let code: string;
+      let code: ErrorCode;
       let description: string;
       let field: unknown;
       if (error instanceof AppError) {

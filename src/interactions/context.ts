@@ -29,7 +29,8 @@ export interface ClientSummary {
 
 /**
  * The interaction in progress; an expired or foreign one is a readable error, not a 500. Only the
- * provider's own refusals mean that: a database that cannot be read goes on to the error handler (503).
+ * library's SessionNotFound means that (no cookie, no stored interaction, its session gone or changed):
+ * any other failure, a database that cannot be read first, goes on to the error handler (503).
  */
 export async function loadInteraction(deps: InteractionDeps, ctx: Context): Promise<Interaction> {
   const expired = () => new AppError('interaction_expired', 'invalid', 'interaction expired or unknown');
@@ -37,7 +38,7 @@ export async function loadInteraction(deps: InteractionDeps, ctx: Context): Prom
   try {
     interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
   } catch (error) {
-    if (error instanceof errors.OIDCProviderError) throw expired();
+    if (error instanceof errors.SessionNotFound) throw expired();
     throw error;
   }
   if (interaction.uid !== ctx.params.uid) throw expired();

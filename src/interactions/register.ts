@@ -50,7 +50,7 @@ export async function submitRegister(deps: InteractionDeps, ctx: Context): Promi
     );
   } catch (error) {
     if (!(error instanceof AppError) || error.kind !== 'invalid') throw error;
-    const field = error.code.startsWith('password') ? 'password' : 'email';
+    const field = error.details.field === 'password' ? 'password' : 'email';
     render(deps, ctx, interaction, page, form, { [field]: page.t(`errors.${error.code}`, vars) }, 400);
     return;
   }

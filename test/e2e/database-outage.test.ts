@@ -57,6 +57,20 @@ describe('a database outage', () => {
     expect(html).toContain('momentanément indisponible');
   });
 
+  it('answers an interaction page opened during the outage with the 503 page, not "interaction expired"', async () => {
+    const agent = new UserAgent(server.issuer);
+    const login = await agent.navigate((await startAuthorization(await discover(server.issuer, site), site)).url);
+    if (!isPage(login)) throw new Error('expected the login page');
+
+    await cutTheDatabase();
+    const answer = await agent.request(login.url);
+    expect(answer.status).toBe(503);
+    expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const html = await answer.text();
+    expect(html).toContain('momentanément indisponible');
+    expect(html).not.toContain('a expiré');
+  });
+
   it('answers an authorization request during the outage with a 503 page in the citizen’s language', async () => {
     const attempt = await startAuthorization(await discover(server.issuer, site), site, { ui_locales: 'en' });
     await cutTheDatabase();
