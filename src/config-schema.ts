@@ -50,8 +50,21 @@ export const TunablesSchema = Section({
     verifyEmailTtlSeconds: PositiveInteger, resetPasswordTtlSeconds: PositiveInteger, changeEmailTtlSeconds: PositiveInteger,
     verificationMailsPerHour: PositiveInteger, passwordResetMailsPerHour: PositiveInteger, emailChangeMailsPerHour: PositiveInteger,
   }),
-  /** Sent and given-up mails leave the outbox (links, addresses) keepDays later; the purge runs every purgeIntervalSeconds. */
-  mail: Section({ keepDays: PositiveInteger, purgeIntervalSeconds: PositiveInteger }),
+  /**
+   * Sent and given-up mails leave the outbox (links, addresses) keepDays later; the purge runs every
+   * purgeIntervalSeconds, purgeBatchSize rows a statement. Every pollIntervalSeconds an instance claims up to
+   * batchSize due mails for claimSeconds (then another may retry them); a failed one is tried again after
+   * firstRetrySeconds, twice as long each time up to maxRetrySeconds, and given up after maxAttempts.
+   */
+  mail: Checked(
+    Section({
+      keepDays: PositiveInteger, purgeIntervalSeconds: PositiveInteger, purgeBatchSize: PositiveInteger,
+      pollIntervalSeconds: PositiveInteger, batchSize: PositiveInteger, claimSeconds: PositiveInteger,
+      maxAttempts: PositiveInteger, firstRetrySeconds: PositiveInteger, maxRetrySeconds: PositiveInteger,
+    }),
+    (mail) => mail.maxRetrySeconds >= mail.firstRetrySeconds,
+    'maxRetrySeconds must not be below firstRetrySeconds',
+  ),
   retention: Section({
     inactiveAccountDays: PositiveInteger, firstWarningDaysBefore: PositiveInteger, secondWarningDaysBefore: PositiveInteger,
     historyDays: PositiveInteger, intervalSeconds: PositiveInteger, batchSize: PositiveInteger,

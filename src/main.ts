@@ -38,7 +38,7 @@ async function compose(config: Config, log: Logger, database: Database) {
   const { created } = await ensureKeys(database.pool, sealer);
   const views = createViews(config.projectRoot);
   const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderOf(config.issuer) });
-  const mailer = createMailer({ db: database.pool, transport, log, keepDays: config.mail.keepDays });
+  const mailer = createMailer({ db: database.pool, transport, log, policy: config.mail });
   // The accounts' ports and the registry's validator need the provider, which needs them: bound once all exist.
   let ports: AccountPorts | undefined;
   let validate: ((m: never) => Promise<void>) | undefined;
@@ -72,7 +72,7 @@ function startBackgroundWork(config: Config, log: Logger, database: Database, pa
     if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);
     else void parts.oidc.reloadKeysIfChanged();
   }, log);
-  const stops = [startCleanup(database.pool, log, config.cleanup), parts.mailer.startWorker(5, config.mail.purgeIntervalSeconds), parts.accounts.retention.start(), () => parts.oidc.stop()];
+  const stops = [startCleanup(database.pool, log, config.cleanup), parts.mailer.startWorker(), parts.accounts.retention.start(), () => parts.oidc.stop()];
   return async () => {
     for (const stop of stops) stop();
     await stopListening();

@@ -12,7 +12,7 @@ export interface CliMailer {
 export function cliMailer(context: CliContext): CliMailer {
   const { config } = context;
   const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderOf(config.issuer) });
-  const mailer = createMailer({ db: context.db.pool, transport, log: context.log, keepDays: config.mail.keepDays });
+  const mailer = createMailer({ db: context.db.pool, transport, log: context.log, policy: config.mail });
   return {
     mailer,
     async flush() {

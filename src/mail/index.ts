@@ -3,6 +3,7 @@
 // mail (its links, its address) only as long as it serves: purged `keepDays` after it was sent or given
 // up, deleted with its account, or at once when sent for a mail marked eraseOnceSent.
 import type { Queryable } from '../db/index.js';
+import type { Tunables } from '../config.js';
 import type { Logger } from '../log.js';
 import {
   claimDueMails, deleteFinishedMailsBefore, insertMail, markMailFailed, markMailSent, type MailKeeping, type OutgoingMail,
@@ -19,33 +20,33 @@ export interface Mailer {
   deliverDue(): Promise<number>;
   /** Deletes the mails sent or given up more than `keepDays` before `now` (a parameter for tests); answers how many. */
   purge(now?: Date): Promise<number>;
-  /** Delivers every `intervalSeconds`, purges every `purgeIntervalSeconds`; answers its stop. */
-  startWorker(intervalSeconds: number, purgeIntervalSeconds?: number): () => void;
+  /** Delivers every `pollIntervalSeconds`, purges every `purgeIntervalSeconds` (the policy's); answers its stop. */
+  startWorker(): () => void;
 }
 
-const MAX_ATTEMPTS = 8;
-const BATCH = 20;
-const PURGE_BATCH = 500;
+/** How the outbox delivers, retries and forgets (config/default.json, mail). */
+export type MailPolicy = Tunables['mail'];
+
 const DAY_MS = 86_400_000;
 
-/** 30 s, 1 min, 2 min… capped at one hour. */
-export function retryDelaySeconds(attempts: number): number | undefined {
-  if (attempts >= MAX_ATTEMPTS) return undefined;
-  return Math.min(30 * 2 ** (attempts - 1), 3600);
+/** firstRetrySeconds, then twice as long each time, capped at maxRetrySeconds; undefined once maxAttempts are spent. */
+export function retryDelaySeconds(attempts: number, policy: Pick<MailPolicy, 'maxAttempts' | 'firstRetrySeconds' | 'maxRetrySeconds'>): number | undefined {
+  if (attempts >= policy.maxAttempts) return undefined;
+  return Math.min(policy.firstRetrySeconds * 2 ** (attempts - 1), policy.maxRetrySeconds);
 }
 
-export function createMailer({ db, transport, log, keepDays }: { db: Queryable; transport: MailTransport; log: Logger; keepDays: number }): Mailer {
+export function createMailer({ db, transport, log, policy }: { db: Queryable; transport: MailTransport; log: Logger; policy: MailPolicy }): Mailer {
   let delivering: Promise<number> | undefined;
   const deliver = async () => {
     let sent = 0;
-    for (const mail of await claimDueMails(db, BATCH, 120)) {
+    for (const mail of await claimDueMails(db, policy.batchSize, policy.claimSeconds)) {
       try {
         await transport.send(mail);
         await markMailSent(db, mail.id);
         sent += 1;
         log.info({ event: 'mail.sent', mailId: mail.id }, 'mail.sent');
       } catch (error) {
-        const retryIn = retryDelaySeconds(mail.attempts);
+        const retryIn = retryDelaySeconds(mail.attempts, policy);
         await markMailFailed(db, mail.id, (error as Error).message ?? String(error), retryIn);
         log.warn({ event: retryIn ? 'mail.retry_scheduled' : 'mail.given_up', mailId: mail.id, attempts: mail.attempts, error: (error as Error).message }, 'mail.failed');
       }
@@ -65,24 +66,24 @@ export function createMailer({ db, transport, log, keepDays }: { db: Queryable; 
       return delivering;
     },
     async purge(now = new Date()) {
-      const before = new Date(now.getTime() - keepDays * DAY_MS);
+      const before = new Date(now.getTime() - policy.keepDays * DAY_MS);
       let purged = 0;
       let batch: number;
       do {
-        batch = await deleteFinishedMailsBefore(db, before, PURGE_BATCH);
+        batch = await deleteFinishedMailsBefore(db, before, policy.purgeBatchSize);
         purged += batch;
-      } while (batch === PURGE_BATCH);
+      } while (batch === policy.purgeBatchSize);
       if (purged > 0) log.info({ event: 'mail.purged', purged }, 'mail.purged');
       return purged;
     },
-    startWorker(intervalSeconds, purgeIntervalSeconds = 3600) {
+    startWorker() {
       const timers = [
         setInterval(() => {
           mailer.deliverDue().catch((error) => log.warn({ event: 'mail.worker_failed', err: error }, 'mail.worker_failed'));
-        }, intervalSeconds * 1000),
+        }, policy.pollIntervalSeconds * 1000),
         setInterval(() => {
           mailer.purge().catch((error) => log.warn({ event: 'mail.purge_failed', err: error }, 'mail.purge_failed'));
-        }, purgeIntervalSeconds * 1000),
+        }, policy.purgeIntervalSeconds * 1000),
       ];
       for (const timer of timers) timer.unref();
       return () => { for (const timer of timers) clearInterval(timer); };

@@ -32,7 +32,7 @@ beforeAll(async () => {
     },
     close: () => undefined,
   };
-  mailer = createMailer({ db: database.pool, transport, log, keepDays: config.mail.keepDays });
+  mailer = createMailer({ db: database.pool, transport, log, policy: config.mail });
   const notify = createNotifier(createViews(config.projectRoot), mailer);
   accounts = createAccounts({
     db: database.pool, config: { ...config, argon2: CHEAP_ARGON2 }, log,

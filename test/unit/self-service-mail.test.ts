@@ -14,18 +14,23 @@ const KINDS: NoticeKind[] = ['verify-email', 'reset-password', 'confirm-new-emai
   'registration-attempted', 'email-change-attempted'];
 
 describe('retryDelaySeconds', () => {
-  it('waits 30 seconds after a first failure, then twice as long each time', () => {
-    expect([1, 2, 3, 4].map(retryDelaySeconds)).toEqual([30, 60, 120, 240]);
+  const policy = { maxAttempts: 8, firstRetrySeconds: 30, maxRetrySeconds: 3600 };
+  const delayAfter = (attempts: number) => retryDelaySeconds(attempts, policy);
+
+  it('waits firstRetrySeconds after a first failure, then twice as long each time', () => {
+    expect([1, 2, 3, 4].map(delayAfter)).toEqual([30, 60, 120, 240]);
   });
 
-  it('never waits more than an hour between attempts', () => {
-    for (let attempts = 1; attempts < 8; attempts++) expect(retryDelaySeconds(attempts)).toBeLessThanOrEqual(3600);
+  it('never waits more than maxRetrySeconds between attempts', () => {
+    const patient = { ...policy, maxAttempts: 20 };
+    expect(retryDelaySeconds(10, patient)).toBe(3600);
+    for (let attempts = 1; attempts < 20; attempts++) expect(retryDelaySeconds(attempts, patient)).toBeLessThanOrEqual(3600);
   });
 
-  it('gives up after the eighth attempt', () => {
-    expect(retryDelaySeconds(7)).toEqual(expect.any(Number));
-    expect(retryDelaySeconds(8)).toBeUndefined();
-    expect(retryDelaySeconds(20)).toBeUndefined();
+  it('gives up after maxAttempts', () => {
+    expect(delayAfter(7)).toEqual(expect.any(Number));
+    expect(delayAfter(8)).toBeUndefined();
+    expect(delayAfter(20)).toBeUndefined();
   });
 });
 
