@@ -29,10 +29,6 @@ export interface AppDeps {
   admin: AdminDeps;
 }
 
-// Above every route's own limit (forms 16 KiB, the operators' API 64 KiB, the provider 56 KiB), so that
-// each keeps answering its own 413; this only bounds what the edge buffers to look for control characters.
-const EDGE_BODY_LIMIT_BYTES = 1024 * 1024;
-
 /** The provider's endpoints that only programs call: an error there is an object, whatever Accept says. */
 const PROVIDER_PROGRAM_ROUTES = ['token', 'device_authorization', 'introspection', 'revocation', 'registration', 'userinfo', 'jwks'];
 
@@ -65,7 +61,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(staticFiles(staticFileRoutes));
   const programPaths = [...PROGRAM_PATHS, ...PROVIDER_PROGRAM_ROUTES.map((route) => deps.oidc.provider().pathFor(route))];
   app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code), databaseUnavailability(deps.pool), programPaths));
-  app.use(refuseControlCharacters({ maxBodyBytes: EDGE_BODY_LIMIT_BYTES }));
+  app.use(refuseControlCharacters({ maxBodyBytes: config.http.edgeBodyLimitBytes }));
   app.use(sectorDocuments(deps.registry));
   const accountSpaceDeps = { accounts: deps.accounts, citizen: deps.oidc.citizen, registry: deps.registry, views, csrf, rateLimiter, config };
   const accountSpace = createAccountSpaceRouter(accountSpaceDeps);

@@ -27,6 +27,8 @@ export const TunablesSchema = Section({
     accessToken: PositiveInteger, authorizationCode: PositiveInteger, clientCredentials: PositiveInteger,
     deviceCode: PositiveInteger, idToken: PositiveInteger, refreshToken: PositiveInteger, interaction: PositiveInteger,
     session: PositiveInteger, grant: PositiveInteger,
+    /** The operators' API: its tokens are opaque and short-lived (an operator tool asks again). */
+    operatorApiAccessToken: PositiveInteger,
   }),
   /** maxQueued: password hashes waiting per process beyond the running ones (one per core), then 503. */
   argon2: Section({
@@ -46,6 +48,19 @@ export const TunablesSchema = Section({
     resetRequestsPerAddress: ThrottlePolicySchema,
   }),
   clientCacheTtlSeconds: NonNegativeInteger,
+  /** On the embedded database no NOTIFY tells of a change glc made beside the server: clients are cached briefly. */
+  embeddedClientCacheTtlSeconds: NonNegativeInteger,
+  /**
+   * formBodyLimitBytes: the pages' forms (a longer one is refused with 413). edgeBodyLimitBytes: what the edge
+   * buffers to look for control characters, above every route's own limit so that each answers its own 413.
+   * keepAliveTimeoutSeconds: longer than the idle timeout of the load balancer in front (often 60 s), so that
+   * it, not we, closes an idle connection and no request is sent on a socket being closed.
+   */
+  http: Checked(
+    Section({ formBodyLimitBytes: PositiveInteger, edgeBodyLimitBytes: PositiveInteger, keepAliveTimeoutSeconds: PositiveInteger }),
+    (http) => http.edgeBodyLimitBytes >= http.formBodyLimitBytes,
+    'edgeBodyLimitBytes must not be below formBodyLimitBytes',
+  ),
   selfService: Section({
     verifyEmailTtlSeconds: PositiveInteger, resetPasswordTtlSeconds: PositiveInteger, changeEmailTtlSeconds: PositiveInteger,
     verificationMailsPerHour: PositiveInteger, passwordResetMailsPerHour: PositiveInteger, emailChangeMailsPerHour: PositiveInteger,

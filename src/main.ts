@@ -49,7 +49,7 @@ async function compose(config: Config, log: Logger, database: Database) {
     sectorIdentifierUri: (slug) => communeSectorUri(config.issuer, slug),
     outboundAllowList: config.outboundAllowList,
   });
-  const registry = registryFor(database.pool, database.isEmbedded ? 5 : config.clientCacheTtlSeconds);
+  const registry = registryFor(database.pool, database.isEmbedded ? config.embeddedClientCacheTtlSeconds : config.clientCacheTtlSeconds);
   const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views, databaseUnavailability(database.pool)) });
   validate = createClientValidator(oidc.provider);
   ports = {
@@ -90,7 +90,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stopBackground = startBackgroundWork(config, log, database, parts);
 
   const server = createServer(app.callback());
-  server.keepAliveTimeout = 65_000;
+  server.keepAliveTimeout = config.http.keepAliveTimeoutSeconds * 1000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   log.info({ event: 'server.listening', port: config.port, issuer: config.issuer, embedded: database.isEmbedded }, 'server.listening');
   let closing: Promise<void> | undefined;

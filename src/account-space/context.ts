@@ -16,7 +16,7 @@ export interface AccountSpaceDeps {
   views: Views;
   csrf: Csrf;
   rateLimiter: RateLimiter;
-  config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService' | 'retention' | 'rateLimits'>;
+  config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService' | 'retention' | 'rateLimits' | 'http'>;
 }
 
 export interface Citizen {

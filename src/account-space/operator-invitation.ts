@@ -97,7 +97,7 @@ async function accept(deps: InvitationPageDeps, ctx: Context) {
 
 export function createInvitationRouter(deps: InvitationPageDeps): Router {
   const router = new Router({ prefix: ACTION });
-  const forms = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const forms = bodyParser({ enableTypes: ['form'], formLimit: deps.config.http.formBodyLimitBytes });
   router.get('/', (ctx) => show(deps, ctx));
   router.post('/', forms, (ctx) => accept(deps, ctx));
   return router;

@@ -18,7 +18,7 @@ export { createNotifier } from './notifier.js';
 
 export function createAccountSpaceRouter(deps: AccountSpaceDeps): Router {
   const router = new Router({ prefix: '/account' });
-  const forms = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const forms = bodyParser({ enableTypes: ['form'], formLimit: deps.config.http.formBodyLimitBytes });
   const signedIn = requireCitizen(deps);
 
   // Signing in to the account space is an authorization request of our own first-party client.

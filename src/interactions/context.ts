@@ -15,7 +15,7 @@ export interface InteractionDeps {
   accounts: Accounts;
   views: Views;
   csrf: Csrf;
-  config: Pick<Config, 'passwordPolicy' | 'rateLimits'>;
+  config: Pick<Config, 'passwordPolicy' | 'rateLimits' | 'http'>;
   metrics: Pick<Metrics, 'logins'>;
   rateLimiter: RateLimiter;
 }

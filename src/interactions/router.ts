@@ -12,7 +12,7 @@ export { createProviderPages, renderErrorPage } from './pages.js';
 
 export function createInteractionRouter(deps: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
-  const forms = bodyParser({ enableTypes: ['form'], formLimit: '16kb' });
+  const forms = bodyParser({ enableTypes: ['form'], formLimit: deps.config.http.formBodyLimitBytes });
 
   router.get('/', async (ctx) => {
     const interaction = await loadInteraction(deps, ctx);

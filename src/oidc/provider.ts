@@ -88,7 +88,9 @@ function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
   };
 }
 
-function features(pages: ProviderPages, issuer: string, registrationPolicy: ProviderDeps['registrationPolicy']): Configuration['features'] {
+function features(
+  pages: ProviderPages, issuer: string, registrationPolicy: ProviderDeps['registrationPolicy'], operatorApiTokenTtlSeconds: number,
+): Configuration['features'] {
   return {
     registration: {
       enabled: true,
@@ -104,7 +106,7 @@ function features(pages: ProviderPages, issuer: string, registrationPolicy: Prov
       enabled: true,
       getResourceServerInfo: (_ctx, resourceIndicator, client) => {
         if (resourceIndicator === adminAudience(issuer) && isOperatorTool(client)) {
-          return { scope: ADMIN_SCOPE, audience: adminAudience(issuer), accessTokenTTL: 900, accessTokenFormat: 'opaque' };
+          return { scope: ADMIN_SCOPE, audience: adminAudience(issuer), accessTokenTTL: operatorApiTokenTtlSeconds, accessTokenFormat: 'opaque' };
         }
         throw new errors.InvalidTarget();
       },
@@ -167,7 +169,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       userinfoSigningAlgValues: ['RS256', 'ES256'],
       introspectionSigningAlgValues: ['RS256', 'ES256'],
     },
-    features: features(pages, config.issuer, deps.registrationPolicy),
+    features: features(pages, config.issuer, deps.registrationPolicy, config.ttlSeconds.operatorApiAccessToken),
     ttl: ttl(config),
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
