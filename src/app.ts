@@ -57,10 +57,10 @@ export function createApp(deps: AppDeps): Koa {
   const staticFileRoutes = { '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' } };
   app.use(deps.metrics.middleware([...providerRouteTemplates(deps.oidc.provider()), ...HEALTH_ROUTES, ...Object.keys(staticFileRoutes), SECTOR_DOCUMENT_ROUTE]));
   app.use(securityHeaders(config.issuer));
-  app.use(health(async () => { await deps.pool.query('select 1'); }));
+  app.use(health(async () => { await deps.pool.query('select 1'); }, config.database.readinessTimeoutMs));
   app.use(staticFiles(staticFileRoutes));
   const programPaths = [...PROGRAM_PATHS, ...PROVIDER_PROGRAM_ROUTES.map((route) => deps.oidc.provider().pathFor(route))];
-  app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code), databaseUnavailability(deps.pool), programPaths));
+  app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code), databaseUnavailability(deps.pool, config.database.outageRetryAfterSeconds), programPaths));
   app.use(refuseControlCharacters({ maxBodyBytes: config.http.edgeBodyLimitBytes }));
   app.use(sectorDocuments(deps.registry));
   const accountSpaceDeps = { accounts: deps.accounts, citizen: deps.oidc.citizen, registry: deps.registry, views, csrf, rateLimiter, config };

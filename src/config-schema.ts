@@ -51,6 +51,12 @@ export const TunablesSchema = Section({
   /** On the embedded database no NOTIFY tells of a change glc made beside the server: clients are cached briefly. */
   embeddedClientCacheTtlSeconds: NonNegativeInteger,
   /**
+   * outageRetryAfterSeconds: the Retry-After of a 503 while the database cannot be reached (a restart or a
+   * failover takes seconds; sooner would only add load to a database coming back). readinessTimeoutMs: how
+   * long /readyz waits for the database before answering 503.
+   */
+  database: Section({ outageRetryAfterSeconds: PositiveInteger, readinessTimeoutMs: PositiveInteger }),
+  /**
    * formBodyLimitBytes: the pages' forms (a longer one is refused with 413). edgeBodyLimitBytes: what the edge
    * buffers to look for control characters, above every route's own limit so that each answers its own 413.
    * keepAliveTimeoutSeconds: longer than the idle timeout of the load balancer in front (often 60 s), so that

@@ -50,7 +50,7 @@ async function compose(config: Config, log: Logger, database: Database) {
     outboundAllowList: config.outboundAllowList,
   });
   const registry = registryFor(database.pool, database.isEmbedded ? config.embeddedClientCacheTtlSeconds : config.clientCacheTtlSeconds);
-  const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views, databaseUnavailability(database.pool)) });
+  const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views, databaseUnavailability(database.pool, config.database.outageRetryAfterSeconds)) });
   validate = createClientValidator(oidc.provider);
   ports = {
     notify: createNotifier(views, mailer),

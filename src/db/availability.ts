@@ -4,8 +4,6 @@ import { AppError, unavailable } from '../errors.js';
 import type { Queryable } from './pool.js';
 import { hasAnySqlState, isConnectionFailure } from './sqlstate.js';
 
-// A restart or a failover takes seconds; sooner would only add load to a database coming back.
-const RETRY_AFTER_SECONDS = 5;
 // Long enough for a database that answers, short enough that an error page is not held up by a dead one.
 const PROBE_TIMEOUT_MS = 1000;
 
@@ -29,8 +27,8 @@ async function answers(db: Queryable): Promise<boolean> {
  * connection failures with a code (refused, SQLSTATE class 08…) and others without one ("connection
  * terminated", the pool's connect timeout): for those, rather than read the message, the database is asked.
  */
-export function databaseUnavailability(db: Queryable): (error: unknown) => Promise<AppError | undefined> {
-  const outage = () => unavailable('database_unavailable', RETRY_AFTER_SECONDS, 'the database cannot be reached');
+export function databaseUnavailability(db: Queryable, retryAfterSeconds: number): (error: unknown) => Promise<AppError | undefined> {
+  const outage = () => unavailable('database_unavailable', retryAfterSeconds, 'the database cannot be reached');
   return async (error) => {
     if (error instanceof AppError) return undefined;
     if (isConnectionFailure(error)) return outage();

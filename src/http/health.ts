@@ -3,7 +3,8 @@ import type { Middleware } from 'koa';
 
 export const HEALTH_ROUTES = ['/healthz', '/readyz'];
 
-export function health(checkDatabase: () => Promise<void>): Middleware {
+/** timeoutMs: a database slower than this to answer `select 1` is as good as none (503). */
+export function health(checkDatabase: () => Promise<void>, timeoutMs: number): Middleware {
   return async (ctx, next) => {
     if (ctx.path === '/healthz' && ctx.method === 'GET') {
       ctx.set('Cache-Control', 'no-store');
@@ -15,7 +16,7 @@ export function health(checkDatabase: () => Promise<void>): Middleware {
       try {
         await Promise.race([
           checkDatabase(),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2000).unref()),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), timeoutMs).unref()),
         ]);
         ctx.body = { status: 'ready' };
       } catch {
