@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { AppError } from '../errors.js';
 import { sendPage, setRetryAfter, wantsJson } from '../http/index.js';
-import type { ProviderPages } from '../oidc/index.js';
+import type { ProviderPages, UserCodeForm } from '../oidc/index.js';
 import {
   deviceConfirmPage, deviceInputPage, deviceSuccessPage, errorPage, logoutDonePage, logoutPage,
   AUTO_SUBMIT_SCRIPT_HASH, selfSubmittingFormPage, type DeviceInputForm, type PageContext, type Views,
@@ -24,16 +24,6 @@ export function renderErrorPage(views: Views, ctx: Context, status: number, code
   sendPage(ctx, errorPage(page, { code, message }).toString(), status);
 }
 
-/** The action and hidden fields of the provider's user-code form, which we draw ourselves. */
-function readDeviceInputForm(form: string): DeviceInputForm {
-  const attribute = (pattern: RegExp) => decodeEntities(pattern.exec(form)?.[1] ?? '');
-  return {
-    action: attribute(/action="([^"]*)"/),
-    xsrf: attribute(/name="xsrf" value="([^"]*)"/),
-    userCode: attribute(/value="([^"]*)"[^>]*name="user_code"/),
-  };
-}
-
 /**
  * After a refusal the library writes a new form secret into the session and then persists it, which fails
  * (a 500) for a session it never stored: a browser without the provider's cookie, a forged post,
@@ -47,15 +37,10 @@ function leaveUnsavedSession(ctx: KoaContextWithOIDC): boolean {
 }
 
 /** Without a stored session the form's secret is worthless: the form starts over by GET /device?user_code=…, which opens one. */
-function deviceFormAfterError(ctx: KoaContextWithOIDC, form: string, isUnsaved: boolean): DeviceInputForm {
-  const parsed = readDeviceInputForm(form);
-  if (!isUnsaved) return parsed;
+function deviceFormAfterError(ctx: KoaContextWithOIDC, form: UserCodeForm, isUnsaved: boolean): DeviceInputForm {
+  if (!isUnsaved) return form;
   const typed = ctx.oidc.params?.user_code;
-  return { action: parsed.action, userCode: parsed.userCode || (typeof typed === 'string' ? typed : '') };
-}
-
-function decodeEntities(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return { action: form.action, userCode: form.userCode || (typeof typed === 'string' ? typed : '') };
 }
 
 /** What the provider's failures may mean beyond its own codes (the database unreachable: 503). */
@@ -85,14 +70,14 @@ export function createProviderPages(views: Views, outageOf: OutageOf = async () 
       const e = error as (Error & { userCode?: string }) | undefined;
       // Without an error this is the form itself: Koa's status is still its default 404 when the provider calls us.
       if (!e) {
-        sendPage(ctx, deviceInputPage(page, readDeviceInputForm(form), page.t('device.enter_code'), false).toString(), 200);
+        sendPage(ctx, deviceInputPage(page, form, page.t('device.enter_code'), false).toString(), 200);
         return;
       }
       const { status } = ctx; // the provider's: 200 for a code to type again, 4xx/5xx for a refusal
       const isUnsaved = leaveUnsavedSession(ctx);
       if (status >= 400 && wantsJson(ctx)) {
-        const { error: code = 'invalid_request', error_description: description } = (out ?? {}) as { error?: string; error_description?: string };
-        ctx.body = { error: code, ...(description ? { error_description: description } : {}) };
+        const description = out?.error_description;
+        ctx.body = { error: out?.error ?? 'invalid_request', ...(description ? { error_description: description } : {}) };
         ctx.status = status;
         return;
       }

@@ -19,13 +19,14 @@ import { findConsent, upsertConsent } from './consent-repository.js';
 import { countSignIns, logProviderEvents } from './events.js';
 import { createFindAccount } from './find-account.js';
 import { loadKeyMaterial } from './keys.js';
-import { ACCOUNT_SPACE_CLIENT_ID, createProvider, type ProviderPages } from './provider.js';
+import { ACCOUNT_SPACE_CLIENT_ID, createProvider } from './provider.js';
+import type { ProviderPages } from './rendering.js';
 
 export { ensureKeys, rotateKeys, retireKey, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CHANNEL, type Retirement, type Rotation } from './keys.js';
 export { startCleanup } from './cleanup.js';
 export { communeSectorUri, SECTOR_DOCUMENT_ROUTE, sectorDocuments } from './sector.js';
-export type { ProviderPages } from './provider.js';
-export type { SelfSubmittingForm } from './form-post.js';
+export type { ProviderPages } from './rendering.js';
+export type { ProviderForm, UserCodeForm } from './provider-forms.js';
 export type { CitizenSession, CitizenSessions, ConnectedService } from './citizen-sessions.js';
 export { ACCOUNT_SPACE_CLIENT_ID, ADMIN_SCOPE, adminAudience } from './provider.js';
 export { findApiToken, type ApiToken } from './api-tokens.js';

@@ -1,7 +1,7 @@
 // Assembles oidc-provider from small parts: storage, accounts, registry, keys, pages. The protocol is
 // the library's; this file only says which of its features we use and with which of our pieces.
-import type { Context } from 'koa';
-import Provider, { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import { CLAIMS_BY_SCOPE } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { isOperatorTool } from './client-marks.js';
@@ -11,21 +11,7 @@ import { createOutboundFetch } from './outbound.js';
 import { createPairwiseIdentifier } from './pairwise.js';
 import { isCommuneSectorUri } from './sector.js';
 import { COMMUNE_POLICY } from './registration.js';
-import { readSelfSubmittingForm, type SelfSubmittingForm } from './form-post.js';
-
-/** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */
-export interface ProviderPages {
-  error(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }, error: Error): Promise<void>;
-  logout(ctx: KoaContextWithOIDC, form: string): Promise<void>;
-  logoutDone(ctx: KoaContextWithOIDC): Promise<void>;
-  deviceInput(ctx: KoaContextWithOIDC, form: string, out?: { error?: string }, error?: Error): Promise<void>;
-  deviceConfirm(ctx: KoaContextWithOIDC, form: string, clientName: string, userCode: string): Promise<void>;
-  deviceSuccess(ctx: KoaContextWithOIDC): Promise<void>;
-  /** A path nobody serves: a readable page for a person, an error object for a program. */
-  notFound(ctx: Context): void;
-  /** A form the browser posts on by itself (with a button when JavaScript is off). */
-  selfSubmittingForm(ctx: Context, form: SelfSubmittingForm): void;
-}
+import { createRenderingHooks, providerClass, type ProviderPages, type RenderingHooks } from './rendering.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'ttlSeconds' | 'outboundAllowList'>;
@@ -89,7 +75,7 @@ function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
 }
 
 function features(
-  pages: ProviderPages, issuer: string, registrationPolicy: ProviderDeps['registrationPolicy'], operatorApiTokenTtlSeconds: number,
+  rendering: RenderingHooks, issuer: string, registrationPolicy: ProviderDeps['registrationPolicy'], operatorApiTokenTtlSeconds: number,
 ): Configuration['features'] {
   return {
     registration: {
@@ -118,23 +104,14 @@ function features(
     introspection: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
     revocation: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
     backchannelLogout: { enabled: true },
-    deviceFlow: {
-      enabled: true,
-      userCodeInputSource: (ctx, form, out, error) => pages.deviceInput(ctx, form, out, error),
-      userCodeConfirmSource: (ctx, form, client, _info, userCode) =>
-        pages.deviceConfirm(ctx, form, client.clientName ?? client.clientId, userCode),
-      successSource: (ctx) => pages.deviceSuccess(ctx),
-    },
-    rpInitiatedLogout: {
-      enabled: true,
-      logoutSource: (ctx, form) => pages.logout(ctx, form),
-      postLogoutSuccessSource: (ctx) => pages.logoutDone(ctx),
-    },
+    deviceFlow: { enabled: true, ...rendering.deviceFlow },
+    rpInitiatedLogout: { enabled: true, ...rendering.rpInitiatedLogout },
   };
 }
 
 export function createProvider(deps: ProviderDeps): Provider {
-  const { config, keys, pages } = deps;
+  const { config, keys } = deps;
+  const rendering = createRenderingHooks(deps.pages);
   const configuration: Configuration = {
     adapter: deps.adapter,
     clients: [accountSpaceClient(config.issuer)] as Configuration['clients'],
@@ -169,13 +146,13 @@ export function createProvider(deps: ProviderDeps): Provider {
       userinfoSigningAlgValues: ['RS256', 'ES256'],
       introspectionSigningAlgValues: ['RS256', 'ES256'],
     },
-    features: features(pages, config.issuer, deps.registrationPolicy, config.ttlSeconds.operatorApiAccessToken),
+    features: features(rendering, config.issuer, deps.registrationPolicy, config.ttlSeconds.operatorApiAccessToken),
     ttl: ttl(config),
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     loadExistingGrant: createLoadExistingGrant(deps.consentMemory),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    renderError: (ctx, out, error) => pages.error(ctx, out as { error: string; error_description?: string }, error),
+    renderError: rendering.renderError,
     fetch: createOutboundFetch(config.outboundAllowList),
     discovery: {
       ui_locales_supported: ['fr', 'en'],
@@ -184,12 +161,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     conformIdTokenClaims: true,
   };
-  const provider = new Provider(config.issuer, configuration);
+  const provider = new (providerClass(rendering.formPost))(config.issuer, configuration);
   provider.use(async (ctx, next) => {
     await next();
-    if (ctx.status === 404 && ctx.body === undefined) pages.notFound(ctx);
-    const form = readSelfSubmittingForm(ctx.body);
-    if (form) pages.selfSubmittingForm(ctx, form);
+    rendering.afterAnswer(ctx);
     const session = ctx.oidc?.session;
     if (session?.accountId && (ctx.oidc.route === 'authorization' || ctx.oidc.route === 'resume')) {
       await deps.onSessionSeen({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip });

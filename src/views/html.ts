@@ -29,7 +29,7 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtm
   return new SafeHtml(out);
 }
 
-/** Markup produced elsewhere and already safe (the provider's own hidden-field forms). */
+/** Markup written in our own templates and already safe (the inline script of a self-submitting page). */
 export function trusted(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }

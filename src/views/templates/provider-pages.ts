@@ -1,13 +1,28 @@
-// The pages oidc-provider asks us to draw around its own forms: logout, device flow, errors.
+// The pages oidc-provider asks us to draw (logout, device flow, errors), its forms drawn from their fields.
 import { createHash } from 'node:crypto';
 import { html, trusted, type SafeHtml } from '../html.js';
 import { layout, type PageContext } from '../layout.js';
 
-export function logoutPage(page: PageContext, providerForm: string): SafeHtml {
+/** A form of the provider's, drawn here: where it posts and its hidden fields (oidc/provider-forms.ts). */
+export interface HiddenFieldsForm {
+  action: string;
+  fields: Record<string, string>;
+}
+
+function hiddenFields(fields: Record<string, string>): SafeHtml[] {
+  return Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
+}
+
+/** The provider's form, posted by buttons placed elsewhere on the page (their form attribute names it). */
+function buttonedForm(id: string, form: HiddenFieldsForm): SafeHtml {
+  return html`<form id="${id}" method="post" action="${form.action}">${hiddenFields(form.fields)}</form>`;
+}
+
+export function logoutPage(page: PageContext, form: HiddenFieldsForm): SafeHtml {
   const { t } = page;
   return layout(page, t('logout.title'), html`
 <p>${t('logout.question')}</p>
-${trusted(providerForm)}
+${buttonedForm('op.logoutForm', form)}
 <div class="actions">
 <button type="submit" form="op.logoutForm" value="yes" name="logout" autofocus>${t('logout.yes')}</button>
 <button type="submit" form="op.logoutForm" class="secondary">${t('logout.no')}</button>
@@ -46,12 +61,12 @@ ${form.xsrf === undefined ? '' : html`<input type="hidden" name="xsrf" value="${
 </form>`);
 }
 
-export function deviceConfirmPage(page: PageContext, providerForm: string, clientName: string, userCode: string): SafeHtml {
+export function deviceConfirmPage(page: PageContext, form: HiddenFieldsForm, clientName: string, userCode: string): SafeHtml {
   const { t } = page;
   return layout(page, t('device.title'), html`
 <p>${t('device.confirm', { client: clientName })}</p>
 <p><code class="user-code">${userCode}</code></p>
-${trusted(providerForm)}
+${buttonedForm('op.deviceConfirmForm', form)}
 <div class="actions">
 <button type="submit" form="op.deviceConfirmForm" autofocus>${t('device.confirm_button')}</button>
 <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">${t('device.abort_button')}</button>
@@ -67,12 +82,12 @@ const AUTO_SUBMIT = "document.addEventListener('DOMContentLoaded',function(){doc
 export const AUTO_SUBMIT_SCRIPT_HASH = `sha256-${createHash('sha256').update(AUTO_SUBMIT).digest('base64')}`;
 
 /** A form the browser posts on its own; without JavaScript, one click on the button does it. */
-export function selfSubmittingFormPage(page: PageContext, form: { action: string; fields: Record<string, string> }): SafeHtml {
+export function selfSubmittingFormPage(page: PageContext, form: HiddenFieldsForm): SafeHtml {
   const { t } = page;
   return layout(page, t('form_post.title'), html`
 <script>${trusted(AUTO_SUBMIT)}</script>
 <form method="post" action="${form.action}">
-${Object.entries(form.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+${hiddenFields(form.fields)}
 <p>${t('form_post.no_script')}</p>
 <button type="submit" autofocus>${t('form_post.continue')}</button>
 </form>`);

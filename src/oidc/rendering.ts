@@ -1,0 +1,80 @@
+// The library's rendering hooks, each handing our pages (interactions/pages.ts) what they draw: its error,
+// and the forms of logout, the device flow and response_mode=form_post, read from its arguments and
+// context (provider-forms.ts), never from its HTML. Every answer our pages draw is noted: an HTML answer
+// none of them drew is a self-submitting form the library drew itself, and our page takes its place.
+import type { Context } from 'koa';
+import Provider, { type Configuration, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
+import {
+  authorizationResponseForm, authorizationResponseStatus, formDrawnByTheLibrary, logoutForm, userCodeConfirmForm,
+  userCodeInputForm, type ProviderForm, type UserCodeForm,
+} from './provider-forms.js';
+
+/** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */
+export interface ProviderPages {
+  error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void>;
+  logout(ctx: KoaContextWithOIDC, form: ProviderForm): Promise<void>;
+  logoutDone(ctx: KoaContextWithOIDC): Promise<void>;
+  deviceInput(ctx: KoaContextWithOIDC, form: UserCodeForm, out?: ErrorOut, error?: Error): Promise<void>;
+  deviceConfirm(ctx: KoaContextWithOIDC, form: ProviderForm, clientName: string, userCode: string): Promise<void>;
+  deviceSuccess(ctx: KoaContextWithOIDC): Promise<void>;
+  /** A path nobody serves: a readable page for a person, an error object for a program. */
+  notFound(ctx: Context): void;
+  /** A form the browser posts on by itself (with a button when JavaScript is off). */
+  selfSubmittingForm(ctx: Context, form: ProviderForm): void;
+}
+
+type Features = NonNullable<Configuration['features']>;
+type ResponseMode = Parameters<Provider['registerResponseMode']>[1];
+
+export interface RenderingHooks {
+  renderError: NonNullable<Configuration['renderError']>;
+  deviceFlow: Pick<NonNullable<Features['deviceFlow']>, 'userCodeInputSource' | 'userCodeConfirmSource' | 'successSource'>;
+  rpInitiatedLogout: Pick<NonNullable<Features['rpInitiatedLogout']>, 'logoutSource' | 'postLogoutSuccessSource'>;
+  /** The form_post response mode, in the library's place (providerClass). */
+  formPost: ResponseMode;
+  /** Once the library answered: a page for a path nobody serves, ours for a form it drew itself. */
+  afterAnswer(ctx: Context): void;
+}
+
+export function createRenderingHooks(pages: ProviderPages): RenderingHooks {
+  const drawn = new WeakSet<Context>();
+  const noted = <C extends Context>(ctx: C): C => {
+    drawn.add(ctx);
+    return ctx;
+  };
+  return {
+    renderError: (ctx, out, error) => pages.error(noted(ctx), out, error),
+    deviceFlow: {
+      userCodeInputSource: (ctx, _form, out, error) => pages.deviceInput(noted(ctx), userCodeInputForm(ctx, error), out, error),
+      userCodeConfirmSource: (ctx, _form, client, _deviceInfo, userCode) =>
+        pages.deviceConfirm(noted(ctx), userCodeConfirmForm(ctx), client.clientName ?? client.clientId, userCode),
+      successSource: (ctx) => pages.deviceSuccess(noted(ctx)),
+    },
+    rpInitiatedLogout: {
+      logoutSource: (ctx) => pages.logout(noted(ctx), logoutForm(ctx)),
+      postLogoutSuccessSource: (ctx) => pages.logoutDone(noted(ctx)),
+    },
+    formPost(ctx, redirectUri, parameters) {
+      ctx.status = authorizationResponseStatus(ctx.status, parameters);
+      pages.selfSubmittingForm(noted(ctx), authorizationResponseForm(redirectUri, parameters));
+    },
+    afterAnswer(ctx) {
+      if (ctx.status === 404 && ctx.body === undefined) pages.notFound(noted(ctx));
+      const form = drawn.has(ctx) ? undefined : formDrawnByTheLibrary(ctx);
+      if (form) pages.selfSubmittingForm(ctx, form);
+    },
+  };
+}
+
+/**
+ * The library registers its response modes while it is built and keeps the first handler of a name: a
+ * Provider whose registerResponseMode puts ours in the place of its form_post is how an answer's redirect
+ * URI and parameters (a code or an error) reach our page as values.
+ */
+export function providerClass(formPost: ResponseMode): typeof Provider {
+  return class extends Provider {
+    override registerResponseMode(name: string, handler: ResponseMode): void {
+      super.registerResponseMode(name, name === 'form_post' ? formPost : handler);
+    }
+  };
+}
