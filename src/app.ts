@@ -15,6 +15,7 @@ import type { Logger } from './log.js';
 import { ADMIN_SCOPE, adminAudience, providerRouteTemplates, SECTOR_DOCUMENT_ROUTE, sectorDocuments, type Oidc } from './oidc/index.js';
 import { createAdminRouters, type AdminDeps } from './admin/router.js';
 import type { Registry } from './registry/index.js';
+import type { AccountChanges } from './services/index.js';
 import type { Views } from './views/index.js';
 
 export interface AppDeps {
@@ -22,6 +23,7 @@ export interface AppDeps {
   log: Logger;
   pool: Pool;
   accounts: Accounts;
+  changes: AccountChanges;
   registry: Registry;
   oidc: Oidc;
   views: Views;
@@ -63,7 +65,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code), databaseUnavailability(deps.pool, config.database.outageRetryAfterSeconds), programPaths));
   app.use(refuseControlCharacters({ maxBodyBytes: config.http.edgeBodyLimitBytes }));
   app.use(sectorDocuments(deps.registry));
-  const accountSpaceDeps = { accounts: deps.accounts, citizen: deps.oidc.citizen, registry: deps.registry, views, csrf, rateLimiter, config };
+  const accountSpaceDeps = { accounts: deps.accounts, changes: deps.changes, citizen: deps.oidc.citizen, registry: deps.registry, views, csrf, rateLimiter, config };
   const accountSpace = createAccountSpaceRouter(accountSpaceDeps);
   const invitations = createInvitationRouter({ ...accountSpaceDeps, invitations: deps.admin.operators });
   const admin = createAdminRouters(deps.admin, adminAudience(config.issuer), ADMIN_SCOPE);

@@ -2,20 +2,19 @@
 import { createServer, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createAccounts, type AccountPorts, type Accounts } from './accounts/index.js';
-import { createNotifier } from './account-space/router.js';
+import { createAccounts, type Accounts } from './accounts/index.js';
 import { createMailer, createTransport, senderOf, type Mailer } from './mail/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { databaseUnavailability, listen, migrate, openDatabase, type Database, type Pool, type Queryable } from './db/index.js';
+import { databaseUnavailability, listen, migrate, openDatabase, type Database, type Pool } from './db/index.js';
 import type { AdminDeps } from './admin/router.js';
 import { createOperators, type Operators } from './operators/index.js';
-import { createInvitationMailer } from './services/operator-invitation-mail.js';
 import { createMetrics } from './http/index.js';
 import { createProviderPages } from './interactions/router.js';
 import { createLogger, type Logger } from './log.js';
-import { communeSectorUri, createClientValidator, createOidc, findApiToken, ensureKeys, KEY_CHANGES_CHANNEL, startCleanup, type Oidc } from './oidc/index.js';
-import { CLIENT_CHANGES_CHANNEL, createRegistry, createReports, type Registry } from './registry/index.js';
+import { createOidc, ensureKeys, findApiToken, KEY_CHANGES_CHANNEL, openClientRegistry, startCleanup, type Oidc } from './oidc/index.js';
+import { CLIENT_CHANGES_CHANNEL, createReports, type Registry } from './registry/index.js';
+import { createAccountChanges, createAccountNotifier, createInvitationMailer, createRetentionJob, type AccountChanges, type RetentionJob } from './services/index.js';
 import { createSealer, resolveSecretKey } from './sealing.js';
 import { createViews } from './views/index.js';
 
@@ -25,6 +24,8 @@ export interface RunningServer {
   isFirstStart: boolean;
   pool: Pool;
   accounts: Accounts;
+  changes: AccountChanges;
+  retention: RetentionJob;
   registry: Registry;
   oidc: Oidc;
   mailer: Mailer;
@@ -32,47 +33,40 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The domain rooms, the provider and the operators' API over one database. */
+/**
+ * The rooms over one database, bottom up: accounts and the registry, the library's storage and client
+ * schema, the provider, then the application layer over them and the operators' API.
+ */
 async function compose(config: Config, log: Logger, database: Database) {
+  const { pool } = database;
   const sealer = createSealer(resolveSecretKey(config.secretKey, config.dataDir));
-  const { created } = await ensureKeys(database.pool, sealer);
+  const { created } = await ensureKeys(pool, sealer);
   const views = createViews(config.projectRoot);
   const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderOf(config.issuer) });
-  const mailer = createMailer({ db: database.pool, transport, log, policy: config.mail });
-  // The accounts' ports and the registry's validator need the provider, which needs them: bound once all exist.
-  let ports: AccountPorts | undefined;
-  let validate: ((m: never) => Promise<void>) | undefined;
-  const accounts = createAccounts({ db: database.pool, config, log, ports: () => ports! });
-  const registryFor = (db: Queryable, cacheTtlSeconds = 0) => createRegistry({
-    db, sealer, log, cacheTtlSeconds,
-    validateMetadata: (metadata) => validate!(metadata as never),
-    sectorIdentifierUri: (slug) => communeSectorUri(config.issuer, slug),
-    outboundAllowList: config.outboundAllowList,
-  });
-  const registry = registryFor(database.pool, database.isEmbedded ? config.embeddedClientCacheTtlSeconds : config.clientCacheTtlSeconds);
-  const oidc = await createOidc({ db: database.pool, sealer, config, log, accounts, registry, pages: createProviderPages(views, databaseUnavailability(database.pool, config.database.outageRetryAfterSeconds)) });
-  validate = createClientValidator(oidc.provider);
-  ports = {
-    notify: createNotifier(views, mailer),
-    revokeEverything: (accountId) => oidc.citizen.revokeEverything(accountId),
-    revokeAllButSession: (accountId, keptSessionUid) => oidc.citizen.revokeAllButSession(accountId, keptSessionUid),
-  };
+  const mailer = createMailer({ db: pool, transport, log, policy: config.mail });
+  const accounts = createAccounts({ db: pool, config, log, notify: createAccountNotifier(views, mailer) });
+  const clients = await openClientRegistry({ pool, sealer, log, config, cacheTtlSeconds: database.isEmbedded ? config.embeddedClientCacheTtlSeconds : config.clientCacheTtlSeconds });
+  const { registry, storage } = clients;
+  const oidc = await createOidc({ db: pool, sealer, config, log, accounts, registry, storage, pages: createProviderPages(views, databaseUnavailability(pool, config.database.outageRetryAfterSeconds)) });
+  const changes = createAccountChanges({ pool, accounts, citizen: oidc.citizen });
+  const retention = createRetentionJob({ accounts, changes, config, log });
   const admin: AdminDeps = {
-    pool: database.pool, issuer: config.issuer, accounts, registry, registryFor: (db) => registryFor(db),
-    operators: createOperators({ pool: database.pool, config, accounts, registry, invitationMail: createInvitationMailer({ views, mailer }) }),
-    reports: createReports(database.pool, config.contributionGrid),
+    pool, issuer: config.issuer, accounts, changes, registry, registryFor: clients.registryOver,
+    operators: createOperators({ pool, config, accounts, registry, invitationMail: createInvitationMailer({ views, mailer }) }),
+    reports: createReports(pool, config.contributionGrid),
     findToken: (value) => findApiToken(oidc.provider(), value),
   };
-  return { isFirstStart: created.length > 0, views, transport, mailer, accounts, registry, oidc, admin };
+  return { isFirstStart: created.length > 0, views, transport, mailer, accounts, changes, retention, registry, oidc, admin };
 }
 
 /** What runs beside requests: cross-instance invalidation, sweeping, mail delivery, retention. Answers its stop. */
 function startBackgroundWork(config: Config, log: Logger, database: Database, parts: Awaited<ReturnType<typeof compose>>) {
-  const stopListening = database.isEmbedded ? async () => undefined : listen(config.databaseUrl!, [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL], (channel, payload) => {
+  // The embedded database serves one instance: nobody else to hear.
+  const stopListening = database.isEmbedded || !config.databaseUrl ? async () => undefined : listen(config.databaseUrl, [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL], (channel, payload) => {
     if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);
     else void parts.oidc.reloadKeysIfChanged();
   }, log);
-  const stops = [startCleanup(database.pool, log, config.cleanup), parts.mailer.startWorker(), parts.accounts.retention.start(), () => parts.oidc.stop()];
+  const stops = [startCleanup(database.pool, log, config.cleanup), parts.mailer.startWorker(), parts.retention.start(), () => parts.oidc.stop()];
   return async () => {
     for (const stop of stops) stop();
     await stopListening();
@@ -85,8 +79,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const applied = await migrate(database.pool, config.projectRoot);
   if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
   const parts = await compose(config, log, database);
-  const { accounts, registry, oidc, mailer, views, admin } = parts;
-  const app = createApp({ config, log, pool: database.pool, accounts, registry, oidc, views, metrics: createMetrics({ token: config.metricsToken }), admin });
+  const { accounts, changes, registry, oidc, mailer, views, admin } = parts;
+  const app = createApp({ config, log, pool: database.pool, accounts, changes, registry, oidc, views, metrics: createMetrics({ token: config.metricsToken }), admin });
   const stopBackground = startBackgroundWork(config, log, database, parts);
 
   const server = createServer(app.callback());
@@ -104,7 +98,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     })();
     return closing;
   };
-  return { server, config, isFirstStart: parts.isFirstStart, pool: database.pool, accounts, registry, oidc, mailer, operators: admin.operators, close };
+  return { server, config, isFirstStart: parts.isFirstStart, pool: database.pool, accounts, changes, retention: parts.retention, registry, oidc, mailer, operators: admin.operators, close };
 }
 
 function printWelcome(config: Config): void {

@@ -16,8 +16,7 @@ export async function revokeService(deps: AccountSpaceDeps, ctx: Context) {
   const clientId = text(body, 'client_id', 200);
   const service = (await deps.citizen.listServices(account.id)).find((s) => s.clientId === clientId);
   if (service) {
-    await deps.citizen.revokeService(account.id, clientId);
-    await deps.accounts.selfService.recordEvent(account.id, 'service_revoked', originOf(ctx));
+    await deps.changes.revokeService(account.id, clientId, originOf(ctx));
   }
   await showServices(deps, ctx, service && pageOf(deps, ctx).t('account.services.revoked', { client: service.clientName }));
 }

@@ -7,10 +7,13 @@ import { AppError } from '../errors.js';
 import type { Csrf, RateLimiter } from '../http/index.js';
 import type { CitizenSessions } from '../oidc/index.js';
 import type { Registry } from '../registry/index.js';
+import type { AccountChanges } from '../services/index.js';
 import type { PageContext, Views } from '../views/index.js';
 
 export interface AccountSpaceDeps {
   accounts: Accounts;
+  /** The changes that also end sessions and tokens (password, deletion, a site revoked). */
+  changes: Pick<AccountChanges, 'changePassword' | 'deleteAccount' | 'resetPassword' | 'revokeService'>;
   citizen: CitizenSessions;
   registry: Pick<Registry, 'listCommunes'>;
   views: Views;

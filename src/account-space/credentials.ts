@@ -59,7 +59,7 @@ export async function submitPassword(deps: AccountSpaceDeps, ctx: Context) {
   const page = pageOf(deps, ctx);
   const { minLength, maxLength } = deps.config.passwordPolicy;
   try {
-    await checkingPassword(deps, ctx, () => deps.accounts.selfService.changePassword(citizenOf(ctx).account.id, secret(body, 'current_password'), secret(body, 'new_password'), citizenOf(ctx).sessionUid, originOf(ctx)));
+    await checkingPassword(deps, ctx, () => deps.changes.changePassword(citizenOf(ctx).account.id, secret(body, 'current_password'), secret(body, 'new_password'), citizenOf(ctx).sessionUid, originOf(ctx)));
     ctx.redirect('/account/password?done=password.changed');
   } catch (error) {
     const refusal = refusalOf(error);
@@ -76,7 +76,7 @@ export async function submitDelete(deps: AccountSpaceDeps, ctx: Context) {
   const body = requireCsrf(deps, ctx);
   const page = pageOf(deps, ctx);
   try {
-    await checkingPassword(deps, ctx, () => deps.accounts.selfService.deleteAccount(citizenOf(ctx).account.id, secret(body, 'current_password')));
+    await checkingPassword(deps, ctx, () => deps.changes.deleteAccount(citizenOf(ctx).account.id, secret(body, 'current_password')));
   } catch (error) {
     const refusal = refusalOf(error);
     sendSection(deps, ctx, 'delete', deleteForm(page, csrfToken(deps, ctx)), { errors: [page.t(`errors.${refusal.code}`)], status: statusOf(ctx, refusal) });

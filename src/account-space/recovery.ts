@@ -80,7 +80,7 @@ export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) 
   const token = text(body, 'token', 100);
   const { minLength, maxLength } = deps.config.passwordPolicy;
   try {
-    await deps.accounts.selfService.resetPassword(token, secret(body, 'new_password'), originOf(ctx));
+    await deps.changes.resetPassword(token, secret(body, 'new_password'), originOf(ctx));
   } catch (error) {
     if (!isRefusal(error)) throw error;
     if (error.code === 'link_invalid') {

@@ -14,7 +14,6 @@ import {
 } from './recovery.js';
 
 export type { AccountSpaceDeps } from './context.js';
-export { createNotifier } from './notifier.js';
 
 export function createAccountSpaceRouter(deps: AccountSpaceDeps): Router {
   const router = new Router({ prefix: '/account' });

@@ -1,7 +1,8 @@
 // The citizen account (domain): registration, authentication, claims, self-service, history, retention.
-// No Koa, no oidc-provider here: mail and token revocation reach it as ports.
+// No Koa, no oidc-provider here: mail reaches it as a notifier given at construction; what a change means
+// for the citizen's sessions and tokens is done above it (services/).
 import type { Config } from '../config.js';
-import type { Pool, Queryable } from '../db/index.js';
+import type { Pool, PoolClient, Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import {
   findAccountByEmail, findAccountById, setAccountLocked, updateLastLogin,
@@ -13,29 +14,30 @@ import { createPasswords } from './passwords.js';
 import { createRegistration, type Registration, type SignUpOptions } from './registration.js';
 import { createRetention } from './retention.js';
 import { listSecurityEvents, type SecurityEvent } from './security-event-repository.js';
-import { createSelfService, type AccountPorts, type Origin, type SelfService } from './self-service.js';
+import { createSelfService, type AccountNotifier, type Origin, type SelfService } from './self-service.js';
 import { insertSharingEntry, listSharingEntries, type SharingEntry } from './sharing-journal-repository.js';
 
 export type { Account, Locale, PostalAddress, ProfileChange } from './account-repository.js';
 export { CLAIMS_BY_SCOPE, claimsOf, type StandardClaims } from './claims.js';
 export { checkPasswordPolicy } from './passwords.js';
-export type { AccountNotice, AccountPorts, NoticeKind, Origin, SelfService } from './self-service.js';
+export type { AccountNotice, AccountNotifier, NoticeKind, Origin, SelfService } from './self-service.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-repository.js';
 export type { SharingEntry, SharingChannel } from './sharing-journal-repository.js';
-export type { Retention } from './retention.js';
+export type { Retention, RetentionWarning } from './retention.js';
+export type { InactiveAccount } from './account-repository.js';
 export type { Registration, SignUpOptions } from './registration.js';
 export { normaliseEmail, parseEmail } from './email-address.js';
 
 export interface Accounts {
   /** For operators (glc, imports): refused with `email_taken` when the address has an account. */
-  register(registration: Registration, origin?: Origin): Promise<Account>;
+  register(registration: Registration, origin?: Origin, db?: Pool | PoolClient): Promise<Account>;
   /** A citizen's own sign-up: the same outcome whether or not the address is taken (see registration.ts). */
   signUp(registration: Registration, options: SignUpOptions, origin?: Origin): Promise<void>;
   /** The account when email and password match; undefined otherwise, in the same time whatever the reason. */
   authenticate(email: string, password: string, origin?: Origin): Promise<Account | undefined>;
   findById(id: string): Promise<Account | undefined>;
   findByEmail(email: string): Promise<Account | undefined>;
-  /** Locks (no sign-in, sessions and tokens revoked) or unlocks an account; undefined when there is none. */
+  /** Locks (no sign-in) or unlocks an account; undefined when there is none. Its sessions are the caller's to end. */
   setLocked(id: string, isLocked: boolean, db?: Queryable): Promise<Account | undefined>;
   securityHistory(accountId: string, limit?: number): Promise<SecurityEvent[]>;
   sharingJournal(accountId: string, limit?: number): Promise<SharingEntry[]>;
@@ -48,11 +50,9 @@ export interface AccountsDeps {
   db: Pool;
   config: Pick<Config, 'argon2' | 'passwordPolicy' | 'frenchCommonPasswords' | 'issuer' | 'selfService' | 'retention'>;
   log: Logger;
-  /** Mail and revocation; without them (the CLI) no mail is sent and nothing is revoked. */
-  ports?: () => AccountPorts;
+  /** Queues the citizen's mails; without it (the command line) no mail is queued. */
+  notify?: AccountNotifier | undefined;
 }
-
-const NO_PORTS: AccountPorts = { notify: async () => undefined, revokeEverything: async () => undefined, revokeAllButSession: async () => undefined };
 
 /** The account of an address as typed; undefined for an address no account could have. */
 const findByAddress = async (db: Queryable, email: string) => {
@@ -64,11 +64,11 @@ function withoutHash({ passwordHash: _ignored, ...account }: AccountWithHash): A
   return account;
 }
 
-export function createAccounts({ db, config, log, ports = () => NO_PORTS }: AccountsDeps): Accounts {
+export function createAccounts({ db, config, log, notify }: AccountsDeps): Accounts {
   const passwords = createPasswords(config.argon2, config.passwordPolicy);
   const commonPasswords = loadCommonPasswords(config.frenchCommonPasswords);
-  const selfService = createSelfService({ pool: db, config, passwords, commonPasswords, ports, log });
-  const registration = createRegistration({ pool: db, config, passwords, commonPasswords, selfService, ports, log });
+  const selfService = createSelfService({ pool: db, config, passwords, commonPasswords, notify, log });
+  const registration = createRegistration({ pool: db, config, passwords, commonPasswords, selfService, notify, log });
   return {
     register: registration.register,
     signUp: registration.signUp,
@@ -97,13 +97,12 @@ export function createAccounts({ db, config, log, ports = () => NO_PORTS }: Acco
     },
     async setLocked(id, isLocked, through = db) {
       const account = await setAccountLocked(through, id, isLocked);
-      if (account && isLocked) await ports().revokeEverything(id);
       return account && withoutHash(account);
     },
     securityHistory: (accountId, limit = 100) => listSecurityEvents(db, accountId, limit),
     sharingJournal: (accountId, limit = 200) => listSharingEntries(db, accountId, limit),
     recordSharing: (accountId, entry) => insertSharingEntry(db, accountId, entry),
     selfService,
-    retention: createRetention({ pool: db, config, selfService, ports, log }),
+    retention: createRetention({ pool: db, config, notify }),
   };
 }

@@ -12,7 +12,7 @@ import type { CommonPasswords } from './common-passwords.js';
 import { normaliseEmail } from './email-address.js';
 import { checkPasswordPolicy, type Passwords } from './passwords.js';
 import { insertSecurityEvent } from './security-event-repository.js';
-import type { AccountPorts, Origin, SelfService } from './self-service.js';
+import type { AccountNotifier, Origin, SelfService } from './self-service.js';
 
 export interface Registration {
   email: string;
@@ -36,7 +36,7 @@ interface RegistrationDeps {
   passwords: Passwords;
   commonPasswords: CommonPasswords;
   selfService: SelfService;
-  ports: () => AccountPorts;
+  notify?: AccountNotifier | undefined;
   log: Logger;
 }
 
@@ -78,10 +78,10 @@ export function createRegistration(deps: RegistrationDeps) {
   }
 
   return {
-    /** For operators (glc account add, imports): a taken address is refused as such. */
-    async register(registration: Registration, origin: Origin = {}): Promise<Account> {
+    /** For operators (glc account add, imports): a taken address is refused as such. Joins `db`'s transaction when it is one. */
+    async register(registration: Registration, origin: Origin = {}, db: Pool | PoolClient = pool): Promise<Account> {
       const prepared = await prepare(registration);
-      const account = await withTransaction(pool, (tx) => create(tx, prepared, origin));
+      const account = await withTransaction(db, (tx) => create(tx, prepared, origin));
       if (!account) throw conflict('email_taken', 'an account already uses this email');
       logCreated(account);
       return account;
@@ -98,7 +98,7 @@ export function createRegistration(deps: RegistrationDeps) {
         if (created) return created;
         const owner = await findAccountByEmail(tx, prepared.email);
         if (owner) {
-          await deps.ports().notify({
+          await deps.notify?.({
             kind: 'registration-attempted', to: owner.email, locale: owner.locale, accountId: owner.id,
             link: `${config.issuer}/account/password/forgot?ui_locales=${owner.locale}`,
           }, tx);

@@ -1,8 +1,9 @@
 // What a citizen does with their own account: verify the email, reset or change the password, change
-// the email, edit the profile, close the account. Mail and token revocation are ports given by the app.
+// the email, edit the profile, close the account. The account's side only: what the change means for the
+// citizen's sessions and tokens (the provider's side) is done above, by services/account-changes.ts.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { Pool, Queryable } from '../db/index.js';
+import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { AppError, conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
@@ -32,14 +33,8 @@ export interface AccountNotice {
   eraseOnceSent?: boolean;
 }
 
-export interface AccountPorts {
-  /** Queues the mail; given `db` (a transaction's client), in that transaction. */
-  notify(notice: AccountNotice, db?: Queryable): Promise<void>;
-  /** Ends every session and revokes every grant and token of the account, with back-channel logout. */
-  revokeEverything(accountId: string): Promise<void>;
-  /** The same, except the session `keptSessionUid` and the grants it holds. */
-  revokeAllButSession(accountId: string, keptSessionUid: string): Promise<void>;
-}
+/** Queues a notice's mail; given `db` (a transaction's client), in that transaction. */
+export type AccountNotifier = (notice: AccountNotice, db?: Queryable) => Promise<void>;
 
 /** Where a security event came from, for the citizen's history. */
 export interface Origin {
@@ -52,7 +47,8 @@ export interface SelfServiceDeps {
   config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService'>;
   passwords: Passwords;
   commonPasswords: CommonPasswords;
-  ports: () => AccountPorts;
+  /** Absent (the command line), no mail is queued. */
+  notify?: AccountNotifier | undefined;
   log: Logger;
 }
 
@@ -64,6 +60,7 @@ function withoutHash({ passwordHash: _ignored, ...account }: AccountWithHash): A
 
 export function createSelfService(deps: SelfServiceDeps) {
   const { pool, config, passwords, log } = deps;
+  const notify: AccountNotifier = async (notice, db) => { await deps.notify?.(notice, db); };
 
   async function issueLink(account: { id: string }, purpose: TokenPurpose, ttlSeconds: number, path: string, newEmail?: string, db: Queryable = pool) {
     const token = randomBytes(32).toString('base64url');
@@ -90,8 +87,8 @@ export function createSelfService(deps: SelfServiceDeps) {
   }
 
   const service = {
-    recordEvent(accountId: string, kind: SecurityEventKind, origin: Origin = {}) {
-      return insertSecurityEvent(pool, { accountId, kind, ...origin });
+    recordEvent(accountId: string, kind: SecurityEventKind, origin: Origin = {}, db: Queryable = pool) {
+      return insertSecurityEvent(db, { accountId, kind, ...origin });
     },
 
     /** `db`: the registration's transaction; `linkPath`: where the link leads (the account space by default). */
@@ -101,7 +98,7 @@ export function createSelfService(deps: SelfServiceDeps) {
     ): Promise<void> {
       if (account.emailVerified) return;
       const link = await issueLink(account, 'verify-email', config.selfService.verifyEmailTtlSeconds, linkPath, undefined, db);
-      await deps.ports().notify({ kind: 'verify-email', to: account.email, locale: account.locale, link, accountId: account.id }, db);
+      await notify({ kind: 'verify-email', to: account.email, locale: account.locale, link, accountId: account.id }, db);
     },
 
     async isLinkUsable(token: string, purpose: TokenPurpose): Promise<boolean> {
@@ -128,42 +125,45 @@ export function createSelfService(deps: SelfServiceDeps) {
           const account = address && await findAccountByEmail(pool, address);
           if (!account) return;
           const link = await issueLink(account, 'reset-password', config.selfService.resetPasswordTtlSeconds, '/account/password/reset');
-          await deps.ports().notify({ kind: 'reset-password', to: account.email, locale: account.locale, link, accountId: account.id });
+          await notify({ kind: 'reset-password', to: account.email, locale: account.locale, link, accountId: account.id });
         })().catch((error) => log.error({ event: 'account.reset_request_failed', err: error }, 'account.reset_request_failed'));
       });
     },
 
-    /** A new password from a reset link: every session and token of the account is revoked. */
+    /** A new password from a reset link (the caller then revokes every session and token of the account). */
     async resetPassword(token: string, newPassword: string, origin: Origin = {}): Promise<Account> {
       const hash = hashToken(token);
       const usable = await findUsableAccountToken(pool, hash, 'reset-password');
       if (!usable) throw invalid('link_invalid', 'this link is expired, already used or unknown');
       const account = await requireAccount(usable.accountId);
       checkNewPassword(newPassword, account.email);
-      const used = await useAccountToken(pool, hash, 'reset-password');
-      if (!used) throw invalid('link_invalid', 'this link is expired, already used or unknown');
-      await updatePasswordHash(pool, account.id, await passwords.hash(newPassword));
-      // A citizen who could reset also proved they read the mailbox.
-      await markEmailVerified(pool, account.id, account.email);
-      await deps.ports().revokeEverything(account.id);
-      await service.recordEvent(account.id, 'password_reset', origin);
-      await deps.ports().notify({ kind: 'password-changed', to: account.email, locale: account.locale, accountId: account.id });
+      const passwordHash = await passwords.hash(newPassword);
+      await withTransaction(pool, async (tx) => {
+        if (!(await useAccountToken(tx, hash, 'reset-password'))) throw invalid('link_invalid', 'this link is expired, already used or unknown');
+        await updatePasswordHash(tx, account.id, passwordHash);
+        // A citizen who could reset also proved they read the mailbox.
+        await markEmailVerified(tx, account.id, account.email);
+        await service.recordEvent(account.id, 'password_reset', origin, tx);
+        await notify({ kind: 'password-changed', to: account.email, locale: account.locale, accountId: account.id }, tx);
+      });
       return withoutHash(account);
     },
 
     /**
-     * A new password from the account space. Whoever knew the old one may hold another session, a refresh
-     * token or a reset link: all of them end, except the session that made the change.
+     * A new password from the account space. Whoever knew the old one may hold a reset link: it stops
+     * working (the caller then ends their sessions and tokens, except the session that made the change).
      */
-    async changePassword(accountId: string, currentPassword: string, newPassword: string, keptSessionUid: string, origin: Origin = {}): Promise<void> {
+    async changePassword(accountId: string, currentPassword: string, newPassword: string, origin: Origin = {}): Promise<void> {
       const account = await requireAccount(accountId);
       await requirePassword(account, currentPassword);
       checkNewPassword(newPassword, account.email);
-      await updatePasswordHash(pool, account.id, await passwords.hash(newPassword));
-      await expireAccountTokens(pool, account.id, 'reset-password');
-      await deps.ports().revokeAllButSession(account.id, keptSessionUid);
-      await service.recordEvent(account.id, 'password_changed', origin);
-      await deps.ports().notify({ kind: 'password-changed', to: account.email, locale: account.locale, accountId: account.id });
+      const passwordHash = await passwords.hash(newPassword);
+      await withTransaction(pool, async (tx) => {
+        await updatePasswordHash(tx, account.id, passwordHash);
+        await expireAccountTokens(tx, account.id, 'reset-password');
+        await service.recordEvent(account.id, 'password_changed', origin, tx);
+        await notify({ kind: 'password-changed', to: account.email, locale: account.locale, accountId: account.id }, tx);
+      });
     },
 
     /**
@@ -178,7 +178,7 @@ export function createSelfService(deps: SelfServiceDeps) {
       if (email.toLowerCase() === account.email.toLowerCase()) throw invalid('email_unchanged', 'this is already the account email', { field: 'email' });
       const owner = await findAccountByEmail(pool, email);
       const link = await issueLink(account, 'change-email', config.selfService.changeEmailTtlSeconds, '/account/email/confirm', email);
-      await deps.ports().notify(owner
+      await notify(owner
         ? { kind: 'email-change-attempted', to: owner.email, locale: owner.locale, accountId: owner.id }
         : { kind: 'confirm-new-email', to: email, locale: account.locale, link, accountId: account.id });
     },
@@ -190,7 +190,7 @@ export function createSelfService(deps: SelfServiceDeps) {
       const after = await updateEmail(pool, used.accountId, used.newEmail);
       if (!after) throw conflict('email_taken', 'an account already uses this email');
       await service.recordEvent(after.id, 'email_changed', origin);
-      await deps.ports().notify({ kind: 'email-changed', to: before.email, locale: before.locale, vars: { newEmail: after.email }, accountId: after.id });
+      await notify({ kind: 'email-changed', to: before.email, locale: before.locale, vars: { newEmail: after.email }, accountId: after.id });
       return withoutHash(after);
     },
 
@@ -201,20 +201,27 @@ export function createSelfService(deps: SelfServiceDeps) {
       return withoutHash(updated);
     },
 
-    /** Closes the account at once: tokens and sessions revoked (back-channel logout), data erased, sub tombstoned. */
-    async deleteAccount(accountId: string, currentPassword: string): Promise<void> {
+    /** The account, once the citizen confirmed its current password (before closing it). */
+    async confirmPassword(accountId: string, currentPassword: string): Promise<Account> {
       const account = await requireAccount(accountId);
       await requirePassword(account, currentPassword);
-      await service.closeAccount(account);
+      return withoutHash(account);
     },
 
-    async closeAccount(account: Pick<Account, 'id' | 'email' | 'locale'>): Promise<void> {
-      await deps.ports().revokeEverything(account.id);
+    /**
+     * Erases the account (data erased, sub tombstoned) and mails its goodbye; answers whether this call
+     * deleted it. Its sessions and tokens are the caller's to revoke first (services/account-changes.ts).
+     */
+    async closeAccount(account: Pick<Account, 'id' | 'email' | 'locale'>): Promise<boolean> {
       // Whoever deletes the row (the citizen, or one of several retention workers) sends the one mail.
-      if (!(await deleteAccount(pool, account.id))) return;
-      log.info({ event: 'account.deleted', accountId: account.id }, 'account.deleted');
-      // The account's own mails went with its row; this last one is about no account and leaves once sent.
-      await deps.ports().notify({ kind: 'account-deleted', to: account.email, locale: account.locale, eraseOnceSent: true });
+      const isDeleted = await withTransaction(pool, async (tx) => {
+        if (!(await deleteAccount(tx, account.id))) return false;
+        // The account's own mails went with its row; this last one is about no account and leaves once sent.
+        await notify({ kind: 'account-deleted', to: account.email, locale: account.locale, eraseOnceSent: true }, tx);
+        return true;
+      });
+      if (isDeleted) log.info({ event: 'account.deleted', accountId: account.id }, 'account.deleted');
+      return isDeleted;
     },
   };
 

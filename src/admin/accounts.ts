@@ -3,7 +3,6 @@
 import type Router from '@koa/router';
 import type { Account } from '../accounts/index.js';
 import { invalid, notFound } from '../errors.js';
-import { maskEmail } from '../log.js';
 import { paginate, principalOf, requireMetropoleAdmin, type AdminDeps } from './context.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,15 +28,8 @@ export function accountRoutes(router: Router, deps: AdminDeps): void {
       requireMetropoleAdmin(ctx);
       // A sub that is not even a UUID names no account (and must not reach the uuid column).
       if (!UUID.test(ctx.params.sub!)) throw notFound('account_not_found', 'no such account');
-      // Not in the audit's transaction: locking revokes sessions and tokens through the provider on
-      // connections of its own, which would wait for that transaction's (an embedded database has one).
-      const account = await deps.accounts.setLocked(ctx.params.sub!, isLocked);
-      if (!account) throw notFound('account_not_found', 'no such account');
       const { actor, label } = principalOf(ctx);
-      await deps.operators.audit({
-        actor, actorLabel: label, origin: ctx.ip, action: `account.${path}ed`, target: `account:${account.id}`,
-        after: { email: maskEmail(account.email), locked: isLocked },
-      });
+      const account = await deps.changes.setLocked({ actor, label, origin: ctx.ip }, ctx.params.sub!, isLocked);
       ctx.body = accountJson(account);
     });
   }

@@ -1,20 +1,22 @@
 // What every operators' API handler shares: dependencies, the authenticated principal, request reading,
 // pagination, and the unit of work (a change and its audit row commit together).
 import type { Context } from 'koa';
-import type { Pool, Queryable } from '../db/index.js';
+import type { Pool, PoolClient, Queryable } from '../db/index.js';
 import { AppError, invalid } from '../errors.js';
 import type { Operators, Principal } from '../operators/index.js';
 import { canManageCommune, isMetropoleAdmin } from '../operators/index.js';
 import type { Registry, Reports } from '../registry/index.js';
 import type { Accounts } from '../accounts/index.js';
-import type { AuditEntry } from '../operators/index.js';
-import { withTransaction } from '../db/index.js';
+import type { AccountChanges } from '../services/index.js';
+import { audited as sharedAudited, type AuditedChange } from '../operators/index.js';
 
 export interface AdminDeps {
   pool: Pool;
   issuer: string;
   operators: Operators;
   accounts: Accounts;
+  /** The account changes that also end sessions and tokens (locking). */
+  changes: Pick<AccountChanges, 'setLocked'>;
   registry: Registry;
   /** A registry whose writes go through `db` (the request's transaction). */
   registryFor(db: Queryable): Registry;
@@ -86,12 +88,8 @@ export function paginate<T>(ctx: Context, items: T[]): Page<T> {
   return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
 }
 
-/** Runs a change and its one audit row in one transaction. */
-export function audited<T>(deps: AdminDeps, ctx: Context, work: (db: Queryable) => Promise<{ result: T; audit: Omit<AuditEntry, 'actor' | 'actorLabel' | 'origin'> }>): Promise<T> {
+/** Runs a change and its one audit row in one transaction (the shared unit of work of operators/audited.ts). */
+export function audited<T>(deps: AdminDeps, ctx: Context, work: (db: PoolClient) => Promise<{ result: T; audit: AuditedChange }>): Promise<T> {
   const principal = principalOf(ctx);
-  return withTransaction(deps.pool, async (db) => {
-    const { result, audit } = await work(db);
-    await deps.operators.audit({ ...audit, actor: principal.actor, actorLabel: principal.label, origin: ctx.ip }, db);
-    return result;
-  });
+  return sharedAudited(deps.pool, { actor: principal.actor, label: principal.label, origin: ctx.ip }, work);
 }

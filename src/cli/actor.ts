@@ -11,9 +11,3 @@ export function cliActor(): Actor {
   }
   return { actor: 'cli', label: user, origin: `cli@${hostname()}` };
 }
-
-/** The actor fields of an audit entry written by the command line. */
-export function auditActor() {
-  const { actor, label, origin } = cliActor();
-  return { actor, actorLabel: label, origin };
-}

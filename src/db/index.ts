@@ -4,7 +4,8 @@ import { startEmbedded } from './embedded.js';
 import { createPool, type Pool } from './pool.js';
 
 export { migrate } from './migrate.js';
-export { withTransaction, createPool } from './pool.js';
+export { createPool } from './pool.js';
+export { afterCommit, withTransaction, type Effect, type UnitOfWork } from './unit-of-work.js';
 export type { Pool, PoolClient, Queryable } from './pool.js';
 export { hasSqlState, UNIQUE_VIOLATION, FOREIGN_KEY_VIOLATION, CHECK_VIOLATION } from './sqlstate.js';
 export { databaseUnavailability } from './availability.js';

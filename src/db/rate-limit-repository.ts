@@ -1,6 +1,7 @@
 // All SQL about throttles: one row per key; an attempt is counted and decided in one statement, so that
 // parallel requests cannot all pass a check before any of them is counted.
-import { withTransaction, type Pool, type Queryable } from './pool.js';
+import type { Pool, Queryable } from './pool.js';
+import { withTransaction } from './unit-of-work.js';
 
 export interface ThrottleKey {
   key: string;

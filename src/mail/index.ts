@@ -2,7 +2,7 @@
 // retries with backoff (any instance may deliver; skip-locked claims keep them apart). The outbox keeps a
 // mail (its links, its address) only as long as it serves: purged `keepDays` after it was sent or given
 // up, deleted with its account, or at once when sent for a mail marked eraseOnceSent.
-import type { Queryable } from '../db/index.js';
+import { afterCommit, type Queryable } from '../db/index.js';
 import type { Tunables } from '../config.js';
 import type { Logger } from '../log.js';
 import {
@@ -56,8 +56,8 @@ export function createMailer({ db, transport, log, policy }: { db: Queryable; tr
   const mailer: Mailer = {
     async enqueue(mail, { db: through = db, ...keeping } = {}) {
       const id = await insertMail(through, mail, keeping);
-      // Delivery starts at once in the background; the caller never waits on SMTP.
-      setImmediate(() => { mailer.deliverDue().catch(() => undefined); });
+      // Delivery starts once the mail is committed, in the background: the caller never waits on SMTP.
+      await afterCommit(through, () => { setImmediate(() => { mailer.deliverDue().catch(() => undefined); }); });
       return id;
     },
     deliverDue() {

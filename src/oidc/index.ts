@@ -2,25 +2,28 @@
 // (rotation, activation of a published key), on every instance.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import type { AdapterPayload } from 'oidc-provider';
-import { errors } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import type { Queryable } from '../db/index.js';
-import { invalid } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ProviderClientMetadata, Registry } from '../registry/index.js';
+import type { Registry } from '../registry/index.js';
 import type { Sealer } from '../sealing.js';
-import { createAdapterFactory, findLatestGrantId, recordSessionActivity } from './adapter.js';
+import { findLatestGrantId, recordSessionActivity } from './adapter.js';
 import { createCitizenSessions, type CitizenSessions } from './citizen-sessions.js';
-import { createStoredSecrets } from './stored-secrets.js';
-import { COMMUNE_POLICY, createCommunePolicy, registeredClientStore } from './registration.js';
+import { createCommunePolicy } from './registration.js';
+import { createRegistrationTokens, type RegistrationTokens } from './registration-tokens.js';
+import type { OidcStorage } from './storage.js';
 import { findConsent, upsertConsent } from './consent-repository.js';
 import { countSignIns, logProviderEvents } from './events.js';
 import { createFindAccount } from './find-account.js';
 import { loadKeyMaterial } from './keys.js';
 import { ACCOUNT_SPACE_CLIENT_ID, createProvider } from './provider.js';
 import type { ProviderPages } from './rendering.js';
+
+export { createClientSchema, type ClientSchema } from './client-schema.js';
+export { createOidcStorage, type OidcStorage } from './storage.js';
+export { openClientRegistry, type ClientRegistry } from './client-registry.js';
+export { createRegistrationTokens, type IssuedRegistrationToken, type RegistrationTokens } from './registration-tokens.js';
 
 export { ensureKeys, rotateKeys, retireKey, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CHANNEL, type Retirement, type Rotation } from './keys.js';
 export { startCleanup } from './cleanup.js';
@@ -39,6 +42,8 @@ export interface OidcDeps {
   log: Logger;
   accounts: Pick<Accounts, 'findById' | 'recordSharing'>;
   registry: Registry;
+  /** The library's storage (oidc/storage.ts), shared with the client schema's provider. */
+  storage: OidcStorage;
   pages: ProviderPages;
 }
 
@@ -51,6 +56,8 @@ export interface Oidc {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Remembers what a citizen allowed a client, so that consent is asked once per client. */
   rememberConsent(accountId: string, clientId: string, scope: string, claims: string[]): Promise<void>;
+  /** Initial access tokens for dynamic registration, minted by the serving provider. */
+  registrationTokens: RegistrationTokens;
   /** Rebuilds the provider if the published keys or the signing order changed. */
   reloadKeysIfChanged(): Promise<boolean>;
   stop(): void;
@@ -58,10 +65,7 @@ export interface Oidc {
 
 export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const { db, sealer, config, log } = deps;
-  const adapter = createAdapterFactory(db, {
-    find: async (clientId) => (await deps.registry.findProviderClient(clientId)) as AdapterPayload | undefined,
-    ...registeredClientStore(deps.registry),
-  }, createStoredSecrets(sealer));
+  const adapter = deps.storage.adapterOver(db);
   const registrationPolicy = createCommunePolicy(deps.registry, config.issuer, config.outboundAllowList);
   const findAccount = createFindAccount(deps.accounts, log);
   const consentMemory = {
@@ -99,54 +103,9 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     cookieKeys: () => current.cookieKeys,
     citizen: createCitizenSessions({ db, provider: () => current.provider, adapter, log }),
     handle: (req, res) => current.handler(req, res) as unknown as Promise<void>,
+    registrationTokens: createRegistrationTokens({ provider: () => current.provider, adapterOver: deps.storage.adapterOver, registryOver: deps.storage.registryOver }),
     reloadKeysIfChanged,
     rememberConsent: (accountId, clientId, scope, claims) => upsertConsent(db, accountId, clientId, scope.split(' ').filter(Boolean), claims),
     stop: () => clearInterval(timer),
   };
-}
-
-/** An initial access token for dynamic client registration into one commune (glc commune token). */
-export async function issueRegistrationToken(
-  provider: Provider, registry: Pick<Registry, 'bindRegistrationToken' | 'getCommune'>, communeSlug: string, ttlSeconds: number, createdBy: string,
-): Promise<{ token: string; expiresAt: Date }> {
-  await registry.getCommune(communeSlug);
-  const token = new provider.InitialAccessToken({ expiresIn: ttlSeconds, policies: [COMMUNE_POLICY] });
-  const value = await token.save();
-  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-  try {
-    await registry.bindRegistrationToken(token.jti, communeSlug, createdBy, expiresAt);
-  } catch (error) {
-    await token.destroy(); // a token without its commune must not outlive the failure
-    throw error;
-  }
-  return { token: value, expiresAt };
-}
-
-/** Checks client metadata with the library's own client schema; a refusal names what is wrong. */
-export function createClientValidator(provider: () => Provider) {
-  return async (metadata: ProviderClientMetadata): Promise<void> => {
-    try {
-      await provider().Client.validate(metadata as never);
-    } catch (error) {
-      if (error instanceof errors.InvalidClientMetadata) {
-        throw invalid('client_metadata_invalid', (error as { error_description?: string }).error_description ?? error.message);
-      }
-      throw error;
-    }
-  };
-}
-
-/** A provider assembled only to validate client metadata (the CLI), with the real keys and configuration. */
-export async function createValidationProvider(db: Queryable, sealer: Sealer, config: Config): Promise<Provider> {
-  const keys = await loadKeyMaterial(db, sealer);
-  const unused = () => { throw new Error('not served'); };
-  return createProvider({
-    config, keys,
-    adapter: createAdapterFactory(db, { find: async () => undefined, upsert: unused, destroy: unused }, createStoredSecrets(sealer)),
-    registrationPolicy: unused,
-    findAccount: async () => undefined,
-    consentMemory: { findLatestGrantId: async () => undefined, findConsent: async () => undefined },
-    onSessionSeen: async () => undefined,
-    pages: { error: unused, logout: unused, logoutDone: unused, deviceInput: unused, deviceConfirm: unused, deviceSuccess: unused, notFound: unused, selfSubmittingForm: unused },
-  });
 }

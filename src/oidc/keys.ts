@@ -2,7 +2,8 @@
 // sealed under SECRET_KEY, rotated so that a new key is published in the JWKS before it signs, and a
 // retired key stays published until what it signed has expired — unless it is retired as compromised,
 // which unpublishes it at once. Every algorithm keeps one signing key. Changes are announced (NOTIFY) so
-// that every instance reloads its keys without a restart.
+// that every instance reloads its keys without a restart. Each change joins the caller's transaction when
+// given one (the command line audits it there: the change and its audit row commit together).
 import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Config } from '../config.js';
@@ -34,7 +35,7 @@ async function ensureSecret(db: Queryable, sealer: Sealer, purpose: SecretPurpos
 }
 
 /** First start: a live key per algorithm, a cookie key and the pairwise salt. Idempotent across instances. */
-export async function ensureKeys(pool: Pool, sealer: Sealer): Promise<{ created: string[] }> {
+export async function ensureKeys(pool: Pool | PoolClient, sealer: Sealer): Promise<{ created: string[] }> {
   return withTransaction(pool, async (db) => {
     await lockKeys(db);
     const existing = new Set(await listAlgsWithLiveKey(db));
@@ -56,13 +57,9 @@ export interface Rotation {
   signsFrom: Date;
 }
 
-/** Written in the change's own transaction (the audit row): the change and its record commit together. */
-type InTransaction<T> = (tx: PoolClient, change: T) => Promise<void>;
-
 export interface RotationOptions {
   /** Sign at once instead of after activationDelay (a suspected compromise: relying parties refetch the JWKS for an unknown kid). */
   now?: boolean;
-  record?: InTransaction<Rotation>;
 }
 
 /**
@@ -72,7 +69,7 @@ export interface RotationOptions {
  * instance shares.
  */
 export async function rotateKeys(
-  pool: Pool, sealer: Sealer, config: Pick<Config, 'keys' | 'ttlSeconds'>, options: RotationOptions = {},
+  pool: Pool | PoolClient, sealer: Sealer, config: Pick<Config, 'keys' | 'ttlSeconds'>, options: RotationOptions = {},
 ): Promise<Rotation> {
   const delaySeconds = options.now ? 0 : config.keys.activationDelaySeconds;
   const longestTokenSeconds = Math.max(config.ttlSeconds.idToken, config.ttlSeconds.accessToken, config.ttlSeconds.clientCredentials);
@@ -87,10 +84,8 @@ export async function rotateKeys(
       await retireSigningKeys(db, alg, key.kid, signsFrom, expiresAt);
       kids.push(key.kid);
     }
-    const rotation = { kid: kids[0]!, kids, signsFrom };
-    await options.record?.(db, rotation);
     await notifyKeysChanged(db, KEY_CHANGES_CHANNEL);
-    return rotation;
+    return { kid: kids[0]!, kids, signsFrom };
   });
 }
 
@@ -106,7 +101,7 @@ export interface Retirement {
  * A compromised key leaves the JWKS now, so that what it signed stops verifying anywhere; refused for the
  * only key of its algorithm signing now (the provider could no longer sign with it): rotate --now first.
  */
-export async function retireKey(pool: Pool, kid: string, options: { record?: InTransaction<Retirement> } = {}): Promise<Retirement> {
+export async function retireKey(pool: Pool | PoolClient, kid: string): Promise<Retirement> {
   return withTransaction(pool, async (db) => {
     await lockKeys(db);
     const key = await findPublishedKey(db, kid);
@@ -115,10 +110,8 @@ export async function retireKey(pool: Pool, kid: string, options: { record?: InT
       throw invalid('key_last_signing', `key "${kid}" is the only ${key.alg} signing key: run "glc keys rotate --now" first, then retire it`);
     }
     await unpublishSigningKey(db, kid);
-    const retirement = { kid, alg: key.alg, signsFrom: key.signs_from, retiredAt: key.retired_at };
-    await options.record?.(db, retirement);
     await notifyKeysChanged(db, KEY_CHANGES_CHANNEL);
-    return retirement;
+    return { kid, alg: key.alg, signsFrom: key.signs_from, retiredAt: key.retired_at };
   });
 }
 

@@ -2,14 +2,12 @@
 // the library's; this file only says which of its features we use and with which of our pieces.
 import type Provider from 'oidc-provider';
 import { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
-import { CLAIMS_BY_SCOPE } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { isOperatorTool } from './client-marks.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
 import type { KeyMaterial } from './keys.js';
-import { createOutboundFetch } from './outbound.js';
 import { createPairwiseIdentifier } from './pairwise.js';
-import { isCommuneSectorUri } from './sector.js';
+import { clientSchemaConfiguration, withClientFeatures } from './client-schema.js';
 import { COMMUNE_POLICY } from './registration.js';
 import { createRenderingHooks, providerClass, type ProviderPages, type RenderingHooks } from './rendering.js';
 
@@ -50,8 +48,6 @@ function accountSpaceClient(issuer: string) {
     operator_tool: false,
   };
 }
-
-export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address'];
 
 function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
   const t = config.ttlSeconds;
@@ -99,13 +95,11 @@ function features(
     },
     devInteractions: { enabled: false },
     claimsParameter: { enabled: true },
-    clientCredentials: { enabled: true },
     // A site may introspect and revoke only the tokens issued to it.
-    introspection: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
-    revocation: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
-    backchannelLogout: { enabled: true },
-    deviceFlow: { enabled: true, ...rendering.deviceFlow },
-    rpInitiatedLogout: { enabled: true, ...rendering.rpInitiatedLogout },
+    introspection: { allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
+    revocation: { allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
+    deviceFlow: rendering.deviceFlow,
+    rpInitiatedLogout: rendering.rpInitiatedLogout,
   };
 }
 
@@ -123,37 +117,15 @@ export function createProvider(deps: ProviderDeps): Provider {
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
-    claims: { ...CLAIMS_BY_SCOPE, openid: ['sub'] } as unknown as Configuration['claims'],
-    scopes: SCOPES,
-    subjectTypes: ['public', 'pairwise'],
+    ...clientSchemaConfiguration(config),
     pairwiseIdentifier: createPairwiseIdentifier(keys.pairwiseSalt),
-    sectorIdentifierUriValidate: (client) => !isCommuneSectorUri(config.issuer, client.sectorIdentifierUri),
-    clientDefaults: {
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
-      id_token_signed_response_alg: 'RS256',
-      subject_type: 'pairwise',
-    },
-    // The registry issues only these two. The library takes a secret in the body and one in the Basic header
-    // as the same method, so leaving client_secret_post enabled let a client_secret_basic client post its
-    // secret; without it the body's client_secret is not read at all and such a request is invalid_client.
-    clientAuthMethods: ['client_secret_basic', 'none'],
-    extraClientMetadata: { properties: ['commune', 'commune_name', 'first_party', 'operator_tool', 'pending_scope'] },
-    responseTypes: ['code', 'none'],
-    enabledJWA: {
-      idTokenSigningAlgValues: ['RS256', 'ES256'],
-      userinfoSigningAlgValues: ['RS256', 'ES256'],
-      introspectionSigningAlgValues: ['RS256', 'ES256'],
-    },
-    features: features(rendering, config.issuer, deps.registrationPolicy, config.ttlSeconds.operatorApiAccessToken),
+    features: withClientFeatures(features(rendering, config.issuer, deps.registrationPolicy, config.ttlSeconds.operatorApiAccessToken)),
     ttl: ttl(config),
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     loadExistingGrant: createLoadExistingGrant(deps.consentMemory),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError: rendering.renderError,
-    fetch: createOutboundFetch(config.outboundAllowList),
     discovery: {
       ui_locales_supported: ['fr', 'en'],
       claims_locales_supported: ['fr', 'en'],

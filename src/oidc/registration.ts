@@ -1,12 +1,14 @@
 // Self-registration for commune IT (RFC 7591, managed per RFC 7592): open only with an initial access
 // token bound to one commune; what registers lands in that commune's registry under the same rules as
-// `glc client add`, sensitive scopes waiting for the Métropole's approval.
+// `glc client add`, sensitive scopes waiting for the Métropole's approval, each change audited.
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { errors } from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 import type { OutboundAllowList } from '../config.js';
+import type { Pool, Queryable } from '../db/index.js';
 import { AppError } from '../errors.js';
+import { audited, type Actor } from '../operators/index.js';
 import {
-  buildClientMetadata, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type Registry,
+  buildClientMetadata, clientJson, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type Registry,
 } from '../registry/index.js';
 import { communeSectorUri } from './sector.js';
 
@@ -67,8 +69,18 @@ export function createCommunePolicy(
   };
 }
 
-/** The Client model's storage: registered clients go to the registry of their commune. */
-export function registeredClientStore(registry: Pick<Registry, 'saveRegisteredClient' | 'deleteClient'>) {
+/** Who registers (RFC 7591) or manages (RFC 7592) a client, for the audit: the token presented and its address. */
+function registrant(): Actor {
+  const ctx = Provider.ctx;
+  const label = ctx?.oidc.entities.InitialAccessToken ? 'initial access token' : 'registration access token';
+  return { actor: 'registration', label, origin: ctx?.ip };
+}
+
+/**
+ * The Client model's storage: registered clients go to the registry of their commune, each change with its
+ * audit row in one transaction (the commune reads it in its audit log).
+ */
+export function registeredClientStore(pool: Pool, registryOver: (db: Queryable) => Pick<Registry, 'saveRegisteredClient' | 'deleteClient' | 'getClient'>) {
   return {
     async upsert(clientId: string, payload: Properties): Promise<void> {
       const { client_secret: secret, commune, pending_scope: pending, ...rest } = payload;
@@ -84,8 +96,24 @@ export function registeredClientStore(registry: Pick<Registry, 'saveRegisteredCl
         application_type: 'web',
         ...(text(rest.backchannel_logout_uri) ? { backchannel_logout_uri: text(rest.backchannel_logout_uri)!, backchannel_logout_session_required: true } : {}),
       };
-      await registry.saveRegisteredClient(String(commune), clientId, metadata, text(secret), text(pending)?.split(' ') ?? []);
+      const pendingScopes = text(pending)?.split(' ') ?? [];
+      await audited(pool, registrant(), async (tx) => {
+        const { before, after } = await registryOver(tx).saveRegisteredClient(String(commune), clientId, metadata, text(secret), pendingScopes);
+        return {
+          result: undefined,
+          audit: {
+            action: before ? 'client.updated' : 'client.registered', communeSlug: after.communeSlug, target: `client:${clientId}`,
+            ...(before ? { before: clientJson(before) } : {}),
+            after: { ...clientJson(after), ...(pendingScopes.length ? { pending_scopes: pendingScopes } : {}) },
+          },
+        };
+      });
     },
-    destroy: (clientId: string) => registry.deleteClient(clientId),
+    destroy: (clientId: string) => audited(pool, registrant(), async (tx) => {
+      const registry = registryOver(tx);
+      const before = await registry.getClient(clientId);
+      await registry.deleteClient(clientId);
+      return { result: undefined, audit: { action: 'client.deleted', communeSlug: before.communeSlug, target: `client:${clientId}`, before: clientJson(before) } };
+    }),
   };
 }

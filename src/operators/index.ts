@@ -2,6 +2,7 @@
 import { normaliseEmail, type Account, type Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';
+import { audited, type Actor } from './audited.js';
 import { invalid, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';
 import type { Registry } from '../registry/index.js';
@@ -17,18 +18,11 @@ import { roleChangeCommunes } from './role-audit.js';
 export { ROLES, type Role, type OperatorRecord } from './operator-repository.js';
 export { canManageCommune, communesOf, isMetropoleAdmin, type Principal } from './permissions.js';
 export type { AuditEntry, AuditRecord } from './audit-repository.js';
-export { insertAuditEntry } from './audit-repository.js';
+export { audited, type Actor, type AuditedChange, type AuditedResult } from './audited.js';
 export type { InvitationMail, InvitationMailer, InvitationRecord, InvitationState } from './invitations.js';
 
 /** Who an operator change is about: a person by email, or a program by client id. */
 export type OperatorTarget = { email: string } | { clientId: string };
-
-/** Who makes a change: an operator of the API, or the command line (with the machine user). */
-export interface Actor {
-  actor: string;
-  label?: string;
-  origin?: string;
-}
 
 /** A role change's answer; `invitation` when the role waits for the owner of the address to accept it. */
 export type OperatorChange = OperatorRecord & { invitation?: InvitationRecord };
@@ -83,30 +77,34 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
       subject = { clientId: client.clientId };
       label = client.name;
     }
-    const record = await withTransaction(pool, async (db) => {
+    return withTransaction(pool, async (db) => {
       // Revoking by address also withdraws the invitations still pending for it.
       const cancelled = kind === 'revoke' && email ? await invitations.cancel(db, email, role, communes, by) : [];
       if (!subject) {
         if (cancelled.length === 0) throw notFound('account_not_found', `no account or pending invitation with email ${email}`);
         return emptyRecord(undefined, email);
       }
-      const before = await findOperator(db, subject);
-      if (kind === 'grant') await upsertOperatorRole(db, subject, role, communes);
-      else await removeOperatorRole(db, subject, role, communes);
-      const after = await findOperator(db, subject);
-      await insertAuditEntry(db, {
-        actor: by.actor, actorLabel: by.label, origin: by.origin, action: `operator.${kind}`,
-        target: 'accountId' in subject ? `account:${subject.accountId}` : `client:${subject.clientId}`,
-        before: { label, roles: before?.roles ?? [] }, after: { label, roles: after?.roles ?? [] },
-        communeSlug: communes.length === 1 ? communes[0] : undefined,
-        // Every commune the operator gains or loses, so that each of them reads the change in its audit.
-        communes: roleChangeCommunes(role, communes, before, after),
+      const known = subject;
+      return audited(db, by, async (tx) => {
+        const before = await findOperator(tx, known);
+        if (kind === 'grant') await upsertOperatorRole(tx, known, role, communes);
+        else await removeOperatorRole(tx, known, role, communes);
+        const after = await findOperator(tx, known);
+        // A program's roles make it an operator tool (clients.ts reads them): every instance reloads it once committed.
+        if ('clientId' in known) await registry.announceClientChange(known.clientId, tx);
+        return {
+          result: after ?? emptyRecord(known, email),
+          audit: {
+            action: `operator.${kind}`,
+            target: 'accountId' in known ? `account:${known.accountId}` : `client:${known.clientId}`,
+            before: { label, roles: before?.roles ?? [] }, after: { label, roles: after?.roles ?? [] },
+            communeSlug: communes.length === 1 ? communes[0] : undefined,
+            // Every commune the operator gains or loses, so that each of them reads the change in its audit.
+            communes: roleChangeCommunes(role, communes, before, after),
+          },
+        };
       });
-      return after ?? emptyRecord(subject, email);
     });
-    // A program's roles make it an operator tool (clients.ts reads them): every instance reloads it.
-    if (subject && 'clientId' in subject) await registry.announceClientChange(subject.clientId);
-    return record;
   }
 
   return {

@@ -5,10 +5,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Locale } from '../accounts/index.js';
 import type { Config } from '../config.js';
-import { withTransaction, type Pool, type Queryable } from '../db/index.js';
+import type { Pool, PoolClient, Queryable } from '../db/index.js';
 import { AppError, conflict, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';
-import { insertAuditEntry } from './audit-repository.js';
+import { audited, type Actor } from './audited.js';
 import {
   cancelPendingInvitations, findAccountAddress, findInvitationByTokenHash, insertInvitation, listPendingInvitations,
   markInvitationAccepted, type InvitationRecord,
@@ -31,13 +31,6 @@ export interface InvitationMail {
 export type InvitationMailer = (mail: InvitationMail, db: Queryable) => Promise<void>;
 
 export type InvitationState = 'pending' | 'expired' | 'used';
-
-/** Who sends an invitation (the audit's actor): kept with it, since the grant happens when it is accepted. */
-export interface Inviter {
-  actor: string;
-  label?: string | undefined;
-  origin?: string | undefined;
-}
 
 export interface InvitationsDeps {
   pool: Pool;
@@ -64,35 +57,43 @@ function refusalFor(state: Exclude<InvitationState, 'pending'>): AppError {
 export function createInvitations({ pool, config, mail }: InvitationsDeps) {
   return {
     /** Stores an invitation and queues its mail, with its audit row, in the caller's transaction. */
-    async invite(db: Queryable, request: { email: string; locale: Locale; role: Role; communes: string[]; communeNames: string[] }, by: Inviter): Promise<InvitationRecord> {
-      const token = randomBytes(32).toString('base64url');
-      const invitation = await insertInvitation(db, {
-        email: invitationAddress(request.email), role: request.role, communes: request.communes, tokenHash: hashToken(token),
-        createdBy: by.actor, createdByLabel: by.label, expiresAt: new Date(Date.now() + config.operators.invitationTtlSeconds * 1000),
+    async invite(db: PoolClient, request: { email: string; locale: Locale; role: Role; communes: string[]; communeNames: string[] }, by: Actor): Promise<InvitationRecord> {
+      return audited(db, by, async (tx) => {
+        const token = randomBytes(32).toString('base64url');
+        const invitation = await insertInvitation(tx, {
+          email: invitationAddress(request.email), role: request.role, communes: request.communes, tokenHash: hashToken(token),
+          createdBy: by.actor, createdByLabel: by.label, expiresAt: new Date(Date.now() + config.operators.invitationTtlSeconds * 1000),
+        });
+        await mail({
+          to: request.email, locale: request.locale, link: `${config.issuer}/operators/invitations?token=${token}`,
+          role: request.role, communeNames: request.communeNames, expiresAt: invitation.expiresAt,
+        }, tx);
+        return {
+          result: invitation,
+          audit: {
+            action: 'operator.invite', target: `invitation:${invitation.id}`,
+            after: { label: maskEmail(invitation.email), role: invitation.role, communes: invitation.communes, expires_at: invitation.expiresAt.toISOString() },
+            communeSlug: request.communes.length === 1 ? request.communes[0] : undefined, communes: request.communes,
+          },
+        };
       });
-      await mail({
-        to: request.email, locale: request.locale, link: `${config.issuer}/operators/invitations?token=${token}`,
-        role: request.role, communeNames: request.communeNames, expiresAt: invitation.expiresAt,
-      }, db);
-      await insertAuditEntry(db, {
-        actor: by.actor, actorLabel: by.label, origin: by.origin, action: 'operator.invite', target: `invitation:${invitation.id}`,
-        after: { label: maskEmail(invitation.email), role: invitation.role, communes: invitation.communes, expires_at: invitation.expiresAt.toISOString() },
-        communeSlug: request.communes.length === 1 ? request.communes[0] : undefined, communes: request.communes,
-      });
-      return invitation;
     },
 
     /** Revoking a role also withdraws what its pending invitations would give (audited, in the caller's transaction). */
-    async cancel(db: Queryable, email: string, role: Role, communes: string[], by: Inviter): Promise<InvitationRecord[]> {
+    async cancel(db: PoolClient, email: string, role: Role, communes: string[], by: Actor): Promise<InvitationRecord[]> {
       const cancelled = await cancelPendingInvitations(db, invitationAddress(email), role, communes);
       for (const invitation of cancelled) {
         const withdrawn = communes.length ? invitation.communes.filter((slug) => communes.includes(slug)) : invitation.communes;
-        await insertAuditEntry(db, {
-          actor: by.actor, actorLabel: by.label, origin: by.origin, action: 'operator.invitation_cancelled', target: `invitation:${invitation.id}`,
-          before: { label: maskEmail(invitation.email), role: invitation.role, communes: invitation.communes },
-          after: { label: maskEmail(invitation.email), role: invitation.role, communes: invitation.communes.filter((slug) => !withdrawn.includes(slug)) },
-          communeSlug: withdrawn.length === 1 ? withdrawn[0] : undefined, communes: withdrawn,
-        });
+        // One audit row per withdrawn invitation, each in the revocation's transaction.
+        await audited(db, by, async () => ({
+          result: undefined,
+          audit: {
+            action: 'operator.invitation_cancelled', target: `invitation:${invitation.id}`,
+            before: { label: maskEmail(invitation.email), role: invitation.role, communes: invitation.communes },
+            after: { label: maskEmail(invitation.email), role: invitation.role, communes: invitation.communes.filter((slug) => !withdrawn.includes(slug)) },
+            communeSlug: withdrawn.length === 1 ? withdrawn[0] : undefined, communes: withdrawn,
+          },
+        }));
       }
       return cancelled;
     },
@@ -111,33 +112,37 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps) {
      * link). All at once: the invitation used up, the role, and the audit row naming both the inviter (the
      * actor who decided) and the account that accepted (the target).
      */
-    accept(token: string, accountId: string, origin: string | undefined): Promise<{ invitation: InvitationRecord; record: OperatorRecord }> {
-      return withTransaction(pool, async (db) => {
-        const invitation = token ? await findInvitationByTokenHash(db, hashToken(token), true) : undefined;
-        if (!invitation) throw notFound('invitation_not_found', 'no invitation has this link');
-        const state = stateOf(invitation);
+    async accept(token: string, accountId: string, origin: string | undefined): Promise<{ invitation: InvitationRecord; record: OperatorRecord }> {
+      const invitation = token ? await findInvitationByTokenHash(pool, hashToken(token)) : undefined;
+      if (!invitation) throw notFound('invitation_not_found', 'no invitation has this link');
+      // The inviter decided the grant: the audit's actor is theirs, the account that accepted is the target.
+      return audited(pool, { actor: invitation.createdBy, label: invitation.createdByLabel, origin }, async (db) => {
+        const locked = (await findInvitationByTokenHash(db, hashToken(token), true))!;
+        const state = stateOf(locked);
         if (state !== 'pending') throw refusalFor(state);
         const address = await findAccountAddress(db, accountId);
-        if (!address || invitationAddress(address.email) !== invitation.email) {
+        if (!address || invitationAddress(address.email) !== locked.email) {
           throw new AppError('invitation_wrong_account', 'forbidden', 'this invitation is for another address');
         }
         if (!address.emailVerified) throw new AppError('invitation_unverified', 'forbidden', 'verify the address of the account first');
         // Communes deleted since the invitation leave a referent invitation inviting to nothing.
-        if (invitation.role !== 'metropole-admin' && invitation.communes.length === 0) throw refusalFor('used');
-        if (!(await markInvitationAccepted(db, invitation.id, accountId))) throw refusalFor('used');
+        if (locked.role !== 'metropole-admin' && locked.communes.length === 0) throw refusalFor('used');
+        if (!(await markInvitationAccepted(db, locked.id, accountId))) throw refusalFor('used');
         const subject = { accountId };
         const before = await findOperator(db, subject);
-        await upsertOperatorRole(db, subject, invitation.role, invitation.communes);
+        await upsertOperatorRole(db, subject, locked.role, locked.communes);
         const after = (await findOperator(db, subject))!;
         const label = maskEmail(address.email);
-        await insertAuditEntry(db, {
-          actor: invitation.createdBy, actorLabel: invitation.createdByLabel, origin, action: 'operator.grant', target: `account:${accountId}`,
-          before: { label, roles: before?.roles ?? [] },
-          after: { label, roles: after.roles, invitation: invitation.id, accepted_by: `account:${accountId}` },
-          communeSlug: invitation.communes.length === 1 ? invitation.communes[0] : undefined,
-          communes: roleChangeCommunes(invitation.role, invitation.communes, before, after),
-        });
-        return { invitation, record: after };
+        return {
+          result: { invitation: locked, record: after },
+          audit: {
+            action: 'operator.grant', target: `account:${accountId}`,
+            before: { label, roles: before?.roles ?? [] },
+            after: { label, roles: after.roles, invitation: locked.id, accepted_by: `account:${accountId}` },
+            communeSlug: locked.communes.length === 1 ? locked.communes[0] : undefined,
+            communes: roleChangeCommunes(locked.role, locked.communes, before, after),
+          },
+        };
       });
     },
   };

@@ -1,6 +1,7 @@
 // Clients of a commune: created, changed, enabled, given a new secret, deleted, and loaded by the
 // provider through a cache that every instance drops on change (NOTIFY).
 import { randomBytes } from 'node:crypto';
+import { afterCommit } from '../db/index.js';
 import { invalid, notFound } from '../errors.js';
 import { buildClientMetadata, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata } from './client-metadata.js';
 import { CLIENT_CHANGES_CHANNEL, createClientCache } from './client-cache.js';
@@ -14,10 +15,9 @@ export type ClientOperations = Omit<Registry, 'addCommune' | 'getCommune' | 'lis
   & { changed(clientId: string): Promise<ClientRecord> };
 
 export function clientOperations(
-  { db, sealer, log, cacheTtlSeconds, validateMetadata, sectorIdentifierUri, outboundAllowList }: RegistryDeps,
+  { db, sealer, log, cacheTtlSeconds, cache = createClientCache<ProviderClientMetadata>(cacheTtlSeconds), validateMetadata, sectorIdentifierUri, outboundAllowList }: RegistryDeps,
   communes: Pick<Registry, 'getCommune'>,
 ): ClientOperations {
-  const cache = createClientCache<ProviderClientMetadata>(cacheTtlSeconds);
   const withSector = (metadata: ClientMetadata, communeSlug: string): ClientMetadata =>
     sectorIdentifierUri && needsSectorIdentifier(metadata) ? { ...metadata, sector_identifier_uri: sectorIdentifierUri(communeSlug) } : metadata;
 
@@ -34,10 +34,18 @@ export function clientOperations(
     return client;
   }
 
-  /** After a change: every instance drops its cached copy (NOTIFY), this one at once. */
+  /**
+   * After a change, once it is committed: every instance drops its cached copy (Postgres delivers a NOTIFY
+   * at commit, never for a rolled-back change), this one too. Dropped earlier, a concurrent read could cache
+   * the old client again before the commit.
+   */
+  async function announce(clientId: string, through = db): Promise<void> {
+    await notifyClientChanged(through, CLIENT_CHANGES_CHANNEL, clientId);
+    await afterCommit(through, () => cache.invalidate(clientId));
+  }
+
   async function changed(clientId: string): Promise<ClientRecord> {
-    cache.invalidate(clientId);
-    await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
+    await announce(clientId);
     return operations.getClient(clientId);
   }
 
@@ -118,7 +126,7 @@ export function clientOperations(
         log.info({ event: 'client.registered', clientId, commune: communeSlug }, 'client.registered');
       }
       await insertScopeRequests(db, clientId, pendingScopes, 'registration');
-      await changed(clientId);
+      return { before: existing, after: await changed(clientId) };
     },
     async setClientEnabled(clientId, isEnabled) {
       const current = await operations.getClient(clientId);
@@ -135,8 +143,7 @@ export function clientOperations(
     async deleteClient(clientId) {
       await operations.getClient(clientId);
       await deleteClient(db, clientId);
-      cache.invalidate(clientId);
-      await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
+      await announce(clientId);
     },
     async listSectorRedirectUris(communeSlug) {
       const clients = await operations.listClients(communeSlug);
@@ -149,10 +156,7 @@ export function clientOperations(
       });
     },
     forget: (clientId) => cache.invalidate(clientId),
-    async announceClientChange(clientId) {
-      cache.invalidate(clientId);
-      await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
-    },
+    announceClientChange: (clientId, through) => announce(clientId, through),
     changed,
   };
   return operations;

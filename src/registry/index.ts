@@ -8,7 +8,7 @@ export type { Commune, Offer } from './commune-repository.js';
 export type { ClientRecord } from './client-repository.js';
 export { buildClientMetadata, checkRegisteredUri, FREE_SCOPES, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type ClientRequest } from './client-metadata.js';
 export type { ScopeRequest, ScopeRequestStatus } from './scope-request-repository.js';
-export { CLIENT_CHANGES_CHANNEL } from './client-cache.js';
+export { CLIENT_CHANGES_CHANNEL, createClientCache, type ClientCache } from './client-cache.js';
 export { createReports, monthRange, type Reports, type UsageReport, type Contribution, type ClientUsage, type CommuneUsage } from './reports.js';
 export { insertSignIn } from './usage-repository.js';
 export { clientJson, communeJson } from './json.js';

@@ -3,6 +3,7 @@ import type { OutboundAllowList } from '../config.js';
 import type { Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { Sealer } from '../sealing.js';
+import type { ClientCache } from './client-cache.js';
 import type { ClientMetadata, ClientRequest } from './client-metadata.js';
 import type { ClientRecord } from './client-repository.js';
 import type { Commune } from './commune-repository.js';
@@ -63,7 +64,7 @@ export interface Registry {
   /** Applies a partial change to a client's metadata, with the same rules as at creation. */
   updateClient(clientId: string, change: ClientUpdate, options?: ClientWriteOptions): Promise<ClientRecord>;
   /** A client registered dynamically (RFC 7591) or updated by its registration access token (RFC 7592). */
-  saveRegisteredClient(communeSlug: string, clientId: string, metadata: ClientMetadata, clientSecret: string | undefined, pendingScopes: string[]): Promise<void>;
+  saveRegisteredClient(communeSlug: string, clientId: string, metadata: ClientMetadata, clientSecret: string | undefined, pendingScopes: string[]): Promise<{ before: ClientRecord | undefined; after: ClientRecord }>;
   listScopeRequests(status: ScopeRequestStatus | null, communes: string[] | 'all'): Promise<ScopeRequest[]>;
   /** Binds an initial access token (its jti) to the commune it registers clients into. */
   bindRegistrationToken(jti: string, communeSlug: string, createdBy: string, expiresAt: Date): Promise<void>;
@@ -81,8 +82,8 @@ export interface Registry {
   findProviderClient(clientId: string): Promise<ProviderClientMetadata | undefined>;
   /** Drops a client from this instance's cache (called on NOTIFY). */
   forget(clientId?: string): void;
-  /** Tells every instance that a client changed outside the registry (its operator roles). */
-  announceClientChange(clientId: string): Promise<void>;
+  /** Tells every instance, once `db`'s transaction commits, that a client changed outside the registry (its operator roles). */
+  announceClientChange(clientId: string, db?: Queryable): Promise<void>;
 }
 
 export interface RegistryDeps {
@@ -90,6 +91,8 @@ export interface RegistryDeps {
   sealer: Sealer;
   log: Logger;
   cacheTtlSeconds: number;
+  /** The provider's clients as cached on this instance: shared by the registries built over each transaction. */
+  cache?: ClientCache<ProviderClientMetadata>;
   /**
    * The commune's sector URI, given to pairwise clients whose redirect URIs span several hosts (the
    * provider's schema wants one; our pairwise subjects use the commune as sector anyway).

@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 /** The job as it runs `days` from now. */
-const runIn = (days: number) => server.accounts.retention.run(new Date(Date.now() + days * DAY_MS));
+const runIn = (days: number) => server.retention.run(new Date(Date.now() + days * DAY_MS));
 const dateIn = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
 const WARNING = 'Votre compte inutilisé sera bientôt supprimé';
 

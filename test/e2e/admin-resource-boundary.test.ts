@@ -1,7 +1,6 @@
 // The trust boundary between commune sites and the operators' API, tried as an attacker: a site that an
 // operator signs in to must never come away with a token that opens the API, whichever way it asks.
 import request from 'supertest';
-import { issueRegistrationToken } from '../../src/oidc/index.js';
 import { adminAudienceOf, adminToken, anOperatorClient, operatorsOf } from '../support/admin.js';
 import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
@@ -89,7 +88,7 @@ describe('a commune site asking for the operators’ API', () => {
   });
 
   it('gets invalid_target as a dynamically registered client claiming to be first-party or an operator tool', async () => {
-    const { token } = await issueRegistrationToken(server.oidc.provider(), server.registry, 'oullins', 600, 'test');
+    const { token } = await server.oidc.registrationTokens.issue(server.pool, 'oullins', 600, 'test');
     const registered = await request(server.server).post('/reg').set('Authorization', `Bearer ${token}`).send({
       redirect_uris: ['https://attaquant.example.org/cb'], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
       response_types: ['code'], scope: 'openid profile', first_party: true, operator_tool: true,

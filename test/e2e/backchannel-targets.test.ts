@@ -2,7 +2,6 @@
 // link-local address it turns the provider into a port scanner of its own network (SSH, Redis, the cloud
 // metadata service). Every entry point refuses one, unless OUTBOUND_ALLOWLIST admits that host.
 import request from 'supertest';
-import { issueRegistrationToken } from '../../src/oidc/index.js';
 import { adminToken, anOperatorClient } from '../support/admin.js';
 import { aCommune, type TestClient } from '../support/builders.js';
 import { expectRefusal, jsonOutput, runGlc } from '../support/glc.js';
@@ -75,7 +74,7 @@ async function apiUpdate({ server, admin }: Entry, uri: string) {
 }
 
 async function register({ server }: Entry, uri: string) {
-  const { token } = await issueRegistrationToken(server.oidc.provider(), server.registry, 'venissieux', 600, 'test');
+  const { token } = await server.oidc.registrationTokens.issue(server.pool, 'venissieux', 600, 'test');
   return request(server.server).post('/reg').set('Authorization', `Bearer ${token}`)
     .send({ client_name: 'Probe', redirect_uris: ['https://probe.example.org/cb'], backchannel_logout_uri: uri });
 }

@@ -1,5 +1,4 @@
 import request from 'supertest';
-import { issueRegistrationToken } from '../../src/oidc/index.js';
 import { adminToken, anOperatorClient } from '../support/admin.js';
 import { aCommune } from '../support/builders.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -16,7 +15,7 @@ afterAll(async () => {
   await server.stop();
 });
 
-const tokenFor = async (commune: string) => (await issueRegistrationToken(server.oidc.provider(), server.registry, commune, 600, 'test')).token;
+const tokenFor = async (commune: string) => (await server.oidc.registrationTokens.issue(server.pool, commune, 600, 'test')).token;
 
 describe('dynamic client registration into a commune', () => {
   it('registers a client into the commune of its initial access token, sensitive scopes pending', async () => {

@@ -1,6 +1,5 @@
 // The attacker who holds a dump of the database (a backup, a read replica): after real sign-ins and real
 // token issuance, no bearer value the provider handed out can be read from it, and every one still works.
-import { issueRegistrationToken } from '../../src/oidc/index.js';
 import { pageAt, isLoginPage } from '../support/account-space.js';
 import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
@@ -53,7 +52,7 @@ beforeAll(async () => {
   const device = await oidc.initiateDeviceAuthorization(await discover(server.issuer, kiosk), { scope: 'openid' });
   issued.set('device code', device.device_code);
 
-  const initial = (await issueRegistrationToken(server.oidc.provider(), server.registry, 'vaulx', 600, 'test')).token;
+  const initial = (await server.oidc.registrationTokens.issue(server.pool, 'vaulx', 600, 'test')).token;
   issued.set('initial access token', initial);
   const registered = await fetch(`${server.issuer}/reg`, {
     method: 'POST', headers: { authorization: `Bearer ${initial}`, 'content-type': 'application/json' },

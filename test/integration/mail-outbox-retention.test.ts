@@ -3,7 +3,7 @@
 // go with it at once, and its goodbye mail as soon as it is sent. Real Postgres, real accounts and queue;
 // the transport (SMTP or .eml files) is replaced by one that records, or one that always fails.
 import { createAccounts, type Accounts } from '../../src/accounts/index.js';
-import { createNotifier } from '../../src/account-space/router.js';
+import { createAccountNotifier } from '../../src/services/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createMailer, type Mailer, type MailTransport } from '../../src/mail/index.js';
@@ -33,10 +33,9 @@ beforeAll(async () => {
     close: () => undefined,
   };
   mailer = createMailer({ db: database.pool, transport, log, policy: config.mail });
-  const notify = createNotifier(createViews(config.projectRoot), mailer);
+  const notify = createAccountNotifier(createViews(config.projectRoot), mailer);
   accounts = createAccounts({
-    db: database.pool, config: { ...config, argon2: CHEAP_ARGON2 }, log,
-    ports: () => ({ notify, revokeEverything: async () => undefined, revokeAllButSession: async () => undefined }),
+    db: database.pool, config: { ...config, argon2: CHEAP_ARGON2 }, log, notify,
   });
 });
 

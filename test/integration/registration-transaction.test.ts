@@ -4,11 +4,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAccounts, type AccountPorts, type Accounts } from '../../src/accounts/index.js';
-import { createNotifier } from '../../src/account-space/router.js';
+import { createAccounts, type AccountNotifier, type Accounts } from '../../src/accounts/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { createMailer, createTransport } from '../../src/mail/index.js';
+import { createAccountNotifier } from '../../src/services/index.js';
 import { createViews } from '../../src/views/index.js';
 import { A_PASSWORD } from '../support/builders.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
@@ -19,20 +19,19 @@ const CHEAP_ARGON2 = { ...config.argon2, memoryKiB: 1024, timeCost: 1, paralleli
 
 let database: TestDatabase;
 let accounts: Accounts;
-/** The port the accounts notify through; a test may swap it for one that fails. */
-let notify: AccountPorts['notify'];
-let realNotify: AccountPorts['notify'];
+/** The notifier the accounts mail through; a test may swap it for one that fails. */
+let notify: AccountNotifier;
+let realNotify: AccountNotifier;
 let counter = 0;
 
 beforeAll(async () => {
   database = await freshDatabase();
   const transport = createTransport({ smtpUrl: undefined, dataDir: mkdtempSync(join(tmpdir(), 'glc-test-')), from: 'GLC <no-reply@example.org>' });
   const mailer = createMailer({ db: database.pool, transport, log, policy: config.mail });
-  realNotify = createNotifier(createViews(config.projectRoot), mailer);
+  realNotify = createAccountNotifier(createViews(config.projectRoot), mailer);
   notify = realNotify;
   accounts = createAccounts({
-    db: database.pool, config: { ...config, argon2: CHEAP_ARGON2 }, log,
-    ports: () => ({ notify: (notice, db) => notify(notice, db), revokeEverything: async () => undefined, revokeAllButSession: async () => undefined }),
+    db: database.pool, config: { ...config, argon2: CHEAP_ARGON2 }, log, notify: (notice, db) => notify(notice, db),
   });
 });
 
@@ -81,7 +80,7 @@ describe('registration as one transaction', () => {
     await expect(accounts.signUp({ email, password: A_PASSWORD }, { linkPath: '/account/email/verify' })).rejects.toThrow('mail port down');
     expect(await traces(email)).toEqual(NOTHING);
     // Nothing half-written blocks the address: the citizen can simply try again.
-    notify = createNotifier(createViews(config.projectRoot), { enqueue: async () => 1 });
+    notify = createAccountNotifier(createViews(config.projectRoot), { enqueue: async () => 1 });
     await expect(accounts.signUp({ email, password: A_PASSWORD }, { linkPath: '/account/email/verify' })).resolves.toBeUndefined();
   });
 

@@ -1,8 +1,8 @@
 import { createAccounts } from '../../accounts/index.js';
 import { parse, required } from '../args.js';
 import { maskEmail } from '../../log.js';
-import { insertAuditEntry } from '../../operators/index.js';
-import { auditActor } from '../actor.js';
+import { audited } from '../../operators/index.js';
+import { cliActor } from '../actor.js';
 import type { CliContext } from '../context.js';
 
 export async function accountAddCommand(context: CliContext, argv: string[]) {
@@ -11,12 +11,15 @@ export async function accountAddCommand(context: CliContext, argv: string[]) {
     'family-name': { type: 'string' }, verified: { type: 'boolean' },
   });
   const accounts = createAccounts({ db: context.db.pool, config: context.config, log: context.log });
-  const account = await accounts.register({
+  const registration = {
     email: required(values, 'email'), password: required(values, 'password'),
     givenName: values['given-name'] as string | undefined, familyName: values['family-name'] as string | undefined,
     emailVerified: Boolean(values.verified),
+  };
+  const account = await audited(context.db.pool, cliActor(), async (tx) => {
+    const created = await accounts.register(registration, {}, tx);
+    return { result: created, audit: { action: 'account.created', target: `account:${created.id}`, after: { email: maskEmail(created.email), email_verified: created.emailVerified } } };
   });
-  await insertAuditEntry(context.db.pool, { ...auditActor(), action: 'account.created', target: `account:${account.id}`, after: { email: maskEmail(account.email), email_verified: account.emailVerified } });
   const json = {
     sub: account.id, email: account.email, email_verified: account.emailVerified,
     given_name: account.givenName ?? null, family_name: account.familyName ?? null,

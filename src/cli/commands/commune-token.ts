@@ -1,8 +1,6 @@
-import { withTransaction } from '../../db/index.js';
-import { createValidationProvider, ensureKeys, issueRegistrationToken } from '../../oidc/index.js';
-import { insertAuditEntry } from '../../operators/index.js';
-import { createRegistry } from '../../registry/index.js';
-import { auditActor } from '../actor.js';
+import { ensureKeys, openClientRegistry } from '../../oidc/index.js';
+import { issueCommuneToken } from '../../services/index.js';
+import { cliActor } from '../actor.js';
 import { optionalInteger, parse, required, UsageError } from '../args.js';
 import type { CliContext } from '../context.js';
 
@@ -15,13 +13,8 @@ export async function communeTokenCommand(context: CliContext, argv: string[]) {
   const ttl = optionalInteger(values, 'ttl') ?? DEFAULT_TTL_SECONDS;
   if (ttl < 60 || ttl > MAX_TTL_SECONDS) throw new UsageError(`--ttl: 60 to ${MAX_TTL_SECONDS} seconds`);
   await ensureKeys(context.db.pool, context.sealer);
-  const provider = await createValidationProvider(context.db.pool, context.sealer, context.config);
-  const registry = createRegistry({ db: context.db.pool, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0 });
-  const actor = auditActor();
-  const { token, expiresAt } = await issueRegistrationToken(provider, registry, commune, ttl, `${actor.actor}:${actor.actorLabel}`);
-  await withTransaction(context.db.pool, (db) => insertAuditEntry(db, {
-    ...actor, action: 'commune.registration_token_issued', communeSlug: commune, target: `commune:${commune}`, after: { expires_at: expiresAt.toISOString() },
-  }));
+  const { registrationTokens } = await openClientRegistry({ pool: context.db.pool, sealer: context.sealer, log: context.log, config: context.config, cacheTtlSeconds: 0 });
+  const { token, expiresAt } = await issueCommuneToken(context.db.pool, registrationTokens, cliActor(), commune, ttl);
   const json = { initial_access_token: token, commune, expires_at: expiresAt.toISOString(), registration_endpoint: `${context.config.issuer}/reg` };
   return { json, text: `initial access token for ${commune} (valid until ${json.expires_at}):\n${token}\nregister at ${json.registration_endpoint}` };
 }

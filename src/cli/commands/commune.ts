@@ -1,7 +1,6 @@
-import { withTransaction } from '../../db/index.js';
-import { insertAuditEntry } from '../../operators/index.js';
+import { audited } from '../../operators/index.js';
 import { communeJson, createRegistry } from '../../registry/index.js';
-import { auditActor } from '../actor.js';
+import { cliActor } from '../actor.js';
 import { parse, optionalInteger, required } from '../args.js';
 import type { CliContext } from '../context.js';
 
@@ -14,10 +13,9 @@ export async function communeAddCommand(context: CliContext, argv: string[]) {
     slug: required(values, 'slug'), name: required(values, 'name'), inseeCode: values.insee as string | undefined,
     population: optionalInteger(values, 'population'), isPilot: Boolean(values.pilot), offer: values.offer as string | undefined,
   };
-  const commune = await withTransaction(context.db.pool, async (db) => {
+  const commune = await audited(context.db.pool, cliActor(), async (db) => {
     const added = await createRegistry({ db, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0 }).addCommune(input);
-    await insertAuditEntry(db, { ...auditActor(), action: 'commune.created', communeSlug: added.slug, target: `commune:${added.slug}`, after: communeJson(added) });
-    return added;
+    return { result: added, audit: { action: 'commune.created', communeSlug: added.slug, target: `commune:${added.slug}`, after: communeJson(added) } };
   });
   return { json: communeJson(commune), text: `commune ${commune.slug} (${commune.name}) added` };
 }

@@ -1,0 +1,45 @@
+// The retention job (RGPD): warns unused accounts twice (accounts/retention.ts), closes those still
+// unused like a deletion by the citizen (account-changes.ts), purges old history; on a timer.
+import type { Accounts } from '../accounts/index.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { AccountChanges } from './account-changes.js';
+
+export interface RetentionReport {
+  firstWarnings: number;
+  secondWarnings: number;
+  deleted: number;
+  purgedEvents: number;
+  purgedJournal: number;
+}
+
+export function createRetentionJob(deps: {
+  accounts: Pick<Accounts, 'retention'>;
+  changes: Pick<AccountChanges, 'closeAccount'>;
+  config: Pick<Config, 'retention'>;
+  log: Logger;
+}) {
+  const { retention } = deps.accounts;
+  const job = {
+    /** One pass of the job at `now` (a parameter, so that tests control the clock). */
+    async run(now: Date = new Date()): Promise<RetentionReport> {
+      const firstWarnings = await retention.warn(now, 'first');
+      const secondWarnings = await retention.warn(now, 'second');
+      const due = await retention.closable(now);
+      for (const account of due) await deps.changes.closeAccount(account);
+      const report: RetentionReport = { firstWarnings, secondWarnings, deleted: due.length, ...(await retention.purge(now)) };
+      if (report.firstWarnings + report.secondWarnings + report.deleted > 0) deps.log.info({ event: 'retention.ran', ...report }, 'retention.ran');
+      return report;
+    },
+    start(): () => void {
+      const timer = setInterval(() => {
+        job.run().catch((error) => deps.log.warn({ event: 'retention.failed', err: error }, 'retention.failed'));
+      }, deps.config.retention.intervalSeconds * 1000);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+  return job;
+}
+
+export type RetentionJob = ReturnType<typeof createRetentionJob>;
