@@ -5,6 +5,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
+import { deleteStoredPayload } from './payload-repository.js';
 import type { StoredSecrets } from './stored-secrets.js';
 
 /** Clients live in the registry: found there, and written there by dynamic registration. */
@@ -112,98 +113,4 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
     }
   }
   return (model: string) => new PostgresAdapter(model);
-}
-
-/** The newest live grant an account gave a client, so consent survives the end of a browser session. */
-export async function findLatestGrantId(db: Queryable, accountId: string, clientId: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ id: string }>(
-    `select id from oidc_payloads
-     where account_id = $1 and model = 'Grant' and client_id = $2 and (expires_at is null or expires_at > now())
-     order by created_at desc limit 1`,
-    [accountId, clientId],
-  );
-  return rows[0]?.id;
-}
-
-/** Deletes one batch of expired rows without waiting on rows other sweepers hold; answers how many. */
-export async function deleteExpiredPayloads(db: Queryable, batchSize: number): Promise<number> {
-  const { rowCount } = await db.query(
-    `delete from oidc_payloads where ctid in (
-       select ctid from oidc_payloads where expires_at < now() limit $1 for update skip locked)`,
-    [batchSize],
-  );
-  return rowCount ?? 0;
-}
-
-/** Deletes a row by the key it is stored under (not the value the library knows it by). */
-export async function deleteStoredPayload(db: Queryable, model: string, storedId: string): Promise<void> {
-  await db.query(`delete from oidc_payloads where model = $1 and id = $2`, [model, storedId]);
-}
-
-/** A row as it rests: `id` is its stored key, `payload` has its credentials sealed (stored-secrets.ts). */
-export interface StoredPayload {
-  id: string;
-  payload: AdapterPayload;
-  createdAt: Date;
-  expiresAt: Date | undefined;
-}
-
-/** The live artefacts of one model that belong to an account (its grants, its sessions). */
-export async function listPayloadsOfAccount(db: Queryable, model: 'Grant' | 'Session', accountId: string): Promise<StoredPayload[]> {
-  const { rows } = await db.query<{ id: string; payload: AdapterPayload; created_at: Date; expires_at: Date | null }>(
-    `select id, payload, created_at, expires_at from oidc_payloads
-     where account_id = $1 and model = $2 and (expires_at is null or expires_at > now())
-     order by created_at desc`,
-    [accountId, model],
-  );
-  return rows.map((row) => ({ id: row.id, payload: row.payload, createdAt: row.created_at, expiresAt: row.expires_at ?? undefined }));
-}
-
-/** The tokens and codes of a grant that were issued to any session but `sessionUid` (the library's field). */
-export async function deleteTokensOfGrantOutsideSession(db: Queryable, grantId: string, sessionUid: string): Promise<void> {
-  await db.query(
-    `delete from oidc_payloads where grant_id = $1 and model <> 'Grant' and (payload->>'sessionUid') is distinct from $2`,
-    [grantId, sessionUid],
-  );
-}
-
-/** Forgets that a session signed in to a client (after the citizen revoked that client). */
-export async function removeSessionAuthorization(db: Queryable, sessionId: string, clientId: string): Promise<void> {
-  await db.query(
-    `update oidc_payloads set payload = payload #- array['authorizations', $2::text] where model = 'Session' and id = $1`,
-    [sessionId, clientId],
-  );
-}
-
-export async function recordSessionActivity(db: Queryable, activity: { uid: string; accountId: string; userAgent?: string; ip?: string }): Promise<void> {
-  await db.query(
-    `insert into session_activity (session_uid, account_id, user_agent, ip) values ($1, $2, $3, $4)
-     on conflict (session_uid) do update set last_seen_at = now(), user_agent = excluded.user_agent, ip = excluded.ip, account_id = excluded.account_id`,
-    [activity.uid, activity.accountId, activity.userAgent?.slice(0, 300) ?? null, activity.ip ?? null],
-  );
-}
-
-export interface SessionActivity {
-  uid: string;
-  userAgent: string | undefined;
-  ip: string | undefined;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-}
-
-export async function listSessionActivity(db: Queryable, accountId: string): Promise<SessionActivity[]> {
-  const { rows } = await db.query<{ session_uid: string; user_agent: string | null; ip: string | null; first_seen_at: Date; last_seen_at: Date }>(
-    `select session_uid, user_agent, ip, first_seen_at, last_seen_at from session_activity where account_id = $1`,
-    [accountId],
-  );
-  return rows.map((row) => ({ uid: row.session_uid, userAgent: row.user_agent ?? undefined, ip: row.ip ?? undefined, firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at }));
-}
-
-/** Activity rows whose session is gone (ended or expired). */
-export async function deleteOrphanSessionActivity(db: Queryable): Promise<number> {
-  const { rowCount } = await db.query(
-    `delete from session_activity a where not exists (
-       select 1 from oidc_payloads p where p.model = 'Session' and p.uid = a.session_uid and (p.expires_at is null or p.expires_at > now()))`,
-  );
-  return rowCount ?? 0;
 }

@@ -6,9 +6,9 @@ import type { Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { Adapter } from 'oidc-provider';
 import {
-  deleteStoredPayload, deleteTokensOfGrantOutsideSession, listPayloadsOfAccount, listSessionActivity, removeSessionAuthorization,
-  type StoredPayload,
-} from './adapter.js';
+  deleteStoredPayload, deleteTokensOfGrantOutsideSession, listPayloadsOfAccount, removeSessionAuthorization, type StoredPayload,
+} from './payload-repository.js';
+import { listSessionActivity } from './session-activity-repository.js';
 import { deleteConsent, deleteConsentsOfAccount, listConsentsOfAccount } from './consent-repository.js';
 
 interface SessionPayload {

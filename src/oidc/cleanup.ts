@@ -2,7 +2,8 @@
 // (skip locked) and requests never wait on it.
 import { deleteRateCountersBefore, type Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
-import { deleteExpiredPayloads, deleteOrphanSessionActivity } from './adapter.js';
+import { deleteExpiredPayloads } from './payload-repository.js';
+import { deleteOrphanSessionActivity } from './session-activity-repository.js';
 
 export function startCleanup(db: Queryable, log: Logger, options: { intervalSeconds: number; batchSize: number }): () => void {
   let running = false;

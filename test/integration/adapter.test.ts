@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { AdapterFactory, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import { createAdapterFactory, deleteExpiredPayloads, findLatestGrantId, type ClientStore } from '../../src/oidc/adapter.js';
+import { createAdapterFactory, type ClientStore } from '../../src/oidc/adapter.js';
+import { deleteExpiredPayloads, findLatestGrantId } from '../../src/oidc/payload-repository.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { testSecrets } from '../support/stored-payloads.js';
 
