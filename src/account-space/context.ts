@@ -5,7 +5,7 @@ import type { Account, Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Csrf, RateLimiter } from '../http/index.js';
-import type { CitizenSessions } from '../oidc/index.js';
+import { SESSION_COOKIE, type CitizenSessions } from '../oidc/index.js';
 import type { Registry } from '../registry/index.js';
 import type { AccountChanges } from '../services/index.js';
 import type { PageContext, Views } from '../views/index.js';
@@ -26,9 +26,6 @@ export interface Citizen {
   account: Account;
   sessionUid: string;
 }
-
-// The provider's session cookie (names.session in oidc/provider.ts), signed with the provider's cookie keys.
-const SESSION_COOKIE = 'glc.session';
 
 export async function findCitizen(deps: AccountSpaceDeps, ctx: Context): Promise<Citizen | undefined> {
   const sessionId = ctx.cookies.get(SESSION_COOKIE, { signed: true });

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { isOperatorTool } from './client-marks.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
 import type { KeyMaterial } from './keys.js';
+import { PROVIDER_COOKIES } from './cookies.js';
 import { createPairwiseIdentifier } from './pairwise.js';
 import { clientSchemaConfiguration, withClientFeatures } from './client-schema.js';
 import { COMMUNE_POLICY } from './registration.js';
@@ -113,7 +114,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     jwks: { keys: keys.jwks as NonNullable<Configuration['jwks']>['keys'] },
     cookies: {
       keys: keys.cookieKeys,
-      names: { session: 'glc.session', interaction: 'glc.interaction', resume: 'glc.resume' },
+      names: { ...PROVIDER_COOKIES },
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },

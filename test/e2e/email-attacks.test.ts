@@ -1,6 +1,7 @@
 // An attacker at the two doors that take a new email address, registration and email change: a display
 // name that sends the mail elsewhere, an answer that tells whether an address has an account, and a
 // form that mails an address again and again.
+import { SESSION_COOKIE } from '../../src/oidc/index.js';
 import { aClient, aCommune, anAccount, A_PASSWORD, type TestClient } from '../support/builders.js';
 import { mailsArrived, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
@@ -115,7 +116,7 @@ describe('registration', () => {
     expect(isPage(done) && textOf(done)).toContain('votre adresse électronique est vérifiée');
     expect((await server.accounts.findByEmail(email))!.emailVerified).toBe(true);
     expect(isPage(await other.navigate('/account'))).toBe(true);
-    expect(other.cookies.has('glc.session')).toBe(false);
+    expect(other.cookies.has(SESSION_COOKIE)).toBe(false);
   });
 });
 

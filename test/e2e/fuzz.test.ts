@@ -1,6 +1,7 @@
 // A bounded fuzz of every route: a few thousand malformed requests, generated from a seeded PRNG (set
 // FUZZ_SEED to replay a failure), none of which may get a 5xx or show a stack trace.
 import { Agent, request as httpRequest } from 'node:http';
+import { SESSION_COOKIE } from '../../src/oidc/index.js';
 import { adminToken, anOperatorClient } from '../support/admin.js';
 import { pageAt, signedIn } from '../support/account-space.js';
 import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
@@ -139,7 +140,7 @@ function aRequest(random: Random, routes: string[], known: Known): FuzzRequest {
     accept: random.pick(['text/html', 'application/json', '*/*', 'text/html,application/xhtml+xml,*/*;q=0.8', 'image/png', ';;;', 'application/json;q=0, text/html;q=0']),
     'accept-language': random.pick(['fr-FR', 'en', '*', 'xx-YY;q=abc', 'de', 'fr;q=0.1, en;q=0.9', 'x'.repeat(300)]),
   };
-  if (random.chance(0.6)) headers.cookie = random.chance(0.8) ? browser.cookie : `glc.session=${random.pick(['x', 'a.b', '%00', '"'])}; glc.session.sig=${random.pick(['x', ''])}; glc.csrf=${random.pick(['x', 'y'.repeat(40)])}`;
+  if (random.chance(0.6)) headers.cookie = random.chance(0.8) ? browser.cookie : `${SESSION_COOKIE}=${random.pick(['x', 'a.b', '%00', '"'])}; ${SESSION_COOKIE}.sig=${random.pick(['x', ''])}; glc.csrf=${random.pick(['x', 'y'.repeat(40)])}`;
   if (random.chance(0.3)) {
     headers.authorization = random.pick([
       `Bearer ${random.pick(known.bearers)}`, `Basic ${random.pick(known.basics)}`, `Basic ${random.pick(known.basics)}`, 'Bearer', 'Bearer x',

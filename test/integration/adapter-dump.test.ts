@@ -1,5 +1,6 @@
 // The attacker who holds a dump of the database (a backup, a read replica): after real sign-ins and real
 // token issuance, no bearer value the provider handed out can be read from it, and every one still works.
+import { PROVIDER_COOKIES } from '../../src/oidc/index.js';
 import { pageAt, isLoginPage } from '../support/account-space.js';
 import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   const tokens = await exchange(config, first, callback);
   issued.set('access token', tokens.access_token);
   issued.set('refresh token', tokens.refresh_token!);
-  issued.set('session cookie', browser.cookies.get('glc.session')!);
+  issued.set('session cookie', browser.cookies.get(PROVIDER_COOKIES.session)!);
 
   pendingAttempt = await startAuthorization(config, site);
   pendingCallback = await signIn(browser, pendingAttempt);
@@ -46,7 +47,7 @@ beforeAll(async () => {
   const stranger = new UserAgent(server.issuer);
   const login = await stranger.navigate((await startAuthorization(config, site)).url);
   if (!isPage(login)) throw new Error('expected the login page');
-  issued.set('interaction cookie', stranger.cookies.get('glc.interaction')!);
+  issued.set('interaction cookie', stranger.cookies.get(PROVIDER_COOKIES.interaction)!);
 
   issued.set('client credentials token', (await oidc.clientCredentialsGrant(await discover(server.issuer, service))).access_token);
   const device = await oidc.initiateDeviceAuthorization(await discover(server.issuer, kiosk), { scope: 'openid' });
