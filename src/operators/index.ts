@@ -6,7 +6,7 @@ import { audited, type Actor } from './audited.js';
 import { invalid, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';
 import type { Registry } from '../registry/index.js';
-import { insertAuditEntry, listAuditEntries, type AuditEntry, type AuditRecord } from './audit-repository.js';
+import { listAuditEntries, type AuditRecord } from './audit-repository.js';
 import {
   findOperator, listOperators, removeOperatorRole, upsertOperatorRole, ROLES,
   type OperatorRecord, type OperatorSubject, type Role,
@@ -124,9 +124,6 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
       if (!record || record.roles.length === 0) return undefined;
       return { actor: 'accountId' in subject ? `account:${subject.accountId}` : `client:${subject.clientId}`, label, roles: record.roles };
     },
-
-    /** Appends one audit entry, in the caller's transaction when given one. */
-    audit: (entry: AuditEntry, db: Queryable = pool) => insertAuditEntry(db, entry),
 
     /** The audit log since a date, limited to what the principal may read (the CLI reads everything). */
     readAudit(since: Date, reader: Principal | 'cli', limit = 1000): Promise<AuditRecord[]> {
