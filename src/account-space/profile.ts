@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Account, PostalAddress } from '../accounts/index.js';
 import { AppError, rateLimited } from '../errors.js';
 import { mailQuota, sendPage } from '../http/index.js';
+import { DEFAULT_LOCALE, isLocale } from '../locale.js';
 import { accountPage, profileForm, type AccountSection, type ProfileValues } from '../views/index.js';
 import type { SafeHtml } from '../views/index.js';
 import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, text, type AccountSpaceDeps } from './context.js';
@@ -56,12 +57,13 @@ export async function saveProfile(deps: AccountSpaceDeps, ctx: Context) {
     address.country = 'France';
     address.formatted = [street, [postalCode, locality].filter(Boolean).join(' ')].filter(Boolean).join('\n');
   }
+  const locale = text(body, 'locale');
   await deps.accounts.selfService.updateProfile(account.id, {
     givenName: text(body, 'given_name', 200) || undefined,
     familyName: text(body, 'family_name', 200) || undefined,
     phoneNumber: phone || undefined,
     address: Object.keys(address).length ? address : undefined,
-    locale: text(body, 'locale') === 'en' ? 'en' : 'fr',
+    locale: isLocale(locale) ? locale : DEFAULT_LOCALE,
     communeSlug: communeSlug || undefined,
   }, originOf(ctx));
   ctx.redirect('/account?done=saved');

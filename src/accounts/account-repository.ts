@@ -1,5 +1,6 @@
 // All SQL about accounts: the row, its mapper, and the queries.
 import type { Queryable } from '../db/index.js';
+import type { Locale } from '../locale.js';
 
 export interface PostalAddress {
   formatted?: string;
@@ -9,8 +10,6 @@ export interface PostalAddress {
   postal_code?: string;
   country?: string;
 }
-
-export type Locale = 'fr' | 'en';
 
 export interface Account {
   id: string;

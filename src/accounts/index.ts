@@ -17,7 +17,7 @@ import { listSecurityEvents, type SecurityEvent } from './security-event-reposit
 import { createSelfService, type AccountNotifier, type Origin, type SelfService } from './self-service.js';
 import { insertSharingEntry, listSharingEntries, type SharingEntry } from './sharing-journal-repository.js';
 
-export type { Account, Locale, PostalAddress, ProfileChange } from './account-repository.js';
+export type { Account, PostalAddress, ProfileChange } from './account-repository.js';
 export { CLAIMS_BY_SCOPE, claimsOf, type StandardClaims } from './claims.js';
 export { checkPasswordPolicy } from './passwords.js';
 export type { AccountNotice, AccountNotifier, NoticeKind, Origin, SelfService } from './self-service.js';

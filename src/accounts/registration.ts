@@ -7,7 +7,8 @@ import { withTransaction, type Pool, type PoolClient } from '../db/index.js';
 import { conflict, invalid } from '../errors.js';
 import type { Logger } from '../log.js';
 import { maskEmail } from '../log.js';
-import { findAccountByEmail, insertAccount, type Account, type AccountWithHash, type Locale } from './account-repository.js';
+import { DEFAULT_LOCALE, type Locale } from '../locale.js';
+import { findAccountByEmail, insertAccount, type Account, type AccountWithHash } from './account-repository.js';
 import type { CommonPasswords } from './common-passwords.js';
 import { normaliseEmail } from './email-address.js';
 import { checkPasswordPolicy, type Passwords } from './passwords.js';
@@ -58,7 +59,7 @@ export function createRegistration(deps: RegistrationDeps) {
       passwordHash: await passwords.hash(registration.password),
       givenName: registration.givenName?.trim() || undefined,
       familyName: registration.familyName?.trim() || undefined,
-      locale: registration.locale ?? 'fr',
+      locale: registration.locale ?? DEFAULT_LOCALE,
       registeredViaClient: registration.registeredViaClient,
     };
   }

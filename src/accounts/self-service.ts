@@ -6,9 +6,10 @@ import type { Config } from '../config.js';
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { AppError, conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { Locale } from '../locale.js';
 import {
   deleteAccount, findAccountByEmail, findAccountById, markEmailVerified, updateEmail, updatePasswordHash, updateProfile,
-  type Account, type AccountWithHash, type Locale, type ProfileChange,
+  type Account, type AccountWithHash, type ProfileChange,
 } from './account-repository.js';
 import type { CommonPasswords } from './common-passwords.js';
 import { normaliseEmail, parseEmail } from './email-address.js';

@@ -3,6 +3,7 @@
 import type Provider from 'oidc-provider';
 import { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import type { Config } from '../config.js';
+import { LOCALES } from '../locale.js';
 import { isOperatorTool } from './client-marks.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
 import type { KeyMaterial } from './keys.js';
@@ -128,8 +129,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError: rendering.renderError,
     discovery: {
-      ui_locales_supported: ['fr', 'en'],
-      claims_locales_supported: ['fr', 'en'],
+      ui_locales_supported: [...LOCALES],
+      claims_locales_supported: [...LOCALES],
       service_documentation: `${config.issuer}/`,
     },
     conformIdTokenClaims: true,

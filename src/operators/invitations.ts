@@ -3,7 +3,7 @@
 // its owner, signed in with a verified account of that address, accepts it, once. The link carries 32
 // random bytes; only their sha256 is stored, and the link is built from ISSUER alone.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Locale } from '../accounts/index.js';
+import type { Locale } from '../locale.js';
 import type { Config } from '../config.js';
 import type { Pool, PoolClient, Queryable } from '../db/index.js';
 import { AppError, conflict, notFound } from '../errors.js';

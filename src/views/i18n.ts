@@ -1,9 +1,8 @@
 // French first, English second: the locale of a page, and its strings from locales/{fr,en}.json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../locale.js';
 
-export const LOCALES = ['fr', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 type Messages = Record<string, string>;
@@ -34,7 +33,7 @@ export function translator(messages: Record<Locale, Messages>, locale: Locale): 
 export function pickLocale(uiLocales: string | undefined, acceptLanguage: string | undefined): Locale {
   for (const tag of (uiLocales ?? '').split(/\s+/)) {
     const base = tag.toLowerCase().split('-')[0];
-    if (base === 'fr' || base === 'en') return base;
+    if (isLocale(base)) return base;
   }
   const ranked = (acceptLanguage ?? '')
     .split(',')
@@ -46,7 +45,7 @@ export function pickLocale(uiLocales: string | undefined, acceptLanguage: string
     .filter((entry) => entry.q > 0)
     .sort((a, b) => b.q - a.q);
   for (const { base } of ranked) {
-    if (base === 'fr' || base === 'en') return base;
+    if (isLocale(base)) return base;
   }
-  return 'fr';
+  return DEFAULT_LOCALE;
 }

@@ -1,10 +1,10 @@
 // Server-rendered pages, French first: the renderer and every template.
-import type { Locale } from './i18n.js';
+import type { Locale } from '../locale.js';
 import { loadMessages, pickLocale, translator } from './i18n.js';
 import type { PageContext } from './layout.js';
 
 export { html, escapeHtml, SafeHtml } from './html.js';
-export { pickLocale, LOCALES, type Locale, type Translate } from './i18n.js';
+export { pickLocale, type Translate } from './i18n.js';
 export type { PageContext } from './layout.js';
 export { loginPage, type LoginView } from './templates/login.js';
 export { registerPage, type RegisterView } from './templates/register.js';

@@ -1,6 +1,7 @@
 // The page shell every screen shares: language, title, our own stylesheet, a main landmark.
 import { html, type SafeHtml } from './html.js';
-import type { Locale, Translate } from './i18n.js';
+import type { Locale } from '../locale.js';
+import type { Translate } from './i18n.js';
 
 export interface PageContext {
   locale: Locale;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { findProjectRoot } from '../../src/config.js';
+import type { Locale } from '../../src/locale.js';
 import { mailsTo, type ReceivedMail } from '../support/outbox.js';
 import { exchange, oidc, startAuthorization } from '../support/relying-party.js';
 import type { TestServer } from '../support/server.js';
@@ -29,7 +30,7 @@ export interface AccountMessages extends Messages {
   mail: Record<'verify-email' | 'reset-password' | 'account-deleted', { subject: string }>;
 }
 
-export function accountMessages(locale: 'fr' | 'en'): AccountMessages {
+export function accountMessages(locale: Locale): AccountMessages {
   const all = JSON.parse(readFileSync(join(findProjectRoot(), 'src', 'views', 'locales', `${locale}.json`), 'utf8')) as AccountMessages;
   return { ...messages(locale), account: all.account, mail: all.mail };
 }

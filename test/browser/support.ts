@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { findProjectRoot } from '../../src/config.js';
+import type { Locale } from '../../src/locale.js';
 import { aClient, aCommune, type TestClient } from '../support/builders.js';
 import { discover, oidc } from '../support/relying-party.js';
 import { newestRegistrationLink } from '../support/account-space.js';
@@ -118,6 +119,6 @@ export interface Messages {
   consent: Record<'title' | 'allow' | 'deny', string>;
 }
 
-export function messages(locale: 'fr' | 'en'): Messages {
+export function messages(locale: Locale): Messages {
   return JSON.parse(readFileSync(join(findProjectRoot(), 'src', 'views', 'locales', `${locale}.json`), 'utf8')) as Messages;
 }

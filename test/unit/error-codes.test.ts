@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { findProjectRoot } from '../../src/config.js';
+import type { Locale } from '../../src/locale.js';
 
 const ROOT = findProjectRoot();
-const locale = (name: 'fr' | 'en') => JSON.parse(readFileSync(join(ROOT, 'src', 'views', 'locales', `${name}.json`), 'utf8')) as Record<string, unknown>;
+const locale = (name: Locale) => JSON.parse(readFileSync(join(ROOT, 'src', 'views', 'locales', `${name}.json`), 'utf8')) as Record<string, unknown>;
 
 /** Every key path, with what it holds (a text or a group), so that a text in one file and a group in the other differ. */
 function keysOf(tree: Record<string, unknown>, prefix = ''): string[] {
