@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { anAccount } from '../support/builders.js';
 import {
-  accountMessages, fill, labelsOfVisibleControls, resetForgottenPassword, SECTIONS, statusText, waitForMail, type AccountMessages, type Section,
+  accountMessages, fill, labelsOfVisibleControls, SECTIONS, statusText, waitForMail, type AccountMessages, type Section,
 } from './account-support.js';
 import { logIn, startBrowserWorld, type BrowserWorld } from './support.js';
 
@@ -130,26 +130,6 @@ describe('the account navigation', () => {
 });
 
 describe('without JavaScript', () => {
-  it('a citizen resets a forgotten password from a commune site’s login page and signs in there with the new one', async () => {
-    const citizen = await anAccount(world.server.accounts);
-    const page = await world.newPage({ javaScriptEnabled: false });
-
-    const journey = await resetForgottenPassword(world, page, citizen, {
-      unknownEmail: 'inconnu@example.org', newPassword: 'sans javascript mais avec une phrase',
-    });
-
-    expect(journey).toMatchObject({
-      answers: {
-        unknownEmail: fill(fr.account.password.forgot_sent, { email: 'inconnu@example.org' }),
-        citizenEmail: fill(fr.account.password.forgot_sent, { email: citizen.email }),
-      },
-      mailsToUnknownEmail: 0,
-      resetPage: { lang: 'fr', done: fr.account.password.reset_done },
-      oldPasswordRefusal: expect.stringContaining(fr.login.invalid_credentials),
-      siteReads: citizen.email,
-    });
-  });
-
   it('a citizen edits the profile in the account space and sees it saved', async () => {
     const page = await signedInAccountSpace({ javaScriptEnabled: false });
 

@@ -14,17 +14,19 @@ afterAll(async () => {
 });
 
 describe('a citizen who forgot the password, in a real browser', () => {
-  it('asks for a link from the login page, gets the same answer as for an unknown email, chooses a new password from the mail, and signs in at the site with it but not with the old one', async () => {
-    const citizen = await anAccount(world.server.accounts, { email: 'simone.veil@example.org' });
-    const page = await world.newPage();
+  it.each([
+    ['with JavaScript', true, 'simone.veil@example.org', 'une loi pour toutes les femmes de France'],
+    ['without JavaScript', false, 'olympe.de.gouges@example.org', 'sans javascript mais avec une phrase'],
+  ])('%s: asks for a link from a commune site’s login page, gets the same answer as for an unknown email, chooses a new password from the mail, and signs in at the site with it but not with the old one', async (_label, javaScriptEnabled, email, newPassword) => {
+    const citizen = await anAccount(world.server.accounts, { email });
+    const page = await world.newPage({ javaScriptEnabled });
+    const unknownEmail = `personne-${javaScriptEnabled ? 'js' : 'sans-js'}@example.org`;
 
-    const journey = await resetForgottenPassword(world, page, citizen, {
-      unknownEmail: 'personne@example.org', newPassword: 'une loi pour toutes les femmes de France',
-    });
+    const journey = await resetForgottenPassword(world, page, citizen, { unknownEmail, newPassword });
 
     expect(journey).toMatchObject({
       answers: {
-        unknownEmail: fill(fr.account.password.forgot_sent, { email: 'personne@example.org' }),
+        unknownEmail: fill(fr.account.password.forgot_sent, { email: unknownEmail }),
         citizenEmail: fill(fr.account.password.forgot_sent, { email: citizen.email }),
       },
       mailsToUnknownEmail: 0,
