@@ -1,0 +1,17 @@
+// The four test projects share one base; only the name and the folder differ.
+const base = {
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'es6' } }],
+  },
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+  testTimeout: 30000,
+};
+
+const project = (name) => ({ ...base, displayName: name, testMatch: [`<rootDir>/test/${name}/**/*.test.ts`] });
+
+export default {
+  testTimeout: base.testTimeout,
+  projects: ['unit', 'integration', 'e2e', 'browser'].map(project),
+};
