@@ -1,36 +1,50 @@
 // /accounts (metropole-admin only): find an account by email, see its status, lock or unlock it.
 // Minimal fields: an operator sees no profile, only what the support of an account needs.
-import type Router from '@koa/router';
-import type { Account } from '../accounts/index.js';
-import { invalid, notFound } from '../errors.js';
-import { paginate, principalOf, requireMetropoleAdmin, type AdminDeps } from './context.js';
+import type { Static } from 'typebox';
+import { Type } from 'typebox';
+import type { Account as AccountRecord } from '../accounts/index.js';
+import { notFound } from '../errors.js';
+import { actorOf, paginate } from './context.js';
+import { ok, route } from './route.js';
+import { Account, Page, PAGING } from './schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function accountJson(account: Account) {
+export function accountJson(account: AccountRecord): Static<typeof Account> {
   return {
     sub: account.id, email: account.email, email_verified: account.emailVerified, locked: account.lockedAt !== undefined,
     created_at: account.createdAt.toISOString(), last_login_at: account.lastLoginAt?.toISOString() ?? null,
   };
 }
 
-export function accountRoutes(router: Router, deps: AdminDeps): void {
-  router.get('/accounts', async (ctx) => {
-    requireMetropoleAdmin(ctx);
-    const email = typeof ctx.query.email === 'string' ? ctx.query.email : '';
-    if (!email) throw invalid('invalid_request', 'email: the address to look for', { field: 'email' });
-    const account = await deps.accounts.findByEmail(email);
-    ctx.body = paginate(ctx, account ? [accountJson(account)] : []);
-  });
+const lockRoute = (action: 'lock' | 'unlock') => route({
+  method: 'POST', path: `/accounts/{sub}/${action}`, operationId: `${action}Account`, tag: 'accounts', permission: 'metropole-admin',
+  summary: action === 'lock' ? 'Lock an account' : 'Unlock an account',
+  description: action === 'lock'
+    ? 'No sign-in any more; every session and token of the account is revoked once the lock is committed (audited).'
+    : 'The citizen may sign in again (audited).',
+  // Any string: one that is not a UUID names no account (404), as an unknown UUID does.
+  params: Type.Object({ sub: Type.String({ description: 'The account\'s sub (a UUID)' }) }),
+  answers: { 200: { description: action === 'lock' ? 'Locked: no sign-in, sessions revoked' : 'Unlocked', schema: Account } },
+  refusals: { 404: 'No such account' },
+  async handle({ params, deps, ctx }) {
+    // A sub that is not even a UUID must not reach the uuid column.
+    if (!UUID.test(params.sub)) throw notFound('account_not_found', 'no such account');
+    return ok(accountJson(await deps.changes.setLocked(actorOf(ctx), params.sub, action === 'lock')));
+  },
+});
 
-  for (const [path, isLocked] of [['lock', true], ['unlock', false]] as const) {
-    router.post(`/accounts/:sub/${path}`, async (ctx) => {
-      requireMetropoleAdmin(ctx);
-      // A sub that is not even a UUID names no account (and must not reach the uuid column).
-      if (!UUID.test(ctx.params.sub!)) throw notFound('account_not_found', 'no such account');
-      const { actor, label } = principalOf(ctx);
-      const account = await deps.changes.setLocked({ actor, label, origin: ctx.ip }, ctx.params.sub!, isLocked);
-      ctx.body = accountJson(account);
-    });
-  }
-}
+export const accountRoutes = [
+  route({
+    method: 'GET', path: '/accounts', operationId: 'findAccounts', tag: 'accounts', permission: 'metropole-admin',
+    summary: 'Find an account by email', description: 'The account holding this address, if any, as a page of at most one.',
+    query: Type.Object({ email: Type.String({ minLength: 1, description: 'The address to look for' }), ...PAGING }),
+    answers: { 200: { description: 'The account with this email, if any (metropole-admin only)', schema: Page(Account) } },
+    async handle({ query, deps }) {
+      const account = await deps.accounts.findByEmail(query.email);
+      return ok(paginate(account ? [accountJson(account)] : [], query));
+    },
+  }),
+  lockRoute('lock'),
+  lockRoute('unlock'),
+];

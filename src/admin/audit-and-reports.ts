@@ -1,37 +1,59 @@
 // /audit and /reports: read-only views, limited to the communes the operator manages.
-import type Router from '@koa/router';
-import { invalid } from '../errors.js';
+import { Type } from 'typebox';
 import { communesOf } from '../operators/index.js';
-import { paginate, principalOf, type AdminDeps } from './context.js';
+import { paginate } from './context.js';
+import { ok, route } from './route.js';
+import { AuditEntry, ContributionReport, Page, PAGING, UsageReport } from './schemas.js';
 
-export function readRoutes(router: Router, deps: AdminDeps): void {
-  router.get('/audit', async (ctx) => {
-    const since = typeof ctx.query.since === 'string' ? new Date(ctx.query.since) : new Date(Date.now() - 30 * 86_400_000);
-    if (Number.isNaN(since.getTime())) throw invalid('invalid_request', 'since: an ISO 8601 date', { field: 'since' });
-    const entries = await deps.operators.readAudit(since, principalOf(ctx), 10_000);
-    ctx.body = paginate(ctx, entries.map((e) => ({
-      id: e.id, at: e.at.toISOString(), actor: e.actor, actor_label: e.actorLabel ?? null, action: e.action,
-      commune: e.communeSlug ?? null, target: e.target ?? null, before: e.before ?? null, after: e.after ?? null, origin: e.origin ?? null,
-    })));
-  });
+/** How far back the audit reads when ?since= is not given, and how many entries it reads at most. */
+const DEFAULT_AUDIT_DAYS = 30;
+const MAX_AUDIT_ENTRIES = 10_000;
 
-  router.get('/reports/usage', async (ctx) => {
-    const report = await deps.reports.usage(String(ctx.query.month ?? ''), communesOf(principalOf(ctx)));
-    ctx.body = {
-      month: report.month,
-      communes: report.communes.map((c) => ({ commune: c.commune, name: c.name, logins: c.logins, citizens: c.citizens, new_accounts: c.newAccounts })),
-      clients: report.clients.map((c) => ({ commune: c.commune, client_id: c.clientId, name: c.clientName, logins: c.logins, citizens: c.citizens })),
-    };
-  });
+export const readRoutes = [
+  route({
+    method: 'GET', path: '/audit', operationId: 'readAudit', tag: 'audit', permission: 'any-operator',
+    summary: 'Read the audit log', description: `The changes since ?since= (the last ${DEFAULT_AUDIT_DAYS} days by default) that touch the communes the operator manages, oldest first, by pages.`,
+    query: Type.Object({ since: Type.Optional(Type.String({ format: 'date-time', description: 'The oldest moment to read from' })), ...PAGING }),
+    answers: { 200: { description: 'Audit entries of the communes the operator manages', schema: Page(AuditEntry) } },
+    async handle({ query, principal, deps }) {
+      const since = query.since ? new Date(query.since) : new Date(Date.now() - DEFAULT_AUDIT_DAYS * 86_400_000);
+      const entries = await deps.operators.readAudit(since, principal, MAX_AUDIT_ENTRIES);
+      return ok(paginate(entries.map((e) => ({
+        id: e.id, at: e.at.toISOString(), actor: e.actor, actor_label: e.actorLabel ?? null, action: e.action,
+        commune: e.communeSlug ?? null, target: e.target ?? null, before: e.before ?? null, after: e.after ?? null, origin: e.origin ?? null,
+      })), query));
+    },
+  }),
 
-  router.get('/reports/contributions', async (ctx) => {
-    const report = await deps.reports.contributions(Number(ctx.query.year), communesOf(principalOf(ctx)));
-    ctx.body = {
-      year: report.year, currency: report.currency, total: report.total,
-      communes: report.communes.map((c) => ({
-        commune: c.commune, name: c.name, population: c.population, bracket: c.bracket, offer: c.offer, pilot: c.isPilot,
-        base_amount: c.baseAmount, discount_percent: c.discountPercent, amount: c.amount,
-      })),
-    };
-  });
-}
+  route({
+    method: 'GET', path: '/reports/usage', operationId: 'usageReport', tag: 'reports', permission: 'any-operator',
+    summary: 'Monthly usage', description: 'Sign-ins, distinct citizens and new accounts of a month, per commune and per client, for the communes the operator manages.',
+    query: Type.Object({ month: Type.String({ description: 'YYYY-MM, for example 2026-03' }) }),
+    answers: { 200: { description: 'Sign-ins, distinct citizens and new accounts of the month', schema: UsageReport } },
+    async handle({ query, principal, deps }) {
+      const report = await deps.reports.usage(query.month, communesOf(principal));
+      return ok({
+        month: report.month,
+        communes: report.communes.map((c) => ({ commune: c.commune, name: c.name, logins: c.logins, citizens: c.citizens, new_accounts: c.newAccounts })),
+        clients: report.clients.map((c) => ({ commune: c.commune, client_id: c.clientId, name: c.clientName, logins: c.logins, citizens: c.citizens })),
+      });
+    },
+  }),
+
+  route({
+    method: 'GET', path: '/reports/contributions', operationId: 'contributionsReport', tag: 'reports', permission: 'any-operator',
+    summary: 'Yearly contributions', description: 'What each commune the operator manages contributes for a year, after the convention\'s grid (bracket, offer, pilot discount).',
+    query: Type.Object({ year: Type.Integer({ description: 'Four digits, for example 2026' }) }),
+    answers: { 200: { description: 'Yearly contributions after the convention\'s grid', schema: ContributionReport } },
+    async handle({ query, principal, deps }) {
+      const report = await deps.reports.contributions(query.year, communesOf(principal));
+      return ok({
+        year: report.year, currency: report.currency, total: report.total,
+        communes: report.communes.map((c) => ({
+          commune: c.commune, name: c.name, population: c.population, bracket: c.bracket, offer: c.offer, pilot: c.isPilot,
+          base_amount: c.baseAmount, discount_percent: c.discountPercent, amount: c.amount,
+        })),
+      });
+    },
+  }),
+];

@@ -1,16 +1,25 @@
 // /communes/{slug}/clients: a commune's relying parties, managed by its referents, its syndicate and the Métropole.
-import type { Context } from 'koa';
-import type Router from '@koa/router';
-import { AppError, invalid, notFound } from '../errors.js';
-import { isMetropoleAdmin } from '../operators/index.js';
+import { Type } from 'typebox';
+import { AppError, notFound } from '../errors.js';
+import { isMetropoleAdmin, type Principal } from '../operators/index.js';
 import { clientJson, type ClientRecord } from '../registry/index.js';
-import {
-  audited, bodyOf, optionalBoolean, optionalString, optionalStrings, paginate, principalOf, requireCommune, type AdminDeps,
-} from './context.js';
+import { audited, paginate, type AdminDeps } from './context.js';
+import { created, noContent, ok, route } from './route.js';
+import { Client, Page, PAGING } from './schemas.js';
+
+const SlugParam = Type.Object({ slug: Type.String({ description: 'The commune\'s slug' }) });
+const ClientParams = Type.Object({ ...SlugParam.properties, clientId: Type.String({ description: 'The client\'s client_id' }) });
+const Uris = (description: string) => Type.Array(Type.String(), { description });
+const metadata = {
+  client_name: Type.String({ description: 'What citizens see on the consent page' }),
+  redirect_uris: Uris('Exact https URIs (http only on localhost), no fragment, no wildcard'),
+  post_logout_redirect_uris: Uris('Where the client may send the citizen back after signing out, with the same rules'),
+  grant_types: Type.Array(Type.String(), { description: 'authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code' }),
+  scope: Type.String({ description: 'Space-separated; sensitive scopes wait for the Métropole\'s approval unless a metropole-admin asks' }),
+};
 
 /** Only the Métropole grants sensitive scopes at once; for other operators they wait for its approval. */
-function sensitiveScopePolicy(ctx: Context) {
-  const principal = principalOf(ctx);
+function sensitiveScopePolicy(principal: Principal) {
   return { requestedBy: principal.label, mayGrantSensitive: isMetropoleAdmin(principal) };
 }
 
@@ -18,110 +27,159 @@ function sensitiveScopePolicy(ctx: Context) {
  * First-party clients skip consent: a citizen signing in to one shares identity scopes without being asked.
  * Only the Métropole makes one (here, or the CLI); a referent asking for it is refused, not ignored.
  */
-function firstPartyOf(ctx: Context, body: Record<string, unknown>): boolean {
-  const isFirstParty = optionalBoolean(body, 'first_party') ?? false;
-  if (isFirstParty && !isMetropoleAdmin(principalOf(ctx))) {
+function checkFirstParty(principal: Principal, isFirstParty: boolean): void {
+  if (isFirstParty && !isMetropoleAdmin(principal)) {
     throw new AppError('forbidden', 'forbidden', 'first_party: only a metropole-admin makes a first-party client', { field: 'first_party' });
   }
-  return isFirstParty;
-}
-
-/** The two ways a client authenticates at the token endpoint; anything else is refused, not ignored. */
-function authMethodOf(body: Record<string, unknown>): string | undefined {
-  const method = optionalString(body, 'token_endpoint_auth_method');
-  if (method !== undefined && method !== 'client_secret_basic' && method !== 'none') {
-    throw invalid('invalid_request', 'token_endpoint_auth_method: client_secret_basic or none', { field: 'token_endpoint_auth_method' });
-  }
-  return method;
 }
 
 /** The client, if it belongs to the commune of the path (a client of another commune is simply not there). */
-async function clientOfCommune(deps: AdminDeps, ctx: Context): Promise<ClientRecord> {
-  requireCommune(ctx, ctx.params.slug!);
-  const client = await deps.registry.getClient(ctx.params.clientId!);
-  if (client.communeSlug !== ctx.params.slug) throw notFound('client_not_found', `no client "${ctx.params.clientId}" in commune "${ctx.params.slug}"`);
+async function clientOfCommune(deps: AdminDeps, { slug, clientId }: { slug: string; clientId: string }): Promise<ClientRecord> {
+  const client = await deps.registry.getClient(clientId);
+  if (client.communeSlug !== slug) throw notFound('client_not_found', `no client "${clientId}" in commune "${slug}"`);
   return client;
 }
 
-export function clientRoutes(router: Router, deps: AdminDeps): void {
-  router.get('/communes/:slug/clients', async (ctx) => {
-    requireCommune(ctx, ctx.params.slug!);
-    ctx.body = paginate(ctx, (await deps.registry.listClients(ctx.params.slug!)).map(clientJson));
-  });
+const NO_CLIENT = 'No such commune, or no such client in it';
 
-  router.post('/communes/:slug/clients', async (ctx) => {
-    const slug = ctx.params.slug!;
-    requireCommune(ctx, slug);
-    const body = bodyOf(ctx);
-    const isFirstParty = firstPartyOf(ctx, body);
-    const { client, clientSecret } = await audited(deps, ctx, async (db) => {
-      const added = await deps.registryFor(db).addClient(slug, {
-        name: optionalString(body, 'client_name') ?? '',
-        redirectUris: optionalStrings(body, 'redirect_uris'),
-        postLogoutRedirectUris: optionalStrings(body, 'post_logout_redirect_uris'),
-        grantTypes: optionalStrings(body, 'grant_types'),
-        isPublic: authMethodOf(body) === 'none',
-        scope: optionalString(body, 'scope'),
-        subjectType: optionalString(body, 'subject_type'),
-        backchannelLogoutUri: optionalString(body, 'backchannel_logout_uri'),
-      }, { isFirstParty, ...sensitiveScopePolicy(ctx) });
-      return { result: added, audit: { action: 'client.created', communeSlug: slug, target: `client:${added.client.clientId}`, after: clientJson(added.client) } };
-    });
-    ctx.status = 201;
-    ctx.set('Location', `/admin/api/v1/communes/${slug}/clients/${client.clientId}`);
-    ctx.body = { ...clientJson(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
-  });
-
-  router.get('/communes/:slug/clients/:clientId', async (ctx) => {
-    ctx.body = clientJson(await clientOfCommune(deps, ctx));
-  });
-
-  router.patch('/communes/:slug/clients/:clientId', async (ctx) => {
-    const current = await clientOfCommune(deps, ctx);
-    const body = bodyOf(ctx);
-    const backchannel = body.backchannel_logout_uri === null ? null : optionalString(body, 'backchannel_logout_uri');
+/** Switches a client off (the provider no longer knows it, its tokens stop working) or on again. */
+const switchRoute = (action: 'disable' | 'enable') => route({
+  method: 'POST', path: `/communes/{slug}/clients/{clientId}/${action}`, operationId: `${action}Client`, tag: 'clients', permission: 'manages-path-commune',
+  summary: action === 'disable' ? 'Disable a client' : 'Enable a client',
+  description: action === 'disable'
+    ? 'The provider no longer knows the client: no sign-in, no token, and its tokens stop opening anything (audited).'
+    : 'The client works again with its metadata and secret as they were (audited).',
+  params: ClientParams,
+  answers: { 200: { description: action === 'disable' ? 'Disabled' : 'Enabled', schema: Client } },
+  refusals: { 404: NO_CLIENT },
+  async handle({ params, deps, ctx }) {
+    const current = await clientOfCommune(deps, params);
+    const isEnabled = action === 'enable';
     const client = await audited(deps, ctx, async (db) => {
-      const updated = await deps.registryFor(db).updateClient(current.clientId, {
-        name: optionalString(body, 'client_name'), redirectUris: optionalStrings(body, 'redirect_uris'),
-        postLogoutRedirectUris: optionalStrings(body, 'post_logout_redirect_uris'), grantTypes: optionalStrings(body, 'grant_types'),
-        scope: optionalString(body, 'scope'), backchannelLogoutUri: backchannel,
-      }, sensitiveScopePolicy(ctx));
-      return { result: updated, audit: { action: 'client.updated', communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: clientJson(current), after: clientJson(updated) } };
+      const updated = await deps.registryFor(db).setClientEnabled(current.clientId, isEnabled);
+      return { result: updated, audit: { action: `client.${action}d`, communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: { enabled: current.isEnabled }, after: { enabled: isEnabled } } };
     });
     deps.registry.forget(client.clientId);
-    ctx.body = clientJson(client);
-  });
+    return ok(clientJson(client));
+  },
+});
 
-  for (const [path, isEnabled] of [['disable', false], ['enable', true]] as const) {
-    router.post(`/communes/:slug/clients/:clientId/${path}`, async (ctx) => {
-      const current = await clientOfCommune(deps, ctx);
+export const clientRoutes = [
+  route({
+    method: 'GET', path: '/communes/{slug}/clients', operationId: 'listClients', tag: 'clients', permission: 'manages-path-commune',
+    summary: 'List a commune\'s clients', description: 'The relying parties of a commune the operator manages, by pages. No secret is shown.',
+    params: SlugParam, query: Type.Object(PAGING),
+    answers: { 200: { description: 'The commune\'s clients', schema: Page(Client) } },
+    refusals: { 404: 'No such commune' },
+    async handle({ params, query, deps }) {
+      return ok(paginate((await deps.registry.listClients(params.slug)).map(clientJson), query));
+    },
+  }),
+
+  route({
+    method: 'POST', path: '/communes/{slug}/clients', operationId: 'createClient', tag: 'clients', permission: 'manages-path-commune',
+    summary: 'Register a client',
+    description: 'Registers a relying party of the commune (audited). Confidential (client_secret_basic) unless token_endpoint_auth_method is none; pairwise subjects unless subject_type is public. The secret is shown once, in this answer.',
+    params: SlugParam,
+    body: Type.Object({
+      client_name: metadata.client_name,
+      ...Type.Partial(Type.Object({
+        redirect_uris: metadata.redirect_uris, post_logout_redirect_uris: metadata.post_logout_redirect_uris, grant_types: metadata.grant_types,
+        token_endpoint_auth_method: Type.Enum(['client_secret_basic', 'none'], { description: 'none: a public client (PKCE required)' }),
+        scope: metadata.scope, subject_type: Type.Enum(['public', 'pairwise']),
+        backchannel_logout_uri: Type.String({ description: 'Called on sign-out; https, and not a private address unless OUTBOUND_ALLOWLIST admits it' }),
+        first_party: Type.Boolean({ description: 'Skips consent: metropole-admin only' }),
+      })).properties,
+    }),
+    example: { client_name: 'oullins.fr', redirect_uris: ['https://www.oullins.fr/cb'], post_logout_redirect_uris: ['https://www.oullins.fr/'] },
+    answers: { 201: { description: 'Created; client_secret is shown once', schema: Client } },
+    refusals: { 404: 'No such commune' },
+    async handle({ params, body, principal, deps, ctx }) {
+      const isFirstParty = body.first_party ?? false;
+      checkFirstParty(principal, isFirstParty);
+      const { client, clientSecret } = await audited(deps, ctx, async (db) => {
+        const added = await deps.registryFor(db).addClient(params.slug, {
+          name: body.client_name, redirectUris: body.redirect_uris, postLogoutRedirectUris: body.post_logout_redirect_uris,
+          grantTypes: body.grant_types, isPublic: body.token_endpoint_auth_method === 'none', scope: body.scope,
+          subjectType: body.subject_type, backchannelLogoutUri: body.backchannel_logout_uri,
+        }, { isFirstParty, ...sensitiveScopePolicy(principal) });
+        return { result: added, audit: { action: 'client.created', communeSlug: params.slug, target: `client:${added.client.clientId}`, after: clientJson(added.client) } };
+      });
+      return created({ ...clientJson(client), ...(clientSecret ? { client_secret: clientSecret } : {}) }, `/admin/api/v1/communes/${params.slug}/clients/${client.clientId}`);
+    },
+  }),
+
+  route({
+    method: 'GET', path: '/communes/{slug}/clients/{clientId}', operationId: 'getClient', tag: 'clients', permission: 'manages-path-commune',
+    summary: 'Read a client', description: 'One client of the commune, without its secret.',
+    params: ClientParams,
+    answers: { 200: { description: 'The client', schema: Client } },
+    refusals: { 404: NO_CLIENT },
+    async handle({ params, deps }) {
+      return ok(clientJson(await clientOfCommune(deps, params)));
+    },
+  }),
+
+  route({
+    method: 'PATCH', path: '/communes/{slug}/clients/{clientId}', operationId: 'updateClient', tag: 'clients', permission: 'manages-path-commune',
+    summary: 'Update a client', description: 'Changes the metadata given, with the rules of registration; keeps the rest (audited, before and after).',
+    params: ClientParams,
+    body: Type.Partial(Type.Object({
+      ...metadata,
+      backchannel_logout_uri: Type.Union([Type.String(), Type.Null()], { description: 'null removes it' }),
+    })),
+    example: { client_name: 'Ville d’Oullins', redirect_uris: ['https://www.oullins.fr/callback'] },
+    answers: { 200: { description: 'Updated', schema: Client } },
+    refusals: { 404: NO_CLIENT },
+    async handle({ params, body, principal, deps, ctx }) {
+      const current = await clientOfCommune(deps, params);
       const client = await audited(deps, ctx, async (db) => {
-        const updated = await deps.registryFor(db).setClientEnabled(current.clientId, isEnabled);
-        return { result: updated, audit: { action: `client.${path}d`, communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: { enabled: current.isEnabled }, after: { enabled: isEnabled } } };
+        const updated = await deps.registryFor(db).updateClient(current.clientId, {
+          name: body.client_name, redirectUris: body.redirect_uris, postLogoutRedirectUris: body.post_logout_redirect_uris,
+          grantTypes: body.grant_types, scope: body.scope, backchannelLogoutUri: body.backchannel_logout_uri,
+        }, sensitiveScopePolicy(principal));
+        return { result: updated, audit: { action: 'client.updated', communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: clientJson(current), after: clientJson(updated) } };
       });
       deps.registry.forget(client.clientId);
-      ctx.body = clientJson(client);
-    });
-  }
+      return ok(clientJson(client));
+    },
+  }),
 
-  router.post('/communes/:slug/clients/:clientId/secret', async (ctx) => {
-    const current = await clientOfCommune(deps, ctx);
-    const { client, clientSecret } = await audited(deps, ctx, async (db) => {
-      const rotated = await deps.registryFor(db).rotateClientSecret(current.clientId);
-      // The audit says that the secret changed, never what it is.
-      return { result: rotated, audit: { action: 'client.secret_rotated', communeSlug: current.communeSlug, target: `client:${current.clientId}` } };
-    });
-    deps.registry.forget(client.clientId);
-    ctx.body = { ...clientJson(client), client_secret: clientSecret };
-  });
+  switchRoute('disable'),
+  switchRoute('enable'),
 
-  router.delete('/communes/:slug/clients/:clientId', async (ctx) => {
-    const current = await clientOfCommune(deps, ctx);
-    await audited(deps, ctx, async (db) => {
-      await deps.registryFor(db).deleteClient(current.clientId);
-      return { result: undefined, audit: { action: 'client.deleted', communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: clientJson(current) } };
-    });
-    deps.registry.forget(current.clientId);
-    ctx.status = 204;
-  });
-}
+  route({
+    method: 'POST', path: '/communes/{slug}/clients/{clientId}/secret', operationId: 'rotateClientSecret', tag: 'clients', permission: 'manages-path-commune',
+    summary: 'Rotate a client\'s secret', description: 'A new secret, shown once in this answer; the old one stops working at once (audited, without either secret).',
+    params: ClientParams,
+    answers: { 200: { description: 'The new secret, shown once; the old one stops working', schema: Client } },
+    refusals: { 404: NO_CLIENT },
+    async handle({ params, deps, ctx }) {
+      const current = await clientOfCommune(deps, params);
+      const { client, clientSecret } = await audited(deps, ctx, async (db) => {
+        const rotated = await deps.registryFor(db).rotateClientSecret(current.clientId);
+        // The audit says that the secret changed, never what it is.
+        return { result: rotated, audit: { action: 'client.secret_rotated', communeSlug: current.communeSlug, target: `client:${current.clientId}` } };
+      });
+      deps.registry.forget(client.clientId);
+      return ok({ ...clientJson(client), client_secret: clientSecret });
+    },
+  }),
+
+  route({
+    method: 'DELETE', path: '/communes/{slug}/clients/{clientId}', operationId: 'deleteClient', tag: 'clients', permission: 'manages-path-commune',
+    summary: 'Delete a client', description: 'Removes the client and what the provider holds for it (audited, with the client as it was).',
+    params: ClientParams,
+    answers: { 204: { description: 'Deleted' } },
+    refusals: { 404: NO_CLIENT },
+    async handle({ params, deps, ctx }) {
+      const current = await clientOfCommune(deps, params);
+      await audited(deps, ctx, async (db) => {
+        await deps.registryFor(db).deleteClient(current.clientId);
+        return { result: undefined, audit: { action: 'client.deleted', communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: clientJson(current) } };
+      });
+      deps.registry.forget(current.clientId);
+      return noContent();
+    },
+  }),
+];

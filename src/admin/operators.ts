@@ -1,47 +1,75 @@
 // /operators: who administers what (metropole-admin only). Grant and revoke are changes like any other: audited.
 // A grant to an address no verified account holds answers 202: the role waits for its owner to accept the
 // invitation mailed to it (the link is only in the mail).
-import type Router from '@koa/router';
+import type { Static } from 'typebox';
+import { Type } from 'typebox';
 import { invalid } from '../errors.js';
 import type { InvitationRecord, OperatorChange, OperatorRecord, OperatorTarget } from '../operators/index.js';
-import { bodyOf, optionalString, optionalStrings, paginate, principalOf, requireMetropoleAdmin, type AdminDeps } from './context.js';
+import { actorOf, paginate } from './context.js';
+import { accepted, ok, route } from './route.js';
+import { Invitation, InvitedOperator, Operator, Page, PAGING, RoleName } from './schemas.js';
 
-export function operatorJson(record: OperatorRecord) {
+export function operatorJson(record: OperatorRecord): Static<typeof Operator> {
   return {
     account: record.accountId ?? null, email: record.email ?? null, client_id: record.clientId ?? null,
     roles: record.roles.map((r) => ({ role: r.role, communes: r.communes })),
   };
 }
 
-export function invitationJson(invitation: InvitationRecord) {
+function invitationJson(invitation: InvitationRecord): Static<typeof Invitation> {
   return { id: invitation.id, email: invitation.email, role: invitation.role, communes: invitation.communes, expires_at: invitation.expiresAt.toISOString() };
 }
 
-const changeJson = (change: OperatorChange) => ({ ...operatorJson(change), ...(change.invitation ? { invitation: invitationJson(change.invitation) } : {}) });
+const RoleChange = Type.Object({
+  email: Type.Optional(Type.String({ description: 'A person, by the address of their account (give this or client_id)' })),
+  client_id: Type.Optional(Type.String({ description: 'A program, by its client (give this or email)' })),
+  role: RoleName,
+  communes: Type.Optional(Type.Array(Type.String(), { description: 'The communes of the role; none for metropole-admin' })),
+});
 
-function targetOf(body: Record<string, unknown>): OperatorTarget {
-  const email = optionalString(body, 'email');
-  const clientId = optionalString(body, 'client_id');
+/** A person or a program: exactly one of the two. */
+function targetOf({ email, client_id: clientId }: Static<typeof RoleChange>): OperatorTarget {
   if (Boolean(email) === Boolean(clientId)) throw invalid('invalid_request', 'give exactly one of email or client_id', { field: 'email' });
   return email ? { email } : { clientId: clientId! };
 }
 
-export function operatorRoutes(router: Router, deps: AdminDeps): void {
-  router.get('/operators', async (ctx) => {
-    requireMetropoleAdmin(ctx);
-    ctx.body = paginate(ctx, (await deps.operators.list()).map(operatorJson));
-  });
+export const operatorRoutes = [
+  route({
+    method: 'GET', path: '/operators', operationId: 'listOperators', tag: 'operators', permission: 'metropole-admin',
+    summary: 'List the operators', description: 'Every account and program holding a role, with its communes, by pages.',
+    query: Type.Object(PAGING),
+    answers: { 200: { description: 'Every operator (metropole-admin only)', schema: Page(Operator) } },
+    async handle({ query, deps }) {
+      return ok(paginate((await deps.operators.list()).map(operatorJson), query));
+    },
+  }),
 
-  for (const kind of ['grant', 'revoke'] as const) {
-    router.post(`/operators/${kind}`, async (ctx) => {
-      requireMetropoleAdmin(ctx);
-      const body = bodyOf(ctx);
-      const principal = principalOf(ctx);
-      const change = await deps.operators[kind](targetOf(body), optionalString(body, 'role') ?? '', optionalStrings(body, 'communes') ?? [], {
-        actor: principal.actor, label: principal.label, origin: ctx.ip,
-      });
-      ctx.body = changeJson(change);
-      if (change.invitation) ctx.status = 202;
-    });
-  }
-}
+  route({
+    method: 'POST', path: '/operators/grant', operationId: 'grantOperator', tag: 'operators', permission: 'metropole-admin',
+    summary: 'Grant a role',
+    description: 'Gives a role over communes to a verified account or a client (audited). An address no verified account holds is sent an invitation instead: the role waits for its owner to accept it.',
+    body: RoleChange,
+    example: { email: 'referent@oullins.fr', role: 'commune-referent', communes: ['oullins'] },
+    answers: {
+      200: { description: 'The operator\'s roles (a verified account, or a client)', schema: Operator },
+      202: { description: 'Invitation mailed: the role goes to the address\'s verified account once its owner accepts', schema: InvitedOperator },
+    },
+    refusals: { 404: 'No such client or commune' },
+    async handle({ body, deps, ctx }) {
+      const change: OperatorChange = await deps.operators.grant(targetOf(body), body.role, body.communes ?? [], actorOf(ctx));
+      return change.invitation ? accepted({ ...operatorJson(change), invitation: invitationJson(change.invitation) }) : ok(operatorJson(change));
+    },
+  }),
+
+  route({
+    method: 'POST', path: '/operators/revoke', operationId: 'revokeOperator', tag: 'operators', permission: 'metropole-admin',
+    summary: 'Revoke a role', description: 'Takes a role (over the communes given, or all of them) from an account or a client, and withdraws the invitations pending for the address (audited).',
+    body: RoleChange,
+    example: { email: 'referent@oullins.fr', role: 'commune-referent' },
+    answers: { 200: { description: 'The operator\'s roles', schema: Operator } },
+    refusals: { 404: 'No such account, pending invitation, client or commune' },
+    async handle({ body, deps, ctx }) {
+      return ok(operatorJson(await deps.operators.revoke(targetOf(body), body.role, body.communes ?? [], actorOf(ctx))));
+    },
+  }),
+];

@@ -1,24 +1,44 @@
-// /admin/api/v1: the operators' API. JSON in and out; every route but the OpenAPI document needs a
-// bearer token issued by this provider for this API.
+// /admin/api/v1: the operators' API, mounted from its route table (routes.ts). JSON in and out; every route
+// but the OpenAPI document needs a bearer token issued by this provider for this API.
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { accountRoutes } from './accounts.js';
-import { readRoutes } from './audit-and-reports.js';
+import type { TObject } from 'typebox';
 import { authenticate } from './authenticate.js';
-import { clientRoutes } from './clients.js';
-import { communeRoutes } from './communes.js';
+import { principalOf, type AdminDeps } from './context.js';
 import { invalid } from '../errors.js';
-import type { AdminDeps } from './context.js';
 import { openApiDocument } from './openapi.js';
-import { operatorRoutes } from './operators.js';
-import { scopeRequestRoutes } from './scope-requests.js';
+import { authorize } from './permission.js';
+import { partReader } from './request-validation.js';
+import type { AnyRoute } from './route.js';
+import { ADMIN_ROUTES } from './routes.js';
 
 export type { AdminDeps } from './context.js';
 export const ADMIN_PREFIX = '/admin/api/v1';
 
+/** /communes/{slug} as Koa's router writes it: /communes/:slug. */
+const koaPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** Reads a part of the request against its schema; a part the route does not declare reads as {}. */
+const readerOf = (part: 'params' | 'query' | 'body', schema: TObject | undefined) => (schema ? partReader(part, schema) : () => ({}));
+
+function mount(api: Router, route: AnyRoute, deps: AdminDeps): void {
+  const read = { params: readerOf('params', route.params), query: readerOf('query', route.query), body: readerOf('body', route.body) };
+  api.register(koaPath(route.path), [route.method], async (ctx) => {
+    const principal = principalOf(ctx);
+    authorize(route.permission, principal, ctx.params.slug);
+    const params = read.params(ctx.params) as Record<string, unknown>;
+    const query = read.query(ctx.query) as Record<string, unknown>;
+    const body = read.body(ctx.request.body) as Record<string, unknown>;
+    const reply = await route.handle({ params, query, body, principal, deps, ctx });
+    ctx.status = reply.status;
+    if (reply.location) ctx.set('Location', reply.location);
+    if (reply.body !== undefined) ctx.body = reply.body;
+  });
+}
+
 export function createAdminRouters(deps: AdminDeps, audience: string, scope: string): { document: Router; api: Router } {
   const document = new Router({ prefix: ADMIN_PREFIX });
-  const openapi = openApiDocument(deps.issuer, audience, scope);
+  const openapi = openApiDocument(ADMIN_ROUTES, { issuer: deps.issuer, audience, scope });
   document.get('/openapi.json', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.body = openapi;
@@ -34,12 +54,7 @@ export function createAdminRouters(deps: AdminDeps, audience: string, scope: str
       throw error;
     },
   }));
-  communeRoutes(api, deps);
-  clientRoutes(api, deps);
-  operatorRoutes(api, deps);
-  accountRoutes(api, deps);
-  readRoutes(api, deps);
-  scopeRequestRoutes(api, deps);
+  for (const route of ADMIN_ROUTES) mount(api, route, deps);
   return { document, api };
 }
 

@@ -1,10 +1,11 @@
 // The served OpenAPI 3.1 document is the contract of the operators' API: it lists exactly the routes that
 // exist, says how a program gets a token, and every answer the API gives validates against it.
+import { Validator } from '@seriousme/openapi-schema-validator';
 import request from 'supertest';
 import { createAdminRouters, listAdminRoutes, type AdminDeps } from '../../src/admin/router.js';
 import { adminToken, anOperatorClient } from '../support/admin.js';
 import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
-import { ADMIN_PREFIX, documentedRoutes, expectConformant, HTTP_METHODS, servedDocument, type OpenApiDocument, type Operation } from '../support/openapi.js';
+import { ADMIN_PREFIX, documentedRoutes, expectConformant, HTTP_METHODS, schemaErrors, servedDocument, type OpenApiDocument, type Operation } from '../support/openapi.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -39,7 +40,57 @@ function refsIn(value: unknown): string[] {
   return Object.entries(value).flatMap(([key, inner]) => (key === '$ref' && typeof inner === 'string' ? [inner] : refsIn(inner)));
 }
 
+interface DescribedOperation extends Operation {
+  method: string;
+  path: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  parameters: { in: string }[];
+  requestBody?: { content: Record<string, { example?: unknown }> };
+}
+
+const operationsOf = (doc: OpenApiDocument): DescribedOperation[] => Object.entries(doc.paths).flatMap(([path, item]) =>
+  HTTP_METHODS.flatMap((method) => (item[method] ? [{ ...(item[method] as DescribedOperation), method, path }] : [])));
+
+/** Every example the document shows, with the path of the schema it is an example of. */
+function examplesOf(doc: OpenApiDocument): { where: string; schema: string[]; example: unknown }[] {
+  const ofSchemas = Object.entries(doc.components.schemas).flatMap(([name, schema]) =>
+    ((schema as { examples?: unknown[] }).examples ?? []).map((example) => ({ where: name, schema: ['components', 'schemas', name], example })));
+  const ofBodies = operationsOf(doc).flatMap(({ method, path, requestBody }) => Object.entries(requestBody?.content ?? {}).flatMap(([type, media]) =>
+    media.example === undefined ? [] : [{ where: `${method} ${path}`, schema: ['paths', path, method, 'requestBody', 'content', type, 'schema'], example: media.example }]));
+  return [...ofSchemas, ...ofBodies];
+}
+
 describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document, as a real validator of the specification reads it', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(document) as unknown as Record<string, unknown>);
+    expect(result).toEqual({ valid: true });
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('gives each operation a summary, a description, one of its tags, and every refusal it can give', () => {
+    const tags = (document as unknown as { tags: { name: string }[] }).tags.map((tag) => tag.name);
+    for (const { method, path, summary, description, tags: [tag, ...more] = [], parameters, responses } of operationsOf(document)) {
+      const name = `${method.toUpperCase()} ${path}`;
+      expect({ name, summary: summary?.length, description: description?.length, tag, more }).toEqual({ name, summary: expect.any(Number), description: expect.any(Number), tag: expect.any(String), more: [] });
+      expect({ name, isListed: tags.includes(tag!) }).toEqual({ name, isListed: true });
+      const refusals = ['400', '401', '403', '500', '503', ...(method === 'get' ? [] : ['413']), ...(parameters.some((p) => p.in === 'path') ? ['404'] : [])];
+      expect({ name, statuses: Object.keys(responses) }).toEqual({ name, statuses: expect.arrayContaining(refusals) });
+      for (const status of Object.keys(responses).filter((s) => Number(s) >= 400)) {
+        expect({ name, status, schema: responses[status]!.content!['application/json']!.schema }).toEqual({ name, status, schema: { $ref: '#/components/schemas/Error' } });
+      }
+    }
+  });
+
+  it('shows examples that are true: each validates against the schema it illustrates', () => {
+    const examples = examplesOf(document);
+    expect(examples.length).toBeGreaterThan(15);
+    expect(examples.map(({ where, schema, example }) => ({ where, errors: schemaErrors(document, schema, example) })))
+      .toEqual(examples.map(({ where }) => ({ where, errors: [] })));
+  });
+
   it('is served as OpenAPI 3.1 without a token, with the API under the issuer', async () => {
     const response = await request(server.server).get(`${ADMIN_PREFIX}/openapi.json`);
     expect(response.status).toBe(200);

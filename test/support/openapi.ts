@@ -99,6 +99,12 @@ export function expectConformant(document: OpenApiDocument, method: string, path
   expect({ name, errors: isValid ? [] : validate.errors }).toEqual({ name, errors: [] });
 }
 
+/** What the schema at `tokens` (a path into the document) finds wrong with `value`: [] when it validates. */
+export function schemaErrors(document: OpenApiDocument, tokens: string[], value: unknown): unknown[] {
+  const validate = validatorFor(document, `${DOCUMENT_ID}#${pointer(...tokens)}`);
+  return validate(value) ? [] : [...(validate.errors ?? [])];
+}
+
 /** The document as the server serves it. */
 export async function servedDocument(server: TestServer): Promise<OpenApiDocument> {
   const response = await request(server.server).get(`${ADMIN_PREFIX}/openapi.json`);
