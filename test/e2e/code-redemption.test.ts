@@ -1,38 +1,25 @@
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { UserAgent } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let site: TestClient;
-let citizen: Awaited<ReturnType<typeof anAccount>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'dardilly' });
-  site = await aClient(server.registry, 'dardilly');
-  citizen = await anAccount(server.accounts);
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: ['dardilly'], clients: { site: {} }, accounts: { citizen: {} } }));
 
 async function aFreshCode() {
-  const config = await discover(server.issuer, site);
-  const attempt = await startAuthorization(config, site);
-  const callback = await signIn(new UserAgent(server.issuer), attempt, citizen);
+  const config = await discover(world.server.issuer, world.site);
+  const attempt = await startAuthorization(config, world.site);
+  const callback = await signIn(new UserAgent(world.server.issuer), attempt, world.citizen);
   return { config, attempt, callback, code: new URL(callback).searchParams.get('code')! };
 }
 
 async function redeemRaw(code: string, verifier: string) {
-  const response = await fetch(`${server.issuer}/token`, {
+  const response = await fetch(`${world.server.issuer}/token`, {
     method: 'POST',
     headers: {
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(site.clientId)}:${encodeURIComponent(site.clientSecret!)}`).toString('base64')}`,
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(world.site.clientId)}:${encodeURIComponent(world.site.clientSecret!)}`).toString('base64')}`,
       'content-type': 'application/x-www-form-urlencoded',
     },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: site.redirectUri, code_verifier: verifier }),
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: world.site.redirectUri, code_verifier: verifier }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

@@ -6,7 +6,9 @@ import type { ClientRequest, Commune, Registry } from '../../src/registry/index.
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
-export async function aCommune(registry: Registry, overrides: Partial<{ slug: string; name: string; isPilot: boolean }> = {}): Promise<Commune> {
+export type CommuneOverrides = Partial<{ slug: string; name: string; isPilot: boolean }>;
+
+export async function aCommune(registry: Registry, overrides: CommuneOverrides = {}): Promise<Commune> {
   const slug = overrides.slug ?? `commune-${unique()}`;
   return registry.addCommune({ slug, name: overrides.name ?? `Commune ${slug}`, isPilot: overrides.isPilot });
 }
@@ -19,11 +21,9 @@ export interface TestClient {
   redirectUris: string[];
 }
 
-export async function aClient(
-  registry: Registry,
-  commune: string,
-  overrides: Partial<ClientRequest> & { isFirstParty?: boolean; isOperatorTool?: boolean } = {},
-): Promise<TestClient> {
+export type ClientOverrides = Partial<ClientRequest> & { isFirstParty?: boolean; isOperatorTool?: boolean };
+
+export async function aClient(registry: Registry, commune: string, overrides: ClientOverrides = {}): Promise<TestClient> {
   const redirectUri = overrides.redirectUris?.[0] ?? `https://rp-${unique()}.example.org/callback`;
   const { isFirstParty, isOperatorTool, ...request } = overrides;
   const { client, clientSecret } = await registry.addClient(commune, {
@@ -36,7 +36,11 @@ export async function aClient(
 
 export const A_PASSWORD = 'une phrase de passe très longue';
 
-export async function anAccount(accounts: Accounts, overrides: Partial<{ email: string; password: string; givenName: string; familyName: string }> = {}): Promise<Account & { password: string }> {
+export type AccountOverrides = Partial<{ email: string; password: string; givenName: string; familyName: string }>;
+/** An account with the password it was registered with, to sign in as it. */
+export type TestAccount = Account & { password: string };
+
+export async function anAccount(accounts: Accounts, overrides: AccountOverrides = {}): Promise<TestAccount> {
   const password = overrides.password ?? A_PASSWORD;
   const account = await accounts.register({
     email: overrides.email ?? `citoyen-${unique()}@example.org`,
