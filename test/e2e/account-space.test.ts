@@ -1,22 +1,11 @@
-import { aClient, aCommune, type TestClient } from '../support/builders.js';
 import { confirmRegistration } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let site: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'bron', name: 'Bron' });
-  site = await aClient(server.registry, 'bron');
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: [{ slug: 'bron', name: 'Bron' }], clients: { site: {} } }));
 
 async function page(agent: UserAgent, url: string): Promise<Page> {
   const result = await agent.navigate(url);
@@ -26,15 +15,15 @@ async function page(agent: UserAgent, url: string): Promise<Page> {
 
 describe('the account space', () => {
   it('takes a citizen from registration to a verified email, a revoked site and a dead refresh token', async () => {
-    const agent = new UserAgent(server.issuer);
-    const config = await discover(server.issuer, site);
-    const attempt = await startAuthorization(config, site);
+    const agent = new UserAgent(world.server.issuer);
+    const config = await discover(world.server.issuer, world.site);
+    const attempt = await startAuthorization(config, world.site);
     const login = await page(agent, attempt.url);
     const registerHref = /href="([^"]*\/register)"/.exec(login.html)![1]!;
     const register = await page(agent, new URL(registerHref, login.url).toString());
     const email = `habitant-${Date.now()}@example.org`;
     await agent.submit(register, { given_name: 'Ali', family_name: 'Ben', email, password: 'une phrase assez longue pour Bron' });
-    const consent = await confirmRegistration(server, agent, email);
+    const consent = await confirmRegistration(world.server, agent, email);
     if (!isPage(consent)) throw new Error('expected consent');
     const back = await agent.submit(consent, { decision: 'allow' });
     if (isPage(back)) throw new Error('expected the site');
@@ -42,7 +31,7 @@ describe('the account space', () => {
     await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
 
     // The link that let the flow go on (confirmRegistration) verified the address on the way.
-    const [verification] = await mailsTo(server, email);
+    const [verification] = await mailsTo(world.server, email);
     expect(verification?.subject).toContain('Vérifiez votre adresse');
 
     const home = await page(agent, '/account');
@@ -50,11 +39,11 @@ describe('the account space', () => {
     expect(home.html).not.toContain('pas encore vérifiée');
 
     const services = await page(agent, '/account/services');
-    expect(services.html).toContain(site.clientId);
+    expect(services.html).toContain(world.site.clientId);
     const revokeIndex = services.html.indexOf('/account/services/revoke');
     expect(revokeIndex).toBeGreaterThan(0);
     const forms = services.html.match(/<form\b/g)!.length;
-    const afterRevoke = await agent.submit(services, { client_id: site.clientId }, forms - 1);
+    const afterRevoke = await agent.submit(services, { client_id: world.site.clientId }, forms - 1);
     expect(isPage(afterRevoke) && afterRevoke.html).toContain('a été retiré');
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);

@@ -1,36 +1,24 @@
 import { decodeProtectedHeader } from 'jose';
 import { rotateKeys } from '../../src/oidc/index.js';
 import { createSealer } from '../../src/sealing.js';
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { discover, exchange, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
+import { TEST_SECRET_KEY } from '../support/server.js';
 import { UserAgent } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let site: TestClient;
-let citizen: Awaited<ReturnType<typeof anAccount>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'oullins' });
-  site = await aClient(server.registry, 'oullins');
-  citizen = await anAccount(server.accounts);
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: ['oullins'], clients: { site: {} }, accounts: { citizen: {} } }));
 
 async function publishedKids(): Promise<string[]> {
-  const jwks = (await (await fetch(`${server.issuer}/jwks`)).json()) as { keys: { kid: string; d?: string }[] };
+  const jwks = (await (await fetch(`${world.server.issuer}/jwks`)).json()) as { keys: { kid: string; d?: string }[] };
   expect(jwks.keys.every((key) => key.d === undefined)).toBe(true);
   return jwks.keys.map((key) => key.kid);
 }
 
 async function idTokenKid(): Promise<string> {
-  const config = await discover(server.issuer, site);
-  const attempt = await startAuthorization(config, site);
-  const tokens = await exchange(config, attempt, await signIn(new UserAgent(server.issuer), attempt, citizen));
+  const config = await discover(world.server.issuer, world.site);
+  const attempt = await startAuthorization(config, world.site);
+  const tokens = await exchange(config, attempt, await signIn(new UserAgent(world.server.issuer), attempt, world.citizen));
   return decodeProtectedHeader(tokens.id_token!).kid!;
 }
 
@@ -41,16 +29,16 @@ describe('signing key rotation', () => {
     const firstKid = await idTokenKid();
     expect(before).toContain(firstKid);
 
-    const rotation = await rotateKeys(server.pool, createSealer(TEST_SECRET_KEY), server.config);
-    await server.oidc.reloadKeysIfChanged();
+    const rotation = await rotateKeys(world.server.pool, createSealer(TEST_SECRET_KEY), world.server.config);
+    await world.server.oidc.reloadKeysIfChanged();
     const published = await publishedKids();
     expect(published).toEqual(expect.arrayContaining([...before, ...rotation.kids]));
     expect(await idTokenKid()).toBe(firstKid); // not signing yet
 
     // The activation delay passes.
-    await server.pool.query(`update signing_keys set signs_from = now() - interval '1 second' where kid = any($1)`, [rotation.kids]);
-    await server.pool.query(`update signing_keys set retired_at = now() - interval '1 second' where not (kid = any($1))`, [rotation.kids]);
-    await server.oidc.reloadKeysIfChanged();
+    await world.server.pool.query(`update signing_keys set signs_from = now() - interval '1 second' where kid = any($1)`, [rotation.kids]);
+    await world.server.pool.query(`update signing_keys set retired_at = now() - interval '1 second' where not (kid = any($1))`, [rotation.kids]);
+    await world.server.oidc.reloadKeysIfChanged();
 
     expect(await idTokenKid()).toBe(rotation.kid);
     expect(await publishedKids()).toContain(firstKid); // still verifiable until its tokens expire

@@ -1,33 +1,24 @@
 // Malformed input gets a 400: a readable page for a person, an OAuth error object for a program; never a
 // 500. Control characters are refused at the edge, before any route or the database sees them.
-import { aClient, aCommune, type TestClient } from '../support/builders.js';
 import { discover, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { formsOf, isPage, UserAgent } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let site: TestClient;
-let kiosk: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'bron' });
-  site = await aClient(server.registry, 'bron');
-  kiosk = await aClient(server.registry, 'bron', {
-    isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
-  });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({
+  communes: ['bron'],
+  clients: {
+    site: {},
+    kiosk: { isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'] },
+  },
+}));
 
 const FORM = 'application/x-www-form-urlencoded';
 const asPerson = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-language': 'fr-FR' };
 const asProgram = { accept: 'application/json' };
 
 async function send(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  const response = await fetch(`${server.issuer}${path}`, { redirect: 'manual', ...init, method: init.method ?? (init.body ? 'POST' : 'GET') });
+  const response = await fetch(`${world.server.issuer}${path}`, { redirect: 'manual', ...init, method: init.method ?? (init.body ? 'POST' : 'GET') });
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
@@ -52,7 +43,7 @@ describe('the device pages', () => {
   });
 
   it('answers a code posted without the form (no session) with a 400 page where the code can be typed again', async () => {
-    const agent = new UserAgent(server.issuer);
+    const agent = new UserAgent(world.server.issuer);
     const refused = await agent.request('/device', { form: { user_code: 'BCDF-GHJK', xsrf: 'forged' } });
     expect(refused.status).toBe(400);
     const html = await refused.text();
@@ -78,15 +69,15 @@ describe('the device pages', () => {
 
 describe('control characters', () => {
   it('refuses a NUL in the client_id of a device authorization with an error object', async () => {
-    expectErrorObject(await send('/device/auth', { headers: { 'content-type': FORM }, body: `client_id=${kiosk.clientId}%00&scope=openid` }));
+    expectErrorObject(await send('/device/auth', { headers: { 'content-type': FORM }, body: `client_id=${world.kiosk.clientId}%00&scope=openid` }));
   });
 
   it('refuses a NUL in a token request with an error object, whatever the Accept header', async () => {
-    expectErrorObject(await send('/token', { headers: { 'content-type': FORM, accept: '*/*' }, body: `grant_type=authorization_code&code=abc&client_id=${site.clientId}%00` }));
+    expectErrorObject(await send('/token', { headers: { 'content-type': FORM, accept: '*/*' }, body: `grant_type=authorization_code&code=abc&client_id=${world.site.clientId}%00` }));
   });
 
   it('refuses a NUL in the query of an authorization request with a page for a person and an object for a program', async () => {
-    const query = `/auth?client_id=${site.clientId}%00&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(site.redirectUri)}`;
+    const query = `/auth?client_id=${world.site.clientId}%00&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(world.site.redirectUri)}`;
     expectReadablePage(await send(query, { headers: asPerson }));
     expectErrorObject(await send(query, { headers: asProgram }));
   });
@@ -97,8 +88,8 @@ describe('control characters', () => {
   });
 
   it('refuses a control character typed into the login form with a 400 page', async () => {
-    const agent = new UserAgent(server.issuer);
-    const login = await agent.navigate((await startAuthorization(await discover(server.issuer, site), site)).url);
+    const agent = new UserAgent(world.server.issuer);
+    const login = await agent.navigate((await startAuthorization(await discover(world.server.issuer, world.site), world.site)).url);
     if (!isPage(login)) throw new Error('expected the login page');
     const refused = await agent.submit(login, { email: 'jeanne\u0001@example.org', password: 'une phrase de passe' });
     if (!isPage(refused)) throw new Error('expected a page');
@@ -113,8 +104,8 @@ describe('control characters', () => {
 
   it('keeps tabs and line breaks where they are legitimate: a pretty-printed claims parameter', async () => {
     const claims = JSON.stringify({ id_token: { email: null } }, null, '\t');
-    const agent = new UserAgent(server.issuer);
-    const login = await agent.navigate((await startAuthorization(await discover(server.issuer, site), site, { claims })).url);
+    const agent = new UserAgent(world.server.issuer);
+    const login = await agent.navigate((await startAuthorization(await discover(world.server.issuer, world.site), world.site, { claims })).url);
     expect(isPage(login) && login.status).toBe(200);
   });
 });

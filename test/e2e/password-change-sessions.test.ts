@@ -1,54 +1,44 @@
 // Changing the password from the account space, as the citizen whose old password leaked meets it: whoever
 // used the old one — another browser, a site's refresh token, a reset link — is shut out; the browser that
 // made the change stays signed in, with its sites.
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { anAccount } from '../support/builders.js';
 import { isLoginPage, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { isPage, UserAgent } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
 const NEW_PASSWORD = 'un tout nouveau mot de passe';
 
-let server: TestServer;
-let site: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'bron', name: 'Bron' });
-  site = await aClient(server.registry, 'bron');
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: [{ slug: 'bron', name: 'Bron' }], clients: { site: {} } }));
 
 /** Signs `agent` in to the site (password asked only if the browser has no session) and answers its tokens. */
 async function siteTokens(agent: UserAgent, credentials: { email: string; password: string }) {
-  const config = await discover(server.issuer, site);
-  const attempt = await startAuthorization(config, site);
+  const config = await discover(world.server.issuer, world.site);
+  const attempt = await startAuthorization(config, world.site);
   return { config, tokens: await exchange(config, attempt, await signIn(agent, attempt, credentials)) };
 }
 
 async function resetLinkFor(email: string): Promise<string> {
-  const before = (await mailsTo(server, email)).length;
-  const agent = new UserAgent(server.issuer);
+  const before = (await mailsTo(world.server, email)).length;
+  const agent = new UserAgent(world.server.issuer);
   const forgot = await pageAt(agent, '/account/password/forgot');
   await agent.submit(forgot, { email });
-  return (await mailsArrived(server, email, before + 1)).at(-1)!.link!;
+  return (await mailsArrived(world.server, email, before + 1)).at(-1)!.link!;
 }
 
 describe('changing the password while someone else holds the old one', () => {
   it('ends the attacker’s sessions, refresh tokens and reset link, and keeps the citizen’s browser and sites', async () => {
-    const citizen = await anAccount(server.accounts);
+    const citizen = await anAccount(world.server.accounts);
     // The attacker, who has the old password: a browser on /account, a site's tokens, a pending reset link.
-    const attackerAccountSpace = await signedIn(server.issuer, citizen);
-    const attackerSite = await siteTokens(new UserAgent(server.issuer), citizen);
+    const attackerAccountSpace = await signedIn(world.server.issuer, citizen);
+    const attackerSite = await siteTokens(new UserAgent(world.server.issuer), citizen);
     expect(attackerSite.tokens.refresh_token).toBeDefined();
     const attackerResetLink = await resetLinkFor(citizen.email);
 
     // The citizen, in their own browser: /account, then the same site without typing the password again.
-    const browser = await signedIn(server.issuer, citizen);
+    const browser = await signedIn(world.server.issuer, citizen);
     const citizenSite = await siteTokens(browser, citizen);
 
     const form = await pageAt(browser, '/account/password');
@@ -59,16 +49,16 @@ describe('changing the password while someone else holds the old one', () => {
     await expect(oidc.refreshTokenGrant(attackerSite.config, attackerSite.tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect((await oidc.tokenIntrospection(attackerSite.config, attackerSite.tokens.access_token)).active).toBe(false);
     expect(isLoginPage(await attackerAccountSpace.navigate('/account'))).toBe(true);
-    const reset = await pageAt(new UserAgent(server.issuer), attackerResetLink);
+    const reset = await pageAt(new UserAgent(world.server.issuer), attackerResetLink);
     expect(reset.status).toBe(400);
 
     expect(isLoginPage(await browser.navigate('/account'))).toBe(false);
     const refreshed = await oidc.refreshTokenGrant(citizenSite.config, citizenSite.tokens.refresh_token!);
     expect(refreshed.access_token).toBeDefined();
-    const sessions = await server.oidc.citizen.listSessions(citizen.id);
+    const sessions = await world.server.oidc.citizen.listSessions(citizen.id);
     expect(sessions).toHaveLength(1);
 
-    const mail = (await mailsTo(server, citizen.email)).find((m) => m.subject.includes('Votre mot de passe a changé'));
+    const mail = (await mailsTo(world.server, citizen.email)).find((m) => m.subject.includes('Votre mot de passe a changé'));
     expect(mail?.raw).toContain('Toutes vos autres sessions ont été fermées');
   });
 });

@@ -1,26 +1,15 @@
 // A flood of sign-ins must not run every argon2 hash at once (each holds argon2.memoryKiB): beyond the
 // bounded queue the answer is an immediate 503 with Retry-After, and the memory stays bounded by the cap.
 import { hashingConcurrency } from '../../src/accounts/passwords.js';
-import { aClient, aCommune, type TestClient } from '../support/builders.js';
 import { discover, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let site: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'lyon' });
-  site = await aClient(server.registry, 'lyon');
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: ['lyon'], clients: { site: {} } }));
 
 async function loginPage(agent: UserAgent, extra: Record<string, string> = {}): Promise<Page> {
-  const login = await agent.navigate((await startAuthorization(await discover(server.issuer, site), site, extra)).url);
+  const login = await agent.navigate((await startAuthorization(await discover(world.server.issuer, world.site), world.site, extra)).url);
   if (!isPage(login) || !login.html.includes('name="password"')) throw new Error('expected the login page');
   return login;
 }
@@ -38,10 +27,10 @@ async function flood(agent: UserAgent, page: Page, headers: Record<string, strin
 
 describe('the argon2 cap', () => {
   it('answers 503 "momentarily busy" with Retry-After beyond the bounded queue, with memory bounded by the cap', async () => {
-    const agent = new UserAgent(server.issuer);
+    const agent = new UserAgent(world.server.issuer);
     const page = await loginPage(agent);
     await agent.submit(page, { email: 'warm-up@example.org', password: 'makes the dummy hash once' });
-    const { memoryKiB } = server.config.argon2;
+    const { memoryKiB } = world.server.config.argon2;
     // argon2's memory is native: the resident memory beside the JavaScript heap and buffers of the
     // requests and responses, which are this same process's too.
     const native = () => { const m = process.memoryUsage(); return m.rss - m.heapTotal - m.external; };
@@ -67,7 +56,7 @@ describe('the argon2 cap', () => {
   });
 
   it('answers in English with ui_locales=en, and a program with a temporarily_unavailable error object', async () => {
-    const agent = new UserAgent(server.issuer);
+    const agent = new UserAgent(world.server.issuer);
     const english = await flood(agent, await loginPage(agent, { ui_locales: 'en' }));
     const busyPage = english.find((answer) => answer.status === 503);
     expect(busyPage).toBeDefined();
@@ -75,7 +64,7 @@ describe('the argon2 cap', () => {
     expect(html).toContain('<html lang="en"');
     expect(html).toContain('momentarily busy');
 
-    const program = new UserAgent(server.issuer);
+    const program = new UserAgent(world.server.issuer);
     const json = await flood(program, await loginPage(program), { accept: 'application/json' });
     const busyObject = json.find((answer) => answer.status === 503);
     expect(busyObject).toBeDefined();

@@ -1,50 +1,35 @@
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { isPage, UserAgent } from '../support/user-agent.js';
 import { storedIdOf } from '../support/stored-payloads.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let site: TestClient;
-let publicSite: TestClient;
-let citizen: Awaited<ReturnType<typeof anAccount>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'vaulx-en-velin' });
-  site = await aClient(server.registry, 'vaulx-en-velin');
-  publicSite = await aClient(server.registry, 'vaulx-en-velin', { isPublic: true });
-  citizen = await anAccount(server.accounts);
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: ['vaulx-en-velin'], clients: { site: {}, publicSite: { isPublic: true } }, accounts: { citizen: {} } }));
 
 describe('what the provider refuses', () => {
   it('shows the login page again with a message on a wrong password, without redirecting', async () => {
-    const agent = new UserAgent(server.issuer);
-    const attempt = await startAuthorization(await discover(server.issuer, site), site);
+    const agent = new UserAgent(world.server.issuer);
+    const attempt = await startAuthorization(await discover(world.server.issuer, world.site), world.site);
     const login = await agent.navigate(attempt.url);
     if (!isPage(login)) throw new Error('expected the login page');
-    const refused = await agent.submit(login, { email: citizen.email, password: 'not the right password at all' });
+    const refused = await agent.submit(login, { email: world.citizen.email, password: 'not the right password at all' });
     if (!isPage(refused)) throw new Error('a wrong password must not redirect');
     expect(refused.status).toBe(401);
     expect(refused.html).toContain('Adresse électronique ou mot de passe incorrect.');
-    expect(refused.html).toContain(`value="${citizen.email}"`);
+    expect(refused.html).toContain(`value="${world.citizen.email}"`);
   });
 
   it('answers an unknown email exactly like a wrong password', async () => {
     const refusalFor = async (email: string) => {
-      const agent = new UserAgent(server.issuer);
-      const login = await agent.navigate((await startAuthorization(await discover(server.issuer, site), site)).url);
+      const agent = new UserAgent(world.server.issuer);
+      const login = await agent.navigate((await startAuthorization(await discover(world.server.issuer, world.site), world.site)).url);
       if (!isPage(login)) throw new Error('expected the login page');
       const refused = await agent.submit(login, { email, password: 'not the right password at all' });
       if (!isPage(refused)) throw new Error('a refused login must not redirect');
       // What differs by nature between two attempts: the address typed, the interaction's id, the form token.
       return { status: refused.status, html: refused.html.replaceAll(email, 'EMAIL').replace(/[\w-]{20,}/g, 'ID') };
     };
-    const wrongPassword = await refusalFor(citizen.email);
+    const wrongPassword = await refusalFor(world.citizen.email);
     const unknownEmail = await refusalFor('personne@example.org');
     expect(wrongPassword.status).toBe(401);
     expect(wrongPassword.html).toContain('Adresse électronique ou mot de passe incorrect.');
@@ -52,7 +37,7 @@ describe('what the provider refuses', () => {
   });
 
   it('shows an error page, never a redirect, for an unknown client', async () => {
-    const agent = new UserAgent(server.issuer);
+    const agent = new UserAgent(world.server.issuer);
     const result = await agent.navigate(`/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`);
     if (!isPage(result)) throw new Error(`redirected to ${result.leftTo}`);
     expect(result.status).toBe(400);
@@ -62,9 +47,9 @@ describe('what the provider refuses', () => {
   });
 
   it('shows an error page, never a redirect, for an unregistered redirect URI', async () => {
-    const agent = new UserAgent(server.issuer);
-    const config = await discover(server.issuer, site);
-    const attempt = await startAuthorization(config, { ...site, redirectUri: 'https://evil.example/cb' });
+    const agent = new UserAgent(world.server.issuer);
+    const config = await discover(world.server.issuer, world.site);
+    const attempt = await startAuthorization(config, { ...world.site, redirectUri: 'https://evil.example/cb' });
     const result = await agent.navigate(attempt.url);
     if (!isPage(result)) throw new Error(`redirected to ${result.leftTo}`);
     expect(result.status).toBe(400);
@@ -72,9 +57,9 @@ describe('what the provider refuses', () => {
   });
 
   it('refuses a public client that sends no PKCE challenge', async () => {
-    const config = await discover(server.issuer, publicSite);
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: publicSite.redirectUri, scope: 'openid', state: 'xyz' });
-    const result = await new UserAgent(server.issuer).navigate(url.toString());
+    const config = await discover(world.server.issuer, world.publicSite);
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: world.publicSite.redirectUri, scope: 'openid', state: 'xyz' });
+    const result = await new UserAgent(world.server.issuer).navigate(url.toString());
     if (isPage(result)) throw new Error('expected the error to go back to the registered redirect URI');
     const callback = new URL(result.leftTo);
     expect(callback.searchParams.get('error')).toBe('invalid_request');
@@ -82,18 +67,18 @@ describe('what the provider refuses', () => {
   });
 
   it('lets a public client in with PKCE and no secret', async () => {
-    const config = await discover(server.issuer, publicSite);
-    const attempt = await startAuthorization(config, publicSite);
-    const tokens = await exchange(config, attempt, await signIn(new UserAgent(server.issuer), attempt, citizen));
+    const config = await discover(world.server.issuer, world.publicSite);
+    const attempt = await startAuthorization(config, world.publicSite);
+    const tokens = await exchange(config, attempt, await signIn(new UserAgent(world.server.issuer), attempt, world.citizen));
     expect(tokens.access_token).toEqual(expect.any(String));
   });
 
   it('refuses an expired authorization code', async () => {
-    const config = await discover(server.issuer, site);
-    const attempt = await startAuthorization(config, site);
-    const callback = await signIn(new UserAgent(server.issuer), attempt, citizen);
+    const config = await discover(world.server.issuer, world.site);
+    const attempt = await startAuthorization(config, world.site);
+    const callback = await signIn(new UserAgent(world.server.issuer), attempt, world.citizen);
     const code = new URL(callback).searchParams.get('code')!;
-    await server.database.pool.query(
+    await world.server.database.pool.query(
       `update oidc_payloads set expires_at = now() - interval '1 second' where model = 'AuthorizationCode' and id = $1`,
       [storedIdOf('AuthorizationCode', code)],
     );
@@ -101,7 +86,7 @@ describe('what the provider refuses', () => {
   });
 
   it('refuses a client secret that does not match', async () => {
-    const config = await discover(server.issuer, { ...site, clientSecret: 'wrong-secret' });
+    const config = await discover(world.server.issuer, { ...world.site, clientSecret: 'wrong-secret' });
     // Authenticated with the Authorization header, the refusal is a Basic challenge naming invalid_client.
     await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({
       status: 401, cause: [expect.objectContaining({ scheme: 'basic', parameters: expect.objectContaining({ error: 'invalid_client' }) })],

@@ -1,34 +1,22 @@
 // A grant the provider revokes (a code replayed, a refresh token reused) is gone for the browser session
 // that held it too: that browser's next authorization makes a new grant instead of codes tied to the dead one,
 // and a consent page open meanwhile asks again instead of expiring.
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { anAccount } from '../support/builders.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { isPage, UserAgent } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let site: TestClient;
-let firstParty: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'caluire' });
-  site = await aClient(server.registry, 'caluire');
-  firstParty = await aClient(server.registry, 'caluire', { isFirstParty: true });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: ['caluire'], clients: { site: {}, firstParty: { isFirstParty: true } } }));
 
 describe.each([
-  ['a site that asked consent', () => site],
-  ['a first-party site', () => firstParty],
+  ['a site that asked consent', () => world.site],
+  ['a first-party site', () => world.firstParty],
 ])('after the provider revoked a grant of %s', (_kind, client) => {
   it('gives the same browser a code that redeems, once a replayed code revoked the grant', async () => {
-    const citizen = await anAccount(server.accounts);
-    const browser = new UserAgent(server.issuer);
-    const config = await discover(server.issuer, client());
+    const citizen = await anAccount(world.server.accounts);
+    const browser = new UserAgent(world.server.issuer);
+    const config = await discover(world.server.issuer, client());
     const first = await startAuthorization(config, client());
     const callback = await signIn(browser, first, citizen);
     const tokens = await exchange(config, first, callback);
@@ -43,9 +31,9 @@ describe.each([
   });
 
   it('gives the same browser a code that redeems, once a reused refresh token revoked the grant', async () => {
-    const citizen = await anAccount(server.accounts);
-    const browser = new UserAgent(server.issuer);
-    const config = await discover(server.issuer, client());
+    const citizen = await anAccount(world.server.accounts);
+    const browser = new UserAgent(world.server.issuer);
+    const config = await discover(world.server.issuer, client());
     const first = await startAuthorization(config, client());
     const tokens = await exchange(config, first, await signIn(browser, first, citizen));
     await oidc.refreshTokenGrant(config, tokens.refresh_token!);
@@ -59,15 +47,15 @@ describe.each([
 
 describe('a consent page open while its grant is revoked', () => {
   it('asks again, instead of failing, when the grant was revoked while the consent page was open', async () => {
-    const citizen = await anAccount(server.accounts);
-    const browser = new UserAgent(server.issuer);
-    const config = await discover(server.issuer, site);
-    const first = await startAuthorization(config, site, { scope: 'openid' });
+    const citizen = await anAccount(world.server.accounts);
+    const browser = new UserAgent(world.server.issuer);
+    const config = await discover(world.server.issuer, world.site);
+    const first = await startAuthorization(config, world.site, { scope: 'openid' });
     const callback = await signIn(browser, first, citizen);
     await exchange(config, first, callback);
 
     // More is asked: the consent page opens to add it to the grant of the first sign-in…
-    const next = await startAuthorization(config, site, { scope: 'openid profile email' });
+    const next = await startAuthorization(config, world.site, { scope: 'openid profile email' });
     const consent = await browser.navigate(next.url);
     if (!isPage(consent) || !consent.html.includes('value="allow"')) throw new Error('expected the consent page');
     // …while the first code is replayed, which revokes that grant.
