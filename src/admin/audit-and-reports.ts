@@ -1,6 +1,7 @@
 // /audit and /reports: read-only views, limited to the communes the operator manages.
-import { Type } from 'typebox';
-import { communesOf } from '../operators/index.js';
+import { Type, type Static } from 'typebox';
+import { communesOf, type AuditRecord } from '../operators/index.js';
+import type { Reports, UsageReport as UsageReportRecord } from '../registry/index.js';
 import { paginate } from './context.js';
 import { ok, route } from './route.js';
 import { AuditEntry, ContributionReport, Page, PAGING, UsageReport } from './schemas.js';
@@ -8,6 +9,31 @@ import { AuditEntry, ContributionReport, Page, PAGING, UsageReport } from './sch
 /** How far back the audit reads when ?since= is not given, and how many entries it reads at most. */
 const DEFAULT_AUDIT_DAYS = 30;
 const MAX_AUDIT_ENTRIES = 10_000;
+
+function usageJson(report: UsageReportRecord): Static<typeof UsageReport> {
+  return {
+    month: report.month,
+    communes: report.communes.map((c) => ({ commune: c.commune, name: c.name, logins: c.logins, citizens: c.citizens, new_accounts: c.newAccounts })),
+    clients: report.clients.map((c) => ({ commune: c.commune, client_id: c.clientId, name: c.clientName, logins: c.logins, citizens: c.citizens })),
+  };
+}
+
+function contributionsJson(report: Awaited<ReturnType<Reports['contributions']>>): Static<typeof ContributionReport> {
+  return {
+    year: report.year, currency: report.currency, total: report.total,
+    communes: report.communes.map((c) => ({
+      commune: c.commune, name: c.name, population: c.population, bracket: c.bracket, offer: c.offer, pilot: c.isPilot,
+      base_amount: c.baseAmount, discount_percent: c.discountPercent, amount: c.amount,
+    })),
+  };
+}
+
+function auditEntryJson(e: AuditRecord): Static<typeof AuditEntry> {
+  return {
+    id: e.id, at: e.at.toISOString(), actor: e.actor, actor_label: e.actorLabel ?? null, action: e.action,
+    commune: e.communeSlug ?? null, target: e.target ?? null, before: e.before ?? null, after: e.after ?? null, origin: e.origin ?? null,
+  };
+}
 
 export const readRoutes = [
   route({
@@ -18,10 +44,7 @@ export const readRoutes = [
     async handle({ query, principal, deps }) {
       const since = query.since ? new Date(query.since) : new Date(Date.now() - DEFAULT_AUDIT_DAYS * 86_400_000);
       const entries = await deps.operators.readAudit(since, principal, MAX_AUDIT_ENTRIES);
-      return ok(paginate(entries.map((e) => ({
-        id: e.id, at: e.at.toISOString(), actor: e.actor, actor_label: e.actorLabel ?? null, action: e.action,
-        commune: e.communeSlug ?? null, target: e.target ?? null, before: e.before ?? null, after: e.after ?? null, origin: e.origin ?? null,
-      })), query));
+      return ok(paginate(entries.map(auditEntryJson), query));
     },
   }),
 
@@ -31,12 +54,7 @@ export const readRoutes = [
     query: Type.Object({ month: Type.String({ description: 'YYYY-MM, for example 2026-03' }) }),
     answers: { 200: { description: 'Sign-ins, distinct citizens and new accounts of the month', schema: UsageReport } },
     async handle({ query, principal, deps }) {
-      const report = await deps.reports.usage(query.month, communesOf(principal));
-      return ok({
-        month: report.month,
-        communes: report.communes.map((c) => ({ commune: c.commune, name: c.name, logins: c.logins, citizens: c.citizens, new_accounts: c.newAccounts })),
-        clients: report.clients.map((c) => ({ commune: c.commune, client_id: c.clientId, name: c.clientName, logins: c.logins, citizens: c.citizens })),
-      });
+      return ok(usageJson(await deps.reports.usage(query.month, communesOf(principal))));
     },
   }),
 
@@ -46,14 +64,7 @@ export const readRoutes = [
     query: Type.Object({ year: Type.Integer({ description: 'Four digits, for example 2026' }) }),
     answers: { 200: { description: 'Yearly contributions after the convention\'s grid', schema: ContributionReport } },
     async handle({ query, principal, deps }) {
-      const report = await deps.reports.contributions(query.year, communesOf(principal));
-      return ok({
-        year: report.year, currency: report.currency, total: report.total,
-        communes: report.communes.map((c) => ({
-          commune: c.commune, name: c.name, population: c.population, bracket: c.bracket, offer: c.offer, pilot: c.isPilot,
-          base_amount: c.baseAmount, discount_percent: c.discountPercent, amount: c.amount,
-        })),
-      });
+      return ok(contributionsJson(await deps.reports.contributions(query.year, communesOf(principal))));
     },
   }),
 ];

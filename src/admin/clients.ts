@@ -1,14 +1,16 @@
 // /communes/{slug}/clients: a commune's relying parties, managed by its referents, its syndicate and the Métropole.
-import { Type } from 'typebox';
+import type { Context } from 'koa';
+import { Type, type Static } from 'typebox';
 import { AppError, notFound } from '../errors.js';
-import { isMetropoleAdmin, type Principal } from '../operators/index.js';
-import { clientJson, type ClientRecord } from '../registry/index.js';
+import { isMetropoleAdmin, type AuditedChange, type Principal } from '../operators/index.js';
+import { clientJson, type ClientRecord, type Registry } from '../registry/index.js';
 import { audited, paginate, type AdminDeps } from './context.js';
 import { created, noContent, ok, route } from './route.js';
 import { Client, Page, PAGING } from './schemas.js';
 
 const SlugParam = Type.Object({ slug: Type.String({ description: 'The commune\'s slug' }) });
 const ClientParams = Type.Object({ ...SlugParam.properties, clientId: Type.String({ description: 'The client\'s client_id' }) });
+type ClientPath = Static<typeof ClientParams>;
 const Uris = (description: string) => Type.Array(Type.String(), { description });
 const metadata = {
   client_name: Type.String({ description: 'What citizens see on the consent page' }),
@@ -34,10 +36,25 @@ function checkFirstParty(principal: Principal, isFirstParty: boolean): void {
 }
 
 /** The client, if it belongs to the commune of the path (a client of another commune is simply not there). */
-async function clientOfCommune(deps: AdminDeps, { slug, clientId }: { slug: string; clientId: string }): Promise<ClientRecord> {
+async function clientOfCommune(deps: AdminDeps, { slug, clientId }: ClientPath): Promise<ClientRecord> {
   const client = await deps.registry.getClient(clientId);
   if (client.communeSlug !== slug) throw notFound('client_not_found', `no client "${clientId}" in commune "${slug}"`);
   return client;
+}
+
+/**
+ * A change to a client of the path's commune and its audit row, in one transaction (the registry drops the
+ * client's cached copy, on every instance, once it is committed).
+ */
+async function changeClient<T>(
+  deps: AdminDeps, ctx: Context, params: ClientPath,
+  change: (registry: Registry, current: ClientRecord) => Promise<{ result: T; audit: Pick<AuditedChange, 'action' | 'before' | 'after'> }>,
+): Promise<T> {
+  const current = await clientOfCommune(deps, params);
+  return audited(deps, ctx, async (db) => {
+    const { result, audit } = await change(deps.registryFor(db), current);
+    return { result, audit: { ...audit, communeSlug: current.communeSlug, target: `client:${current.clientId}` } };
+  });
 }
 
 const NO_CLIENT = 'No such commune, or no such client in it';
@@ -53,13 +70,11 @@ const switchRoute = (action: 'disable' | 'enable') => route({
   answers: { 200: { description: action === 'disable' ? 'Disabled' : 'Enabled', schema: Client } },
   refusals: { 404: NO_CLIENT },
   async handle({ params, deps, ctx }) {
-    const current = await clientOfCommune(deps, params);
     const isEnabled = action === 'enable';
-    const client = await audited(deps, ctx, async (db) => {
-      const updated = await deps.registryFor(db).setClientEnabled(current.clientId, isEnabled);
-      return { result: updated, audit: { action: `client.${action}d`, communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: { enabled: current.isEnabled }, after: { enabled: isEnabled } } };
-    });
-    deps.registry.forget(client.clientId);
+    const client = await changeClient(deps, ctx, params, async (registry, current) => ({
+      result: await registry.setClientEnabled(current.clientId, isEnabled),
+      audit: { action: `client.${action}d`, before: { enabled: current.isEnabled }, after: { enabled: isEnabled } },
+    }));
     return ok(clientJson(client));
   },
 });
@@ -132,15 +147,13 @@ export const clientRoutes = [
     answers: { 200: { description: 'Updated', schema: Client } },
     refusals: { 404: NO_CLIENT },
     async handle({ params, body, principal, deps, ctx }) {
-      const current = await clientOfCommune(deps, params);
-      const client = await audited(deps, ctx, async (db) => {
-        const updated = await deps.registryFor(db).updateClient(current.clientId, {
+      const client = await changeClient(deps, ctx, params, async (registry, current) => {
+        const updated = await registry.updateClient(current.clientId, {
           name: body.client_name, redirectUris: body.redirect_uris, postLogoutRedirectUris: body.post_logout_redirect_uris,
           grantTypes: body.grant_types, scope: body.scope, backchannelLogoutUri: body.backchannel_logout_uri,
         }, sensitiveScopePolicy(principal));
-        return { result: updated, audit: { action: 'client.updated', communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: clientJson(current), after: clientJson(updated) } };
+        return { result: updated, audit: { action: 'client.updated', before: clientJson(current), after: clientJson(updated) } };
       });
-      deps.registry.forget(client.clientId);
       return ok(clientJson(client));
     },
   }),
@@ -155,13 +168,11 @@ export const clientRoutes = [
     answers: { 200: { description: 'The new secret, shown once; the old one stops working', schema: Client } },
     refusals: { 404: NO_CLIENT },
     async handle({ params, deps, ctx }) {
-      const current = await clientOfCommune(deps, params);
-      const { client, clientSecret } = await audited(deps, ctx, async (db) => {
-        const rotated = await deps.registryFor(db).rotateClientSecret(current.clientId);
+      const { client, clientSecret } = await changeClient(deps, ctx, params, async (registry, current) => ({
+        result: await registry.rotateClientSecret(current.clientId),
         // The audit says that the secret changed, never what it is.
-        return { result: rotated, audit: { action: 'client.secret_rotated', communeSlug: current.communeSlug, target: `client:${current.clientId}` } };
-      });
-      deps.registry.forget(client.clientId);
+        audit: { action: 'client.secret_rotated' },
+      }));
       return ok({ ...clientJson(client), client_secret: clientSecret });
     },
   }),
@@ -173,12 +184,10 @@ export const clientRoutes = [
     answers: { 204: { description: 'Deleted' } },
     refusals: { 404: NO_CLIENT },
     async handle({ params, deps, ctx }) {
-      const current = await clientOfCommune(deps, params);
-      await audited(deps, ctx, async (db) => {
-        await deps.registryFor(db).deleteClient(current.clientId);
-        return { result: undefined, audit: { action: 'client.deleted', communeSlug: current.communeSlug, target: `client:${current.clientId}`, before: clientJson(current) } };
+      await changeClient(deps, ctx, params, async (registry, current) => {
+        await registry.deleteClient(current.clientId);
+        return { result: undefined, audit: { action: 'client.deleted', before: clientJson(current) } };
       });
-      deps.registry.forget(current.clientId);
       return noContent();
     },
   }),

@@ -38,7 +38,6 @@ const decisionRoute = (action: keyof typeof decisions) => route({
       const result = await deps.registryFor(db).decideScopeRequest(params.id, decision, principal.label, body.reason);
       return { result, audit: { action: `scope_request.${decision}`, communeSlug: result.communeSlug, target: `client:${result.clientId}`, after: { scope: result.scope, status: decision, reason: body.reason ?? null } } };
     });
-    deps.registry.forget(decided.clientId);
     return ok(scopeRequestJson(decided));
   },
 });
