@@ -1,30 +1,20 @@
 // What the citizen can read about their account: the sharing journal (which site got which claims,
 // never the values), the security history in their language, and the export of everything.
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { anAccount } from '../support/builders.js';
 import { isLoginPage, mailsArrived, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { formsOf, UserAgent } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let site: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'decines', name: 'Décines-Charpieu' });
-  site = await aClient(server.registry, 'decines', { name: 'Médiathèque de Décines' });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: [{ slug: 'decines', name: 'Décines-Charpieu' }], clients: { site: { name: 'Médiathèque de Décines' } } }));
 
 /** A citizen signed in at the site (ID token issued) and in the account space of the same browser. */
 async function citizenAtSite(extra: Record<string, string> = {}) {
-  const citizen = await anAccount(server.accounts, { givenName: 'Clémentine', familyName: 'Dubois-Rivière' });
-  const browser = new UserAgent(server.issuer);
-  const config = await discover(server.issuer, site);
-  const attempt = await startAuthorization(config, site, extra);
+  const citizen = await anAccount(world.server.accounts, { givenName: 'Clémentine', familyName: 'Dubois-Rivière' });
+  const browser = new UserAgent(world.server.issuer);
+  const config = await discover(world.server.issuer, world.site);
+  const attempt = await startAuthorization(config, world.site, extra);
   const tokens = await exchange(config, attempt, await signIn(browser, attempt, citizen));
   return { citizen, browser, config, tokens };
 }
@@ -53,7 +43,7 @@ describe('the sharing journal', () => {
 
     const { sharing_journal: entries } = await exported(browser);
     expect(entries.map((e) => e.channel).sort()).toEqual(['id_token', 'userinfo']);
-    expect(entries.find((e) => e.channel === 'id_token')).toMatchObject({ client_id: site.clientId, commune: 'Décines-Charpieu', claims: ['sub'] });
+    expect(entries.find((e) => e.channel === 'id_token')).toMatchObject({ client_id: world.site.clientId, commune: 'Décines-Charpieu', claims: ['sub'] });
     expect(entries.find((e) => e.channel === 'userinfo')!.claims).toEqual(
       ['email', 'email_verified', 'family_name', 'given_name', 'locale', 'name', 'sub', 'updated_at']);
     for (const value of [citizen.email, 'Clémentine', 'Dubois-Rivière']) expect(JSON.stringify(entries)).not.toContain(value);
@@ -73,7 +63,7 @@ describe('the security history', () => {
 
   it('shows logins, failed logins, password and email changes and revocations, in French or in English', async () => {
     const { citizen, browser } = await citizenAtSite();
-    const stranger = new UserAgent(server.issuer);
+    const stranger = new UserAgent(world.server.issuer);
     const login = await pageAt(stranger, '/account');
     expect(isLoginPage(await stranger.submit(login, { email: citizen.email, password: 'pas le bon mot de passe' }))).toBe(true);
 
@@ -81,10 +71,10 @@ describe('the security history', () => {
     await submitTo(browser, passwordForm, '/account/password', { current_password: citizen.password, new_password: 'un nouveau mot de passe solide' });
     const newAddress = `historique-${Date.now()}@example.org`;
     await submitTo(browser, await pageAt(browser, '/account/email'), '/account/email', { email: newAddress, current_password: 'un nouveau mot de passe solide' });
-    const confirm = await pageAt(browser, (await mailsArrived(server, newAddress))[0]!.link!);
+    const confirm = await pageAt(browser, (await mailsArrived(world.server, newAddress))[0]!.link!);
     await browser.submit(confirm, {});
     const services = await pageAt(browser, '/account/services');
-    await browser.submit(services, {}, formsOf(services.html).findIndex((f) => f.fields.client_id === site.clientId));
+    await browser.submit(services, {}, formsOf(services.html).findIndex((f) => f.fields.client_id === world.site.clientId));
 
     const french = await pageAt(browser, '/account/history');
     expect(french.html).toContain('<html lang="fr"');
@@ -96,8 +86,8 @@ describe('the security history', () => {
   });
 
   it('speaks the language the citizen chose in the profile', async () => {
-    const citizen = await anAccount(server.accounts);
-    const browser = await signedIn(server.issuer, citizen);
+    const citizen = await anAccount(world.server.accounts);
+    const browser = await signedIn(world.server.issuer, citizen);
     const profile = await pageAt(browser, '/account');
     const { _csrf, ...fields } = formsOf(profile.html).find((f) => f.action === '/account/profile')!.fields;
     await submitTo(browser, profile, '/account/profile', { ...fields, _csrf: _csrf!, locale: 'en' });
@@ -122,7 +112,7 @@ describe('the export', () => {
     const data = JSON.parse(text) as Export;
 
     expect(data.profile).toMatchObject({ sub: citizen.id, email: citizen.email, given_name: 'Clémentine', family_name: 'Dubois-Rivière', email_verified: true });
-    expect(data.connected_services).toEqual([expect.objectContaining({ client_id: site.clientId, commune: 'Décines-Charpieu' })]);
+    expect(data.connected_services).toEqual([expect.objectContaining({ client_id: world.site.clientId, commune: 'Décines-Charpieu' })]);
     expect(data.sessions).toHaveLength(1);
     expect(data.sessions[0]!.signed_in_at).toEqual(expect.any(String));
     expect(data.security_history.map((e) => e.event)).toEqual(expect.arrayContaining(['login']));
@@ -130,9 +120,9 @@ describe('the export', () => {
   });
 
   it('is only given to the signed-in citizen', async () => {
-    const response = await new UserAgent(server.issuer).request('/account/export.json');
+    const response = await new UserAgent(world.server.issuer).request('/account/export.json');
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toMatch(/^\/account\/login/);
-    expect(isLoginPage(await new UserAgent(server.issuer).navigate('/account/export.json'))).toBe(true);
+    expect(isLoginPage(await new UserAgent(world.server.issuer).navigate('/account/export.json'))).toBe(true);
   });
 });

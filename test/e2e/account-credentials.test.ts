@@ -1,28 +1,20 @@
 // The password policy a citizen meets (NIST SP 800-63B, CNIL 2022), and changing the password or the
 // email from the account space: each asks for the current password; a new email counts once verified.
-import { aCommune, anAccount } from '../support/builders.js';
+import { anAccount } from '../support/builders.js';
 import { formIndex, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
+const world = useWorld(() => anOidcWorld({ communes: [{ slug: 'oullins', name: 'Oullins-Pierre-Bénite' }] }));
 
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'oullins', name: 'Oullins-Pierre-Bénite' });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-const logsIn = async (email: string, password: string) => (await server.accounts.authenticate(email, password)) !== undefined;
+const logsIn = async (email: string, password: string) => (await world.server.accounts.authenticate(email, password)) !== undefined;
 
 /** A signed-in citizen and a way to post the change-password form. */
 async function citizenChangingPassword() {
-  const citizen = await anAccount(server.accounts);
-  const agent = await signedIn(server.issuer, citizen);
+  const citizen = await anAccount(world.server.accounts);
+  const agent = await signedIn(world.server.issuer, citizen);
   const change = async (current: string, next: string): Promise<Page> => {
     const form = await pageAt(agent, '/account/password');
     const result = await submitTo(agent, form, '/account/password', { current_password: current, new_password: next });
@@ -50,7 +42,7 @@ describe('the password policy', () => {
   });
 
   it('refuses a common password at registration too', async () => {
-    const agent = new UserAgent(server.issuer);
+    const agent = new UserAgent(world.server.issuer);
     const login = await pageAt(agent, '/account');
     const register = await pageAt(agent, new URL(/href="([^"]*\/register)"/.exec(login.html)![1]!, login.url).toString());
     const email = `inscription-${Date.now()}@example.org`;
@@ -65,8 +57,8 @@ describe('the password policy', () => {
     const password = 'mot de passe très long ✓ 日本';
     expect((await change(citizen.password, password)).html).toContain('Votre mot de passe a été changé');
 
-    await expect(signedIn(server.issuer, { email: citizen.email, password })).resolves.toBeInstanceOf(UserAgent);
-    await expect(signedIn(server.issuer, { email: citizen.email, password: fullWidth(password) })).resolves.toBeInstanceOf(UserAgent);
+    await expect(signedIn(world.server.issuer, { email: citizen.email, password })).resolves.toBeInstanceOf(UserAgent);
+    await expect(signedIn(world.server.issuer, { email: citizen.email, password: fullWidth(password) })).resolves.toBeInstanceOf(UserAgent);
     expect(await logsIn(citizen.email, password.normalize('NFD'))).toBe(true);
     expect(await logsIn(citizen.email, 'mot de passe tres long ✓ 日本')).toBe(false);
   });
@@ -89,15 +81,15 @@ describe('changing the password', () => {
     expect(done.html).toContain('Votre mot de passe a été changé');
     expect(await logsIn(citizen.email, 'un nouveau mot de passe solide')).toBe(true);
     expect(await logsIn(citizen.email, citizen.password)).toBe(false);
-    const [notice] = await mailsArrived(server, citizen.email);
+    const [notice] = await mailsArrived(world.server, citizen.email);
     expect(notice!.subject).toContain('Votre mot de passe a changé');
   });
 });
 
 describe('changing the email', () => {
   async function requestChange(fields: { email: string; current_password: string }) {
-    const citizen = await anAccount(server.accounts);
-    const agent = await signedIn(server.issuer, citizen);
+    const citizen = await anAccount(world.server.accounts);
+    const agent = await signedIn(world.server.issuer, citizen);
     const form = await pageAt(agent, '/account/email');
     const result = await submitTo(agent, form, '/account/email', fields.current_password === 'CURRENT' ? { ...fields, current_password: citizen.password } : fields);
     if (!isPage(result)) throw new Error('expected a page');
@@ -108,9 +100,9 @@ describe('changing the email', () => {
     const newAddress = `nouvelle-${Date.now()}@example.org`;
     const { citizen, agent, result } = await requestChange({ email: newAddress, current_password: 'CURRENT' });
     expect(result.html).toContain(`Un lien de confirmation a été envoyé à ${newAddress}`);
-    const [confirmation] = await mailsArrived(server, newAddress);
-    expect(confirmation!.link).toMatch(new RegExp(`^${server.issuer}/account/email/confirm\\?token=`));
-    expect(await mailsTo(server, citizen.email)).toHaveLength(0);
+    const [confirmation] = await mailsArrived(world.server, newAddress);
+    expect(confirmation!.link).toMatch(new RegExp(`^${world.server.issuer}/account/email/confirm\\?token=`));
+    expect(await mailsTo(world.server, citizen.email)).toHaveLength(0);
 
     // Until the link is followed, nothing has changed.
     expect((await pageAt(agent, '/account/email')).html).toContain(`Adresse actuelle : ${citizen.email}`);
@@ -122,9 +114,9 @@ describe('changing the email', () => {
     expect(isPage(done) && done.html).toContain(`Votre adresse électronique est maintenant ${newAddress}`);
     expect(await logsIn(newAddress, citizen.password)).toBe(true);
     expect(await logsIn(citizen.email, citizen.password)).toBe(false);
-    expect((await server.accounts.findById(citizen.id))!.emailVerified).toBe(true);
+    expect((await world.server.accounts.findById(citizen.id))!.emailVerified).toBe(true);
 
-    const [notice] = await mailsArrived(server, citizen.email);
+    const [notice] = await mailsArrived(world.server, citizen.email);
     expect(notice!.subject).toContain('Votre adresse électronique a changé');
     expect(notice!.raw).toContain(newAddress);
     expect((await pageAt(agent, confirmation!.link!)).status).toBe(400);
@@ -135,16 +127,16 @@ describe('changing the email', () => {
     const { citizen, result } = await requestChange({ email: newAddress, current_password: 'pas le bon mot de passe' });
     expect(result.status).toBe(400);
     expect(result.html).toContain('Le mot de passe actuel est incorrect');
-    expect(await mailsTo(server, newAddress)).toHaveLength(0);
+    expect(await mailsTo(world.server, newAddress)).toHaveLength(0);
     expect(await logsIn(citizen.email, citizen.password)).toBe(true);
   });
 
   it('does not move to an address another account already uses, and does not say so on the page', async () => {
-    const other = await anAccount(server.accounts);
+    const other = await anAccount(world.server.accounts);
     const { citizen, result } = await requestChange({ email: other.email.toUpperCase(), current_password: 'CURRENT' });
     expect(result.status).toBe(200);
     expect(result.html).not.toContain('Un compte existe déjà avec cette adresse');
-    expect((await server.accounts.findById(citizen.id))!.email).toBe(citizen.email);
-    expect((await server.accounts.findById(other.id))!.email).toBe(other.email);
+    expect((await world.server.accounts.findById(citizen.id))!.email).toBe(citizen.email);
+    expect((await world.server.accounts.findById(other.id))!.email).toBe(other.email);
   });
 });

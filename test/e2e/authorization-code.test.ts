@@ -1,39 +1,30 @@
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { UserAgent } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let lyonSite: TestClient;
-let citizen: Awaited<ReturnType<typeof anAccount>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  const lyon = await aCommune(server.registry, { slug: 'lyon' });
-  lyonSite = await aClient(server.registry, lyon.slug, { postLogoutRedirectUris: ['https://lyon.example.org/bye'] });
-  citizen = await anAccount(server.accounts);
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({
+  communes: ['lyon'],
+  clients: { lyonSite: { postLogoutRedirectUris: ['https://lyon.example.org/bye'] } },
+  accounts: { citizen: {} },
+}));
 
 describe('a commune site logs a citizen in with openid-client', () => {
   it('runs discovery → PKCE authorization → login → consent → code → ID token → userinfo → refresh → revocation → logout', async () => {
-    const config = await discover(server.issuer, lyonSite);
-    const agent = new UserAgent(server.issuer);
-    const attempt = await startAuthorization(config, lyonSite);
-    const callback = await signIn(agent, attempt, citizen);
-    expect(callback.startsWith(lyonSite.redirectUri)).toBe(true);
+    const config = await discover(world.server.issuer, world.lyonSite);
+    const agent = new UserAgent(world.server.issuer);
+    const attempt = await startAuthorization(config, world.lyonSite);
+    const callback = await signIn(agent, attempt, world.citizen);
+    expect(callback.startsWith(world.lyonSite.redirectUri)).toBe(true);
 
     const tokens = await exchange(config, attempt, callback);
     const claims = tokens.claims()!;
-    expect(claims.iss).toBe(server.issuer);
-    expect(claims.aud).toBe(lyonSite.clientId);
-    expect(claims.sub).not.toBe(citizen.id); // pairwise by default
+    expect(claims.iss).toBe(world.server.issuer);
+    expect(claims.aud).toBe(world.lyonSite.clientId);
+    expect(claims.sub).not.toBe(world.citizen.id); // pairwise by default
 
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-    expect(userinfo).toMatchObject({ sub: claims.sub, email: citizen.email, email_verified: true, given_name: 'Jeanne', family_name: 'Dupont' });
+    expect(userinfo).toMatchObject({ sub: claims.sub, email: world.citizen.email, email_verified: true, given_name: 'Jeanne', family_name: 'Dupont' });
 
     expect(tokens.refresh_token).toBeDefined();
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
@@ -42,7 +33,7 @@ describe('a commune site logs a citizen in with openid-client', () => {
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
     const before = await oidc.tokenIntrospection(config, refreshed.access_token);
-    expect(before).toMatchObject({ active: true, client_id: lyonSite.clientId, sub: claims.sub });
+    expect(before).toMatchObject({ active: true, client_id: world.lyonSite.clientId, sub: claims.sub });
     await oidc.tokenRevocation(config, refreshed.access_token);
     const after = await oidc.tokenIntrospection(config, refreshed.access_token);
     expect(after.active).toBe(false);
@@ -58,15 +49,15 @@ describe('a commune site logs a citizen in with openid-client', () => {
     expect(done).toEqual({ leftTo: 'https://lyon.example.org/bye' });
 
     // Signed out: the next authorization asks for the password again.
-    const again = await agent.navigate((await startAuthorization(config, lyonSite)).url);
+    const again = await agent.navigate((await startAuthorization(config, world.lyonSite)).url);
     expect('html' in again && again.html.includes('autocomplete="current-password"')).toBe(true);
   });
 
   // Nothing else touches this grant: only the detection of the reused token can end it.
   it('reusing the rotated refresh token revokes the whole grant', async () => {
-    const config = await discover(server.issuer, lyonSite);
-    const attempt = await startAuthorization(config, lyonSite);
-    const tokens = await exchange(config, attempt, await signIn(new UserAgent(server.issuer), attempt, citizen));
+    const config = await discover(world.server.issuer, world.lyonSite);
+    const attempt = await startAuthorization(config, world.lyonSite);
+    const tokens = await exchange(config, attempt, await signIn(new UserAgent(world.server.issuer), attempt, world.citizen));
     const rotated = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(rotated.refresh_token).toEqual(expect.any(String));
     expect(rotated.refresh_token).not.toBe(tokens.refresh_token);

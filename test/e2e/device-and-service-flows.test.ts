@@ -1,18 +1,10 @@
-import { aClient, aCommune, anAccount } from '../support/builders.js';
+import { aClient, anAccount } from '../support/builders.js';
 import { discover, oidc } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'lyon' });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: ['lyon'] }));
 
 /** The citizen at home: types the code shown by the kiosk, signs in, allows, confirms. */
 async function approveOnAnotherDevice(agent: UserAgent, verificationUri: string, userCode: string, credentials: { email: string; password: string }) {
@@ -41,16 +33,16 @@ async function approveOnAnotherDevice(agent: UserAgent, verificationUri: string,
 
 describe('device authorization for kiosks in libraries and town halls', () => {
   it('signs a citizen in on a kiosk with a code typed on another device', async () => {
-    const kiosk = await aClient(server.registry, 'lyon', {
+    const kiosk = await aClient(world.server.registry, 'lyon', {
       isPublic: true, subjectType: 'public', redirectUris: [],
       grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
     });
-    const citizen = await anAccount(server.accounts);
-    const config = await discover(server.issuer, kiosk);
+    const citizen = await anAccount(world.server.accounts);
+    const config = await discover(world.server.issuer, kiosk);
     const authorization = await oidc.initiateDeviceAuthorization(config, { scope: 'openid profile' });
-    expect(authorization.verification_uri).toBe(`${server.issuer}/device`);
+    expect(authorization.verification_uri).toBe(`${world.server.issuer}/device`);
 
-    const agent = new UserAgent(server.issuer);
+    const agent = new UserAgent(world.server.issuer);
     const { page, seen } = await approveOnAnotherDevice(agent, authorization.verification_uri, authorization.user_code, citizen);
     expect(seen).toEqual(['code', 'confirm', 'login', 'consent']);
     expect(page.html).toContain('Appareil connecté');
@@ -60,7 +52,7 @@ describe('device authorization for kiosks in libraries and town halls', () => {
   });
 
   it('says in French that a mistyped code is wrong', async () => {
-    const agent = new UserAgent(server.issuer);
+    const agent = new UserAgent(world.server.issuer);
     const input = await agent.navigate('/device');
     if (!isPage(input)) throw new Error('expected the code page');
     expect(input.html).toContain('<label for="field-user_code">');
@@ -72,8 +64,8 @@ describe('device authorization for kiosks in libraries and town halls', () => {
 
 describe('client credentials for metropolitan services', () => {
   it('gives a service client an access token without any citizen', async () => {
-    const service = await aClient(server.registry, 'lyon', { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid' });
-    const config = await discover(server.issuer, service);
+    const service = await aClient(world.server.registry, 'lyon', { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid' });
+    const config = await discover(world.server.issuer, service);
     const tokens = await oidc.clientCredentialsGrant(config);
     expect(tokens.access_token).toEqual(expect.any(String));
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
@@ -81,8 +73,8 @@ describe('client credentials for metropolitan services', () => {
   });
 
   it('refuses client credentials to a client not registered for them', async () => {
-    const site = await aClient(server.registry, 'lyon');
-    const config = await discover(server.issuer, site);
+    const site = await aClient(world.server.registry, 'lyon');
+    const config = await discover(world.server.issuer, site);
     await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({
       error: 'invalid_request', error_description: 'requested grant type is not allowed for this client',
     });
