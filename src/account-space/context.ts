@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Csrf, RateLimiter } from '../http/index.js';
 import { SESSION_COOKIE, type CitizenSessions } from '../oidc/index.js';
-import type { Registry } from '../registry/index.js';
+import type { Communes } from '../registry/index.js';
 import type { AccountChanges } from '../services/index.js';
 import type { PageContext, Views } from '../views/index.js';
 
@@ -15,7 +15,7 @@ export interface AccountSpaceDeps {
   /** The changes that also end sessions and tokens (password, deletion, a site revoked). */
   changes: Pick<AccountChanges, 'changePassword' | 'deleteAccount' | 'resetPassword' | 'revokeService'>;
   citizen: CitizenSessions;
-  registry: Pick<Registry, 'listCommunes'>;
+  registry: Pick<Communes, 'listCommunes'>;
   views: Views;
   csrf: Csrf;
   rateLimiter: RateLimiter;

@@ -1,7 +1,7 @@
 // /audit and /reports: read-only views, limited to the communes the operator manages.
 import { Type, type Static } from 'typebox';
 import { communesOf, type AuditRecord } from '../operators/index.js';
-import type { Reports, UsageReport as UsageReportRecord } from '../registry/index.js';
+import type { Reports, UsageReport as UsageReportRecord } from '../reports/index.js';
 import { paginate } from './context.js';
 import { ok, route } from './route.js';
 import { AuditEntry, ContributionReport, Page, PAGING, UsageReport } from './schemas.js';

@@ -3,7 +3,8 @@
 import type { Context } from 'koa';
 import type { Pool, PoolClient, Queryable } from '../db/index.js';
 import type { Actor, Operators, Principal } from '../operators/index.js';
-import type { Registry, Reports } from '../registry/index.js';
+import type { Registry } from '../registry/index.js';
+import type { Reports } from '../reports/index.js';
 import type { Accounts } from '../accounts/index.js';
 import type { AccountChanges } from '../services/index.js';
 import { audited as sharedAudited, type AuditedChange } from '../operators/index.js';

@@ -1,7 +1,7 @@
 // The provider's events worth a log line (never with token values) and a metric.
 import type Provider from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
-import { insertSignIn } from '../registry/index.js';
+import { insertSignIn } from '../reports/index.js';
 import type { Logger } from '../log.js';
 
 export function logProviderEvents(provider: Provider, log: Logger): void {

@@ -4,7 +4,7 @@
 import type Provider from 'oidc-provider';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
-import type { Registry } from '../registry/index.js';
+import type { RegistrationTokenBindings } from '../registry/index.js';
 import { COMMUNE_POLICY } from './registration.js';
 
 export interface IssuedRegistrationToken {
@@ -30,7 +30,7 @@ interface Mintable {
 export function createRegistrationTokens(deps: {
   provider: () => Provider;
   adapterOver: (db: Queryable) => (model: string) => Adapter;
-  registryOver: (db: Queryable) => Pick<Registry, 'bindRegistrationToken'>;
+  registryOver: (db: Queryable) => Pick<RegistrationTokenBindings, 'bindRegistrationToken'>;
 }): RegistrationTokens {
   return {
     issue: (db, communeSlug, ttlSeconds, createdBy) => withTransaction(db, async (tx) => {

@@ -8,7 +8,7 @@ import type { Pool, Queryable } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { audited, type Actor } from '../operators/index.js';
 import {
-  buildClientMetadata, clientJson, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type Registry,
+  buildClientMetadata, clientJson, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type Clients, type Communes, type RegistrationTokenBindings,
 } from '../registry/index.js';
 import { communeSectorUri } from './sector.js';
 
@@ -24,7 +24,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 
 /** The registration policy: finds the commune, applies our rules, keeps only the metadata we support. */
 export function createCommunePolicy(
-  registry: Pick<Registry, 'registrationTokenCommune' | 'getCommune' | 'getClient'>, issuer: string, outboundAllowList: OutboundAllowList,
+  registry: Pick<RegistrationTokenBindings, 'registrationTokenCommune'> & Pick<Communes, 'getCommune'> & Pick<Clients, 'getClient'>, issuer: string, outboundAllowList: OutboundAllowList,
 ) {
   return async (ctx: KoaContextWithOIDC, properties: Properties): Promise<void> => {
     const initial = ctx.oidc.entities.InitialAccessToken;
@@ -80,7 +80,7 @@ function registrant(): Actor {
  * The Client model's storage: registered clients go to the registry of their commune, each change with its
  * audit row in one transaction (the commune reads it in its audit log).
  */
-export function registeredClientStore(pool: Pool, registryOver: (db: Queryable) => Pick<Registry, 'saveRegisteredClient' | 'deleteClient' | 'getClient'>) {
+export function registeredClientStore(pool: Pool, registryOver: (db: Queryable) => Pick<Clients, 'saveRegisteredClient' | 'deleteClient' | 'getClient'>) {
   return {
     async upsert(clientId: string, payload: Properties): Promise<void> {
       const { client_secret: secret, commune, pending_scope: pending, ...rest } = payload;

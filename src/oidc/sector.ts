@@ -2,7 +2,7 @@
 // commune's sector_identifier_uri, which we serve ourselves and the provider need not fetch: our pairwise
 // subjects are derived from the commune, not from that document.
 import type { Middleware } from 'koa';
-import type { Registry } from '../registry/index.js';
+import type { Clients } from '../registry/index.js';
 
 const PATH = /^\/communes\/([a-z0-9-]+)\/sector-identifier$/;
 /** PATH as a route template (metrics labels). */
@@ -23,7 +23,7 @@ export function isCommuneSectorUri(issuer: string, uri: string | undefined): boo
 }
 
 /** GET /communes/:slug/sector-identifier — the JSON array of the commune's redirect URIs. */
-export function sectorDocuments(registry: Pick<Registry, 'listSectorRedirectUris'>): Middleware {
+export function sectorDocuments(registry: Pick<Clients, 'listSectorRedirectUris'>): Middleware {
   return async (ctx, next) => {
     const match = ctx.method === 'GET' ? PATH.exec(ctx.path) : null;
     if (!match) return next();

@@ -2,13 +2,13 @@
 // read from and registered into the registry (each registration audited, see registration.ts).
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Pool, Queryable } from '../db/index.js';
-import type { Registry } from '../registry/index.js';
+import type { Clients, ProviderClients, RegistrationTokenBindings } from '../registry/index.js';
 import type { Sealer } from '../sealing.js';
 import { createAdapterFactory } from './adapter.js';
 import { registeredClientStore } from './registration.js';
 import { createStoredSecrets } from './stored-secrets.js';
 
-type StoredRegistry = Pick<Registry, 'findProviderClient' | 'saveRegisteredClient' | 'deleteClient' | 'getClient' | 'bindRegistrationToken'>;
+type StoredRegistry = Pick<ProviderClients, 'findProviderClient'> & Pick<Clients, 'saveRegisteredClient' | 'deleteClient' | 'getClient'> & Pick<RegistrationTokenBindings, 'bindRegistrationToken'>;
 
 export interface OidcStorage {
   /** The adapter writing through `db` (the pool, or a transaction's client). */

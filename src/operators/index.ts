@@ -5,7 +5,7 @@ import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { audited, type Actor } from './audited.js';
 import { invalid, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';
-import type { Registry } from '../registry/index.js';
+import type { Clients, Communes, ProviderClients } from '../registry/index.js';
 import { listAuditEntries, type AuditRecord } from './audit-repository.js';
 import {
   findOperator, listOperators, removeOperatorRole, upsertOperatorRole, ROLES,
@@ -33,7 +33,7 @@ export interface OperatorsDeps {
   accounts: Pick<Accounts, 'findByEmail' | 'findById'>;
   /** Queues the invitation mail in the caller's transaction. */
   invitationMail: InvitationMailer;
-  registry: Pick<Registry, 'getClient' | 'getCommune' | 'announceClientChange'>;
+  registry: Pick<Clients, 'getClient'> & Pick<Communes, 'getCommune'> & Pick<ProviderClients, 'announceClientChange'>;
 }
 
 function parseRole(role: string): Role {

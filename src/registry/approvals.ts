@@ -6,14 +6,14 @@ import type { ClientRecord } from './client-repository.js';
 import { updateClient } from './client-repository.js';
 import { findRegistrationTokenCommune, insertRegistrationToken } from './registration-token-repository.js';
 import { decideScopeRequest, findScopeRequest, listScopeRequests } from './scope-request-repository.js';
-import type { Registry } from './types.js';
+import type { Clients, Communes, RegistrationTokenBindings, ScopeApprovals } from './types.js';
 
-type ApprovalOperations = Pick<Registry, 'bindRegistrationToken' | 'registrationTokenCommune' | 'listScopeRequests' | 'getScopeRequest' | 'decideScopeRequest'>;
+type ApprovalOperations = ScopeApprovals & RegistrationTokenBindings;
 
 export function approvalOperations(
   db: Queryable,
   sealer: Pick<Sealer, 'digest'>,
-  registry: Pick<Registry, 'getCommune' | 'getClient'>,
+  registry: Pick<Communes, 'getCommune'> & Pick<Clients, 'getClient'>,
   changed: (clientId: string) => Promise<ClientRecord>,
 ): ApprovalOperations {
   // An initial access token is a bearer credential: only its keyed digest is kept beside its commune.

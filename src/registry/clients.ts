@@ -9,14 +9,14 @@ import {
   deleteClient, findClient, insertClient, listClientsOfCommune, notifyClientChanged, updateClient, updateClientSecret, type ClientRecord,
 } from './client-repository.js';
 import { insertScopeRequests } from './scope-request-repository.js';
-import type { ProviderClientMetadata, Registry, RegistryDeps } from './types.js';
+import type { Clients, Communes, ProviderClientMetadata, ProviderClients, RegistryDeps } from './types.js';
 
-export type ClientOperations = Omit<Registry, 'addCommune' | 'getCommune' | 'listCommunes' | 'updateCommune' | 'bindRegistrationToken' | 'registrationTokenCommune' | 'listScopeRequests' | 'getScopeRequest' | 'decideScopeRequest'>
-  & { changed(clientId: string): Promise<ClientRecord> };
+/** The clients and their provider cache, with `changed`: announce a change made by another part of the registry. */
+export type ClientOperations = Clients & ProviderClients & { changed(clientId: string): Promise<ClientRecord> };
 
 export function clientOperations(
   { db, sealer, log, cacheTtlSeconds, cache = createClientCache<ProviderClientMetadata>(cacheTtlSeconds), validateMetadata, sectorIdentifierUri, outboundAllowList }: RegistryDeps,
-  communes: Pick<Registry, 'getCommune'>,
+  communes: Pick<Communes, 'getCommune'>,
 ): ClientOperations {
   const withSector = (metadata: ClientMetadata, communeSlug: string): ClientMetadata =>
     sectorIdentifierUri && needsSectorIdentifier(metadata) ? { ...metadata, sector_identifier_uri: sectorIdentifierUri(communeSlug) } : metadata;

@@ -4,7 +4,7 @@ import { hasSqlState, UNIQUE_VIOLATION } from '../db/index.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import { findCommune, insertCommune, listCommunes, updateCommune, type NewCommune } from './commune-repository.js';
-import type { CommuneInput, Registry } from './types.js';
+import type { CommuneInput, Communes } from './types.js';
 
 function checkCommune(input: CommuneInput): NewCommune {
   const slug = input.slug.trim();
@@ -24,8 +24,8 @@ function checkCommune(input: CommuneInput): NewCommune {
   return { slug, name, inseeCode: input.inseeCode, population: input.population, isPilot: input.isPilot ?? false, offer };
 }
 
-export function communeOperations(db: Queryable, log: Logger): Pick<Registry, 'addCommune' | 'getCommune' | 'listCommunes' | 'updateCommune'> {
-  const operations: Pick<Registry, 'addCommune' | 'getCommune' | 'listCommunes' | 'updateCommune'> = {
+export function communeOperations(db: Queryable, log: Logger): Communes {
+  const operations: Communes = {
     async addCommune(input) {
       const commune = checkCommune(input);
       try {

@@ -53,31 +53,33 @@ export interface NewClientResult {
   clientSecret: string | undefined;
 }
 
-export interface Registry {
+/** The communes of the Métropole: added, changed, read. */
+export interface Communes {
   addCommune(input: CommuneInput): Promise<Commune>;
   getCommune(slug: string): Promise<Commune>;
   listCommunes(): Promise<Commune[]>;
+  updateCommune(slug: string, change: Partial<Omit<CommuneInput, 'slug'>>): Promise<Commune>;
+}
+
+/** The sites of a commune as its operators and the registration endpoint change them. */
+export interface Clients {
   addClient(communeSlug: string, request: ClientRequest, options?: ClientWriteOptions): Promise<NewClientResult>;
   listClients(communeSlug: string): Promise<ClientRecord[]>;
   getClient(clientId: string): Promise<ClientRecord>;
-  updateCommune(slug: string, change: Partial<Omit<CommuneInput, 'slug'>>): Promise<Commune>;
   /** Applies a partial change to a client's metadata, with the same rules as at creation. */
   updateClient(clientId: string, change: ClientUpdate, options?: ClientWriteOptions): Promise<ClientRecord>;
   /** A client registered dynamically (RFC 7591) or updated by its registration access token (RFC 7592). */
   saveRegisteredClient(communeSlug: string, clientId: string, metadata: ClientMetadata, clientSecret: string | undefined, pendingScopes: string[]): Promise<{ before: ClientRecord | undefined; after: ClientRecord }>;
-  listScopeRequests(status: ScopeRequestStatus | null, communes: string[] | 'all'): Promise<ScopeRequest[]>;
-  /** Binds an initial access token (its jti) to the commune it registers clients into. */
-  bindRegistrationToken(jti: string, communeSlug: string, createdBy: string, expiresAt: Date): Promise<void>;
-  registrationTokenCommune(jti: string): Promise<string | undefined>;
-  getScopeRequest(id: number): Promise<ScopeRequest>;
-  /** Approves (the scope joins the client's) or refuses (with a reason) a pending request. */
-  decideScopeRequest(id: number, decision: 'approved' | 'refused', decidedBy: string, reason?: string): Promise<ScopeRequest>;
   setClientEnabled(clientId: string, isEnabled: boolean): Promise<ClientRecord>;
   /** A new secret, shown once; the old one stops working at once. */
   rotateClientSecret(clientId: string): Promise<{ client: ClientRecord; clientSecret: string }>;
   deleteClient(clientId: string): Promise<void>;
   /** Every redirect URI registered for the commune: the document behind its sector_identifier_uri. */
   listSectorRedirectUris(communeSlug: string): Promise<string[]>;
+}
+
+/** The clients as the provider loads them, cached on this instance and dropped on every instance on change. */
+export interface ProviderClients {
   /** The enabled client for the provider, from cache; undefined when unknown or disabled. */
   findProviderClient(clientId: string): Promise<ProviderClientMetadata | undefined>;
   /** Drops a client from this instance's cache (called on NOTIFY). */
@@ -85,6 +87,24 @@ export interface Registry {
   /** Tells every instance, once `db`'s transaction commits, that a client changed outside the registry (its operator roles). */
   announceClientChange(clientId: string, db?: Queryable): Promise<void>;
 }
+
+/** Sensitive scopes a client asked for, waiting for the Métropole's decision. */
+export interface ScopeApprovals {
+  listScopeRequests(status: ScopeRequestStatus | null, communes: string[] | 'all'): Promise<ScopeRequest[]>;
+  getScopeRequest(id: number): Promise<ScopeRequest>;
+  /** Approves (the scope joins the client's) or refuses (with a reason) a pending request. */
+  decideScopeRequest(id: number, decision: 'approved' | 'refused', decidedBy: string, reason?: string): Promise<ScopeRequest>;
+}
+
+/** The initial access tokens of self-registration (RFC 7591), each bound to the commune it registers into. */
+export interface RegistrationTokenBindings {
+  /** Binds an initial access token (its jti) to the commune it registers clients into. */
+  bindRegistrationToken(jti: string, communeSlug: string, createdBy: string, expiresAt: Date): Promise<void>;
+  registrationTokenCommune(jti: string): Promise<string | undefined>;
+}
+
+/** The whole registry, for the callers that use all of it (the operators' API, the composition). */
+export type Registry = Communes & Clients & ProviderClients & ScopeApprovals & RegistrationTokenBindings;
 
 export interface RegistryDeps {
   db: Queryable;

@@ -1,4 +1,4 @@
-import { createReports } from '../../registry/index.js';
+import { createReports } from '../../reports/index.js';
 import { parse, required, UsageError } from '../args.js';
 import type { CliContext } from '../context.js';
 

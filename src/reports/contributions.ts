@@ -2,7 +2,7 @@
 // at start by the configuration's schema): population bracket × offer, with the discounts of the year.
 // Pure: the grid and the communes are given.
 import type { Bracket, ContributionGrid } from '../config.js';
-import type { Commune, Offer } from './commune-repository.js';
+import type { Commune, Offer } from '../registry/index.js';
 
 export interface Contribution {
   commune: string;
