@@ -2,7 +2,8 @@
 // history, the sharing journal, and the export of all of it.
 import type { Context } from 'koa';
 import { historyList, journalList, servicesList, sessionsList, exportSection } from '../views/index.js';
-import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, text, type AccountSpaceDeps } from './context.js';
+import { FIELD_LIMITS, textField } from '../http/index.js';
+import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, type AccountSpaceDeps } from './context.js';
 import { sendSection } from './profile.js';
 
 export async function showServices(deps: AccountSpaceDeps, ctx: Context, notice?: string) {
@@ -13,7 +14,7 @@ export async function showServices(deps: AccountSpaceDeps, ctx: Context, notice?
 export async function revokeService(deps: AccountSpaceDeps, ctx: Context) {
   const body = requireCsrf(deps, ctx);
   const { account } = citizenOf(ctx);
-  const clientId = text(body, 'client_id', 200);
+  const clientId = textField(body, 'client_id', FIELD_LIMITS.clientId);
   const service = (await deps.citizen.listServices(account.id)).find((s) => s.clientId === clientId);
   if (service) {
     await deps.changes.revokeService(account.id, clientId, originOf(ctx));
@@ -30,7 +31,7 @@ export async function showSessions(deps: AccountSpaceDeps, ctx: Context) {
 export async function endSession(deps: AccountSpaceDeps, ctx: Context) {
   const body = requireCsrf(deps, ctx);
   const { account, sessionUid } = citizenOf(ctx);
-  const uid = text(body, 'session', 100);
+  const uid = textField(body, 'session', FIELD_LIMITS.token);
   if (await deps.citizen.endSession(account.id, uid)) {
     await deps.accounts.selfService.recordEvent(account.id, 'session_ended', originOf(ctx));
   }

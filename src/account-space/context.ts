@@ -3,8 +3,7 @@
 import type { Context, Next } from 'koa';
 import type { Account, Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
-import type { Csrf, RateLimiter } from '../http/index.js';
+import { csrfCheckedForm, formOf, type Csrf, type FormBody, type RateLimiter } from '../http/index.js';
 import { SESSION_COOKIE, type CitizenSessions } from '../oidc/index.js';
 import type { Communes } from '../registry/index.js';
 import type { AccountChanges } from '../services/index.js';
@@ -54,7 +53,7 @@ export function citizenOf(ctx: Context): Citizen {
 
 /** The language asked in the query, or carried by a form of a page seen before signing in, else the account's. */
 export function pageOf(deps: AccountSpaceDeps, ctx: Context): PageContext {
-  const fromForm = (ctx.request.body as Record<string, unknown> | undefined)?.ui_locales;
+  const fromForm = formOf(ctx).ui_locales;
   const uiLocales = typeof ctx.query.ui_locales === 'string' ? ctx.query.ui_locales
     : typeof fromForm === 'string' ? fromForm : (ctx.state.citizen as Citizen | undefined)?.account.locale;
   return deps.views.pageFor(uiLocales, ctx.get('accept-language'));
@@ -69,16 +68,10 @@ export function csrfToken(deps: AccountSpaceDeps, ctx: Context): string {
   return deps.csrf.token(ctx, csrfPurpose(ctx));
 }
 
-export function requireCsrf(deps: AccountSpaceDeps, ctx: Context): Record<string, unknown> {
-  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-  if (!deps.csrf.verify(ctx, csrfPurpose(ctx), body._csrf)) throw new AppError('csrf', 'forbidden', 'CSRF token missing or wrong');
-  return body;
+/** The form posted to an account page, once its CSRF token (bound to the citizen's session) is checked. */
+export function requireCsrf(deps: AccountSpaceDeps, ctx: Context): FormBody {
+  return csrfCheckedForm(deps.csrf, ctx, csrfPurpose(ctx));
 }
-
-export const text = (body: Record<string, unknown>, name: string, max = 500) =>
-  typeof body[name] === 'string' ? (body[name] as string).slice(0, max).trim() : '';
-
-export const secret = (body: Record<string, unknown>, name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
 
 export function originOf(ctx: Context) {
   return { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };

@@ -1,9 +1,9 @@
 // Email, password and deletion: each asks for the current password.
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
-import { mailQuota, sendPage, setRetryAfter } from '../http/index.js';
+import { FIELD_LIMITS, mailQuota, secretField, sendPage, setRetryAfter, textField } from '../http/index.js';
 import { deleteForm, emailForm, messagePage, passwordForm } from '../views/index.js';
-import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, secret, text, type AccountSpaceDeps } from './context.js';
+import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, type AccountSpaceDeps } from './context.js';
 import { checkingPassword } from './password-checks.js';
 import { sendSection } from './profile.js';
 
@@ -33,7 +33,7 @@ export async function submitEmail(deps: AccountSpaceDeps, ctx: Context) {
   const page = pageOf(deps, ctx);
   const { account } = citizenOf(ctx);
   // Not cut at 254: a longer address must be refused as such, not shortened into another one.
-  const email = text(body, 'email', 1000);
+  const email = textField(body, 'email', FIELD_LIMITS.newEmail);
   const quota = await deps.rateLimiter.attempt([mailQuota(`email-change:${account.id}`, deps.config.selfService.emailChangeMailsPerHour)]);
   if (!quota.isAdmitted) {
     setRetryAfter(ctx, quota.retryAfterSeconds);
@@ -41,7 +41,7 @@ export async function submitEmail(deps: AccountSpaceDeps, ctx: Context) {
     return;
   }
   try {
-    await checkingPassword(deps, ctx, () => deps.accounts.selfService.requestEmailChange(account.id, email, secret(body, 'current_password')));
+    await checkingPassword(deps, ctx, () => deps.accounts.selfService.requestEmailChange(account.id, email, secretField(body, 'current_password')));
     sendSection(deps, ctx, 'email', emailForm(page, csrfToken(deps, ctx), account.email, {}), { notice: page.t('account.email.sent', { email }) });
   } catch (error) {
     const refusal = refusalOf(error);
@@ -59,7 +59,7 @@ export async function submitPassword(deps: AccountSpaceDeps, ctx: Context) {
   const page = pageOf(deps, ctx);
   const { minLength, maxLength } = deps.config.passwordPolicy;
   try {
-    await checkingPassword(deps, ctx, () => deps.changes.changePassword(citizenOf(ctx).account.id, secret(body, 'current_password'), secret(body, 'new_password'), citizenOf(ctx).sessionUid, originOf(ctx)));
+    await checkingPassword(deps, ctx, () => deps.changes.changePassword(citizenOf(ctx).account.id, secretField(body, 'current_password'), secretField(body, 'new_password'), citizenOf(ctx).sessionUid, originOf(ctx)));
     ctx.redirect('/account/password?done=password.changed');
   } catch (error) {
     const refusal = refusalOf(error);
@@ -76,7 +76,7 @@ export async function submitDelete(deps: AccountSpaceDeps, ctx: Context) {
   const body = requireCsrf(deps, ctx);
   const page = pageOf(deps, ctx);
   try {
-    await checkingPassword(deps, ctx, () => deps.changes.deleteAccount(citizenOf(ctx).account.id, secret(body, 'current_password')));
+    await checkingPassword(deps, ctx, () => deps.changes.deleteAccount(citizenOf(ctx).account.id, secretField(body, 'current_password')));
   } catch (error) {
     const refusal = refusalOf(error);
     sendSection(deps, ctx, 'delete', deleteForm(page, csrfToken(deps, ctx)), { errors: [page.t(`errors.${refusal.code}`)], status: statusOf(ctx, refusal) });

@@ -6,11 +6,11 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
-import { sendPage } from '../http/index.js';
+import { FIELD_LIMITS, sendPage, textField } from '../http/index.js';
 import { maskEmail } from '../log.js';
 import type { InvitationRecord, Operators } from '../operators/index.js';
 import { confirmLinkPage, messagePage, type PageContext } from '../views/index.js';
-import { csrfToken, findCitizen, pageOf, requireCsrf, text, type AccountSpaceDeps, type Citizen } from './context.js';
+import { csrfToken, findCitizen, pageOf, requireCsrf, type AccountSpaceDeps, type Citizen } from './context.js';
 
 export interface InvitationPageDeps extends AccountSpaceDeps {
   invitations: Pick<Operators, 'findInvitation' | 'acceptInvitation'>;
@@ -77,7 +77,7 @@ async function accept(deps: InvitationPageDeps, ctx: Context) {
   if (citizen) ctx.state.citizen = citizen;
   const body = requireCsrf(deps, ctx);
   const page = pageOf(deps, ctx);
-  const token = text(body, 'token', 100);
+  const token = textField(body, 'token', FIELD_LIMITS.token);
   if (!citizen) {
     // The session ended since the page was shown: the same page again, which asks to sign in.
     ctx.redirect(`${ACTION}?${new URLSearchParams({ token, ui_locales: page.locale })}`);

@@ -2,11 +2,11 @@
 import type { Context } from 'koa';
 import type { Account, PostalAddress } from '../accounts/index.js';
 import { AppError, rateLimited } from '../errors.js';
-import { mailQuota, sendPage } from '../http/index.js';
+import { FIELD_LIMITS, mailQuota, sendPage, textField } from '../http/index.js';
 import { DEFAULT_LOCALE, isLocale } from '../locale.js';
 import { accountPage, profileForm, type AccountSection, type ProfileValues } from '../views/index.js';
 import type { SafeHtml } from '../views/index.js';
-import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, text, type AccountSpaceDeps } from './context.js';
+import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, type AccountSpaceDeps } from './context.js';
 
 /** Draws one account section in the frame, with the flash notice of the query (?done=…) if any. */
 export function sendSection(deps: AccountSpaceDeps, ctx: Context, section: AccountSection, body: SafeHtml, extra: { notice?: string; errors?: string[]; status?: number } = {}) {
@@ -37,9 +37,9 @@ export async function saveProfile(deps: AccountSpaceDeps, ctx: Context) {
   const body = requireCsrf(deps, ctx);
   const { account } = citizenOf(ctx);
   const communes = await deps.registry.listCommunes();
-  const communeSlug = text(body, 'commune', 63);
+  const communeSlug = textField(body, 'commune', FIELD_LIMITS.communeSlug);
   if (communeSlug && !communes.some((c) => c.slug === communeSlug)) throw new AppError('commune_not_found', 'invalid', 'unknown commune');
-  const phone = text(body, 'phone_number', 40);
+  const phone = textField(body, 'phone_number', FIELD_LIMITS.phoneNumber);
   if (phone && !/^\+?[0-9 ().-]{6,40}$/.test(phone)) {
     const page = pageOf(deps, ctx);
     sendSection(deps, ctx, 'profile', profileForm(page, csrfToken(deps, ctx), { ...valuesOf(account), phoneNumber: phone }, communes),
@@ -47,9 +47,9 @@ export async function saveProfile(deps: AccountSpaceDeps, ctx: Context) {
     return;
   }
   const address: PostalAddress = {};
-  const street = text(body, 'street_address', 200);
-  const postalCode = text(body, 'postal_code', 10);
-  const locality = text(body, 'locality', 100);
+  const street = textField(body, 'street_address', FIELD_LIMITS.streetAddress);
+  const postalCode = textField(body, 'postal_code', FIELD_LIMITS.postalCode);
+  const locality = textField(body, 'locality', FIELD_LIMITS.locality);
   if (street) address.street_address = street;
   if (postalCode) address.postal_code = postalCode;
   if (locality) address.locality = locality;
@@ -57,10 +57,10 @@ export async function saveProfile(deps: AccountSpaceDeps, ctx: Context) {
     address.country = 'France';
     address.formatted = [street, [postalCode, locality].filter(Boolean).join(' ')].filter(Boolean).join('\n');
   }
-  const locale = text(body, 'locale');
+  const locale = textField(body, 'locale');
   await deps.accounts.selfService.updateProfile(account.id, {
-    givenName: text(body, 'given_name', 200) || undefined,
-    familyName: text(body, 'family_name', 200) || undefined,
+    givenName: textField(body, 'given_name', FIELD_LIMITS.name) || undefined,
+    familyName: textField(body, 'family_name', FIELD_LIMITS.name) || undefined,
     phoneNumber: phone || undefined,
     address: Object.keys(address).length ? address : undefined,
     locale: isLocale(locale) ? locale : DEFAULT_LOCALE,

@@ -2,9 +2,9 @@
 // password) and the forgotten-password form, which answers the same whether or not the email exists.
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
-import { resetRequestRules, sendPage } from '../http/index.js';
+import { FIELD_LIMITS, resetRequestRules, secretField, sendPage, textField } from '../http/index.js';
 import { confirmLinkPage, forgotPasswordPage, messagePage, resetPasswordPage } from '../views/index.js';
-import { csrfToken, originOf, pageOf, requireCsrf, secret, text, type AccountSpaceDeps } from './context.js';
+import { csrfToken, originOf, pageOf, requireCsrf, type AccountSpaceDeps } from './context.js';
 
 const tokenOf = (ctx: Context) => (typeof ctx.query.token === 'string' ? ctx.query.token.slice(0, 100) : '');
 
@@ -37,10 +37,10 @@ export async function submitVerifyLink(deps: AccountSpaceDeps, ctx: Context, pur
   const link = { href: '/account', label: page.t('account.title') };
   try {
     if (purpose === 'verify-email') {
-      await deps.accounts.selfService.verifyEmail(text(body, 'token', 100), originOf(ctx));
+      await deps.accounts.selfService.verifyEmail(textField(body, 'token', FIELD_LIMITS.token), originOf(ctx));
       sendPage(ctx, messagePage(page, page.t('account.email.verify_title'), page.t('account.email.verified'), link).toString());
     } else {
-      const account = await deps.accounts.selfService.confirmEmailChange(text(body, 'token', 100), originOf(ctx));
+      const account = await deps.accounts.selfService.confirmEmailChange(textField(body, 'token', FIELD_LIMITS.token), originOf(ctx));
       sendPage(ctx, messagePage(page, page.t('account.email.confirm_title'), page.t('account.email.changed', { email: account.email }), link).toString());
     }
   } catch (error) {
@@ -58,7 +58,7 @@ export function showForgotPassword(deps: AccountSpaceDeps, ctx: Context) {
 /** Always the same answer; the mail, if any, is sent after it (see selfService.requestPasswordReset). */
 export async function submitForgotPassword(deps: AccountSpaceDeps, ctx: Context) {
   const body = requireCsrf(deps, ctx);
-  const email = text(body, 'email', 254);
+  const email = textField(body, 'email', FIELD_LIMITS.email);
   // Refused or not, the answer is the same (it must not tell whether the address has an account).
   const rules = resetRequestRules(deps.config.rateLimits, { email, address: ctx.ip }, deps.config.selfService.passwordResetMailsPerHour);
   if (email && (await deps.rateLimiter.attempt(rules)).isAdmitted) deps.accounts.selfService.requestPasswordReset(email);
@@ -77,10 +77,10 @@ export async function showResetPassword(deps: AccountSpaceDeps, ctx: Context) {
 export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) {
   const body = requireCsrf(deps, ctx);
   const page = pageOf(deps, ctx);
-  const token = text(body, 'token', 100);
+  const token = textField(body, 'token', FIELD_LIMITS.token);
   const { minLength, maxLength } = deps.config.passwordPolicy;
   try {
-    await deps.changes.resetPassword(token, secret(body, 'new_password'), originOf(ctx));
+    await deps.changes.resetPassword(token, secretField(body, 'new_password'), originOf(ctx));
   } catch (error) {
     if (!isRefusal(error)) throw error;
     if (error.code === 'link_invalid') {

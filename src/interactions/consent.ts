@@ -1,6 +1,6 @@
 // The consent step: the commune and what the site asks for; allow records a grant, deny answers access_denied.
 import type { Context } from 'koa';
-import { sendPage } from '../http/index.js';
+import { sendPage, textField } from '../http/index.js';
 import { consentPage } from '../views/index.js';
 import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
 
@@ -25,10 +25,9 @@ export async function showConsent(deps: InteractionDeps, ctx: Context, interacti
 
 export async function submitConsent(deps: InteractionDeps, ctx: Context): Promise<void> {
   const interaction = await loadInteraction(deps, ctx);
-  requireCsrf(deps, ctx, interaction.uid);
+  const body = requireCsrf(deps, ctx, interaction.uid);
   const provider = deps.provider();
-  const body = ctx.request.body as Record<string, unknown>;
-  if (body.decision !== 'allow' || interaction.prompt.name !== 'consent' || !interaction.session) {
+  if (textField(body, 'decision') !== 'allow' || interaction.prompt.name !== 'consent' || !interaction.session) {
     await provider.interactionFinished(ctx.req, ctx.res, {
       error: 'access_denied', error_description: 'the citizen denied the request',
     }, { mergeWithLastSubmission: false });

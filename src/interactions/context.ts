@@ -5,7 +5,7 @@ import { errors } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import type { Csrf, Metrics, RateLimiter } from '../http/index.js';
+import { csrfCheckedForm, type Csrf, type FormBody, type Metrics, type RateLimiter } from '../http/index.js';
 import type { Views, PageContext } from '../views/index.js';
 import { pageContextOf } from './pages.js';
 
@@ -56,9 +56,7 @@ export async function clientSummary(deps: InteractionDeps, interaction: Interact
   return { clientName: client?.clientName ?? String(interaction.params.client_id), communeName: extra?.commune_name ?? '' };
 }
 
-export function requireCsrf(deps: InteractionDeps, ctx: Context, uid: string): void {
-  const body = ctx.request.body as Record<string, unknown> | undefined;
-  if (!deps.csrf.verify(ctx, `interaction:${uid}`, body?._csrf)) {
-    throw new AppError('csrf', 'forbidden', 'CSRF token missing or wrong');
-  }
+/** The form posted to the interaction `uid`, once its CSRF token is checked. */
+export function requireCsrf(deps: InteractionDeps, ctx: Context, uid: string): FormBody {
+  return csrfCheckedForm(deps.csrf, ctx, `interaction:${uid}`);
 }

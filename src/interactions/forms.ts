@@ -1,17 +1,5 @@
-// Form input of the interaction pages, read defensively: strings only, trimmed, bounded.
-export type FormBody = Record<string, unknown>;
-
-export function textField(body: FormBody, name: string, maxLength = 500): string {
-  const value = body[name];
-  if (typeof value !== 'string') return '';
-  return value.slice(0, maxLength);
-}
-
-/** Passwords are neither trimmed nor cut: an oversized one must be refused as such, not silently shortened. */
-export function passwordField(body: FormBody, name: string): string {
-  const value = body[name];
-  return typeof value === 'string' ? value : '';
-}
+// The sign-in and registration forms of the interaction pages, read with the pages' one form reader.
+import { FIELD_LIMITS, secretField, textField, type FormBody } from '../http/index.js';
 
 export interface LoginForm {
   email: string;
@@ -19,7 +7,7 @@ export interface LoginForm {
 }
 
 export function readLoginForm(body: FormBody): LoginForm {
-  return { email: textField(body, 'email', 254).trim(), password: passwordField(body, 'password') };
+  return { email: textField(body, 'email', FIELD_LIMITS.email), password: secretField(body, 'password') };
 }
 
 export interface RegisterForm {
@@ -31,10 +19,9 @@ export interface RegisterForm {
 
 export function readRegisterForm(body: FormBody): RegisterForm {
   return {
-    // Not cut at 254: a longer address must be refused as such, not shortened into another one.
-    email: textField(body, 'email', 1000).trim(),
-    password: passwordField(body, 'password'),
-    givenName: textField(body, 'given_name', 200).trim(),
-    familyName: textField(body, 'family_name', 200).trim(),
+    email: textField(body, 'email', FIELD_LIMITS.newEmail),
+    password: secretField(body, 'password'),
+    givenName: textField(body, 'given_name', FIELD_LIMITS.name),
+    familyName: textField(body, 'family_name', FIELD_LIMITS.name),
   };
 }

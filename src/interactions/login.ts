@@ -28,8 +28,7 @@ export function showLogin(deps: InteractionDeps, ctx: Context, interaction: Inte
 
 export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<void> {
   const interaction = await loadInteraction(deps, ctx);
-  requireCsrf(deps, ctx, interaction.uid);
-  const form = readLoginForm(ctx.request.body as Record<string, unknown>);
+  const form = readLoginForm(requireCsrf(deps, ctx, interaction.uid));
   const rules = passwordCheckRules(deps.config.rateLimits, { email: form.email, address: ctx.ip });
   const attempt = await deps.rateLimiter.attempt(rules);
   if (!attempt.isAdmitted) {

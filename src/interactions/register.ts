@@ -31,9 +31,8 @@ export async function showRegister(deps: InteractionDeps, ctx: Context): Promise
 
 export async function submitRegister(deps: InteractionDeps, ctx: Context): Promise<void> {
   const interaction = await loadInteraction(deps, ctx);
-  requireCsrf(deps, ctx, interaction.uid);
+  const form = readRegisterForm(requireCsrf(deps, ctx, interaction.uid));
   const page = pageFor(deps, ctx, interaction);
-  const form = readRegisterForm(ctx.request.body as Record<string, unknown>);
   const vars = { min: deps.config.passwordPolicy.minLength, max: deps.config.passwordPolicy.maxLength };
   // Counted before the work (argon2, a mail), whatever its outcome.
   const attempt = await deps.rateLimiter.attempt(registrationRules(deps.config.rateLimits, ctx.ip));

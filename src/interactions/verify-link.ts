@@ -5,14 +5,13 @@
 // the citizen is sent back to the site to sign in: the link alone never opens a session.
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
-import { sendPage } from '../http/index.js';
+import { FIELD_LIMITS, formOf, sendPage, textField } from '../http/index.js';
 import { confirmLinkPage, messagePage, type PageContext } from '../views/index.js';
 import { requireCsrf, type Interaction, type InteractionDeps } from './context.js';
 import { pageContextOf } from './pages.js';
 
 export const VERIFY_STEP = 'verify';
 
-const tokenOf = (value: unknown) => (typeof value === 'string' ? value.slice(0, 100) : '');
 
 /** The flow this browser has in progress at this uid, if it is still waiting for a login. */
 async function waitingFlow(deps: InteractionDeps, ctx: Context): Promise<Interaction | undefined> {
@@ -25,8 +24,7 @@ async function waitingFlow(deps: InteractionDeps, ctx: Context): Promise<Interac
 }
 
 function pageOf(deps: InteractionDeps, ctx: Context): PageContext {
-  const fromForm = (ctx.request.body as Record<string, unknown> | undefined)?.ui_locales;
-  return pageContextOf(deps.views, ctx, typeof fromForm === 'string' ? fromForm : undefined);
+  return pageContextOf(deps.views, ctx, textField(formOf(ctx), 'ui_locales') || undefined);
 }
 
 function sendInvalidLink(deps: InteractionDeps, ctx: Context): void {
@@ -35,7 +33,7 @@ function sendInvalidLink(deps: InteractionDeps, ctx: Context): void {
 }
 
 export async function showVerifyLink(deps: InteractionDeps, ctx: Context): Promise<void> {
-  const token = tokenOf(ctx.query.token);
+  const token = textField(ctx.query, 'token', FIELD_LIMITS.token);
   if (!(await deps.accounts.selfService.isLinkUsable(token, 'verify-email'))) return sendInvalidLink(deps, ctx);
   const page = pageOf(deps, ctx);
   sendPage(ctx, confirmLinkPage(page, {
@@ -46,11 +44,10 @@ export async function showVerifyLink(deps: InteractionDeps, ctx: Context): Promi
 }
 
 export async function submitVerifyLink(deps: InteractionDeps, ctx: Context): Promise<void> {
-  requireCsrf(deps, ctx, ctx.params.uid!);
-  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+  const body = requireCsrf(deps, ctx, ctx.params.uid!);
   let accountId: string;
   try {
-    accountId = (await deps.accounts.selfService.verifyEmail(tokenOf(body.token), { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined })).id;
+    accountId = (await deps.accounts.selfService.verifyEmail(textField(body, 'token', FIELD_LIMITS.token), { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined })).id;
   } catch (error) {
     if (error instanceof AppError && error.code === 'link_invalid') return sendInvalidLink(deps, ctx);
     throw error;
