@@ -90,6 +90,47 @@ describe('glc account add', () => {
     expectRefusal(await glc('account', 'add', '--email', 'sans@example.org'), 2, /--password/);
   });
 
+  describe('with --password-stdin', () => {
+    const password = 'une phrase lue sur l’entrée standard';
+
+    it.each([
+      ['--json', 'a newline', ['--json'], `${password}\n`],
+      ['text', 'a CRLF', [], `${password}\r\n`],
+    ])('creates an account (%s output) that signs in with the piped password less %s, never printing it', async (_output, _ending, flags, input) => {
+      const email = `stdin-${flags.length}@example.org`;
+      const result = await runGlc(['account', 'add', '--email', email, '--password-stdin', ...flags], env, input);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(email);
+      expect(result.stdout + result.stderr).not.toContain(password);
+      expect(await server.accounts.authenticate(email, password)).toMatchObject({ email });
+      expect(await server.accounts.authenticate(email, input)).toBeUndefined();
+    });
+
+    it('keeps a password that ends in spaces or holds a newline, dropping only the last newline', async () => {
+      const unusual = '  deux lignes\nde phrase de passe  ';
+      jsonOutput(await runGlc(['account', 'add', '--email', 'stdin-unusual@example.org', '--password-stdin', '--json'], env, `${unusual}\n`));
+      expect(await server.accounts.authenticate('stdin-unusual@example.org', unusual)).toBeDefined();
+    });
+
+    it('refuses --password together with --password-stdin, and creates nothing', async () => {
+      const result = await runGlc(['account', 'add', '--email', 'deux@example.org', '--password', password, '--password-stdin', '--json'], env, password);
+      expectRefusal(result, 2, /--password-stdin.*--password/);
+      expect(await accountsWithEmail('deux@example.org')).toBe(0);
+    });
+
+    it('refuses an empty standard input as a usage error', async () => {
+      expectRefusal(await runGlc(['account', 'add', '--email', 'vide@example.org', '--password-stdin'], env, '\n'), 2, /--password-stdin/);
+      expect(await accountsWithEmail('vide@example.org')).toBe(0);
+    });
+
+    it('holds the piped password to the policy like any other', async () => {
+      const result = await runGlc(['account', 'add', '--email', 'court-stdin@example.org', '--password-stdin', '--json'], env, 'abc\n');
+      expectRefusal(result, 1, /password/);
+      expect(result.stderr).not.toContain('abc');
+      expect(await accountsWithEmail('court-stdin@example.org')).toBe(0);
+    });
+  });
+
   it('prints a sentence rather than JSON without --json', async () => {
     const result = await glc('account', 'add', '--email', 'texte@example.org', '--password', 'une phrase de passe très longue');
     expect(result.code).toBe(0);

@@ -14,11 +14,14 @@ export interface GlcResult {
   stderr: string;
 }
 
-/** The child sees only this environment (plus PATH): nothing leaks from the test runner, DATABASE_URL included. */
-export function runGlc(args: string[], env: Record<string, string>): Promise<GlcResult> {
+/**
+ * The child sees only this environment (plus PATH): nothing leaks from the test runner, DATABASE_URL included.
+ * Its standard input is `input`, then closed, as when an operator pipes a password (`--password-stdin`).
+ */
+export function runGlc(args: string[], env: Record<string, string>, input = ''): Promise<GlcResult> {
   if (!existsSync(GLC)) throw new Error(`${GLC} is missing: run "npm run build" first`);
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [GLC, ...args],
       { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
@@ -30,6 +33,7 @@ export function runGlc(args: string[], env: Record<string, string>): Promise<Glc
         resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
       },
     );
+    child.stdin?.end(input);
   });
 }
 

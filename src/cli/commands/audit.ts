@@ -1,7 +1,7 @@
-import { parse } from '../args.js';
-import type { CliContext } from '../context.js';
+import { defineCommand } from '../command.js';
+import { optional } from '../options.js';
+import { UsageError } from '../usage.js';
 import { operatorsOf } from './operator.js';
-import { UsageError } from '../args.js';
 
 /** --since accepts a date (2026-11-01), a timestamp, or a duration back from now (7d, 12h). */
 export function parseSince(value: string | undefined, now = Date.now()): Date {
@@ -13,17 +13,21 @@ export function parseSince(value: string | undefined, now = Date.now()): Date {
   return date;
 }
 
-export async function auditCommand(context: CliContext, argv: string[]) {
-  const values = parse(argv, { since: { type: 'string' } });
-  const entries = await operatorsOf(context).readAudit(parseSince(values.since as string | undefined), 'cli');
-  const json = {
-    entries: entries.map((e) => ({
-      at: e.at.toISOString(), actor: e.actor, actor_label: e.actorLabel ?? null, action: e.action, commune: e.communeSlug ?? null,
-      target: e.target ?? null, before: e.before ?? null, after: e.after ?? null, origin: e.origin ?? null,
-    })),
-  };
-  const text = entries.length
-    ? entries.map((e) => `${e.at.toISOString()}  ${e.action}  ${e.communeSlug ?? '-'}  ${e.target ?? '-'}  by ${e.actorLabel ?? e.actor}`).join('\n')
-    : 'no audit entry';
-  return { json, text };
-}
+export const audit = defineCommand({
+  name: 'audit',
+  summary: 'list the audit log: who changed what, through the API or glc',
+  options: { since: optional('WHEN', 'a date (2026-11-01), a timestamp or a duration back from now (7d, 12h); default 7d') },
+  async run(context, values) {
+    const entries = await operatorsOf(context).readAudit(parseSince(values.since), 'cli');
+    const json = {
+      entries: entries.map((e) => ({
+        at: e.at.toISOString(), actor: e.actor, actor_label: e.actorLabel ?? null, action: e.action, commune: e.communeSlug ?? null,
+        target: e.target ?? null, before: e.before ?? null, after: e.after ?? null, origin: e.origin ?? null,
+      })),
+    };
+    const text = entries.length
+      ? entries.map((e) => `${e.at.toISOString()}  ${e.action}  ${e.communeSlug ?? '-'}  ${e.target ?? '-'}  by ${e.actorLabel ?? e.actor}`).join('\n')
+      : 'no audit entry';
+    return { json, text };
+  },
+});

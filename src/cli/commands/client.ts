@@ -2,41 +2,51 @@ import { ensureKeys, openClientRegistry } from '../../oidc/index.js';
 import { audited } from '../../operators/index.js';
 import { clientJson } from '../../registry/index.js';
 import { cliActor } from '../actor.js';
-import { parse, required } from '../args.js';
-import type { CliContext } from '../context.js';
+import { defineCommand } from '../command.js';
+import { flag, list, optional, required } from '../options.js';
 
-export async function clientAddCommand(context: CliContext, argv: string[]) {
-  const values = parse(argv, {
-    commune: { type: 'string' }, name: { type: 'string' },
-    'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true },
-    'grant-type': { type: 'string', multiple: true }, public: { type: 'boolean' }, scope: { type: 'string' },
-    'subject-type': { type: 'string' }, 'backchannel-logout-uri': { type: 'string' }, 'first-party': { type: 'boolean' },
-    'operator-tool': { type: 'boolean' },
-  });
-  await ensureKeys(context.db.pool, context.sealer);
-  const { registryOver } = await openClientRegistry({ pool: context.db.pool, sealer: context.sealer, log: context.log, config: context.config, cacheTtlSeconds: 0 });
-  const { client, clientSecret } = await audited(context.db.pool, cliActor(), async (db) => {
-    const added = await registryOver(db).addClient(required(values, 'commune'), {
-      name: required(values, 'name'),
-      redirectUris: values['redirect-uri'] as string[] | undefined,
-      postLogoutRedirectUris: values['post-logout-redirect-uri'] as string[] | undefined,
-      grantTypes: values['grant-type'] as string[] | undefined,
-      isPublic: Boolean(values.public),
-      scope: values.scope as string | undefined,
-      subjectType: values['subject-type'] as string | undefined,
-      backchannelLogoutUri: values['backchannel-logout-uri'] as string | undefined,
-    }, { isFirstParty: Boolean(values['first-party']), isOperatorTool: Boolean(values['operator-tool']) });
-    // The audit keeps the metadata, never the secret.
-    return {
-      result: added,
-      audit: {
-        action: 'client.created', communeSlug: added.client.communeSlug, target: `client:${added.client.clientId}`,
-        after: { ...added.client.metadata, first_party: added.client.isFirstParty, operator_tool: added.client.isOperatorTool },
-      },
-    };
-  });
-  const { client_id: clientId, ...rest } = clientJson(client);
-  const json = { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}), ...rest };
-  const text = [`client ${client.clientId} added to ${client.communeSlug}`, clientSecret ? `client_secret (shown once): ${clientSecret}` : 'public client (no secret)'].join('\n');
-  return { json, text };
-}
+export const clientAdd = defineCommand({
+  name: 'client add',
+  summary: "register a commune's site or application (the secret of a confidential client is shown once)",
+  options: {
+    commune: required('SLUG', 'the commune the site belongs to'),
+    name: required('NAME', 'the name citizens see on the consent page'),
+    'redirect-uri': list('URL', 'a redirect URI, matched exactly: https (http only on localhost), no fragment or wildcard'),
+    'post-logout-redirect-uri': list('URL', 'where the site may send the citizen after signing out'),
+    'grant-type': list('TYPE', 'authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code; default authorization_code and refresh_token'),
+    public: flag('a public client (mobile app, kiosk): no secret, PKCE required'),
+    scope: optional('SCOPES', 'the scopes it may ask for, space-separated; default "openid profile email"'),
+    'subject-type': optional('TYPE', 'pairwise (default: the commune is the sector) or public'),
+    'backchannel-logout-uri': optional('URL', 'called by the server when the citizen signs out'),
+    'first-party': flag('a service of the commune itself: no consent page'),
+    'operator-tool': flag('a tool operators sign in to (the console)'),
+  },
+  async run(context, values) {
+    await ensureKeys(context.db.pool, context.sealer);
+    const { registryOver } = await openClientRegistry({ pool: context.db.pool, sealer: context.sealer, log: context.log, config: context.config, cacheTtlSeconds: 0 });
+    const { client, clientSecret } = await audited(context.db.pool, cliActor(), async (db) => {
+      const added = await registryOver(db).addClient(values.commune, {
+        name: values.name,
+        redirectUris: values['redirect-uri'],
+        postLogoutRedirectUris: values['post-logout-redirect-uri'],
+        grantTypes: values['grant-type'],
+        isPublic: values.public,
+        scope: values.scope,
+        subjectType: values['subject-type'],
+        backchannelLogoutUri: values['backchannel-logout-uri'],
+      }, { isFirstParty: values['first-party'], isOperatorTool: values['operator-tool'] });
+      // The audit keeps the metadata, never the secret.
+      return {
+        result: added,
+        audit: {
+          action: 'client.created', communeSlug: added.client.communeSlug, target: `client:${added.client.clientId}`,
+          after: { ...added.client.metadata, first_party: added.client.isFirstParty, operator_tool: added.client.isOperatorTool },
+        },
+      };
+    });
+    const { client_id: clientId, ...rest } = clientJson(client);
+    const json = { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}), ...rest };
+    const text = [`client ${client.clientId} added to ${client.communeSlug}`, clientSecret ? `client_secret (shown once): ${clientSecret}` : 'public client (no secret)'].join('\n');
+    return { json, text };
+  },
+});

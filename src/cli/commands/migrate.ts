@@ -1,6 +1,12 @@
-import type { CliContext } from '../context.js';
+import { defineCommand } from '../command.js';
 
-export async function migrateCommand(context: CliContext): Promise<{ json: object; text: string }> {
-  const { applied } = context;
-  return { json: { applied }, text: applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date' };
-}
+export const migrate = defineCommand({
+  name: 'migrate',
+  summary: 'apply the database migrations not applied yet (creates the embedded database if needed)',
+  options: {},
+  mayCreateDatabase: true,
+  async run(context) {
+    const { applied } = context;
+    return { json: { applied }, text: applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date' };
+  },
+});

@@ -1,10 +1,12 @@
 import { createAccounts } from '../../accounts/index.js';
-import { createOperators, type InvitationRecord, type OperatorChange, type OperatorRecord, type OperatorTarget } from '../../operators/index.js';
+import { createOperators, ROLES, type InvitationRecord, type OperatorChange, type OperatorRecord, type OperatorTarget } from '../../operators/index.js';
 import { createRegistry } from '../../registry/index.js';
 import { createInvitationMailer } from '../../services/operator-invitation-mail.js';
 import { cliActor } from '../actor.js';
-import { parse, required, UsageError } from '../args.js';
+import { defineCommand } from '../command.js';
 import type { CliContext } from '../context.js';
+import { list, optional, required } from '../options.js';
+import { UsageError } from '../usage.js';
 import { cliMailer, type CliMailer } from '../mailer.js';
 
 function operatorsOf(context: CliContext, mail: CliMailer = cliMailer(context)) {
@@ -32,8 +34,9 @@ function invitationJson(invitation: InvitationRecord) {
   };
 }
 
-const OPTIONS = {
-  email: { type: 'string' }, client: { type: 'string' }, role: { type: 'string' }, commune: { type: 'string', multiple: true },
+const WHO = {
+  email: optional('EMAIL', 'the person (an invitation is mailed when no verified account holds the address)'),
+  client: optional('CLIENT_ID', 'a program, by its client id (it becomes an operator tool)'),
 } as const;
 
 function targetOf(values: { email?: string | undefined; client?: string | undefined }): OperatorTarget {
@@ -52,34 +55,53 @@ function describe(record: OperatorRecord): string {
 const describeInvitation = (invitation: InvitationRecord) =>
   `${invitation.email}: invited as ${roleText(invitation)}, until ${invitation.expiresAt.toISOString()}`;
 
-export async function operatorChangeCommand(kind: 'grant' | 'revoke', context: CliContext, argv: string[]) {
-  const values = parse(argv, OPTIONS);
-  const target = targetOf(values as { email?: string; client?: string });
-  const communes = (values.commune as string[] | undefined) ?? [];
-  const mail = cliMailer(context);
-  let change: OperatorChange;
-  try {
-    change = await operatorsOf(context, mail)[kind](target, required(values, 'role'), communes, cliActor());
-  } finally {
-    await mail.flush();
-  }
-  const { invitation } = change;
-  return {
-    json: { ...operatorJson(change), ...(invitation ? { invitation: invitationJson(invitation) } : {}) },
-    // No verified account holds the address: the role waits for its owner, who got the link by mail.
-    text: invitation ? `${describeInvitation(invitation)} (invitation mailed; the role is given once it is accepted)` : describe(change),
-  };
+/** grant and revoke: the same options, the opposite change. */
+function operatorChange(kind: 'grant' | 'revoke') {
+  return defineCommand({
+    name: `operator ${kind}`,
+    summary: kind === 'grant'
+      ? 'give a person or a program an operator role, for some communes or all'
+      : 'take an operator role back, from some communes or all (pending invitations too)',
+    options: {
+      ...WHO,
+      role: required('ROLE', `one of ${ROLES.join(', ')}`),
+      commune: list('SLUG', kind === 'grant' ? 'a commune the role covers' : 'a commune to withdraw; all without it'),
+    },
+    async run(context, values) {
+      const target = targetOf(values);
+      const mail = cliMailer(context);
+      let change: OperatorChange;
+      try {
+        change = await operatorsOf(context, mail)[kind](target, values.role, values.commune ?? [], cliActor());
+      } finally {
+        await mail.flush();
+      }
+      const { invitation } = change;
+      return {
+        json: { ...operatorJson(change), ...(invitation ? { invitation: invitationJson(invitation) } : {}) },
+        // No verified account holds the address: the role waits for its owner, who got the link by mail.
+        text: invitation ? `${describeInvitation(invitation)} (invitation mailed; the role is given once it is accepted)` : describe(change),
+      };
+    },
+  });
 }
 
-export async function operatorListCommand(context: CliContext, argv: string[]) {
-  parse(argv, {});
-  const operators = operatorsOf(context);
-  const [records, invitations] = [await operators.list(), await operators.listInvitations()];
-  const lines = [...records.map(describe), ...invitations.map(describeInvitation)];
-  return {
-    json: { operators: records.map(operatorJson), invitations: invitations.map(invitationJson) },
-    text: lines.length ? lines.join('\n') : 'no operator',
-  };
-}
+export const operatorGrant = operatorChange('grant');
+export const operatorRevoke = operatorChange('revoke');
+
+export const operatorList = defineCommand({
+  name: 'operator list',
+  summary: 'list the operators, their roles and the invitations not accepted yet',
+  options: {},
+  async run(context) {
+    const operators = operatorsOf(context);
+    const [records, invitations] = [await operators.list(), await operators.listInvitations()];
+    const lines = [...records.map(describe), ...invitations.map(describeInvitation)];
+    return {
+      json: { operators: records.map(operatorJson), invitations: invitations.map(invitationJson) },
+      text: lines.length ? lines.join('\n') : 'no operator',
+    };
+  },
+});
 
 export { operatorsOf };
