@@ -3,19 +3,12 @@ import { anAccount } from '../support/builders.js';
 import {
   accountMessages, fill, labelsOfVisibleControls, SECTIONS, statusText, waitForMail, type AccountMessages, type Section,
 } from './account-support.js';
-import { logIn, startBrowserWorld, type BrowserWorld } from './support.js';
+import { logIn, startBrowserWorld } from './support.js';
+import { useWorld } from '../support/world.js';
 
 const fr = accountMessages('fr');
 const en = accountMessages('en');
-let world: BrowserWorld;
-
-beforeAll(async () => {
-  world = await startBrowserWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = useWorld(startBrowserWorld);
 
 const hrefOf = (section: Section) => (section === 'profile' ? '/account' : `/account/${section}`);
 const language = (page: Page) => page.locator('html').getAttribute('lang');

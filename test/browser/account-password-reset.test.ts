@@ -1,17 +1,10 @@
 import { anAccount } from '../support/builders.js';
 import { accountMessages, fill, resetForgottenPassword } from './account-support.js';
-import { startBrowserWorld, type BrowserWorld } from './support.js';
+import { startBrowserWorld } from './support.js';
+import { useWorld } from '../support/world.js';
 
 const fr = accountMessages('fr');
-let world: BrowserWorld;
-
-beforeAll(async () => {
-  world = await startBrowserWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = useWorld(startBrowserWorld);
 
 describe('a citizen who forgot the password, in a real browser', () => {
   it.each([

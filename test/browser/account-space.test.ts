@@ -1,19 +1,16 @@
 import { aCommune } from '../support/builders.js';
 import { exchange, oidc, startAuthorization } from '../support/relying-party.js';
 import { accountMessages, createAccountFromLoginPage, fill, statusText, waitForMail } from './account-support.js';
-import { backOnSite, startBrowserWorld, type BrowserWorld } from './support.js';
+import { backOnSite, startBrowserWorld } from './support.js';
+import { useWorld } from '../support/world.js';
 
 const fr = accountMessages('fr');
 const en = accountMessages('en');
-let world: BrowserWorld;
-
-beforeAll(async () => {
-  world = await startBrowserWorld();
-  await aCommune(world.server.registry, { name: 'Vaulx-en-Velin' });
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
+/** The browser world, and a second commune the profile can choose. */
+const world = useWorld(async () => {
+  const started = await startBrowserWorld();
+  await aCommune(started.server.registry, { name: 'Vaulx-en-Velin' });
+  return started;
 });
 
 describe('a citizen runs their own account, in a real browser', () => {

@@ -2,17 +2,10 @@
 // (its one inline script is allowed by the page's CSP hash), or with one click when JavaScript is off.
 import { anAccount } from '../support/builders.js';
 import { startAuthorization } from '../support/relying-party.js';
-import { logIn, startBrowserWorld, type BrowserWorld } from './support.js';
+import { logIn, startBrowserWorld } from './support.js';
+import { useWorld } from '../support/world.js';
 
-let world: BrowserWorld;
-
-beforeAll(async () => {
-  world = await startBrowserWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = useWorld(startBrowserWorld);
 
 async function signInWithFormPost(javaScriptEnabled: boolean) {
   const citizen = await anAccount(world.server.accounts);

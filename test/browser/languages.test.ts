@@ -1,17 +1,10 @@
 import type { Page } from 'playwright-core';
 import { startAuthorization } from '../support/relying-party.js';
-import { followRegistrationMail, messages, startBrowserWorld, type BrowserWorld, type Messages } from './support.js';
+import { followRegistrationMail, messages, startBrowserWorld, type Messages } from './support.js';
+import { useWorld } from '../support/world.js';
 
-let world: BrowserWorld;
+const world = useWorld(startBrowserWorld);
 let registrations = 0;
-
-beforeAll(async () => {
-  world = await startBrowserWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
 
 const language = (page: Page) => page.locator('html').getAttribute('lang');
 

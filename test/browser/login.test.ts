@@ -1,18 +1,11 @@
 import type { Page } from 'playwright-core';
 import { anAccount } from '../support/builders.js';
 import { exchange, startAuthorization } from '../support/relying-party.js';
-import { backOnSite, logIn, messages, startBrowserWorld, type BrowserWorld } from './support.js';
+import { backOnSite, logIn, messages, startBrowserWorld } from './support.js';
+import { useWorld } from '../support/world.js';
 
 const fr = messages('fr');
-let world: BrowserWorld;
-
-beforeAll(async () => {
-  world = await startBrowserWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = useWorld(startBrowserWorld);
 
 /** What has the keyboard focus, described as a person would point at it. */
 async function focused(page: Page): Promise<string> {

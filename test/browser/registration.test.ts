@@ -1,16 +1,9 @@
 import { exchange, oidc, startAuthorization } from '../support/relying-party.js';
-import { backOnSite, followRegistrationMail, messages, startBrowserWorld, type BrowserWorld } from './support.js';
+import { backOnSite, followRegistrationMail, messages, startBrowserWorld } from './support.js';
+import { useWorld } from '../support/world.js';
 
 const fr = messages('fr');
-let world: BrowserWorld;
-
-beforeAll(async () => {
-  world = await startBrowserWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = useWorld(startBrowserWorld);
 
 describe('a citizen creates an account from a commune site, in a real browser', () => {
   it('goes from the login page to account creation, consents, and the site gets a code whose ID token carries the new email', async () => {

@@ -1,32 +1,23 @@
 // Deleting the account: the password again, then at once sessions and tokens revoked, back-channel
 // logout to every connected site, personal data erased, a confirmation mail; the sub is never reused.
-import { aClient, aCommune, anAccount, A_PASSWORD, type TestClient } from '../support/builders.js';
+import { anAccount, A_PASSWORD } from '../support/builders.js';
 import { confirmRegistration, isLoginPage, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
-import { startLogoutReceiver, type LogoutReceiver } from '../support/logout-receiver.js';
+import { startLogoutReceiver } from '../support/logout-receiver.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let receiver: LogoutReceiver;
-let site: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  receiver = await startLogoutReceiver();
-  await aCommune(server.registry, { slug: 'givors', name: 'Givors' });
-  site = await aClient(server.registry, 'givors', { name: 'Portail famille de Givors', backchannelLogoutUri: receiver.uri });
-});
-
-afterAll(async () => {
-  await receiver.close();
-  await server.stop();
-});
+const receiver = useWorld(startLogoutReceiver);
+const world = useWorld(() => anOidcWorld({
+  communes: [{ slug: 'givors', name: 'Givors' }],
+  clients: { site: { name: 'Portail famille de Givors', backchannelLogoutUri: receiver.uri } },
+}));
 
 /** The citizen signs in at the site in `browser`; answers the site's configuration and tokens. */
 async function signInAt(browser: UserAgent, citizen: { email: string; password: string }) {
-  const config = await discover(server.issuer, site);
-  const attempt = await startAuthorization(config, site);
+  const config = await discover(world.server.issuer, world.site);
+  const attempt = await startAuthorization(config, world.site);
   const tokens = await exchange(config, attempt, await signIn(browser, attempt, citizen));
   return { config, tokens };
 }
@@ -40,13 +31,13 @@ async function deleteWith(browser: UserAgent, password: string): Promise<Page> {
 
 /** Registers through the site's login page, as a citizen would; answers the subject the site sees. */
 async function registerAtSite(email: string): Promise<string> {
-  const browser = new UserAgent(server.issuer);
-  const config = await discover(server.issuer, site);
-  const attempt = await startAuthorization(config, site);
+  const browser = new UserAgent(world.server.issuer);
+  const config = await discover(world.server.issuer, world.site);
+  const attempt = await startAuthorization(config, world.site);
   const login = await pageAt(browser, attempt.url);
   const register = await pageAt(browser, new URL(/href="([^"]*\/register)"/.exec(login.html)![1]!, login.url).toString());
   await browser.submit(register, { given_name: 'Yasmine', family_name: 'Haddad', email, password: A_PASSWORD });
-  let result = await confirmRegistration(server, browser, email);
+  let result = await confirmRegistration(world.server, browser, email);
   if (isPage(result) && result.html.includes('value="allow"')) result = await browser.submit(result, { decision: 'allow' });
   if (isPage(result)) throw new Error(`expected the site, got ${result.status} ${result.url}`);
   return (await exchange(config, attempt, result.leftTo)).claims()!.sub;
@@ -54,18 +45,18 @@ async function registerAtSite(email: string): Promise<string> {
 
 describe('deleting the account', () => {
   it('refuses a wrong password and keeps everything', async () => {
-    const citizen = await anAccount(server.accounts);
-    const browser = await signedIn(server.issuer, citizen);
+    const citizen = await anAccount(world.server.accounts);
+    const browser = await signedIn(world.server.issuer, citizen);
     const refused = await deleteWith(browser, 'pas le bon mot de passe');
     expect(refused.status).toBe(400);
     expect(refused.html).toContain('Le mot de passe actuel est incorrect');
-    expect(await server.accounts.findById(citizen.id)).toBeDefined();
+    expect(await world.server.accounts.findById(citizen.id)).toBeDefined();
     expect((await pageAt(browser, '/account')).html).toContain('Mon profil');
   });
 
   it('closes the account at once: tokens and sessions end, the site is logged out, the data is gone, a mail confirms', async () => {
-    const citizen = await anAccount(server.accounts);
-    const browser = new UserAgent(server.issuer);
+    const citizen = await anAccount(world.server.accounts);
+    const browser = new UserAgent(world.server.issuer);
     const { config, tokens } = await signInAt(browser, citizen);
     await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
     const before = receiver.received.length;
@@ -74,25 +65,25 @@ describe('deleting the account', () => {
     expect(done.status).toBe(200);
     expect(done.html).toContain('Votre compte a été supprimé');
 
-    expect(await server.accounts.findById(citizen.id)).toBeUndefined();
-    expect(await server.accounts.securityHistory(citizen.id)).toEqual([]);
-    expect(await server.accounts.sharingJournal(citizen.id)).toEqual([]);
+    expect(await world.server.accounts.findById(citizen.id)).toBeUndefined();
+    expect(await world.server.accounts.securityHistory(citizen.id)).toEqual([]);
+    expect(await world.server.accounts.sharingJournal(citizen.id)).toEqual([]);
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
     const [logout] = (await receiver.waitFor(before + 1)).slice(before);
-    expect(logout).toMatchObject({ aud: site.clientId, sub: tokens.claims()!.sub });
+    expect(logout).toMatchObject({ aud: world.site.clientId, sub: tokens.claims()!.sub });
     expect(isLoginPage(await browser.navigate('/account'))).toBe(true);
 
-    const [mail] = await mailsArrived(server, citizen.email);
+    const [mail] = await mailsArrived(world.server, citizen.email);
     expect(mail!.subject).toContain('Votre compte a été supprimé');
   });
 
   it('leaves no way to log in with the old credentials', async () => {
-    const citizen = await anAccount(server.accounts);
-    await deleteWith(await signedIn(server.issuer, citizen), citizen.password);
+    const citizen = await anAccount(world.server.accounts);
+    await deleteWith(await signedIn(world.server.issuer, citizen), citizen.password);
 
-    expect(await server.accounts.authenticate(citizen.email, citizen.password)).toBeUndefined();
-    const browser = new UserAgent(server.issuer);
+    expect(await world.server.accounts.authenticate(citizen.email, citizen.password)).toBeUndefined();
+    const browser = new UserAgent(world.server.issuer);
     const login = await pageAt(browser, '/account');
     const refused = await browser.submit(login, { email: citizen.email, password: citizen.password });
     expect(isLoginPage(refused)).toBe(true);
@@ -101,22 +92,22 @@ describe('deleting the account', () => {
   it('lets the same email register again, as a new account with a new sub', async () => {
     const email = `revenante-${Date.now()}@example.org`;
     const firstSub = await registerAtSite(email);
-    const first = (await server.accounts.authenticate(email, A_PASSWORD))!;
-    await deleteWith(await signedIn(server.issuer, { email, password: A_PASSWORD }), A_PASSWORD);
+    const first = (await world.server.accounts.authenticate(email, A_PASSWORD))!;
+    await deleteWith(await signedIn(world.server.issuer, { email, password: A_PASSWORD }), A_PASSWORD);
 
     const secondSub = await registerAtSite(email);
-    const second = (await server.accounts.authenticate(email, A_PASSWORD))!;
+    const second = (await world.server.accounts.authenticate(email, A_PASSWORD))!;
     expect(second.id).not.toBe(first.id);
     expect(secondSub).not.toBe(firstSub);
   });
 
   it('never gives a deleted sub to another account', async () => {
-    const citizen = await anAccount(server.accounts);
-    await deleteWith(await signedIn(server.issuer, citizen), citizen.password);
+    const citizen = await anAccount(world.server.accounts);
+    await deleteWith(await signedIn(world.server.issuer, citizen), citizen.password);
 
-    await expect(server.pool.query(
+    await expect(world.server.pool.query(
       `insert into accounts (id, email, password_hash) values ($1, $2, 'not a hash')`, [citizen.id, `usurpateur-${Date.now()}@example.org`],
     )).rejects.toMatchObject({ code: '23505' });
-    expect(await server.accounts.findById(citizen.id)).toBeUndefined();
+    expect(await world.server.accounts.findById(citizen.id)).toBeUndefined();
   });
 });

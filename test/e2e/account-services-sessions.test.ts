@@ -1,34 +1,25 @@
 // Connected services (revoking one removes its grant, stops its tokens and logs it out by back channel)
 // and sessions (where the citizen is signed in; sign out one, or everywhere).
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { anAccount, type TestClient } from '../support/builders.js';
 import { isLoginPage, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
-import { startLogoutReceiver, type LogoutReceiver } from '../support/logout-receiver.js';
+import { startLogoutReceiver } from '../support/logout-receiver.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let receiver: LogoutReceiver;
-let mairie: TestClient;
-let piscine: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  receiver = await startLogoutReceiver();
-  await aCommune(server.registry, { slug: 'saint-fons', name: 'Saint-Fons' });
-  await aCommune(server.registry, { slug: 'rillieux', name: 'Rillieux-la-Pape' });
-  mairie = await aClient(server.registry, 'saint-fons', { name: 'Mairie de Saint-Fons', backchannelLogoutUri: receiver.uri });
-  piscine = await aClient(server.registry, 'rillieux', { name: 'Piscine de Rillieux' });
-});
-
-afterAll(async () => {
-  await receiver.close();
-  await server.stop();
-});
+const receiver = useWorld(startLogoutReceiver);
+const world = useWorld(() => anOidcWorld({
+  communes: [{ slug: 'saint-fons', name: 'Saint-Fons' }, { slug: 'rillieux', name: 'Rillieux-la-Pape' }],
+  clients: {
+    mairie: { name: 'Mairie de Saint-Fons', backchannelLogoutUri: receiver.uri },
+    piscine: { commune: 'rillieux', name: 'Piscine de Rillieux' },
+  },
+}));
 
 /** The citizen signs in at a site in `browser`; answers the site's configuration and tokens. */
 async function signInAt(site: TestClient, browser: UserAgent, citizen: { email: string; password: string }) {
-  const config = await discover(server.issuer, site);
+  const config = await discover(world.server.issuer, site);
   const attempt = await startAuthorization(config, site);
   const tokens = await exchange(config, attempt, await signIn(browser, attempt, citizen));
   return { config, tokens };
@@ -43,10 +34,10 @@ function sessionCards(page: Page) {
 
 describe('connected services', () => {
   it('lists every site the citizen allowed, with its commune and since when', async () => {
-    const citizen = await anAccount(server.accounts);
-    const browser = new UserAgent(server.issuer);
-    await signInAt(mairie, browser, citizen);
-    await signInAt(piscine, browser, citizen);
+    const citizen = await anAccount(world.server.accounts);
+    const browser = new UserAgent(world.server.issuer);
+    await signInAt(world.mairie, browser, citizen);
+    await signInAt(world.piscine, browser, citizen);
 
     const services = textOf(await pageAt(browser, '/account/services'));
     expect(services).toContain('Mairie de Saint-Fons');
@@ -57,38 +48,38 @@ describe('connected services', () => {
   });
 
   it('revokes one site: its grant, refresh token and access token end, it is logged out by back channel', async () => {
-    const citizen = await anAccount(server.accounts);
-    const browser = new UserAgent(server.issuer);
-    const atMairie = await signInAt(mairie, browser, citizen);
-    const atPiscine = await signInAt(piscine, browser, citizen);
+    const citizen = await anAccount(world.server.accounts);
+    const browser = new UserAgent(world.server.issuer);
+    const atMairie = await signInAt(world.mairie, browser, citizen);
+    const atPiscine = await signInAt(world.piscine, browser, citizen);
     const before = receiver.received.length;
 
     const services = await pageAt(browser, '/account/services');
-    const revokeMairie = formsOf(services.html).findIndex((form) => form.fields.client_id === mairie.clientId);
+    const revokeMairie = formsOf(services.html).findIndex((form) => form.fields.client_id === world.mairie.clientId);
     const revoked = await browser.submit(services, {}, revokeMairie);
     expect(isPage(revoked) && revoked.html).toContain('L’accès de Mairie de Saint-Fons a été retiré');
-    expect(isPage(revoked) && revoked.html).not.toContain(mairie.clientId);
-    expect(isPage(revoked) && revoked.html).toContain(piscine.clientId);
+    expect(isPage(revoked) && revoked.html).not.toContain(world.mairie.clientId);
+    expect(isPage(revoked) && revoked.html).toContain(world.piscine.clientId);
 
     await expect(oidc.refreshTokenGrant(atMairie.config, atMairie.tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect((await oidc.tokenIntrospection(atMairie.config, atMairie.tokens.access_token)).active).toBe(false);
     const [logout] = (await receiver.waitFor(before + 1)).slice(before);
-    expect(logout).toMatchObject({ aud: mairie.clientId, sub: atMairie.tokens.claims()!.sub, sid: atMairie.tokens.claims()!.sid });
+    expect(logout).toMatchObject({ aud: world.mairie.clientId, sub: atMairie.tokens.claims()!.sub, sid: atMairie.tokens.claims()!.sid });
     expect(logout!.events).toEqual({ 'http://schemas.openid.net/event/backchannel-logout': {} });
 
     // The other site keeps working; the revoked one must ask for consent again.
     expect((await oidc.tokenIntrospection(atPiscine.config, atPiscine.tokens.access_token)).active).toBe(true);
     await expect(oidc.refreshTokenGrant(atPiscine.config, atPiscine.tokens.refresh_token!)).resolves.toHaveProperty('access_token');
-    const again = await browser.navigate((await startAuthorization(atMairie.config, mairie)).url);
+    const again = await browser.navigate((await startAuthorization(atMairie.config, world.mairie)).url);
     expect(isPage(again) && again.html).toContain('value="allow"');
   });
 
   it('ignores a revocation of a site the citizen never allowed', async () => {
-    const citizen = await anAccount(server.accounts);
-    const browser = new UserAgent(server.issuer);
-    const atPiscine = await signInAt(piscine, browser, citizen);
+    const citizen = await anAccount(world.server.accounts);
+    const browser = new UserAgent(world.server.issuer);
+    const atPiscine = await signInAt(world.piscine, browser, citizen);
     const services = await pageAt(browser, '/account/services');
-    const result = await submitTo(browser, services, '/account/services/revoke', { client_id: mairie.clientId });
+    const result = await submitTo(browser, services, '/account/services/revoke', { client_id: world.mairie.clientId });
     expect(isPage(result) && result.status).toBe(200);
     expect(isPage(result) && result.html).not.toContain('a été retiré');
     expect((await oidc.tokenIntrospection(atPiscine.config, atPiscine.tokens.access_token)).active).toBe(true);
@@ -97,9 +88,9 @@ describe('connected services', () => {
 
 describe('sessions', () => {
   it('lists each browser where the citizen is signed in, and signs out one of them', async () => {
-    const citizen = await anAccount(server.accounts);
-    const laptop = await signedIn(server.issuer, citizen);
-    const phone = await signedIn(server.issuer, citizen);
+    const citizen = await anAccount(world.server.accounts);
+    const laptop = await signedIn(world.server.issuer, citizen);
+    const phone = await signedIn(world.server.issuer, citizen);
 
     const sessions = await pageAt(laptop, '/account/sessions');
     const cards = sessionCards(sessions);
@@ -119,10 +110,10 @@ describe('sessions', () => {
   });
 
   it('signs out everywhere, and the sites of those sessions are logged out by back channel', async () => {
-    const citizen = await anAccount(server.accounts);
-    const laptop = await signedIn(server.issuer, citizen);
-    const phone = new UserAgent(server.issuer);
-    const atMairie = await signInAt(mairie, phone, citizen);
+    const citizen = await anAccount(world.server.accounts);
+    const laptop = await signedIn(world.server.issuer, citizen);
+    const phone = new UserAgent(world.server.issuer);
+    const atMairie = await signInAt(world.mairie, phone, citizen);
     // Signed in at the site, the phone reaches its account space without logging in again.
     expect((await pageAt(phone, '/account')).html).toContain('Mon profil');
     const before = receiver.received.length;
@@ -135,14 +126,14 @@ describe('sessions', () => {
     expect(isLoginPage(await laptop.navigate('/account'))).toBe(true);
     expect(isLoginPage(await phone.navigate('/account'))).toBe(true);
     const [logout] = (await receiver.waitFor(before + 1)).slice(before);
-    expect(logout).toMatchObject({ aud: mairie.clientId, sub: atMairie.tokens.claims()!.sub });
+    expect(logout).toMatchObject({ aud: world.mairie.clientId, sub: atMairie.tokens.claims()!.sub });
   });
 
   it('does not sign out a session of another citizen', async () => {
-    const citizen = await anAccount(server.accounts);
-    const stranger = await anAccount(server.accounts);
-    const mine = await signedIn(server.issuer, citizen);
-    const theirs = await signedIn(server.issuer, stranger);
+    const citizen = await anAccount(world.server.accounts);
+    const stranger = await anAccount(world.server.accounts);
+    const mine = await signedIn(world.server.issuer, citizen);
+    const theirs = await signedIn(world.server.issuer, stranger);
     const theirSession = /name="session" value="([^"]+)"/.exec((await pageAt(theirs, '/account/sessions')).html)![1]!;
 
     await submitTo(mine, await pageAt(mine, '/account/sessions'), '/account/sessions/end', { session: theirSession });

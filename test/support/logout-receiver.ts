@@ -9,7 +9,7 @@ export interface LogoutReceiver {
   received: JWTPayload[];
   /** Resolves once `count` logout tokens have arrived. */
   waitFor(count: number): Promise<JWTPayload[]>;
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export async function startLogoutReceiver(): Promise<LogoutReceiver> {
@@ -34,6 +34,6 @@ export async function startLogoutReceiver(): Promise<LogoutReceiver> {
       while (received.length < count) await new Promise<void>((resolve) => { notify = resolve; });
       return received;
     },
-    close: () => new Promise((resolve) => { server.close(() => resolve()); }),
+    stop: () => new Promise((resolve) => { server.close(() => resolve()); }),
   };
 }
