@@ -12,7 +12,7 @@ import { loadCommonPasswords } from './common-passwords.js';
 import { parseEmail } from './email-address.js';
 import { createPasswords } from './passwords.js';
 import { createRegistration, type Registration, type SignUpOptions } from './registration.js';
-import { createRetention } from './retention.js';
+import { createRetention, type Retention } from './retention.js';
 import { listSecurityEvents, type SecurityEvent } from './security-event-repository.js';
 import { createSelfService, type AccountNotifier, type Origin, type SelfService } from './self-service.js';
 import { insertSharingEntry, listSharingEntries, type SharingEntry } from './sharing-journal-repository.js';
@@ -43,7 +43,7 @@ export interface Accounts {
   sharingJournal(accountId: string, limit?: number): Promise<SharingEntry[]>;
   recordSharing(accountId: string, entry: Omit<SharingEntry, 'createdAt'>): Promise<void>;
   selfService: SelfService;
-  retention: ReturnType<typeof createRetention>;
+  retention: Retention;
 }
 
 export interface AccountsDeps {

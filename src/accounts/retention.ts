@@ -14,7 +14,16 @@ const DAY_MS = 86_400_000;
 
 export type RetentionWarning = 'first' | 'second';
 
-export function createRetention(deps: { pool: Pool; config: Pick<Config, 'retention' | 'issuer'>; notify?: AccountNotifier | undefined }) {
+export interface Retention {
+  /** Warns the accounts due for `warning` at `now`, each warning and its mail committed together; answers how many. */
+  warn(now: Date, warning: RetentionWarning): Promise<number>;
+  /** The accounts warned twice and still unused at `now`: due for closing. */
+  closable(now: Date): Promise<InactiveAccount[]>;
+  /** Purges the history and the journal older than their time, and the account links long expired. */
+  purge(now: Date): Promise<{ purgedEvents: number; purgedJournal: number }>;
+}
+
+export function createRetention(deps: { pool: Pool; config: Pick<Config, 'retention' | 'issuer'>; notify?: AccountNotifier | undefined }): Retention {
   const { pool, config } = deps;
   const r = config.retention;
 
@@ -23,8 +32,7 @@ export function createRetention(deps: { pool: Pool; config: Pick<Config, 'retent
     !account.retentionWarnedAt || account.retentionWarnedAt.getTime() <= now.getTime() - days * DAY_MS;
 
   return {
-    /** Warns the accounts due for `warning` at `now`, each warning and its mail committed together; answers how many. */
-    async warn(now: Date, warning: RetentionWarning): Promise<number> {
+    async warn(now, warning) {
       const warningsSoFar = warning === 'first' ? 0 : 1;
       const daysBefore = warning === 'first' ? r.firstWarningDaysBefore : r.secondWarningDaysBefore;
       const inactiveSince = new Date(now.getTime() - (r.inactiveAccountDays - daysBefore) * DAY_MS);
@@ -42,15 +50,13 @@ export function createRetention(deps: { pool: Pool; config: Pick<Config, 'retent
       });
     },
 
-    /** The accounts warned twice and still unused at `now`: due for closing. */
-    closable(now: Date): Promise<InactiveAccount[]> {
+    closable(now) {
       const inactiveSince = new Date(now.getTime() - r.inactiveAccountDays * DAY_MS);
       return withTransaction(pool, async (db) => (await lockInactiveAccounts(db, inactiveSince, r.batchSize))
         .filter((a) => a.retentionWarnings >= 2 && warnedBefore(a, now, r.secondWarningDaysBefore)));
     },
 
-    /** Purges the history and the journal older than their time, and the account links long expired. */
-    async purge(now: Date): Promise<{ purgedEvents: number; purgedJournal: number }> {
+    async purge(now) {
       const historyBefore = new Date(now.getTime() - r.historyDays * DAY_MS);
       const purged = { purgedEvents: await deleteSecurityEventsBefore(pool, historyBefore), purgedJournal: await deleteSharingEntriesBefore(pool, historyBefore) };
       await deleteExpiredAccountTokens(pool, new Date(now.getTime() - DAY_MS));
@@ -58,5 +64,3 @@ export function createRetention(deps: { pool: Pool; config: Pick<Config, 'retent
     },
   };
 }
-
-export type Retention = ReturnType<typeof createRetention>;

@@ -49,7 +49,32 @@ export interface CitizenSessionsDeps {
   log: Logger;
 }
 
-export function createCitizenSessions({ db, provider, adapter, log }: CitizenSessionsDeps) {
+/** The citizen's sessions, sites and grants at the provider, as the account space and the account changes see them. */
+export interface CitizenSessions {
+  /** The session whose cookie value is `sessionId`, if it is alive. */
+  findSession(sessionId: string): Promise<{ accountId: string; uid: string } | undefined>;
+  /** The sites the citizen allowed, with what each may read. */
+  listServices(accountId: string): Promise<ConnectedService[]>;
+  /** Ends the citizen's relation with one site: grant and tokens revoked, back-channel logout, consent forgotten. */
+  revokeService(accountId: string, clientId: string): Promise<void>;
+  /** The citizen's signed-in browsers, with when and where each was last seen. */
+  listSessions(accountId: string): Promise<CitizenSession[]>;
+  /** Signs one session out, the way the provider's logout does; answers false when it is not the citizen's. */
+  endSession(accountId: string, uid: string): Promise<boolean>;
+  /** Signs every session of the account out; answers how many. */
+  endAllSessions(accountId: string): Promise<number>;
+  /**
+   * After a password change: every other browser signed out (back-channel logout to its sites), every
+   * grant this browser's session does not hold revoked, and of the grants it holds (shared with the other
+   * browsers of the account) every token another session obtained: a refresh token taken with the old
+   * password stops working. Consents are kept: the citizen still allows those sites.
+   */
+  revokeAllButSession(accountId: string, keptUid: string): Promise<void>;
+  /** After a password reset or on deletion: no session, no grant, no token, no remembered consent. */
+  revokeEverything(accountId: string): Promise<void>;
+}
+
+export function createCitizenSessions({ db, provider, adapter, log }: CitizenSessionsDeps): CitizenSessions {
   const sessionsOf = async (accountId: string) =>
     (await listPayloadsOfAccount(db, 'Session', accountId)) as (StoredPayload & { payload: SessionPayload })[];
   const grantsOf = async (accountId: string) =>
@@ -81,8 +106,7 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
     await deleteStoredPayload(db, 'Session', session.id);
   }
 
-  const api = {
-    /** The session whose cookie value is `sessionId`, if it is alive. */
+  const api: CitizenSessions = {
     async findSession(sessionId: string): Promise<{ accountId: string; uid: string } | undefined> {
       const payload = (await adapter('Session').find(sessionId)) as SessionPayload | undefined;
       return payload?.accountId ? { accountId: payload.accountId, uid: payload.uid } : undefined;
@@ -102,7 +126,6 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
       return services;
     },
 
-    /** Ends the citizen's relation with one site: grant and tokens revoked, back-channel logout, consent forgotten. */
     async revokeService(accountId: string, clientId: string): Promise<void> {
       for (const session of await sessionsOf(accountId)) {
         const authorization = session.payload.authorizations?.[clientId];
@@ -131,7 +154,6 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
       });
     },
 
-    /** Signs one session out, the way the provider's logout does; answers false when it is not the citizen's. */
     async endSession(accountId: string, uid: string): Promise<boolean> {
       const session = (await sessionsOf(accountId)).find((s) => s.payload.uid === uid);
       if (!session) return false;
@@ -145,12 +167,6 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
       return sessions.length;
     },
 
-    /**
-     * After a password change: every other browser signed out (back-channel logout to its sites), every
-     * grant this browser's session does not hold revoked, and of the grants it holds (shared with the other
-     * browsers of the account) every token another session obtained: a refresh token taken with the old
-     * password stops working. Consents are kept: the citizen still allows those sites.
-     */
     async revokeAllButSession(accountId: string, keptUid: string): Promise<void> {
       const sessions = await sessionsOf(accountId);
       const kept = sessions.find((session) => session.payload.uid === keptUid);
@@ -162,7 +178,6 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
       }
     },
 
-    /** After a password reset or on deletion: no session, no grant, no token, no remembered consent. */
     async revokeEverything(accountId: string): Promise<void> {
       await api.endAllSessions(accountId);
       for (const grant of await grantsOf(accountId)) await revokeGrant(grant.id);
@@ -171,5 +186,3 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
   };
   return api;
 }
-
-export type CitizenSessions = ReturnType<typeof createCitizenSessions>;

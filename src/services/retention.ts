@@ -13,16 +13,22 @@ export interface RetentionReport {
   purgedJournal: number;
 }
 
+export interface RetentionJob {
+  /** One pass of the job at `now` (a parameter, so that tests control the clock). */
+  run(now?: Date): Promise<RetentionReport>;
+  /** Runs the job on its interval (config retention.intervalSeconds); the answer stops it. */
+  start(): () => void;
+}
+
 export function createRetentionJob(deps: {
   accounts: Pick<Accounts, 'retention'>;
   changes: Pick<AccountChanges, 'closeAccount'>;
   config: Pick<Config, 'retention'>;
   log: Logger;
-}) {
+}): RetentionJob {
   const { retention } = deps.accounts;
-  const job = {
-    /** One pass of the job at `now` (a parameter, so that tests control the clock). */
-    async run(now: Date = new Date()): Promise<RetentionReport> {
+  const job: RetentionJob = {
+    async run(now = new Date()) {
       const firstWarnings = await retention.warn(now, 'first');
       const secondWarnings = await retention.warn(now, 'second');
       const due = await retention.closable(now);
@@ -31,7 +37,7 @@ export function createRetentionJob(deps: {
       if (report.firstWarnings + report.secondWarnings + report.deleted > 0) deps.log.info({ event: 'retention.ran', ...report }, 'retention.ran');
       return report;
     },
-    start(): () => void {
+    start() {
       const timer = setInterval(() => {
         job.run().catch((error) => deps.log.warn({ event: 'retention.failed', err: error }, 'retention.failed'));
       }, deps.config.retention.intervalSeconds * 1000);
@@ -41,5 +47,3 @@ export function createRetentionJob(deps: {
   };
   return job;
 }
-
-export type RetentionJob = ReturnType<typeof createRetentionJob>;
