@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createAccounts, type Accounts } from './accounts/index.js';
-import { createMailer, createTransport, senderOf, type Mailer } from './mail/index.js';
+import { createMailer, createTransport, senderOf, type Mailer, type MailTransport } from './mail/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { databaseUnavailability, listen, migrate, openDatabase, type Database, type Pool } from './db/index.js';
@@ -17,7 +17,7 @@ import { CLIENT_CHANGES_CHANNEL, type Registry } from './registry/index.js';
 import { createReports } from './reports/index.js';
 import { createAccountChanges, createAccountNotifier, createInvitationMailer, createRetentionJob, type AccountChanges, type RetentionJob } from './services/index.js';
 import { createSealer, resolveSecretKey } from './sealing.js';
-import { createViews } from './views/index.js';
+import { createViews, type Views } from './views/index.js';
 
 export interface RunningServer {
   server: Server;
@@ -34,11 +34,26 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The rooms composed over one database, which the HTTP side and the background work are built from. */
+interface Composition {
+  /** Whether this start created the first signing keys (then the welcome is printed). */
+  isFirstStart: boolean;
+  views: Views;
+  transport: MailTransport;
+  mailer: Mailer;
+  accounts: Accounts;
+  changes: AccountChanges;
+  retention: RetentionJob;
+  registry: Registry;
+  oidc: Oidc;
+  admin: AdminDeps;
+}
+
 /**
  * The rooms over one database, bottom up: accounts and the registry, the library's storage and client
  * schema, the provider, then the application layer over them and the operators' API.
  */
-async function compose(config: Config, log: Logger, database: Database) {
+async function compose(config: Config, log: Logger, database: Database): Promise<Composition> {
   const { pool } = database;
   const sealer = createSealer(resolveSecretKey(config.secretKey, config.dataDir));
   const { created } = await ensureKeys(pool, sealer);
@@ -61,7 +76,7 @@ async function compose(config: Config, log: Logger, database: Database) {
 }
 
 /** What runs beside requests: cross-instance invalidation, sweeping, mail delivery, retention. Answers its stop. */
-function startBackgroundWork(config: Config, log: Logger, database: Database, parts: Awaited<ReturnType<typeof compose>>) {
+function startBackgroundWork(config: Config, log: Logger, database: Database, parts: Composition): () => Promise<void> {
   // The embedded database serves one instance: nobody else to hear.
   const stopListening = database.isEmbedded || !config.databaseUrl ? async () => undefined : listen(config.databaseUrl, [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL], (channel, payload) => {
     if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);

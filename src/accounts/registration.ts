@@ -8,7 +8,7 @@ import { conflict, invalid } from '../errors.js';
 import type { Logger } from '../log.js';
 import { maskEmail } from '../log.js';
 import { DEFAULT_LOCALE, type Locale } from '../locale.js';
-import { findAccountByEmail, insertAccount, type Account, type AccountWithHash } from './account-repository.js';
+import { findAccountByEmail, insertAccount, type Account, type AccountWithHash, type NewAccount } from './account-repository.js';
 import type { CommonPasswords } from './common-passwords.js';
 import { normaliseEmail } from './email-address.js';
 import { checkPasswordPolicy, type Passwords } from './passwords.js';
@@ -49,7 +49,7 @@ export function createRegistration(deps: RegistrationDeps) {
   const { pool, config, passwords, log } = deps;
 
   /** Checks the input and hashes the password, before any connection is held (argon2 takes a while). */
-  async function prepare(registration: Registration) {
+  async function prepare(registration: Registration): Promise<NewAccount> {
     const email = normaliseEmail(registration.email);
     const problem = checkPasswordPolicy(registration.password, email, config.passwordPolicy, deps.commonPasswords);
     if (problem) throw invalid(problem, 'password does not meet the policy', { field: 'password' });
@@ -65,7 +65,7 @@ export function createRegistration(deps: RegistrationDeps) {
   }
 
   /** Inside `tx`: the account, its first event, its link and mail; undefined when the address is taken. */
-  async function create(tx: PoolClient, registration: Awaited<ReturnType<typeof prepare>>, origin: Origin, linkPath?: string) {
+  async function create(tx: PoolClient, registration: NewAccount, origin: Origin, linkPath?: string): Promise<Account | undefined> {
     const inserted = await insertAccount(tx, registration);
     if (!inserted) return undefined;
     const account = withoutHash(inserted);

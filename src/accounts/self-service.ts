@@ -43,6 +43,49 @@ export interface Origin {
   userAgent?: string | undefined;
 }
 
+/** What a citizen does with their own account, the account's side of it (services/ does the provider's). */
+export interface SelfService {
+  /** A security event of the account's history; given `db`, in that transaction. */
+  recordEvent(accountId: string, kind: SecurityEventKind, origin?: Origin, db?: Queryable): Promise<void>;
+  /** Mails a verification link to an unverified address. `db`: the registration's transaction; `linkPath`: where the link leads (the account space by default). */
+  sendVerification(
+    account: Pick<Account, 'id' | 'email' | 'locale' | 'emailVerified'>,
+    options?: { db?: Queryable; linkPath?: string | undefined },
+  ): Promise<void>;
+  /** Whether a mailed link may still be followed (not expired, not used), without using it. */
+  isLinkUsable(token: string, purpose: TokenPurpose): Promise<boolean>;
+  /** Uses a verification link: the address is verified. Refused with `link_invalid` for a link expired, used or unknown. */
+  verifyEmail(token: string, origin?: Origin): Promise<Account>;
+  /**
+   * Answers at once, the same way whether or not the email has an account: the lookup and the mail
+   * happen after the caller has answered, so neither the answer nor its timing tells.
+   */
+  requestPasswordReset(email: string): void;
+  /** A new password from a reset link (the caller then revokes every session and token of the account). */
+  resetPassword(token: string, newPassword: string, origin?: Origin): Promise<Account>;
+  /**
+   * A new password from the account space. Whoever knew the old one may hold a reset link: it stops
+   * working (the caller then ends their sessions and tokens, except the session that made the change).
+   */
+  changePassword(accountId: string, currentPassword: string, newPassword: string, origin?: Origin): Promise<void>;
+  /**
+   * The new email takes effect once the link sent to it is followed. The answer is the same whether or
+   * not another account uses the address (no oracle of who has an account): that account's owner is
+   * told instead that nothing changed, and the link, issued all the same, is mailed to nobody.
+   */
+  requestEmailChange(accountId: string, newEmail: string, currentPassword: string): Promise<void>;
+  /** Uses the link mailed to the new address: the account takes it, and the old address is told. */
+  confirmEmailChange(token: string, origin?: Origin): Promise<Account>;
+  updateProfile(accountId: string, profile: ProfileChange, origin?: Origin): Promise<Account>;
+  /** The account, once the citizen confirmed its current password (before closing it). */
+  confirmPassword(accountId: string, currentPassword: string): Promise<Account>;
+  /**
+   * Erases the account (data erased, sub tombstoned) and mails its goodbye; answers whether this call
+   * deleted it. Its sessions and tokens are the caller's to revoke first (services/account-changes.ts).
+   */
+  closeAccount(account: Pick<Account, 'id' | 'email' | 'locale'>): Promise<boolean>;
+}
+
 export interface SelfServiceDeps {
   pool: Pool;
   config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService'>;
@@ -59,7 +102,7 @@ function withoutHash({ passwordHash: _ignored, ...account }: AccountWithHash): A
   return account;
 }
 
-export function createSelfService(deps: SelfServiceDeps) {
+export function createSelfService(deps: SelfServiceDeps): SelfService {
   const { pool, config, passwords, log } = deps;
   const notify: AccountNotifier = async (notice, db) => { await deps.notify?.(notice, db); };
 
@@ -87,26 +130,22 @@ export function createSelfService(deps: SelfServiceDeps) {
     }
   }
 
-  const service = {
-    recordEvent(accountId: string, kind: SecurityEventKind, origin: Origin = {}, db: Queryable = pool) {
+  const service: SelfService = {
+    recordEvent(accountId, kind, origin = {}, db = pool) {
       return insertSecurityEvent(db, { accountId, kind, ...origin });
     },
 
-    /** `db`: the registration's transaction; `linkPath`: where the link leads (the account space by default). */
-    async sendVerification(
-      account: Pick<Account, 'id' | 'email' | 'locale' | 'emailVerified'>,
-      { db = pool, linkPath = '/account/email/verify' }: { db?: Queryable; linkPath?: string | undefined } = {},
-    ): Promise<void> {
+    async sendVerification(account, { db = pool, linkPath = '/account/email/verify' } = {}) {
       if (account.emailVerified) return;
       const link = await issueLink(account, 'verify-email', config.selfService.verifyEmailTtlSeconds, linkPath, undefined, db);
       await notify({ kind: 'verify-email', to: account.email, locale: account.locale, link, accountId: account.id }, db);
     },
 
-    async isLinkUsable(token: string, purpose: TokenPurpose): Promise<boolean> {
+    async isLinkUsable(token, purpose) {
       return (await findUsableAccountToken(pool, hashToken(token), purpose)) !== undefined;
     },
 
-    async verifyEmail(token: string, origin: Origin = {}): Promise<Account> {
+    async verifyEmail(token, origin = {}) {
       const used = await useAccountToken(pool, hashToken(token), 'verify-email');
       if (!used) throw invalid('link_invalid', 'this link is expired, already used or unknown');
       const account = await requireAccount(used.accountId);
@@ -115,11 +154,7 @@ export function createSelfService(deps: SelfServiceDeps) {
       return { ...withoutHash(account), emailVerified: true };
     },
 
-    /**
-     * Answers at once, the same way whether or not the email has an account: the lookup and the mail
-     * happen after the caller has answered, so neither the answer nor its timing tells.
-     */
-    requestPasswordReset(email: string): void {
+    requestPasswordReset(email) {
       setImmediate(() => {
         void (async () => {
           const address = parseEmail(email);
@@ -131,8 +166,7 @@ export function createSelfService(deps: SelfServiceDeps) {
       });
     },
 
-    /** A new password from a reset link (the caller then revokes every session and token of the account). */
-    async resetPassword(token: string, newPassword: string, origin: Origin = {}): Promise<Account> {
+    async resetPassword(token, newPassword, origin = {}) {
       const hash = hashToken(token);
       const usable = await findUsableAccountToken(pool, hash, 'reset-password');
       if (!usable) throw invalid('link_invalid', 'this link is expired, already used or unknown');
@@ -150,11 +184,7 @@ export function createSelfService(deps: SelfServiceDeps) {
       return withoutHash(account);
     },
 
-    /**
-     * A new password from the account space. Whoever knew the old one may hold a reset link: it stops
-     * working (the caller then ends their sessions and tokens, except the session that made the change).
-     */
-    async changePassword(accountId: string, currentPassword: string, newPassword: string, origin: Origin = {}): Promise<void> {
+    async changePassword(accountId, currentPassword, newPassword, origin = {}) {
       const account = await requireAccount(accountId);
       await requirePassword(account, currentPassword);
       checkNewPassword(newPassword, account.email);
@@ -167,12 +197,7 @@ export function createSelfService(deps: SelfServiceDeps) {
       });
     },
 
-    /**
-     * The new email takes effect once the link sent to it is followed. The answer is the same whether or
-     * not another account uses the address (no oracle of who has an account): that account's owner is
-     * told instead that nothing changed, and the link, issued all the same, is mailed to nobody.
-     */
-    async requestEmailChange(accountId: string, newEmail: string, currentPassword: string): Promise<void> {
+    async requestEmailChange(accountId, newEmail, currentPassword) {
       const account = await requireAccount(accountId);
       await requirePassword(account, currentPassword);
       const email = normaliseEmail(newEmail);
@@ -184,7 +209,7 @@ export function createSelfService(deps: SelfServiceDeps) {
         : { kind: 'confirm-new-email', to: email, locale: account.locale, link, accountId: account.id });
     },
 
-    async confirmEmailChange(token: string, origin: Origin = {}): Promise<Account> {
+    async confirmEmailChange(token, origin = {}) {
       const used = await useAccountToken(pool, hashToken(token), 'change-email');
       if (!used?.newEmail) throw invalid('link_invalid', 'this link is expired, already used or unknown');
       const before = await requireAccount(used.accountId);
@@ -195,25 +220,20 @@ export function createSelfService(deps: SelfServiceDeps) {
       return withoutHash(after);
     },
 
-    async updateProfile(accountId: string, profile: ProfileChange, origin: Origin = {}): Promise<Account> {
+    async updateProfile(accountId, profile, origin = {}) {
       const updated = await updateProfile(pool, accountId, profile);
       if (!updated) throw notFound('account_not_found', 'no such account');
       await service.recordEvent(accountId, 'profile_updated', origin);
       return withoutHash(updated);
     },
 
-    /** The account, once the citizen confirmed its current password (before closing it). */
-    async confirmPassword(accountId: string, currentPassword: string): Promise<Account> {
+    async confirmPassword(accountId, currentPassword) {
       const account = await requireAccount(accountId);
       await requirePassword(account, currentPassword);
       return withoutHash(account);
     },
 
-    /**
-     * Erases the account (data erased, sub tombstoned) and mails its goodbye; answers whether this call
-     * deleted it. Its sessions and tokens are the caller's to revoke first (services/account-changes.ts).
-     */
-    async closeAccount(account: Pick<Account, 'id' | 'email' | 'locale'>): Promise<boolean> {
+    async closeAccount(account) {
       // Whoever deletes the row (the citizen, or one of several retention workers) sends the one mail.
       const isDeleted = await withTransaction(pool, async (tx) => {
         if (!(await deleteAccount(tx, account.id))) return false;
@@ -228,5 +248,3 @@ export function createSelfService(deps: SelfServiceDeps) {
 
   return service;
 }
-
-export type SelfService = ReturnType<typeof createSelfService>;

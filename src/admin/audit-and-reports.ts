@@ -1,7 +1,7 @@
 // /audit and /reports: read-only views, limited to the communes the operator manages.
 import { Type, type Static } from 'typebox';
 import { communesOf, type AuditRecord } from '../operators/index.js';
-import type { Reports, UsageReport as UsageReportRecord } from '../reports/index.js';
+import type { ContributionsReport, UsageReport as UsageReportRecord } from '../reports/index.js';
 import { paginate } from './context.js';
 import { ok, route } from './route.js';
 import { AuditEntry, ContributionReport, Page, PAGING, UsageReport } from './schemas.js';
@@ -18,7 +18,7 @@ function usageJson(report: UsageReportRecord): Static<typeof UsageReport> {
   };
 }
 
-function contributionsJson(report: Awaited<ReturnType<Reports['contributions']>>): Static<typeof ContributionReport> {
+function contributionsJson(report: ContributionsReport): Static<typeof ContributionReport> {
   return {
     year: report.year, currency: report.currency, total: report.total,
     communes: report.communes.map((c) => ({

@@ -1,6 +1,7 @@
 // What every interaction step needs, and the interaction details read once per request.
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import type { Interaction } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
@@ -20,7 +21,7 @@ export interface InteractionDeps {
   rateLimiter: RateLimiter;
 }
 
-export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+export type { Interaction };
 
 export interface ClientSummary {
   clientName: string;

@@ -1,6 +1,7 @@
 // The login step: email and password; a refusal says why without telling which of the two was wrong.
 // The attempt is throttled (http/rate-limit) before argon2 runs, and argon2 itself is bounded (accounts).
 import type { Context } from 'koa';
+import type { Account } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import { passwordCheckRules, sendPage, setRetryAfter, wantsJson } from '../http/index.js';
 import { loginPage } from '../views/index.js';
@@ -38,7 +39,7 @@ export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<
     await renderLogin(deps, ctx, interaction, form.email, 'errors.rate_limited', 429);
     return;
   }
-  let account: Awaited<ReturnType<InteractionDeps['accounts']['authenticate']>>;
+  let account: Account | undefined;
   try {
     account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined }) : undefined;
   } catch (error) {

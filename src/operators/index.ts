@@ -11,7 +11,7 @@ import {
   findOperator, listOperators, removeOperatorRole, upsertOperatorRole, ROLES,
   type OperatorRecord, type OperatorSubject, type Role,
 } from './operator-repository.js';
-import { createInvitations, type InvitationMailer, type InvitationRecord } from './invitations.js';
+import { createInvitations, type InvitationMailer, type InvitationRecord, type InvitationState } from './invitations.js';
 import { checkRoleCommunes, communesOf, type Principal } from './permissions.js';
 import { roleChangeCommunes } from './role-audit.js';
 
@@ -27,6 +27,28 @@ export type OperatorTarget = { email: string } | { clientId: string };
 /** A role change's answer; `invitation` when the role waits for the owner of the address to accept it. */
 export type OperatorChange = OperatorRecord & { invitation?: InvitationRecord };
 
+/** Who administers which communes: their roles and invitations, the principal behind a token, the audit log. */
+export interface Operators {
+  /**
+   * Gives `role` over `communes` to a client, or to the verified account of an address, with its audit row.
+   * An address without a verified account is invited instead: the answer carries the `invitation`.
+   */
+  grant(target: OperatorTarget, role: string, communes: string[], by: Actor): Promise<OperatorChange>;
+  /** Takes `communes` from the role, or the whole role when none are named; by address, its pending invitations too. */
+  revoke(target: OperatorTarget, role: string, communes: string[], by: Actor): Promise<OperatorChange>;
+  list(): Promise<OperatorRecord[]>;
+  /** Invitations that may still be accepted. */
+  listInvitations(): Promise<InvitationRecord[]>;
+  /** The invitation of a link and its state; undefined for an unknown token. */
+  findInvitation(token: string): Promise<{ invitation: InvitationRecord; state: InvitationState } | undefined>;
+  /** Gives the invitation's role to the signed-in account of the invited, verified address (invitations.ts says when). */
+  acceptInvitation(token: string, accountId: string, origin?: string): Promise<{ invitation: InvitationRecord; record: OperatorRecord }>;
+  /** The principal behind an access token, when it belongs to an operator. */
+  principalFor(subject: OperatorSubject, label: string): Promise<Principal | undefined>;
+  /** The audit log since a date, limited to what the principal may read (the CLI reads everything). */
+  readAudit(since: Date, reader: Principal | 'cli', limit?: number): Promise<AuditRecord[]>;
+}
+
 export interface OperatorsDeps {
   pool: Pool;
   config: Pick<Config, 'issuer' | 'operators'>;
@@ -41,7 +63,7 @@ function parseRole(role: string): Role {
   return role as Role;
 }
 
-export function createOperators({ pool, config, accounts, registry, invitationMail }: OperatorsDeps) {
+export function createOperators({ pool, config, accounts, registry, invitationMail }: OperatorsDeps): Operators {
   const invitations = createInvitations({ pool, config, mail: invitationMail });
 
   const emptyRecord = (subject: OperatorSubject | undefined, email?: string): OperatorRecord => ({
@@ -108,16 +130,14 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
   }
 
   return {
-    grant: (target: OperatorTarget, role: string, communes: string[], by: Actor) => change('grant', target, role, communes, by),
-    revoke: (target: OperatorTarget, role: string, communes: string[], by: Actor) => change('revoke', target, role, communes, by),
+    grant: (target, role, communes, by) => change('grant', target, role, communes, by),
+    revoke: (target, role, communes, by) => change('revoke', target, role, communes, by),
     list: () => listOperators(pool),
-    /** Invitations that may still be accepted. */
     listInvitations: () => invitations.listPending(),
-    findInvitation: (token: string) => invitations.find(token),
-    acceptInvitation: (token: string, accountId: string, origin?: string) => invitations.accept(token, accountId, origin),
+    findInvitation: (token) => invitations.find(token),
+    acceptInvitation: (token, accountId, origin) => invitations.accept(token, accountId, origin),
 
-    /** The principal behind an access token, when it belongs to an operator. */
-    async principalFor(subject: OperatorSubject, label: string): Promise<Principal | undefined> {
+    async principalFor(subject, label) {
       // A role counts only while its account's address is verified (roles granted before invitations existed included).
       if ('accountId' in subject && !(await accounts.findById(subject.accountId))?.emailVerified) return undefined;
       const record = await findOperator(pool, subject);
@@ -125,11 +145,8 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
       return { actor: 'accountId' in subject ? `account:${subject.accountId}` : `client:${subject.clientId}`, label, roles: record.roles };
     },
 
-    /** The audit log since a date, limited to what the principal may read (the CLI reads everything). */
-    readAudit(since: Date, reader: Principal | 'cli', limit = 1000): Promise<AuditRecord[]> {
+    readAudit(since, reader, limit = 1000) {
       return listAuditEntries(pool, since, reader === 'cli' ? 'all' : communesOf(reader), limit);
     },
   };
 }
-
-export type Operators = ReturnType<typeof createOperators>;

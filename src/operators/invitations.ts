@@ -32,6 +32,34 @@ export type InvitationMailer = (mail: InvitationMail, db: Queryable) => Promise<
 
 export type InvitationState = 'pending' | 'expired' | 'used';
 
+/** What an invitation mail asks for: the address, its language, the role and its communes (by slug and by name). */
+export interface InvitationRequest {
+  email: string;
+  locale: Locale;
+  role: Role;
+  communes: string[];
+  communeNames: string[];
+}
+
+/** The invitations of roles to addresses that no verified account holds yet. */
+export interface Invitations {
+  /** Stores an invitation and queues its mail, with its audit row, in the caller's transaction. */
+  invite(db: PoolClient, request: InvitationRequest, by: Actor): Promise<InvitationRecord>;
+  /** Revoking a role also withdraws what its pending invitations would give (audited, in the caller's transaction). */
+  cancel(db: PoolClient, email: string, role: Role, communes: string[], by: Actor): Promise<InvitationRecord[]>;
+  /** Invitations that may still be accepted. */
+  listPending(): Promise<InvitationRecord[]>;
+  /** The invitation of a link and its state, for the page that shows it; undefined for an unknown token. */
+  find(token: string): Promise<{ invitation: InvitationRecord; state: InvitationState } | undefined>;
+  /**
+   * Gives the invitation's role to the signed-in account, if its address is the invited one and verified
+   * (an account someone registered with another's address is never verified: its owner never got the
+   * link). All at once: the invitation used up, the role, and the audit row naming both the inviter (the
+   * actor who decided) and the account that accepted (the target).
+   */
+  accept(token: string, accountId: string, origin: string | undefined): Promise<{ invitation: InvitationRecord; record: OperatorRecord }>;
+}
+
 export interface InvitationsDeps {
   pool: Pool;
   config: Pick<Config, 'issuer' | 'operators'>;
@@ -54,10 +82,9 @@ function refusalFor(state: Exclude<InvitationState, 'pending'>): AppError {
     : conflict('invitation_used', 'this invitation was already accepted or was cancelled');
 }
 
-export function createInvitations({ pool, config, mail }: InvitationsDeps) {
+export function createInvitations({ pool, config, mail }: InvitationsDeps): Invitations {
   return {
-    /** Stores an invitation and queues its mail, with its audit row, in the caller's transaction. */
-    async invite(db: PoolClient, request: { email: string; locale: Locale; role: Role; communes: string[]; communeNames: string[] }, by: Actor): Promise<InvitationRecord> {
+    async invite(db, request, by) {
       return audited(db, by, async (tx) => {
         const token = randomBytes(32).toString('base64url');
         const invitation = await insertInvitation(tx, {
@@ -79,8 +106,7 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps) {
       });
     },
 
-    /** Revoking a role also withdraws what its pending invitations would give (audited, in the caller's transaction). */
-    async cancel(db: PoolClient, email: string, role: Role, communes: string[], by: Actor): Promise<InvitationRecord[]> {
+    async cancel(db, email, role, communes, by) {
       const cancelled = await cancelPendingInvitations(db, invitationAddress(email), role, communes);
       for (const invitation of cancelled) {
         const withdrawn = communes.length ? invitation.communes.filter((slug) => communes.includes(slug)) : invitation.communes;
@@ -100,19 +126,12 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps) {
 
     listPending: () => listPendingInvitations(pool),
 
-    /** The invitation of a link and its state, for the page that shows it; undefined for an unknown token. */
-    async find(token: string): Promise<{ invitation: InvitationRecord; state: InvitationState } | undefined> {
+    async find(token) {
       const invitation = token ? await findInvitationByTokenHash(pool, hashToken(token)) : undefined;
       return invitation && { invitation, state: stateOf(invitation) };
     },
 
-    /**
-     * Gives the invitation's role to the signed-in account, if its address is the invited one and verified
-     * (an account someone registered with another's address is never verified: its owner never got the
-     * link). All at once: the invitation used up, the role, and the audit row naming both the inviter (the
-     * actor who decided) and the account that accepted (the target).
-     */
-    async accept(token: string, accountId: string, origin: string | undefined): Promise<{ invitation: InvitationRecord; record: OperatorRecord }> {
+    async accept(token, accountId, origin) {
       const invitation = token ? await findInvitationByTokenHash(pool, hashToken(token)) : undefined;
       if (!invitation) throw notFound('invitation_not_found', 'no invitation has this link');
       // The inviter decided the grant: the audit's actor is theirs, the account that accepted is the target.
@@ -147,5 +166,3 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps) {
     },
   };
 }
-
-export type Invitations = ReturnType<typeof createInvitations>;
