@@ -2,18 +2,23 @@
 // FUZZ_SEED to replay a failure), none of which may get a 5xx or show a stack trace.
 import { Agent, request as httpRequest } from 'node:http';
 import { SESSION_COOKIE } from '../../src/oidc/index.js';
-import { adminToken, anOperatorClient } from '../support/admin.js';
-import { pageAt, signedIn } from '../support/account-space.js';
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
-import { discover, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { isPage, UserAgent } from '../support/user-agent.js';
+import { csrfOf, pageAt, signedIn } from '../support/account-space.js';
+import type { TestClient } from '../support/builders.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { loginPageAt } from '../support/relying-party.js';
+import { UserAgent } from '../support/user-agent.js';
+import { useWorld } from '../support/world.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const REQUESTS = 4000;
 const CONCURRENCY = 4;
 
-let server: TestServer;
+const world = useWorld(() => anOidcWorld({
+  communes: ['givors'],
+  clients: { site: {}, kiosk: { isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'] } },
+  accounts: { citizen: {} },
+  operators: { operator: { role: 'metropole-admin' } },
+}));
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
 function prng(seed: number) {
@@ -126,7 +131,7 @@ function fillPath(random: Random, template: string, known: Known): string {
   });
 }
 
-interface FuzzRequest { method: string; path: string; headers: Record<string, string>; body?: Buffer }
+interface FuzzRequest { route: string; method: string; path: string; headers: Record<string, string>; body?: Buffer }
 
 function aRequest(random: Random, routes: string[], known: Known): FuzzRequest {
   const route = random.pick(routes);
@@ -149,8 +154,8 @@ function aRequest(random: Random, routes: string[], known: Known): FuzzRequest {
     ]);
   }
   if (random.chance(0.1)) headers['x-request-id'] = random.pick(['abc', 'x'.repeat(100), '../..']);
-  if (random.chance(0.1)) headers.origin = random.pick(['https://evil.example', 'null', server.issuer]);
-  if (method === 'GET' || method === 'HEAD' || random.chance(0.1)) return { method, path, headers };
+  if (random.chance(0.1)) headers.origin = random.pick(['https://evil.example', 'null', world.server.issuer]);
+  if (method === 'GET' || method === 'HEAD' || random.chance(0.1)) return { route, method, path, headers };
   const form = pairs(random, known, route).map(([name, value]): [string, string] => [name, name === '_csrf' && random.chance(0.7) ? browser.csrf : value]);
   const kind = random.int(8);
   let body: Buffer;
@@ -174,7 +179,7 @@ function aRequest(random: Random, routes: string[], known: Known): FuzzRequest {
   }
   // Framed like any client frames a body (a DELETE with an unannounced body would poison the connection).
   headers['content-length'] = String(body.length);
-  return { method, path, headers, body };
+  return { route, method, path, headers, body };
 }
 
 // Node refuses a request head past 16 KiB itself (431) and closes the connection, which a client still
@@ -185,7 +190,7 @@ const headBytes = (request: FuzzRequest) => request.path.length + Object.entries
 const STACK_TRACE = /\n\s+at \S+ \(|\bat [\w$.<>]+ \([^)]*:\d+:\d+\)|\b(?:Type|Range|Reference|Syntax|URI)?Error: |node_modules\//;
 
 async function send(agent: Agent, request: FuzzRequest): Promise<{ status: number; body: string } | { failed: string }> {
-  const url = new URL(server.issuer);
+  const url = new URL(world.server.issuer);
   return new Promise((resolve) => {
     const outgoing = httpRequest({ agent, host: url.hostname, port: url.port, method: request.method, path: request.path, headers: request.headers }, (incoming) => {
       const chunks: Buffer[] = [];
@@ -200,42 +205,33 @@ async function send(agent: Agent, request: FuzzRequest): Promise<{ status: numbe
 
 const basic = (client: TestClient) => Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret ?? '')}`).toString('base64');
 const cookieOf = (agent: UserAgent) => [...agent.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-const csrfOf = (html: string) => /name="_csrf" value="([^"]*)"/.exec(html)?.[1] ?? '';
 
 async function knownThings(): Promise<Known> {
-  await aCommune(server.registry, { slug: 'givors' });
-  const site = await aClient(server.registry, 'givors');
-  const kiosk: TestClient = await aClient(server.registry, 'givors', {
-    isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
-  });
-  const operator = await anOperatorClient(server, 'givors', 'metropole-admin');
-  const citizen = await anAccount(server.accounts);
+  const { server, site, kiosk, citizen, operator } = world;
   const interactionUids: string[] = [];
   const browsers: Known['browsers'] = [];
   for (let i = 0; i < 3; i++) {
     const agent = new UserAgent(server.issuer);
-    const login = await agent.navigate((await startAuthorization(await discover(server.issuer, site), site)).url);
-    if (!isPage(login)) throw new Error('expected the login page');
+    const login = await loginPageAt(site, agent);
     interactionUids.push(/\/interaction\/([\w-]+)/.exec(login.url)![1]!);
-    browsers.push({ cookie: cookieOf(agent), csrf: csrfOf(login.html) });
+    browsers.push({ cookie: cookieOf(agent), csrf: csrfOf(login) });
   }
   const citizenAgent = await signedIn(server.issuer, citizen);
-  browsers.push({ cookie: cookieOf(citizenAgent), csrf: csrfOf((await pageAt(citizenAgent, '/account/profile')).html) });
+  browsers.push({ cookie: cookieOf(citizenAgent), csrf: csrfOf(await pageAt(citizenAgent, '/account')) });
   const device = await (await fetch(`${server.issuer}/device/auth`, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `client_id=${kiosk.clientId}&scope=openid`,
   })).json() as { user_code: string; device_code: string };
   if (!device.user_code) throw new Error(`no device code: ${JSON.stringify(device)}`);
-  const bearer = await adminToken(server, operator);
   return {
     clientIds: [site.clientId, kiosk.clientId, operator.clientId, 'grandlyonconnect-account'],
     interactionUids, slugs: ['givors', 'metropole'], subs: [citizen.id, '00000000-0000-0000-0000-000000000000'], browsers,
-    bearers: [bearer, 'not-a-token'], basics: [basic(site), basic(operator)],
+    bearers: [operator.token, 'not-a-token'], basics: [basic(site), basic(operator)],
     good: {
       client_id: [site.clientId, kiosk.clientId], client_secret: [site.clientSecret!], response_type: ['code', 'none', 'code id_token'],
       scope: ['openid', 'openid profile email', 'admin', 'openid offline_access'], redirect_uri: [site.redirectUri], redirect_uris: [site.redirectUri],
       code_challenge_method: ['S256', 'plain'], code_challenge: ['E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'], state: ['s'], nonce: ['n'],
       grant_type: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
-      user_code: [device.user_code, 'BCDF-GHJK'], device_code: [device.device_code], token: [bearer], resource: [`${server.issuer}/admin/api/v1`],
+      user_code: [device.user_code, 'BCDF-GHJK'], device_code: [device.device_code], token: [operator.token], resource: [`${server.issuer}/admin/api/v1`],
       email: [citizen.email, 'personne@example.org'], password: [citizen.password], current_password: [citizen.password], new_password: [citizen.password],
       given_name: ['Jeanne'], family_name: ['Dupont'], decision: ['allow', 'deny'], ui_locales: ['fr', 'en'], prompt: ['login', 'consent', 'none'],
       slug: ['givors', 'villeurbanne'], name: ['Ville'], role: ['metropole-admin', 'commune-referent'], communes: ['givors'],
@@ -245,11 +241,11 @@ async function knownThings(): Promise<Known> {
 }
 
 async function routesOf(): Promise<string[]> {
-  const discovery = await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+  const discovery = await (await fetch(`${world.server.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
   const fromDiscovery = Object.entries(discovery)
     .filter(([key, value]) => (key.endsWith('_endpoint') || key === 'jwks_uri') && typeof value === 'string')
     .map(([, value]) => new URL(value as string).pathname);
-  const openapi = await (await fetch(`${server.issuer}/admin/api/v1/openapi.json`)).json() as { paths: Record<string, unknown> };
+  const openapi = await (await fetch(`${world.server.issuer}/admin/api/v1/openapi.json`)).json() as { paths: Record<string, unknown> };
   const admin = Object.keys(openapi.paths).map((path) => `/admin/api/v1${path}`);
   const account = ['', '/login', '/signed-in', '/signed-out', '/logout', '/profile', '/password', '/password/forgot', '/password/reset', '/email',
     '/email/verify', '/email/confirm', '/email/resend', '/services', '/services/revoke', '/sessions', '/sessions/end', '/sessions/end-all',
@@ -260,20 +256,13 @@ async function routesOf(): Promise<string[]> {
   return [...new Set([...fromDiscovery, ...provider, ...interaction, ...account, ...admin, ...ours])];
 }
 
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
 describe('malformed requests over every route', () => {
   it(`never answer a 5xx nor show a stack trace (FUZZ_SEED=${SEED})`, async () => {
     const known = await knownThings();
     const routes = await routesOf();
     const random = prng(SEED);
     const requests = Array.from({ length: REQUESTS }, () => aRequest(random, routes, known));
+    expect(new Set(requests.map((request) => request.route))).toEqual(new Set(routes)); // every route is tried
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const bad: string[] = [];
     let next = 0;

@@ -26,6 +26,13 @@ export async function signedIn(issuer: string, credentials: { email: string; pas
   return agent;
 }
 
+/** The CSRF token the page's forms carry, as a hand-made form would copy it. */
+export function csrfOf(page: Page): string {
+  const token = formsOf(page.html).map((form) => form.fields._csrf).find((value) => value !== undefined);
+  if (token === undefined) throw new Error(`no CSRF token on ${page.url}`);
+  return token;
+}
+
 /** The index of the form posting to `action` (the account pages carry several forms). */
 export function formIndex(page: Page, action: string): number {
   const index = formsOf(page.html).findIndex((form) => form.action === action);

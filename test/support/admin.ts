@@ -1,7 +1,8 @@
 // Operators' API helpers: operators made with the domain, tokens asked like any program would.
 import { aClient, type TestClient } from './builders.js';
-import { discover, oidc } from './relying-party.js';
+import { discover, exchange, oidc, signIn, startAuthorization, type Credentials } from './relying-party.js';
 import type { TestServer } from './server.js';
+import { UserAgent } from './user-agent.js';
 
 export const adminAudienceOf = (server: TestServer) => `${server.issuer}/admin/api/v1`;
 
@@ -22,4 +23,31 @@ export async function adminToken(server: TestServer, client: TestClient, resourc
   const config = await discover(server.issuer, client);
   const tokens = await oidc.clientCredentialsGrant(config, { scope: 'admin', ...(resource ? { resource } : {}) });
   return tokens.access_token;
+}
+
+/** An operator program: a client-credentials client of `commune` holding `role` over `communes`. */
+export interface OperatorSpec {
+  role: string;
+  commune?: string;
+  communes?: string[];
+}
+
+/** An operator program, its token for the operators' API and that token as an `Authorization` value. */
+export type TestOperator = TestClient & { token: string; bearer: string };
+
+export async function anOperator(server: TestServer, commune: string, { role, communes }: Omit<OperatorSpec, 'commune'>): Promise<TestOperator> {
+  const client = await anOperatorClient(server, commune, role, communes);
+  const token = await adminToken(server, client);
+  return { ...client, token, bearer: `Bearer ${token}` };
+}
+
+/**
+ * The tokens a person gets by signing in at an operator tool (an operators' console) with the admin scope
+ * and the API's resource, at authorization and at the token endpoint alike.
+ */
+export async function operatorTokensAt(server: TestServer, tool: TestClient, credentials: Credentials, agent = new UserAgent(server.issuer)) {
+  const resource = adminAudienceOf(server);
+  const config = await discover(server.issuer, tool);
+  const attempt = await startAuthorization(config, tool, { scope: 'openid admin', resource });
+  return exchange(config, attempt, await signIn(agent, attempt, credentials), { resource });
 }

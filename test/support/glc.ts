@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findProjectRoot } from '../../src/config.js';
+import { TEST_SECRET_KEY, type TestServer } from './server.js';
 
 export const PROJECT_ROOT = findProjectRoot();
 export const GLC = join(PROJECT_ROOT, 'dist', 'cli', 'glc.js');
@@ -35,6 +36,17 @@ export function runGlc(args: string[], env: Record<string, string>, input = ''):
     );
     child.stdin?.end(input);
   });
+}
+
+/**
+ * The environment of an operator running glc beside `server`: its database, its data directory (whose
+ * outbox the mail goes to), its issuer (the links in that mail) and its outbound allow-list.
+ */
+export function glcEnvOf(server: TestServer): Record<string, string> {
+  return {
+    DATABASE_URL: server.database.url, DATA_DIR: server.dataDir, SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn',
+    ISSUER: server.issuer, OUTBOUND_ALLOWLIST: server.config.outboundAllowList.entries.join(','),
+  };
 }
 
 /** A successful `--json` run: status 0, and the whole of stdout is exactly one JSON object. */

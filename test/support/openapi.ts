@@ -112,6 +112,29 @@ export async function servedDocument(server: TestServer): Promise<OpenApiDocumen
   return response.body as OpenApiDocument;
 }
 
+export type ApiMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** The operators' API as a test calls it: every answer is checked against the document the server serves. */
+export interface AdminApi {
+  document: OpenApiDocument;
+  /** One request with this `Authorization` value (none when undefined); fails unless the document describes its answer. */
+  call(authorization: string | undefined, method: ApiMethod, path: string, body?: object): Promise<request.Response>;
+}
+
+export async function anAdminApi(server: TestServer): Promise<AdminApi> {
+  const document = await servedDocument(server);
+  return {
+    document,
+    async call(authorization, method, path, body) {
+      const test = request(server.server)[method.toLowerCase() as Lowercase<ApiMethod>](`${ADMIN_PREFIX}${path}`);
+      if (authorization) void test.set('Authorization', authorization);
+      const response = body ? await test.send(body) : await test;
+      expectConformant(document, method, path, response.status, response.body);
+      return response;
+    },
+  };
+}
+
 /** Every operation of the document as "METHOD /path", the way `listAdminRoutes` names routes. */
 export function documentedRoutes(document: OpenApiDocument): string[] {
   return Object.entries(document.paths)

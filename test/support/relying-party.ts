@@ -1,7 +1,14 @@
 // A relying party as a commune site runs it: openid-client against our discovery document.
 import * as oidc from 'openid-client';
+import { isLoginPage, pageAt } from './account-space.js';
 import type { TestClient } from './builders.js';
 import { isPage, UserAgent, type Page } from './user-agent.js';
+
+/** What a citizen types at the login form. */
+export interface Credentials {
+  email: string;
+  password: string;
+}
 
 export interface AuthorizationAttempt {
   url: string;
@@ -35,7 +42,7 @@ export async function startAuthorization(config: oidc.Configuration, client: Tes
 }
 
 /** Drives the pages like a citizen: logs in if asked, allows consent if asked; answers the callback URL. */
-export async function signIn(agent: UserAgent, attempt: AuthorizationAttempt, credentials?: { email: string; password: string }): Promise<string> {
+export async function signIn(agent: UserAgent, attempt: AuthorizationAttempt, credentials?: Credentials): Promise<string> {
   let result = await agent.navigate(attempt.url);
   for (let step = 0; step < 5 && isPage(result); step++) {
     const page: Page = result;
@@ -52,12 +59,32 @@ export async function signIn(agent: UserAgent, attempt: AuthorizationAttempt, cr
   return result.leftTo;
 }
 
-export async function exchange(config: oidc.Configuration, attempt: AuthorizationAttempt, callbackUrl: string) {
+/** Redeems the code of `callbackUrl`; `parameters` go to the token endpoint too (a `resource`). */
+export async function exchange(config: oidc.Configuration, attempt: AuthorizationAttempt, callbackUrl: string, parameters?: Record<string, string>) {
   return oidc.authorizationCodeGrant(config, new URL(callbackUrl), {
     pkceCodeVerifier: attempt.verifier,
     expectedState: attempt.state,
     expectedNonce: attempt.nonce,
-  });
+  }, parameters);
+}
+
+/**
+ * The whole code flow at `site` as its citizen runs it in `agent` (logging in if asked, allowing consent if
+ * asked); answers the site's configuration, the attempt, the callback URL and the tokens it redeemed.
+ */
+export async function signInAt(site: TestClient, agent: UserAgent, credentials?: Credentials, extra: Record<string, string> = {}) {
+  const config = await discover(agent.issuer, site);
+  const attempt = await startAuthorization(config, site, extra);
+  const callback = await signIn(agent, attempt, credentials);
+  const tokens = await exchange(config, attempt, callback);
+  return { config, attempt, callback, tokens };
+}
+
+/** The login page that a fresh authorization at `site` shows in `agent` (which holds no session there). */
+export async function loginPageAt(site: TestClient, agent: UserAgent, extra: Record<string, string> = {}): Promise<Page> {
+  const page = await pageAt(agent, (await startAuthorization(await discover(agent.issuer, site), site, extra)).url);
+  if (!isLoginPage(page)) throw new Error(`expected the login page, got ${page.status} ${page.url}`);
+  return page;
 }
 
 export { oidc };

@@ -89,9 +89,20 @@ export class UserAgent {
   }
 
   async submit(page: Page, fields: Record<string, string>, formIndex = 0): Promise<Page | { leftTo: string }> {
+    const { action, form } = this.filled(page, fields, formIndex);
+    return this.navigate(action, { method: 'POST', form });
+  }
+
+  /** Posts the form once and answers the very response, redirect or not (its status, its headers). */
+  async submitOnce(page: Page, fields: Record<string, string>, formIndex = 0): Promise<Response> {
+    const { action, form } = this.filled(page, fields, formIndex);
+    return this.request(action, { method: 'POST', form });
+  }
+
+  private filled(page: Page, fields: Record<string, string>, formIndex: number): { action: string; form: Record<string, string> } {
     const form = formsOf(page.html)[formIndex];
     if (!form) throw new Error(`no form #${formIndex} on ${page.url}`);
-    return this.navigate(new URL(form.action || page.url, page.url).toString(), { method: 'POST', form: { ...form.fields, ...fields } });
+    return { action: new URL(form.action || page.url, page.url).toString(), form: { ...form.fields, ...fields } };
   }
 }
 

@@ -5,16 +5,27 @@ export interface Stoppable {
 }
 
 /**
+ * The worlds of this test file still running, in the order they started (jest gives each file its own
+ * modules). A world may stand on one started before it (an instance on another's database, a server behind
+ * a relay), so the later ones stop first.
+ */
+const running: Stoppable[] = [];
+
+/**
  * Registers the file's beforeAll/afterAll for `start` and answers a handle on the world it starts: `world.x`
  * reads the started world's `x`, and reading it outside the file's tests (before the start) is an error.
+ * Its afterAll stops it and, before it, every world started after it that is still running.
  */
 export function useWorld<W extends Stoppable>(start: () => Promise<W>, timeoutMs = 60_000): W {
   let started: W | undefined;
   beforeAll(async () => {
     started = await start();
+    running.push(started);
   }, timeoutMs);
   afterAll(async () => {
-    await started?.stop();
+    const index = started ? running.indexOf(started) : -1;
+    if (index < 0) return;
+    for (const world of running.splice(index).reverse()) await world.stop();
   });
   return new Proxy({} as W, {
     get(_handle, key) {
