@@ -8,7 +8,7 @@ import type { Pool, Queryable } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { audited, type Actor } from '../operators/index.js';
 import {
-  buildClientMetadata, clientJson, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type Clients, type Communes, type RegistrationTokenBindings,
+  buildClientMetadata, clientJson, isRedirectUriField, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type Clients, type Communes, type RegistrationTokenBindings,
 } from '../registry/index.js';
 import { communeSectorUri } from './sector.js';
 
@@ -47,8 +47,7 @@ export function createCommunePolicy(
       }, { outboundAllowList });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const field = String(error.details.field ?? '');
-      if (field.startsWith('redirect') || field.startsWith('post_logout')) throw new errors.InvalidRedirectUri(error.message);
+      if (isRedirectUriField(error.details.field)) throw new errors.InvalidRedirectUri(error.message);
       throw new errors.InvalidClientMetadata(error.message);
     }
     const approved = existing ? (await registry.getClient(existing.clientId)).metadata.scope.split(' ') : [];

@@ -53,6 +53,18 @@ export interface ClientMetadata {
   sector_identifier_uri?: string;
 }
 
+/**
+ * The fields a refusal names for the URIs a browser is sent to: each redirect URI, the list of them, each
+ * URI after logout. Their refusals are RFC 7591's invalid_redirect_uri; any other field's is
+ * invalid_client_metadata (the back-channel logout URI is called by the server, not a redirect).
+ */
+export const REDIRECT_URI_FIELDS = { redirectUri: 'redirect_uri', redirectUris: 'redirect_uris', postLogoutRedirectUri: 'post_logout_redirect_uri' } as const;
+
+const REDIRECT_URI_FIELD_NAMES: ReadonlySet<string> = new Set(Object.values(REDIRECT_URI_FIELDS));
+
+/** Whether a refusal's `field` is one of the redirect URIs (REDIRECT_URI_FIELDS). */
+export const isRedirectUriField = (field: unknown): boolean => typeof field === 'string' && REDIRECT_URI_FIELD_NAMES.has(field);
+
 /** A pairwise client with redirect URIs on several hosts needs a sector_identifier_uri in the provider's schema. */
 export function needsSectorIdentifier(metadata: ClientMetadata): boolean {
   return metadata.subject_type === 'pairwise' && new Set(metadata.redirect_uris.map((uri) => new URL(uri).host)).size > 1;
@@ -108,9 +120,9 @@ export function buildClientMetadata(request: ClientRequest, callback: CallbackPo
     }
   }
   const usesRedirects = grantTypes.includes('authorization_code');
-  const redirectUris = (request.redirectUris ?? []).map((uri) => checkRegisteredUri(uri, 'redirect_uri'));
+  const redirectUris = (request.redirectUris ?? []).map((uri) => checkRegisteredUri(uri, REDIRECT_URI_FIELDS.redirectUri));
   if (usesRedirects && redirectUris.length === 0) {
-    throw invalid('redirect_uri_missing', 'redirect_uri: at least one is required for authorization_code', { field: 'redirect_uris' });
+    throw invalid('redirect_uri_missing', 'redirect_uri: at least one is required for authorization_code', { field: REDIRECT_URI_FIELDS.redirectUris });
   }
   const isPublic = request.isPublic ?? false;
   if (isPublic && grantTypes.includes('client_credentials')) {
@@ -136,7 +148,7 @@ export function buildClientMetadata(request: ClientRequest, callback: CallbackPo
   const metadata: ClientMetadata = {
     client_name: name,
     redirect_uris: redirectUris,
-    post_logout_redirect_uris: (request.postLogoutRedirectUris ?? []).map((uri) => checkRegisteredUri(uri, 'post_logout_redirect_uri')),
+    post_logout_redirect_uris: (request.postLogoutRedirectUris ?? []).map((uri) => checkRegisteredUri(uri, REDIRECT_URI_FIELDS.postLogoutRedirectUri)),
     grant_types: [...new Set(grantTypes)] as GrantType[],
     response_types: usesRedirects ? ['code'] : [],
     token_endpoint_auth_method: isPublic ? 'none' : 'client_secret_basic',

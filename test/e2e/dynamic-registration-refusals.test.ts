@@ -1,0 +1,47 @@
+// A registration (RFC 7591) that breaks a registry rule is refused with the error the RFC names: a redirect
+// URI or a URI after logout with invalid_redirect_uri, any other field with invalid_client_metadata.
+import request from 'supertest';
+import { aCommune } from '../support/builders.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await aCommune(server.registry, { slug: 'bron', name: 'Bron' });
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+async function register(metadata: Record<string, unknown>) {
+  const { token } = await server.oidc.registrationTokens.issue(server.pool, 'bron', 600, 'test');
+  const response = await request(server.server).post('/reg').set('Authorization', `Bearer ${token}`).send(metadata);
+  return { status: response.status, error: (response.body as { error?: string }).error };
+}
+
+describe('a registration refused by the registry rules', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['a redirect URI with a fragment', { redirect_uris: ['https://bron.example.org/cb#top'] }],
+    ['a redirect URI with a wildcard', { redirect_uris: ['https://*.bron.example.org/cb'] }],
+    ['no redirect URI for the authorization code', { redirect_uris: [], grant_types: ['authorization_code'] }],
+    ['a URI after logout in plain http', { redirect_uris: ['https://bron.example.org/cb'], post_logout_redirect_uris: ['http://bron.example.org/bye'] }],
+  ])('answers invalid_redirect_uri for %s', async (_case, metadata) => {
+    expect(await register(metadata)).toEqual({ status: 400, error: 'invalid_redirect_uri' });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a back-channel logout URI on a private network', { redirect_uris: ['https://bron.example.org/cb'], backchannel_logout_uri: 'https://10.0.0.1/logout' }],
+    ['a public client asking for client credentials', { redirect_uris: ['https://bron.example.org/cb'], grant_types: ['authorization_code', 'client_credentials'], token_endpoint_auth_method: 'none' }],
+  ])('answers invalid_client_metadata for %s', async (_case, metadata) => {
+    expect(await register(metadata)).toEqual({ status: 400, error: 'invalid_client_metadata' });
+  });
+
+  it('registers nothing it refused', async () => {
+    const before = (await server.registry.listClients('bron')).length;
+    await register({ redirect_uris: ['https://bron.example.org/cb#top'] });
+    await register({ redirect_uris: ['https://bron.example.org/cb'], backchannel_logout_uri: 'https://10.0.0.1/logout' });
+    expect((await server.registry.listClients('bron')).length).toBe(before);
+  });
+});
