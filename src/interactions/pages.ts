@@ -25,6 +25,18 @@ export function renderErrorPage(views: Views, ctx: Context, status: number, code
 }
 
 /**
+ * What the device page says after one of the library's re-render errors. oidc-provider 9 does not export
+ * those classes (lib/helpers/re_render_errors.js: NoCodeError, AbortedError, NotFoundError…; its `errors`
+ * holds only the OAuth ones), so there is no class to test with instanceof: they are told apart by the
+ * name the library gives them, as its own userCodeInputSource does. A code that was typed (userCode) is
+ * wrong, unknown, expired or used: one message for all, so the page tells nothing about which codes exist.
+ */
+function deviceRefusalKey(error: Error & { userCode?: string }): 'device.wrong_code' | 'device.aborted' | 'device.failed' {
+  if (error.userCode || error.name === 'NoCodeError') return 'device.wrong_code';
+  return error.name === 'AbortedError' ? 'device.aborted' : 'device.failed';
+}
+
+/**
  * After a refusal the library writes a new form secret into the session and then persists it, which fails
  * (a 500) for a session it never stored: a browser without the provider's cookie, a forged post,
  * /device/<anything>. Such a session is left unchanged instead; answers whether it was one.
@@ -81,9 +93,7 @@ export function createProviderPages(views: Views, outageOf: OutageOf = async () 
         ctx.status = status;
         return;
       }
-      const message = e.userCode || e.name === 'NoCodeError' ? page.t('device.wrong_code')
-        : e.name === 'AbortedError' ? page.t('device.aborted') : page.t('device.failed');
-      sendPage(ctx, deviceInputPage(page, deviceFormAfterError(ctx, form, isUnsaved), message, true).toString(), status);
+      sendPage(ctx, deviceInputPage(page, deviceFormAfterError(ctx, form, isUnsaved), page.t(deviceRefusalKey(e)), true).toString(), status);
     },
     async deviceConfirm(ctx, form, clientName, userCode) {
       sendPage(ctx, deviceConfirmPage(pageContextOf(views, ctx), form, clientName, userCode).toString());
