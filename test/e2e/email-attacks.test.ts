@@ -3,7 +3,7 @@
 // form that mails an address again and again.
 import { SESSION_COOKIE } from '../../src/oidc/index.js';
 import { anAccount, A_PASSWORD } from '../support/builders.js';
-import { mailsArrived, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
+import { comparable, mailsArrived, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
 import { discover, exchange, oidc, startAuthorization } from '../support/relying-party.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
@@ -34,11 +34,6 @@ async function register(email: string) {
   return { ...at, result };
 }
 
-/** What a person reads on a page, without what differs from one request to the next by design. */
-function readable(page: Page, email: string): string {
-  return textOf(page).replaceAll(email, 'EMAIL');
-}
-
 describe('registration', () => {
   it.each([
     ['a display name glued to the address', `Eve<${ATTACKER}>`],
@@ -60,9 +55,8 @@ describe('registration', () => {
     const created = await register(fresh);
     if (!isPage(taken.result) || !isPage(created.result)) throw new Error('expected pages, the flow went on to the site');
 
-    expect(taken.result.status).toBe(created.result.status);
     expect(created.result.status).toBe(200);
-    expect(readable(taken.result, owner.email.toUpperCase())).toBe(readable(created.result, fresh));
+    expect(comparable(taken.result, [owner.email.toUpperCase()])).toEqual(comparable(created.result, [fresh]));
     expect(textOf(created.result)).toContain('Vérifiez votre boîte aux lettres');
     // Neither browser holds a session: the site's next request asks for a login.
     for (const browser of [taken, created]) {
@@ -136,9 +130,8 @@ describe('changing the email', () => {
     const free = anAddress('libre');
     const toFree = await requestChange(agent, free, citizen.password);
     const toTaken = await requestChange(agent, owner.email, citizen.password);
-    expect(toTaken.status).toBe(toFree.status);
     expect(toFree.status).toBe(200);
-    expect(readable(toTaken, owner.email)).toBe(readable(toFree, free));
+    expect(comparable(toTaken, [owner.email])).toEqual(comparable(toFree, [free]));
 
     const [warning] = await mailsArrived(world.server, owner.email);
     expect(warning!.subject).toContain('Demande de changement d’adresse');

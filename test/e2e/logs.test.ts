@@ -1,31 +1,20 @@
 import { aClient, aCommune, anAccount } from '../support/builders.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { loginPageAt, oidc, signInAt } from '../support/relying-party.js';
+import { startTestServer } from '../support/server.js';
 import { UserAgent } from '../support/user-agent.js';
+import { useWorld } from '../support/world.js';
 
 const lines: string[] = [];
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ LOG_LEVEL: 'trace' }, { write: (line: string) => { lines.push(line); } });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const server = useWorld(() => startTestServer({ LOG_LEVEL: 'trace' }, { write: (line: string) => { lines.push(line); } }));
 
 describe('logs', () => {
   it('record every request as JSON with a request id, and never a secret, a token, a code or an email', async () => {
     await aCommune(server.registry, { slug: 'bron' });
     const site = await aClient(server.registry, 'bron');
     const citizen = await anAccount(server.accounts);
-    const config = await discover(server.issuer, site);
     const agent = new UserAgent(server.issuer);
-    const refused = await agent.navigate((await startAuthorization(config, site)).url);
-    if ('html' in refused) await agent.submit(refused, { email: citizen.email, password: 'a wrong password, logged nowhere' });
-    const attempt = await startAuthorization(config, site);
-    const callback = await signIn(agent, attempt, citizen);
-    const tokens = await exchange(config, attempt, callback);
+    await agent.submit(await loginPageAt(site, agent), { email: citizen.email, password: 'a wrong password, logged nowhere' });
+    const { config, callback, tokens } = await signInAt(site, agent, citizen);
     await oidc.refreshTokenGrant(config, tokens.refresh_token!);
 
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -72,6 +72,15 @@ export async function newestRegistrationLink(server: Pick<TestServer, 'mailer' |
   throw new Error(`no usable registration link reached ${email}`);
 }
 
+/**
+ * A page as two attempts compare: its status and its markup without what differs between them by design,
+ * the text typed (an address) and the random words (the interaction's id, the form token).
+ */
+export function comparable(page: Page, typed: string[] = []): { status: number; html: string } {
+  const html = typed.reduce((markup, text) => markup.replaceAll(text, 'TYPED'), page.html);
+  return { status: page.status, html: html.replace(/[\w-]{20,}/g, 'ID') };
+}
+
 /** The text of a page without its markup, for reading messages. */
 export function textOf(page: Page): string {
   return page.html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
