@@ -2,7 +2,7 @@
 // a wrong password — and what it already held stops working; unlocked, it signs in again.
 import { operatorsOf, operatorTokensAt } from '../support/admin.js';
 import { anAccount } from '../support/builders.js';
-import { comparable, textOf } from '../support/account-space.js';
+import { comparable } from '../support/account-space.js';
 import { discover, loginPageAt, oidc, signInAt, startAuthorization } from '../support/relying-party.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';

@@ -1,13 +1,11 @@
 // The audit log: every change by an operator or the command line is one appended row saying who, where and
 // what (never a secret); nobody edits it, and a referent reads only the entries of their communes.
-import request from 'supertest';
-import { adminAudienceOf, adminToken, anOperatorClient } from '../support/admin.js';
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
-import { jsonOutput, runGlc } from '../support/glc.js';
-import { ADMIN_PREFIX, expectConformant, servedDocument, type OpenApiDocument } from '../support/openapi.js';
-import { discover, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
-import { UserAgent } from '../support/user-agent.js';
+import { anOperatorClient, operatorTokensAt } from '../support/admin.js';
+import { aClient, anAccount } from '../support/builders.js';
+import { glcEnvOf, jsonOutput, runGlc } from '../support/glc.js';
+import type { ApiMethod } from '../support/openapi.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
 interface Entry {
   actor: string;
@@ -19,37 +17,18 @@ interface Entry {
   after: unknown;
 }
 
-let server: TestServer;
-let document: OpenApiDocument;
-let admin: TestClient;
-let adminBearer: string;
-let referentBearer: string;
-let glcEnv: Record<string, string>;
+const world = useWorld(() => anOidcWorld({
+  communes: ['lyon', 'oullins', 'vaulx-en-velin'],
+  clients: { operatorConsole: { name: 'Console des opérateurs', isOperatorTool: true } },
+  operators: { admin: { role: 'metropole-admin' }, referent: { commune: 'oullins', role: 'commune-referent', communes: ['oullins'] } },
+}));
 
-beforeAll(async () => {
-  server = await startTestServer();
-  for (const slug of ['lyon', 'oullins', 'vaulx-en-velin']) await aCommune(server.registry, { slug });
-  document = await servedDocument(server);
-  admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
-  adminBearer = `Bearer ${await adminToken(server, admin)}`;
-  referentBearer = `Bearer ${await adminToken(server, await anOperatorClient(server, 'oullins', 'commune-referent', ['oullins']))}`;
-  glcEnv = { DATABASE_URL: server.database.url, DATA_DIR: server.dataDir, SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn' };
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-async function call(bearer: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: object) {
-  const test = request(server.server)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](`${ADMIN_PREFIX}${path}`).set('Authorization', bearer);
-  const response = body ? await test.send(body) : await test;
-  expectConformant(document, method, path, response.status, response.body);
-  return response;
-}
+const call = (bearer: string, method: ApiMethod, path: string, body?: object) => world.api.call(bearer, method, path, body);
+const glc = (...args: string[]) => runGlc(args, glcEnvOf(world.server));
 
 /** The whole log as the metropole-admin reads it, oldest first. */
 async function auditLog(): Promise<Entry[]> {
-  const response = await call(adminBearer, 'GET', '/audit?limit=200');
+  const response = await call(world.admin.bearer, 'GET', '/audit?limit=200');
   expect(response.body.total).toBeLessThanOrEqual(200);
   return response.body.items as Entry[];
 }
@@ -61,10 +40,10 @@ async function entriesWrittenBy(work: () => Promise<unknown>): Promise<Entry[]> 
   return (await auditLog()).slice(before);
 }
 
-const aSite = async (commune = 'oullins') => (await aClient(server.registry, commune)).clientId;
+const aSite = async (commune = 'oullins') => (await aClient(world.server.registry, commune)).clientId;
 async function aPendingRequest(): Promise<number> {
-  const { client } = await server.registry.addClient('oullins', { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
-  return (await server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!.id;
+  const { client } = await world.server.registry.addClient('oullins', { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
+  return (await world.server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!.id;
 }
 
 type Mutation = [action: string, commune: string | null, request: () => Promise<{ method: 'POST' | 'PATCH' | 'DELETE'; path: string; body?: object; target: string }>];
@@ -80,8 +59,8 @@ const MUTATIONS: Mutation[] = [
   ['client.deleted', 'oullins', async () => { const id = await aSite(); return { method: 'DELETE', path: `/communes/oullins/clients/${id}`, target: `client:${id}` }; }],
   ['operator.grant', 'oullins', async () => { const id = await aSite(); return { method: 'POST', path: '/operators/grant', body: { client_id: id, role: 'commune-referent', communes: ['oullins'] }, target: `client:${id}` }; }],
   ['operator.revoke', 'oullins', async () => { const id = await aSite(); return { method: 'POST', path: '/operators/revoke', body: { client_id: id, role: 'commune-referent', communes: ['oullins'] }, target: `client:${id}` }; }],
-  ['account.locked', null, async () => { const { id } = await anAccount(server.accounts); return { method: 'POST', path: `/accounts/${id}/lock`, target: `account:${id}` }; }],
-  ['account.unlocked', null, async () => { const { id } = await anAccount(server.accounts); return { method: 'POST', path: `/accounts/${id}/unlock`, target: `account:${id}` }; }],
+  ['account.locked', null, async () => { const { id } = await anAccount(world.server.accounts); return { method: 'POST', path: `/accounts/${id}/lock`, target: `account:${id}` }; }],
+  ['account.unlocked', null, async () => { const { id } = await anAccount(world.server.accounts); return { method: 'POST', path: `/accounts/${id}/unlock`, target: `account:${id}` }; }],
   ['scope_request.approved', 'oullins', async () => ({ method: 'POST', path: `/scope-requests/${await aPendingRequest()}/approve`, body: {}, target: 'client:' })],
   ['scope_request.refused', 'oullins', async () => ({ method: 'POST', path: `/scope-requests/${await aPendingRequest()}/refuse`, body: { reason: 'non justifié' }, target: 'client:' })],
 ];
@@ -90,36 +69,32 @@ describe('the audit log', () => {
   it.each(MUTATIONS)('records %s once, with the operator who made it and the commune', async (action, commune, prepare) => {
     const { method, path, body, target } = await prepare();
     let status = 0;
-    const entries = await entriesWrittenBy(async () => { status = (await call(adminBearer, method, path, body)).status; });
+    const entries = await entriesWrittenBy(async () => { status = (await call(world.admin.bearer, method, path, body)).status; });
     expect(status).toBeLessThan(300);
-    expect(entries).toEqual([expect.objectContaining({ action, commune, actor: `client:${admin.clientId}`, actor_label: admin.clientId })]);
+    expect(entries).toEqual([expect.objectContaining({ action, commune, actor: `client:${world.admin.clientId}`, actor_label: world.admin.clientId })]);
     expect(entries[0]!.target).toMatch(new RegExp(`^${target}`));
   });
 
   it('keeps the before and after of a change', async () => {
     const id = await aSite();
-    const [entry] = await entriesWrittenBy(() => call(adminBearer, 'PATCH', `/communes/oullins/clients/${id}`, { redirect_uris: ['https://new.oullins.fr/cb'] }));
+    const [entry] = await entriesWrittenBy(() => call(world.admin.bearer, 'PATCH', `/communes/oullins/clients/${id}`, { redirect_uris: ['https://new.oullins.fr/cb'] }));
     expect(entry).toMatchObject({ before: { redirect_uris: [expect.stringMatching(/^https:\/\/rp-/)] }, after: { redirect_uris: ['https://new.oullins.fr/cb'] } });
   });
 
   it('writes nothing for a refused or invalid call', async () => {
     const lyonSite = await aSite('lyon');
     const entries = await entriesWrittenBy(async () => {
-      expect((await call(referentBearer, 'DELETE', `/communes/lyon/clients/${lyonSite}`)).status).toBe(403);
-      expect((await call(referentBearer, 'POST', '/communes', { slug: 'ecully', name: 'Écully' })).status).toBe(403);
-      expect((await call(adminBearer, 'POST', '/communes/oullins/clients', { client_name: 'x', redirect_uris: ['http://x.example/cb'] })).status).toBe(400);
+      expect((await call(world.referent.bearer, 'DELETE', `/communes/lyon/clients/${lyonSite}`)).status).toBe(403);
+      expect((await call(world.referent.bearer, 'POST', '/communes', { slug: 'ecully', name: 'Écully' })).status).toBe(403);
+      expect((await call(world.admin.bearer, 'POST', '/communes/oullins/clients', { client_name: 'x', redirect_uris: ['http://x.example/cb'] })).status).toBe(400);
     });
     expect(entries).toEqual([]);
   });
 
   it('names the person when an operator signs in with the admin scope', async () => {
-    const person = await anAccount(server.accounts);
+    const person = await anAccount(world.server.accounts);
     await operatorGrant(person.email);
-    const operatorConsole = await aClient(server.registry, 'lyon', { name: 'Console des opérateurs', isOperatorTool: true });
-    const config = await discover(server.issuer, operatorConsole);
-    const attempt = await startAuthorization(config, operatorConsole, { scope: 'openid admin', resource: adminAudienceOf(server) });
-    const callback = await signIn(new UserAgent(server.issuer), attempt, person);
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: attempt.verifier, expectedState: attempt.state, expectedNonce: attempt.nonce }, { resource: adminAudienceOf(server) });
+    const tokens = await operatorTokensAt(world.server, world.operatorConsole, person);
     let status = 0;
     const entries = await entriesWrittenBy(async () => { status = (await call(`Bearer ${tokens.access_token}`, 'PATCH', '/communes/lyon', { population: 522_250 })).status; });
     expect(status).toBe(200);
@@ -127,11 +102,11 @@ describe('the audit log', () => {
   });
 
   it('never holds a client secret, neither a created nor a rotated one', async () => {
-    const created = await call(adminBearer, 'POST', '/communes/vaulx-en-velin/clients', { client_name: 'vaulx.fr', redirect_uris: ['https://vaulx.fr/cb'] });
-    const rotated = await call(adminBearer, 'POST', `/communes/vaulx-en-velin/clients/${created.body.client_id}/secret`);
+    const created = await call(world.admin.bearer, 'POST', '/communes/vaulx-en-velin/clients', { client_name: 'vaulx.fr', redirect_uris: ['https://vaulx.fr/cb'] });
+    const rotated = await call(world.admin.bearer, 'POST', `/communes/vaulx-en-velin/clients/${created.body.client_id}/secret`);
     const secrets = [created.body.client_secret as string, rotated.body.client_secret as string];
     expect(secrets).toEqual([expect.stringMatching(/.{20}/), expect.stringMatching(/.{20}/)]);
-    const cli = await runGlc(['audit', '--since', '1d', '--json'], glcEnv);
+    const cli = await glc('audit', '--since', '1d', '--json');
     for (const text of [JSON.stringify(await auditLog()), cli.stdout]) {
       expect(text).toContain(created.body.client_id);
       for (const secret of secrets) expect(text).not.toContain(secret);
@@ -141,52 +116,52 @@ describe('the audit log', () => {
   it('refuses UPDATE and DELETE, even straight in the database, and keeps its rows', async () => {
     const before = await auditLog();
     expect(before.length).toBeGreaterThan(0);
-    await expect(server.pool.query(`update audit_log set actor = 'someone-else'`)).rejects.toMatchObject({ code: '42501' });
-    await expect(server.pool.query(`delete from audit_log where action = 'commune.created'`)).rejects.toMatchObject({ code: '42501' });
+    await expect(world.server.pool.query(`update audit_log set actor = 'someone-else'`)).rejects.toMatchObject({ code: '42501' });
+    await expect(world.server.pool.query(`delete from audit_log where action = 'commune.created'`)).rejects.toMatchObject({ code: '42501' });
     expect(await auditLog()).toEqual(before);
   });
 
   it('shows a referent only the entries of their communes', async () => {
-    await call(adminBearer, 'PATCH', '/communes/lyon', { population: 522_251 });
-    await call(adminBearer, 'PATCH', '/communes/oullins', { population: 26_001 });
+    await call(world.admin.bearer, 'PATCH', '/communes/lyon', { population: 522_251 });
+    await call(world.admin.bearer, 'PATCH', '/communes/oullins', { population: 26_001 });
     const everything = await auditLog();
     expect(everything.map((e) => e.commune)).toEqual(expect.arrayContaining(['lyon', 'oullins', null]));
-    const seen = (await call(referentBearer, 'GET', '/audit?limit=200')).body.items as Entry[];
+    const seen = (await call(world.referent.bearer, 'GET', '/audit?limit=200')).body.items as Entry[];
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((e) => e.commune === 'oullins')).toBe(true);
     expect(seen).toEqual(everything.filter((e) => e.commune === 'oullins'));
   });
 
   it('lists the command line\'s changes with `glc audit --since 1d --json`, next to the API\'s', async () => {
-    jsonOutput(await runGlc(['commune', 'add', '--slug', 'caluire', '--name', 'Caluire-et-Cuire', '--json'], glcEnv));
+    jsonOutput(await glc('commune', 'add', '--slug', 'caluire', '--name', 'Caluire-et-Cuire', '--json'));
     const site = await aSite();
-    jsonOutput(await runGlc(['operator', 'grant', '--client', site, '--role', 'commune-referent', '--commune', 'caluire', '--json'], glcEnv));
-    const { entries } = jsonOutput(await runGlc(['audit', '--since', '1d', '--json'], glcEnv)) as { entries: Entry[] };
+    jsonOutput(await glc('operator', 'grant', '--client', site, '--role', 'commune-referent', '--commune', 'caluire', '--json'));
+    const { entries } = jsonOutput(await glc('audit', '--since', '1d', '--json')) as { entries: Entry[] };
     const cli = entries.filter((e) => e.actor === 'cli');
     expect(cli.map((e) => [e.action, e.commune, e.target])).toEqual(expect.arrayContaining([
       ['commune.created', 'caluire', 'commune:caluire'], ['operator.grant', 'caluire', `client:${site}`],
     ]));
-    expect(entries.some((e) => e.actor === `client:${admin.clientId}`)).toBe(true);
+    expect(entries.some((e) => e.actor === `client:${world.admin.clientId}`)).toBe(true);
     expect((await auditLog()).filter((e) => e.actor === 'cli').map((e) => e.action)).toEqual(expect.arrayContaining(['commune.created', 'operator.grant']));
-    expect(jsonOutput(await runGlc(['audit', '--since', '2099-01-01', '--json'], glcEnv))).toEqual({ entries: [] });
+    expect(jsonOutput(await glc('audit', '--since', '2099-01-01', '--json'))).toEqual({ entries: [] });
   });
 });
 
 async function operatorGrant(email: string): Promise<void> {
-  const response = await call(adminBearer, 'POST', '/operators/grant', { email, role: 'metropole-admin' });
+  const response = await call(world.admin.bearer, 'POST', '/operators/grant', { email, role: 'metropole-admin' });
   expect(response.status).toBe(200);
 }
 
 describe('the audit log beyond one commune', () => {
   it('shows a grant over several communes to the operators of each of them', async () => {
-    const syndicate = await anOperatorClient(server, 'vaulx-en-velin');
-    await call(adminBearer, 'POST', '/operators/grant', { client_id: syndicate.clientId, role: 'syndicate-operator', communes: ['vaulx-en-velin', 'oullins'] });
-    const readByReferent = await call(referentBearer, 'GET', '/audit?limit=200');
+    const syndicate = await anOperatorClient(world.server, 'vaulx-en-velin');
+    await call(world.admin.bearer, 'POST', '/operators/grant', { client_id: syndicate.clientId, role: 'syndicate-operator', communes: ['vaulx-en-velin', 'oullins'] });
+    const readByReferent = await call(world.referent.bearer, 'GET', '/audit?limit=200');
     const grants = (readByReferent.body.items as Entry[]).filter((e) => e.action === 'operator.grant' && e.target === `client:${syndicate.clientId}`);
     expect(grants).toHaveLength(1);
   });
 
   it('refuses TRUNCATE like UPDATE and DELETE', async () => {
-    await expect(server.pool.query('truncate audit_log')).rejects.toMatchObject({ code: '42501' });
+    await expect(world.server.pool.query('truncate audit_log')).rejects.toMatchObject({ code: '42501' });
   });
 });

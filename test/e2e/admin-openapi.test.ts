@@ -3,36 +3,18 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import request from 'supertest';
 import { createAdminRouters, listAdminRoutes, type AdminDeps } from '../../src/admin/router.js';
-import { adminToken, anOperatorClient } from '../support/admin.js';
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
-import { ADMIN_PREFIX, documentedRoutes, expectConformant, HTTP_METHODS, schemaErrors, servedDocument, type OpenApiDocument, type Operation } from '../support/openapi.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { aClient, anAccount } from '../support/builders.js';
+import { ADMIN_PREFIX, documentedRoutes, expectConformant, HTTP_METHODS, schemaErrors, type ApiMethod, type OpenApiDocument, type Operation } from '../support/openapi.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let document: OpenApiDocument;
-let admin: TestClient;
-let bearer: string;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'lyon', name: 'Ville de Lyon' });
-  await aCommune(server.registry, { slug: 'oullins', name: 'Oullins' });
-  document = await servedDocument(server);
-  admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
-  bearer = `Bearer ${await adminToken(server, admin)}`;
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({
+  communes: [{ slug: 'lyon', name: 'Ville de Lyon' }, { slug: 'oullins', name: 'Oullins' }],
+  operators: { admin: { role: 'metropole-admin' } },
+}));
 
 /** One call as the metropole-admin program; its answer must be the one the document describes. */
-async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: object) {
-  const test = request(server.server)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](`${ADMIN_PREFIX}${path}`).set('Authorization', bearer);
-  const response = body ? await test.send(body) : await test;
-  expectConformant(document, method, path, response.status, response.body);
-  return response;
-}
+const call = (method: ApiMethod, path: string, body?: object) => world.api.call(world.admin.bearer, method, path, body);
 
 function refsIn(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(refsIn);
@@ -65,14 +47,14 @@ function examplesOf(doc: OpenApiDocument): { where: string; schema: string[]; ex
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document, as a real validator of the specification reads it', async () => {
     const validator = new Validator();
-    const result = await validator.validate(structuredClone(document) as unknown as Record<string, unknown>);
+    const result = await validator.validate(structuredClone(world.api.document) as unknown as Record<string, unknown>);
     expect(result).toEqual({ valid: true });
     expect(validator.version).toBe('3.1');
   });
 
   it('gives each operation a summary, a description, one of its tags, and every refusal it can give', () => {
-    const tags = (document as unknown as { tags: { name: string }[] }).tags.map((tag) => tag.name);
-    for (const { method, path, summary, description, tags: [tag, ...more] = [], parameters, responses } of operationsOf(document)) {
+    const tags = (world.api.document as unknown as { tags: { name: string }[] }).tags.map((tag) => tag.name);
+    for (const { method, path, summary, description, tags: [tag, ...more] = [], parameters, responses } of operationsOf(world.api.document)) {
       const name = `${method.toUpperCase()} ${path}`;
       expect({ name, summary: summary?.length, description: description?.length, tag, more }).toEqual({ name, summary: expect.any(Number), description: expect.any(Number), tag: expect.any(String), more: [] });
       expect({ name, isListed: tags.includes(tag!) }).toEqual({ name, isListed: true });
@@ -85,62 +67,62 @@ describe('the OpenAPI document', () => {
   });
 
   it('shows examples that are true: each validates against the schema it illustrates', () => {
-    const examples = examplesOf(document);
+    const examples = examplesOf(world.api.document);
     expect(examples.length).toBeGreaterThan(15);
-    expect(examples.map(({ where, schema, example }) => ({ where, errors: schemaErrors(document, schema, example) })))
+    expect(examples.map(({ where, schema, example }) => ({ where, errors: schemaErrors(world.api.document, schema, example) })))
       .toEqual(examples.map(({ where }) => ({ where, errors: [] })));
   });
 
   it('is served as OpenAPI 3.1 without a token, with the API under the issuer', async () => {
-    const response = await request(server.server).get(`${ADMIN_PREFIX}/openapi.json`);
+    const response = await request(world.server.server).get(`${ADMIN_PREFIX}/openapi.json`);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.body.openapi).toBe('3.1.0');
-    expect(response.body.servers).toEqual([{ url: `${server.issuer}/admin/api/v1` }]);
+    expect(response.body.servers).toEqual([{ url: `${world.server.issuer}/admin/api/v1` }]);
   });
 
   it('documents every route of the API, and no route that does not exist', () => {
-    const { api } = createAdminRouters({ issuer: server.issuer } as AdminDeps, `${server.issuer}/admin/api/v1`, 'admin');
-    expect(documentedRoutes(document)).toEqual(listAdminRoutes(api));
+    const { api } = createAdminRouters({ issuer: world.server.issuer } as AdminDeps, `${world.server.issuer}/admin/api/v1`, 'admin');
+    expect(documentedRoutes(world.api.document)).toEqual(listAdminRoutes(api));
   });
 
   it('declares the OAuth 2 client-credentials flow with the token endpoint and the admin scope, for every operation', async () => {
-    const discovery = (await request(server.server).get('/.well-known/openid-configuration')).body as { token_endpoint: string };
-    const scheme = document.components.securitySchemes.oauth2!;
+    const discovery = (await request(world.server.server).get('/.well-known/openid-configuration')).body as { token_endpoint: string };
+    const scheme = world.api.document.components.securitySchemes.oauth2!;
     expect(scheme.type).toBe('oauth2');
-    expect(scheme.flows.clientCredentials!.tokenUrl).toBe(`${server.issuer}/token`);
+    expect(scheme.flows.clientCredentials!.tokenUrl).toBe(`${world.server.issuer}/token`);
     expect(scheme.flows.clientCredentials!.tokenUrl).toBe(discovery.token_endpoint);
     expect(Object.keys(scheme.flows.clientCredentials!.scopes)).toEqual(['admin']);
-    expect(document.security).toEqual([{ oauth2: ['admin'] }]);
-    const overrides = Object.values(document.paths).flatMap((item) => HTTP_METHODS.map((m) => item[m] as (Operation & { security?: unknown }) | undefined))
+    expect(world.api.document.security).toEqual([{ oauth2: ['admin'] }]);
+    const overrides = Object.values(world.api.document.paths).flatMap((item) => HTTP_METHODS.map((m) => item[m] as (Operation & { security?: unknown }) | undefined))
       .filter((operation) => operation?.security !== undefined);
     expect(overrides).toEqual([]);
   });
 
   it('defines every schema it refers to, and gives every operation a unique id', () => {
-    const refs = [...new Set(refsIn(document))];
+    const refs = [...new Set(refsIn(world.api.document))];
     expect(refs.length).toBeGreaterThan(5);
     for (const ref of refs) {
       expect(ref).toMatch(/^#\/components\/schemas\//);
-      expect(Object.keys(document.components.schemas)).toContain(ref.split('/').at(-1));
+      expect(Object.keys(world.api.document.components.schemas)).toContain(ref.split('/').at(-1));
     }
-    const ids = Object.values(document.paths).flatMap((item) => HTTP_METHODS.flatMap((m) => (item[m] ? [(item[m] as Operation).operationId] : [])));
+    const ids = Object.values(world.api.document.paths).flatMap((item) => HTTP_METHODS.flatMap((m) => (item[m] ? [(item[m] as Operation).operationId] : [])));
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('is enough for a program: the token it describes opens the API', async () => {
-    const { tokenUrl } = document.components.securitySchemes.oauth2!.flows.clientCredentials!;
-    const resource = document.servers[0]!.url;
+    const { tokenUrl } = world.api.document.components.securitySchemes.oauth2!.flows.clientCredentials!;
+    const resource = world.api.document.servers[0]!.url;
     const response = await fetch(tokenUrl!, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${encodeURIComponent(admin.clientId)}:${encodeURIComponent(admin.clientSecret!)}`).toString('base64')}` },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${encodeURIComponent(world.admin.clientId)}:${encodeURIComponent(world.admin.clientSecret!)}`).toString('base64')}` },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'admin', resource }),
     });
     expect(response.status).toBe(200);
     const { access_token: token } = (await response.json()) as { access_token: string };
-    const communes = await request(server.server).get(`${ADMIN_PREFIX}/communes`).set('Authorization', `Bearer ${token}`);
+    const communes = await request(world.server.server).get(`${ADMIN_PREFIX}/communes`).set('Authorization', `Bearer ${token}`);
     expect(communes.status).toBe(200);
-    expectConformant(document, 'GET', '/communes', communes.status, communes.body);
+    expectConformant(world.api.document, 'GET', '/communes', communes.status, communes.body);
   });
 });
 
@@ -184,8 +166,8 @@ describe('every answer of the API validates against the document', () => {
   });
 
   it('operators and accounts: list, grant, revoke, search, lock, unlock', async () => {
-    const citizen = await anAccount(server.accounts);
-    const site = await aClient(server.registry, 'oullins');
+    const citizen = await anAccount(world.server.accounts);
+    const site = await aClient(world.server.registry, 'oullins');
     expect((await call('POST', '/operators/grant', { email: citizen.email, role: 'commune-referent', communes: ['oullins'] })).body)
       .toMatchObject({ account: citizen.id, roles: [{ role: 'commune-referent', communes: ['oullins'] }] });
     expect((await call('POST', '/operators/grant', { client_id: site.clientId, role: 'syndicate-operator', communes: ['oullins', 'lyon'] })).status).toBe(200);
@@ -212,7 +194,7 @@ describe('every answer of the API validates against the document', () => {
     expect((await call('GET', '/reports/contributions?year=2019')).body.year).toBe(2019);
     expect((await call('GET', '/reports/contributions?year=deux-mille')).status).toBe(400);
     const ask = async () => {
-      const { client } = await server.registry.addClient('oullins', { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'referent' });
+      const { client } = await world.server.registry.addClient('oullins', { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'referent' });
       return (await call('GET', '/scope-requests')).body.items.find((r: { client_id: string }) => r.client_id === client.clientId).id as number;
     };
     const approved = await call('POST', `/scope-requests/${await ask()}/approve`, {});
@@ -226,8 +208,8 @@ describe('every answer of the API validates against the document', () => {
   });
 
   it('answers malformed input with a documented error, never a 500', async () => {
-    const broken = await request(server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', bearer).set('Content-Type', 'application/json').send('{"slug": "bron",');
-    expectConformant(document, 'POST', '/communes', broken.status, broken.body);
+    const broken = await request(world.server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', world.admin.bearer).set('Content-Type', 'application/json').send('{"slug": "bron",');
+    expectConformant(world.api.document, 'POST', '/communes', broken.status, broken.body);
     expect([broken.status, broken.body.error]).toEqual([400, 'invalid_request']);
     const method = await call('POST', '/communes/oullins/clients', { client_name: 'x', redirect_uris: ['https://x.example/cb'], token_endpoint_auth_method: 'private_key_jwt' });
     expect([method.status, method.body.error_description]).toEqual([400, expect.stringContaining('token_endpoint_auth_method')]);

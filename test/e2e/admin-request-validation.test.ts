@@ -1,10 +1,9 @@
 // Every field the operators' API reads is checked against the schema its document shows, before the route
 // does anything: a value of the wrong type is a 400 naming the field, and nothing changes.
 import request from 'supertest';
-import { adminToken, anOperatorClient } from '../support/admin.js';
-import { aClient, aCommune, anAccount } from '../support/builders.js';
-import { ADMIN_PREFIX, expectConformant, HTTP_METHODS, servedDocument, type OpenApiDocument } from '../support/openapi.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_PREFIX, expectConformant, HTTP_METHODS } from '../support/openapi.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
 interface JsonSchema {
   type?: string;
@@ -26,29 +25,22 @@ interface DocumentedOperation {
   requestBody?: { content: { 'application/json': { schema: JsonSchema; example?: Record<string, unknown> } } };
 }
 
-let server: TestServer;
-let document: OpenApiDocument;
-let bearer: string;
+const world = useWorld(() => anOidcWorld({
+  communes: [{ slug: 'oullins', name: 'Oullins' }],
+  clients: { site: {} },
+  accounts: { citizen: {} },
+  operators: { admin: { role: 'metropole-admin' } },
+}));
 /** A real value for each path parameter, so that a refusal can only come from the field under test. */
 let pathValues: Record<string, string>;
 /** The query parameters a route needs besides the one under test. */
 let requiredQueries: Record<string, Record<string, string>>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'oullins', name: 'Oullins' });
-  document = await servedDocument(server);
-  bearer = `Bearer ${await adminToken(server, await anOperatorClient(server, 'oullins', 'metropole-admin'))}`;
-  const site = await aClient(server.registry, 'oullins');
-  const citizen = await anAccount(server.accounts);
-  const { client } = await server.registry.addClient('oullins', { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
-  const pending = (await server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!;
-  pathValues = { slug: 'oullins', clientId: site.clientId, id: String(pending.id), sub: citizen.id };
-  requiredQueries = { '/accounts': { email: citizen.email }, '/reports/usage': { month: '2026-01' }, '/reports/contributions': { year: '2026' } };
-});
-
-afterAll(async () => {
-  await server.stop();
+  const { client } = await world.server.registry.addClient('oullins', { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
+  const pending = (await world.server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!;
+  pathValues = { slug: 'oullins', clientId: world.site.clientId, id: String(pending.id), sub: world.citizen.id };
+  requiredQueries = { '/accounts': { email: world.citizen.email }, '/reports/usage': { month: '2026-01' }, '/reports/contributions': { year: '2026' } };
 });
 
 /** A JSON value that the schema refuses for its type alone. */
@@ -66,7 +58,7 @@ function wrongTextFor(schema: JsonSchema): string | undefined {
   return undefined;
 }
 
-const operations = () => Object.entries(document.paths).flatMap(([template, item]) => HTTP_METHODS.flatMap((method) => {
+const operations = () => Object.entries(world.api.document.paths).flatMap(([template, item]) => HTTP_METHODS.flatMap((method) => {
   const operation = item[method] as DocumentedOperation | undefined;
   return operation ? [{ method: method.toUpperCase(), template, operation }] : [];
 }));
@@ -102,10 +94,10 @@ function cases(): Case[] {
   });
 }
 
-const auditRows = async () => Number((await server.pool.query<{ count: string }>('select count(*) from audit_log')).rows[0]!.count);
+const auditRows = async () => Number((await world.server.pool.query<{ count: string }>('select count(*) from audit_log')).rows[0]!.count);
 
 async function send(method: string, path: string, body?: object) {
-  const test = request(server.server)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](`${ADMIN_PREFIX}${path}`).set('Authorization', bearer);
+  const test = request(world.server.server)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](`${ADMIN_PREFIX}${path}`).set('Authorization', world.admin.bearer);
   return body ? test.send(body) : test;
 }
 
@@ -113,7 +105,7 @@ describe('a value of the wrong type', () => {
   it('in a body is a 400 naming the field, and the change is not made', async () => {
     const refused = await send('POST', '/communes', { slug: 'bron', name: 'Bron', population: 'beaucoup' });
     expect([refused.status, refused.body]).toEqual([400, { error: 'invalid_request', error_description: 'population: a whole number', field: 'population' }]);
-    expectConformant(document, 'POST', '/communes', refused.status, refused.body);
+    expectConformant(world.api.document, 'POST', '/communes', refused.status, refused.body);
     expect((await send('GET', '/communes/bron')).status).toBe(404);
   });
 
@@ -130,7 +122,7 @@ describe('a value of the wrong type', () => {
     for (const { route, field, method, path, template, body } of cases()) {
       const before = await auditRows();
       const response = await send(method, path, body);
-      expectConformant(document, method, template, response.status, response.body);
+      expectConformant(world.api.document, method, template, response.status, response.body);
       const description = String(response.body.error_description);
       outcomes.push({ route, field, status: response.status, error: response.body.error, named: response.body.field, isSaid: description.startsWith(`${field}:`), audited: (await auditRows()) - before });
       expected.push({ route, field, status: 400, error: 'invalid_request', named: field, isSaid: true, audited: 0 });
