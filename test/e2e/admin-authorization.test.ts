@@ -1,12 +1,12 @@
 // Who may call what on the operators' API: every route × every kind of caller → the expected status, and
 // every answer as the OpenAPI document describes it. A route missing from the matrix fails the suite.
-import request from 'supertest';
 import { createAdminRouters, listAdminRoutes, type AdminDeps } from '../../src/admin/router.js';
 import { adminToken, anOperatorClient } from '../support/admin.js';
-import { aClient, aCommune, anAccount } from '../support/builders.js';
-import { ADMIN_PREFIX, expectConformant, servedDocument, type OpenApiDocument } from '../support/openapi.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { aClient, anAccount } from '../support/builders.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import type { ApiMethod } from '../support/openapi.js';
 import { storedIdOf } from '../support/stored-payloads.js';
+import { useWorld } from '../support/world.js';
 
 const CALLERS = ['no token', 'expired token', 'token for another audience', 'operator tool without a role', 'metropole-admin', 'referent of Oullins', 'SITIV syndicate'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -51,8 +51,14 @@ const MATRIX: Record<string, Partial<Record<Target, Statuses>>> = {
   'POST /scope-requests/{id}/refuse': { 'own commune': adminOnly(200) },
 };
 
-let server: TestServer;
-let document: OpenApiDocument;
+const world = useWorld(() => anOidcWorld({
+  communes: ['lyon', 'oullins', 'vaulx-en-velin', 'givors'],
+  operators: {
+    admin: { role: 'metropole-admin' },
+    referent: { commune: 'oullins', role: 'commune-referent', communes: ['oullins'] },
+    syndicate: { commune: 'vaulx-en-velin', role: 'syndicate-operator', communes: ['vaulx-en-velin', 'givors'] },
+  },
+}));
 const tokens = new Map<Caller, string>();
 
 interface Call {
@@ -60,12 +66,12 @@ interface Call {
   body?: object;
 }
 
-const aSite = async (commune: string) => (await aClient(server.registry, commune, { redirectUris: [`https://site-${commune}.example.org/cb`] })).clientId;
+const aSite = async (commune: string) => (await aClient(world.server.registry, commune, { redirectUris: [`https://site-${commune}.example.org/cb`] })).clientId;
 
 /** A site of `commune` whose referent asked for the phone scope: a request waiting for the Métropole. */
 async function aPendingRequest(commune: string): Promise<number> {
-  const { client } = await server.registry.addClient(commune, { name: 'Téléservice', redirectUris: ['https://teleservice.example.org/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
-  return (await server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!.id;
+  const { client } = await world.server.registry.addClient(commune, { name: 'Téléservice', redirectUris: ['https://teleservice.example.org/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
+  return (await world.server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!.id;
 }
 
 /** A request for each route, against fresh fixtures of `commune` so that every cell of the matrix stands alone. */
@@ -85,9 +91,9 @@ const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
   'GET /operators': async () => ({ path: '/operators' }),
   'POST /operators/grant': async () => ({ path: '/operators/grant', body: { client_id: await aSite('oullins'), role: 'commune-referent', communes: ['oullins'] } }),
   'POST /operators/revoke': async () => ({ path: '/operators/revoke', body: { client_id: await aSite('oullins'), role: 'commune-referent', communes: ['oullins'] } }),
-  'GET /accounts': async () => ({ path: `/accounts?email=${encodeURIComponent((await anAccount(server.accounts)).email)}` }),
-  'POST /accounts/{sub}/lock': async () => ({ path: `/accounts/${(await anAccount(server.accounts)).id}/lock` }),
-  'POST /accounts/{sub}/unlock': async () => ({ path: `/accounts/${(await anAccount(server.accounts)).id}/unlock` }),
+  'GET /accounts': async () => ({ path: `/accounts?email=${encodeURIComponent((await anAccount(world.server.accounts)).email)}` }),
+  'POST /accounts/{sub}/lock': async () => ({ path: `/accounts/${(await anAccount(world.server.accounts)).id}/lock` }),
+  'POST /accounts/{sub}/unlock': async () => ({ path: `/accounts/${(await anAccount(world.server.accounts)).id}/unlock` }),
   'GET /audit': async () => ({ path: '/audit' }),
   'GET /reports/usage': async () => ({ path: '/reports/usage?month=2026-01' }),
   'GET /reports/contributions': async () => ({ path: '/reports/contributions?year=2019' }),
@@ -96,36 +102,23 @@ const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
   'POST /scope-requests/{id}/refuse': async (commune) => ({ path: `/scope-requests/${await aPendingRequest(commune)}/refuse`, body: { reason: 'pas de besoin démontré' } }),
 };
 
-/** Sends one request with `token` and checks the answer against the served OpenAPI document. */
-async function sendWith(token: string | undefined, method: string, path: string, body?: object) {
-  const test = request(server.server)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](`${ADMIN_PREFIX}${path}`);
-  if (token) test.set('Authorization', `Bearer ${token}`);
-  const response = body ? await test.send(body) : await test;
-  expectConformant(document, method, path, response.status, response.body);
-  return response;
-}
+/** Sends one request with `token`, its answer checked against the served OpenAPI document. */
+const sendWith = (token: string | undefined, method: string, path: string, body?: object) =>
+  world.api.call(token ? `Bearer ${token}` : undefined, method as ApiMethod, path, body);
 
 const send = (caller: Caller, method: string, path: string, body?: object) => sendWith(tokens.get(caller), method, path, body);
 
 beforeAll(async () => {
-  server = await startTestServer();
-  for (const slug of ['lyon', 'oullins', 'vaulx-en-velin', 'givors']) await aCommune(server.registry, { slug });
-  document = await servedDocument(server);
-  const admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
-  tokens.set('expired token', await adminToken(server, admin));
-  await server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [storedIdOf('ClientCredentials', tokens.get('expired token')!)]);
-  tokens.set('token for another audience', await adminToken(server, admin, null));
+  tokens.set('expired token', await adminToken(world.server, world.admin));
+  await world.server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [storedIdOf('ClientCredentials', tokens.get('expired token')!)]);
+  tokens.set('token for another audience', await adminToken(world.server, world.admin, null));
   // A commune site that is no operator tool gets no token at all (admin-resource-boundary.test.ts); an
   // operator tool holding no role gets one, which opens nothing.
-  const toolWithoutRole = await aClient(server.registry, 'lyon', { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid', isOperatorTool: true });
-  tokens.set('operator tool without a role', await adminToken(server, toolWithoutRole));
-  tokens.set('metropole-admin', await adminToken(server, admin));
-  tokens.set('referent of Oullins', await adminToken(server, await anOperatorClient(server, 'oullins', 'commune-referent', ['oullins'])));
-  tokens.set('SITIV syndicate', await adminToken(server, await anOperatorClient(server, 'vaulx-en-velin', 'syndicate-operator', ['vaulx-en-velin', 'givors'])));
-});
-
-afterAll(async () => {
-  await server.stop();
+  const toolWithoutRole = await aClient(world.server.registry, 'lyon', { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid', isOperatorTool: true });
+  tokens.set('operator tool without a role', await adminToken(world.server, toolWithoutRole));
+  tokens.set('metropole-admin', world.admin.token);
+  tokens.set('referent of Oullins', world.referent.token);
+  tokens.set('SITIV syndicate', world.syndicate.token);
 });
 
 describe('the authorization matrix', () => {
@@ -151,18 +144,18 @@ describe('the authorization matrix', () => {
 
 describe('what the matrix means for the people behind it', () => {
   it('accepts a token until it expires, then answers invalid_token', async () => {
-    const admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
-    const token = await adminToken(server, admin);
+    const admin = await anOperatorClient(world.server, 'lyon', 'metropole-admin');
+    const token = await adminToken(world.server, admin);
     expect((await sendWith(token, 'GET', '/communes')).status).toBe(200);
-    await server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [storedIdOf('ClientCredentials', token)]);
+    await world.server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [storedIdOf('ClientCredentials', token)]);
     const expired = await sendWith(token, 'GET', '/communes');
     expect(expired.status).toBe(401);
     expect(expired.body.error).toBe('invalid_token');
   });
 
   it('ends a program\'s access when the Métropole disables its client', async () => {
-    const program = await anOperatorClient(server, 'lyon', 'metropole-admin');
-    const token = await adminToken(server, program);
+    const program = await anOperatorClient(world.server, 'lyon', 'metropole-admin');
+    const token = await adminToken(world.server, program);
     expect((await sendWith(token, 'GET', '/communes')).status).toBe(200);
     expect((await send('metropole-admin', 'POST', `/communes/lyon/clients/${program.clientId}/disable`)).status).toBe(200);
     const refused = await sendWith(token, 'GET', '/communes');
@@ -170,7 +163,8 @@ describe('what the matrix means for the people behind it', () => {
   });
 
   it('refuses a referent of Oullins a Lyon client with a 403 error object, and changes nothing', async () => {
-    const lyonSite = await aClient(server.registry, 'lyon', { name: 'lyon.fr' });
+    const lyonSite = await aClient(world.server.registry, 'lyon', { name: 'lyon.fr' });
+    const before = await world.server.registry.getClient(lyonSite.clientId);
     const path = `/communes/lyon/clients/${lyonSite.clientId}`;
     const attempts: [string, string, object?][] = [['GET', ''], ['PATCH', '', { client_name: 'piraté' }], ['DELETE', ''], ['POST', '/secret'], ['POST', '/disable']];
     for (const [method, suffix, body] of attempts) {
@@ -178,17 +172,17 @@ describe('what the matrix means for the people behind it', () => {
       expect([method, response.status, response.body.error]).toEqual([method, 403, 'forbidden']);
       expect(response.body.error_description).toContain('lyon');
     }
-    const unchanged = await server.registry.getClient(lyonSite.clientId);
-    expect(unchanged).toMatchObject({ name: 'lyon.fr', isEnabled: true });
+    // Its name, metadata, sealed secret and state, all as they were.
+    expect(await world.server.registry.getClient(lyonSite.clientId)).toEqual(before);
+    expect(before).toMatchObject({ name: 'lyon.fr', isEnabled: true });
   });
 
-  it('answers a Lyon client asked under Oullins exactly like an unknown client', async () => {
-    const lyonSite = await aClient(server.registry, 'lyon');
+  it('answers a Lyon client asked under Oullins with the status and error code of an unknown client', async () => {
+    const lyonSite = await aClient(world.server.registry, 'lyon');
     const misplaced = await send('referent of Oullins', 'GET', `/communes/oullins/clients/${lyonSite.clientId}`);
     const unknown = await send('referent of Oullins', 'GET', '/communes/oullins/clients/no-such-client');
-    expect(misplaced.status).toBe(404);
-    expect(unknown.status).toBe(404);
-    expect(misplaced.body.error).toBe(unknown.body.error);
+    expect([misplaced.status, misplaced.body.error]).toEqual([404, 'client_not_found']);
+    expect([unknown.status, unknown.body.error]).toEqual([404, 'client_not_found']);
   });
 
   it('shows each operator only the communes they manage', async () => {
