@@ -22,7 +22,8 @@ const ThrottlePolicySchema = Checked(
   'maxDelaySeconds must not be below firstDelaySeconds',
 );
 
-export const TunablesSchema = Section({
+/** The edge buffers what every route may read: its limit is above the forms' (http) and the operators' API's. */
+export const TunablesSchema = Checked(Section({
   ttlSeconds: Section({
     accessToken: PositiveInteger, authorizationCode: PositiveInteger, clientCredentials: PositiveInteger,
     deviceCode: PositiveInteger, idToken: PositiveInteger, refreshToken: PositiveInteger, interaction: PositiveInteger,
@@ -90,9 +91,41 @@ export const TunablesSchema = Section({
     inactiveAccountDays: PositiveInteger, firstWarningDaysBefore: PositiveInteger, secondWarningDaysBefore: PositiveInteger,
     historyDays: PositiveInteger, intervalSeconds: PositiveInteger, batchSize: PositiveInteger,
   }),
-  /** How long the link of an operator invitation (a role granted to an address not yet verified) stays valid. */
-  operators: Section({ invitationTtlSeconds: PositiveInteger }),
-});
+  /**
+   * invitationTtlSeconds: how long the link of an operator invitation (a role granted to an address not yet
+   * verified) stays valid. communeTokenTtlSeconds: the life of an initial access token for dynamic
+   * registration (glc commune token --ttl), within its bounds. auditReadLimit: the most audit entries one
+   * read returns when the reader names no limit (glc audit).
+   */
+  operators: Section({
+    invitationTtlSeconds: PositiveInteger,
+    communeTokenTtlSeconds: Checked(
+      Section({ default: PositiveInteger, min: PositiveInteger, max: PositiveInteger }),
+      (ttl) => ttl.min <= ttl.default && ttl.default <= ttl.max,
+      'default must lie between min and max',
+    ),
+    auditReadLimit: PositiveInteger,
+  }),
+  /**
+   * The operators' API: the pages of its lists (?limit= up to max, default when not given), the largest JSON
+   * body it reads (a longer one is refused with 413), and the audit it reads when no ?since= is given (the
+   * last defaultDays), maxEntries at most.
+   */
+  operatorsApi: Section({
+    pageSize: Checked(Section({ default: PositiveInteger, max: PositiveInteger }), (size) => size.default <= size.max, 'default must not be above max'),
+    bodyLimitBytes: PositiveInteger,
+    audit: Section({ defaultDays: PositiveInteger, maxEntries: PositiveInteger }),
+  }),
+  /**
+   * The citizen's space: the latest security events and sharing-journal entries its pages show, and how many
+   * of each the export (RGPD art. 15 and 20) holds at most: never fewer than a page shows.
+   */
+  accountHistory: Checked(
+    Section({ securityEventsShown: PositiveInteger, sharingEntriesShown: PositiveInteger, exportedEntries: PositiveInteger }),
+    (history) => history.exportedEntries >= Math.max(history.securityEventsShown, history.sharingEntriesShown),
+    'exportedEntries must not be below securityEventsShown or sharingEntriesShown',
+  ),
+}), (tunables) => tunables.http.edgeBodyLimitBytes >= tunables.operatorsApi.bodyLimitBytes, 'http.edgeBodyLimitBytes must not be below operatorsApi.bodyLimitBytes');
 
 const BracketSchema = Section({
   upToInhabitants: Type.Union([PositiveInteger, Type.Null()], { description: 'a number of inhabitants, or null for the last, open bracket' }),

@@ -67,7 +67,7 @@ async function compose(config: Config, log: Logger, database: Database): Promise
   const changes = createAccountChanges({ pool, accounts, citizen: oidc.citizen });
   const retention = createRetentionJob({ accounts, changes, config, log });
   const admin: AdminDeps = {
-    pool, issuer: config.issuer, accounts, changes, registry, registryFor: clients.registryOver,
+    pool, issuer: config.issuer, policy: config.operatorsApi, accounts, changes, registry, registryFor: clients.registryOver,
     operators: createOperators({ pool, config, accounts, registry, invitationMail: createInvitationMailer({ views, mailer }) }),
     reports: createReports(pool, config.contributionGrid),
     findToken: (value) => findApiToken(oidc.provider(), value),

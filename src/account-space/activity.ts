@@ -63,9 +63,10 @@ export function showExport(deps: AccountSpaceDeps, ctx: Context) {
 /** Everything held about the citizen (RGPD art. 15 and 20), as one JSON document. */
 export async function downloadExport(deps: AccountSpaceDeps, ctx: Context) {
   const { account } = citizenOf(ctx);
+  const { exportedEntries } = deps.config.accountHistory;
   const [services, sessions, history, journal] = await Promise.all([
     deps.citizen.listServices(account.id), deps.citizen.listSessions(account.id),
-    deps.accounts.securityHistory(account.id, 10_000), deps.accounts.sharingJournal(account.id, 10_000),
+    deps.accounts.securityHistory(account.id, exportedEntries), deps.accounts.sharingJournal(account.id, exportedEntries),
   ]);
   ctx.set('Content-Disposition', 'attachment; filename="grandlyonconnect-mes-donnees.json"');
   ctx.set('Cache-Control', 'no-store');

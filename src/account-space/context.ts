@@ -18,7 +18,7 @@ export interface AccountSpaceDeps {
   views: Views;
   csrf: Csrf;
   rateLimiter: RateLimiter;
-  config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService' | 'retention' | 'rateLimits' | 'http'>;
+  config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService' | 'retention' | 'rateLimits' | 'http' | 'accountHistory'>;
 }
 
 export interface Citizen {

@@ -39,7 +39,9 @@ export interface Accounts {
   findByEmail(email: string): Promise<Account | undefined>;
   /** Locks (no sign-in) or unlocks an account; undefined when there is none. Its sessions are the caller's to end. */
   setLocked(id: string, isLocked: boolean, db?: Queryable): Promise<Account | undefined>;
+  /** The latest `limit` security events, newest first (accountHistory.securityEventsShown unless told). */
   securityHistory(accountId: string, limit?: number): Promise<SecurityEvent[]>;
+  /** The latest `limit` entries of the sharing journal, newest first (accountHistory.sharingEntriesShown unless told). */
   sharingJournal(accountId: string, limit?: number): Promise<SharingEntry[]>;
   recordSharing(accountId: string, entry: Omit<SharingEntry, 'createdAt'>): Promise<void>;
   selfService: SelfService;
@@ -48,7 +50,7 @@ export interface Accounts {
 
 export interface AccountsDeps {
   db: Pool;
-  config: Pick<Config, 'argon2' | 'passwordPolicy' | 'frenchCommonPasswords' | 'issuer' | 'selfService' | 'retention'>;
+  config: Pick<Config, 'argon2' | 'passwordPolicy' | 'frenchCommonPasswords' | 'issuer' | 'selfService' | 'retention' | 'accountHistory'>;
   log: Logger;
   /** Queues the citizen's mails; without it (the command line) no mail is queued. */
   notify?: AccountNotifier | undefined;
@@ -99,8 +101,8 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
       const account = await setAccountLocked(through, id, isLocked);
       return account && withoutHash(account);
     },
-    securityHistory: (accountId, limit = 100) => listSecurityEvents(db, accountId, limit),
-    sharingJournal: (accountId, limit = 200) => listSharingEntries(db, accountId, limit),
+    securityHistory: (accountId, limit = config.accountHistory.securityEventsShown) => listSecurityEvents(db, accountId, limit),
+    sharingJournal: (accountId, limit = config.accountHistory.sharingEntriesShown) => listSharingEntries(db, accountId, limit),
     recordSharing: (accountId, entry) => insertSharingEntry(db, accountId, entry),
     selfService,
     retention: createRetention({ pool: db, config, notify }),

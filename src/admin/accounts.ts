@@ -4,9 +4,9 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import type { Account as AccountRecord } from '../accounts/index.js';
 import { notFound } from '../errors.js';
-import { actorOf, paginate } from './context.js';
+import { actorOf, paginate, type ApiPolicy } from './context.js';
 import { ok, route } from './route.js';
-import { Account, Page, PAGING } from './schemas.js';
+import { Account, Page, pagingQuery } from './schemas.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,11 +34,11 @@ const lockRoute = (action: 'lock' | 'unlock') => route({
   },
 });
 
-export const accountRoutes = [
+export const accountRoutes = ({ pageSize }: ApiPolicy) => [
   route({
     method: 'GET', path: '/accounts', operationId: 'findAccounts', tag: 'accounts', permission: 'metropole-admin',
     summary: 'Find an account by email', description: 'The account holding this address, if any, as a page of at most one.',
-    query: Type.Object({ email: Type.String({ minLength: 1, description: 'The address to look for' }), ...PAGING }),
+    query: Type.Object({ email: Type.String({ minLength: 1, description: 'The address to look for' }), ...pagingQuery(pageSize) }),
     answers: { 200: { description: 'The account with this email, if any (metropole-admin only)', schema: Page(Account) } },
     async handle({ query, deps }) {
       const account = await deps.accounts.findByEmail(query.email);

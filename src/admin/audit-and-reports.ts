@@ -2,13 +2,11 @@
 import { Type, type Static } from 'typebox';
 import { communesOf, type AuditRecord } from '../operators/index.js';
 import type { ContributionsReport, UsageReport as UsageReportRecord } from '../reports/index.js';
-import { paginate } from './context.js';
+import { paginate, type ApiPolicy } from './context.js';
 import { ok, route } from './route.js';
-import { AuditEntry, ContributionReport, Page, PAGING, UsageReport } from './schemas.js';
+import { AuditEntry, ContributionReport, Page, pagingQuery, UsageReport } from './schemas.js';
 
-/** How far back the audit reads when ?since= is not given, and how many entries it reads at most. */
-const DEFAULT_AUDIT_DAYS = 30;
-const MAX_AUDIT_ENTRIES = 10_000;
+const DAY_MS = 86_400_000;
 
 function usageJson(report: UsageReportRecord): Static<typeof UsageReport> {
   return {
@@ -35,15 +33,15 @@ function auditEntryJson(e: AuditRecord): Static<typeof AuditEntry> {
   };
 }
 
-export const readRoutes = [
+export const readRoutes = ({ pageSize, audit }: ApiPolicy) => [
   route({
     method: 'GET', path: '/audit', operationId: 'readAudit', tag: 'audit', permission: 'any-operator',
-    summary: 'Read the audit log', description: `The changes since ?since= (the last ${DEFAULT_AUDIT_DAYS} days by default) that touch the communes the operator manages, oldest first, by pages.`,
-    query: Type.Object({ since: Type.Optional(Type.String({ format: 'date-time', description: 'The oldest moment to read from' })), ...PAGING }),
+    summary: 'Read the audit log', description: `The changes since ?since= (the last ${audit.defaultDays} days by default, ${audit.maxEntries} entries at most) that touch the communes the operator manages, oldest first, by pages.`,
+    query: Type.Object({ since: Type.Optional(Type.String({ format: 'date-time', description: 'The oldest moment to read from' })), ...pagingQuery(pageSize) }),
     answers: { 200: { description: 'Audit entries of the communes the operator manages', schema: Page(AuditEntry) } },
     async handle({ query, principal, deps }) {
-      const since = query.since ? new Date(query.since) : new Date(Date.now() - DEFAULT_AUDIT_DAYS * 86_400_000);
-      const entries = await deps.operators.readAudit(since, principal, MAX_AUDIT_ENTRIES);
+      const since = query.since ? new Date(query.since) : new Date(Date.now() - audit.defaultDays * DAY_MS);
+      const entries = await deps.operators.readAudit(since, principal, audit.maxEntries);
       return ok(paginate(entries.map(auditEntryJson), query));
     },
   }),

@@ -4,9 +4,9 @@ import { Type, type Static } from 'typebox';
 import { AppError, notFound } from '../errors.js';
 import { isMetropoleAdmin, type AuditedChange, type Principal } from '../operators/index.js';
 import { clientJson, type ClientRecord, type Registry } from '../registry/index.js';
-import { audited, paginate, type AdminDeps } from './context.js';
+import { audited, paginate, type AdminDeps, type ApiPolicy } from './context.js';
 import { created, noContent, ok, route } from './route.js';
-import { Client, Page, PAGING } from './schemas.js';
+import { Client, Page, pagingQuery } from './schemas.js';
 
 const SlugParam = Type.Object({ slug: Type.String({ description: 'The commune\'s slug' }) });
 const ClientParams = Type.Object({ ...SlugParam.properties, clientId: Type.String({ description: 'The client\'s client_id' }) });
@@ -79,11 +79,11 @@ const switchRoute = (action: 'disable' | 'enable') => route({
   },
 });
 
-export const clientRoutes = [
+export const clientRoutes = ({ pageSize }: ApiPolicy) => [
   route({
     method: 'GET', path: '/communes/{slug}/clients', operationId: 'listClients', tag: 'clients', permission: 'manages-path-commune',
     summary: 'List a commune\'s clients', description: 'The relying parties of a commune the operator manages, by pages. No secret is shown.',
-    params: SlugParam, query: Type.Object(PAGING),
+    params: SlugParam, query: Type.Object(pagingQuery(pageSize)),
     answers: { 200: { description: 'The commune\'s clients', schema: Page(Client) } },
     refusals: { 404: 'No such commune' },
     async handle({ params, query, deps }) {

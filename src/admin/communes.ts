@@ -4,7 +4,8 @@ import { communesOf } from '../operators/index.js';
 import { communeJson } from '../registry/index.js';
 import { audited, paginate } from './context.js';
 import { created, ok, route } from './route.js';
-import { Commune, Offer, Page, PAGING } from './schemas.js';
+import type { ApiPolicy } from './context.js';
+import { Commune, Offer, Page, pagingQuery } from './schemas.js';
 
 const SlugParam = Type.Object({ slug: Type.String({ description: 'The commune\'s slug' }) });
 const Name = Type.String({ description: 'Its name, 1 to 200 characters' });
@@ -15,11 +16,11 @@ const details = {
   offer: Offer,
 };
 
-export const communeRoutes = [
+export const communeRoutes = ({ pageSize }: ApiPolicy) => [
   route({
     method: 'GET', path: '/communes', operationId: 'listCommunes', tag: 'communes', permission: 'any-operator',
     summary: 'List the communes', description: 'The communes the operator manages, every commune for the Métropole, by pages.',
-    query: Type.Object(PAGING),
+    query: Type.Object(pagingQuery(pageSize)),
     answers: { 200: { description: 'The communes the operator manages', schema: Page(Commune) } },
     async handle({ query, principal, deps }) {
       const visible = communesOf(principal);

@@ -1,6 +1,7 @@
 // What every operators' API handler shares: dependencies, the authenticated principal (and the actor of
 // its changes), pagination, and the unit of work (a change and its audit row commit together).
 import type { Context } from 'koa';
+import type { Config } from '../config.js';
 import type { Pool, PoolClient, Queryable } from '../db/index.js';
 import type { Actor, Operators, Principal } from '../operators/index.js';
 import type { Registry } from '../registry/index.js';
@@ -9,9 +10,13 @@ import type { Accounts } from '../accounts/index.js';
 import type { AccountChanges } from '../services/index.js';
 import { audited as sharedAudited, type AuditedChange } from '../operators/index.js';
 
+/** The API's settings (config/default.json, operatorsApi): its page sizes, its body limit, the audit's reach. */
+export type ApiPolicy = Config['operatorsApi'];
+
 export interface AdminDeps {
   pool: Pool;
   issuer: string;
+  policy: ApiPolicy;
   operators: Operators;
   accounts: Accounts;
   /** The account changes that also end sessions and tokens (locking). */
@@ -40,7 +45,7 @@ export interface Page<T> {
   offset: number;
 }
 
-/** The page `query` asks for (PAGING in schemas.ts) of an in-memory list. */
+/** The page `query` asks for (pagingQuery in schemas.ts) of an in-memory list. */
 export function paginate<T>(items: T[], { limit, offset }: { limit: number; offset: number }): Page<T> {
   return { items: items.slice(offset, offset + limit), total: items.length, limit, offset };
 }

@@ -22,18 +22,21 @@ function jsonOf(schema: unknown, isComponent = false): unknown {
 
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema: jsonOf(schema) } } });
 
+/** 65536 → "64 KiB", the way a person reads a size. */
+const sizeInWords = (bytes: number) => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
+
 /** What any route may refuse; 404 and 409 are each route's own (`refusals`). */
-const COMMON_REFUSALS = {
+const commonRefusals = (bodyLimitBytes: number) => ({
   400: 'Invalid request: the error names the field at fault, when there is one',
   401: 'No token, or an unknown, expired or revoked one, one for another audience, or one of a client that is disabled or no operator tool (WWW-Authenticate says which)',
   403: 'The token lacks the admin scope, belongs to no operator, or the operator may not do this',
-  413: 'The body is larger than 64 KiB',
+  413: `The body is larger than ${sizeInWords(bodyLimitBytes)}`,
   500: 'An unexpected failure (logged with the request id)',
   503: 'The database cannot be reached for a moment: try again after Retry-After',
-} as const;
+});
 
-function refusalsOf(route: AnyRoute): Record<string, unknown> {
-  const refusals: Record<number, string | undefined> = { ...COMMON_REFUSALS, ...route.refusals };
+function refusalsOf(route: AnyRoute, bodyLimitBytes: number): Record<string, unknown> {
+  const refusals: Record<number, string | undefined> = { ...commonRefusals(bodyLimitBytes), ...route.refusals };
   // Only bodies are ever too large: GET has none.
   if (route.method === 'GET') delete refusals[413];
   return Object.fromEntries(Object.entries(refusals).flatMap(([status, description]) => (description ? [[status, json(COMPONENTS.Error, description)]] : [])));
@@ -58,7 +61,7 @@ function parametersOf(where: 'path' | 'query', schema: TObject | undefined): Jso
   }));
 }
 
-function operationOf(route: AnyRoute): Json {
+function operationOf(route: AnyRoute, bodyLimitBytes: number): Json {
   const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
   const declared = Object.keys(route.params?.properties ?? {});
   if (pathNames.join() !== declared.join()) throw new Error(`${route.operationId}: the path names {${pathNames.join('}, {')}}, its params schema ${declared.join(', ') || 'nothing'}`);
@@ -72,7 +75,7 @@ function operationOf(route: AnyRoute): Json {
         content: { 'application/json': { schema: jsonOf(route.body), ...(route.example ? { example: route.example } : {}) } },
       },
     } : {}),
-    responses: { ...answersOf(route), ...refusalsOf(route) },
+    responses: { ...answersOf(route), ...refusalsOf(route, bodyLimitBytes) },
   };
 }
 
@@ -81,12 +84,14 @@ export interface DocumentSettings {
   /** The resource indicator of the API's tokens: <ISSUER>/admin/api/v1. */
   audience: string;
   scope: string;
+  /** The largest body the API reads (operatorsApi.bodyLimitBytes): a longer one is its 413. */
+  bodyLimitBytes: number;
 }
 
-export function openApiDocument(routes: readonly AnyRoute[], { issuer, audience, scope }: DocumentSettings) {
+export function openApiDocument(routes: readonly AnyRoute[], { issuer, audience, scope, bodyLimitBytes }: DocumentSettings) {
   const scopes = { [scope]: 'Manage the client registry within the operator\'s roles' };
   const paths: Record<string, Partial<Record<Lowercase<Method>, Json>>> = {};
-  for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase() as Lowercase<Method>] = operationOf(route);
+  for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase() as Lowercase<Method>] = operationOf(route, bodyLimitBytes);
   return {
     openapi: '3.1.0',
     info: {

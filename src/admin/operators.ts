@@ -5,9 +5,9 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { invalid } from '../errors.js';
 import type { InvitationRecord, OperatorChange, OperatorRecord, OperatorTarget } from '../operators/index.js';
-import { actorOf, paginate } from './context.js';
+import { actorOf, paginate, type ApiPolicy } from './context.js';
 import { accepted, ok, route } from './route.js';
-import { Invitation, InvitedOperator, Operator, Page, PAGING, RoleName } from './schemas.js';
+import { Invitation, InvitedOperator, Operator, Page, pagingQuery, RoleName } from './schemas.js';
 
 export function operatorJson(record: OperatorRecord): Static<typeof Operator> {
   return {
@@ -33,11 +33,11 @@ function targetOf({ email, client_id: clientId }: Static<typeof RoleChange>): Op
   return email ? { email } : { clientId: clientId! };
 }
 
-export const operatorRoutes = [
+export const operatorRoutes = ({ pageSize }: ApiPolicy) => [
   route({
     method: 'GET', path: '/operators', operationId: 'listOperators', tag: 'operators', permission: 'metropole-admin',
     summary: 'List the operators', description: 'Every account and program holding a role, with its communes, by pages.',
-    query: Type.Object(PAGING),
+    query: Type.Object(pagingQuery(pageSize)),
     answers: { 200: { description: 'Every operator (metropole-admin only)', schema: Page(Operator) } },
     async handle({ query, deps }) {
       return ok(paginate((await deps.operators.list()).map(operatorJson), query));

@@ -10,7 +10,7 @@ import { openApiDocument } from './openapi.js';
 import { authorize } from './permission.js';
 import { partReader } from './request-validation.js';
 import type { AnyRoute } from './route.js';
-import { ADMIN_ROUTES } from './routes.js';
+import { adminRoutes } from './routes.js';
 
 export type { AdminDeps } from './context.js';
 export const ADMIN_PREFIX = '/admin/api/v1';
@@ -37,8 +37,9 @@ function mount(api: Router, route: AnyRoute, deps: AdminDeps): void {
 }
 
 export function createAdminRouters(deps: AdminDeps, audience: string, scope: string): { document: Router; api: Router } {
+  const routes = adminRoutes(deps.policy);
   const document = new Router({ prefix: ADMIN_PREFIX });
-  const openapi = openApiDocument(ADMIN_ROUTES, { issuer: deps.issuer, audience, scope });
+  const openapi = openApiDocument(routes, { issuer: deps.issuer, audience, scope, bodyLimitBytes: deps.policy.bodyLimitBytes });
   document.get('/openapi.json', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.body = openapi;
@@ -47,14 +48,14 @@ export function createAdminRouters(deps: AdminDeps, audience: string, scope: str
   const api = new Router({ prefix: ADMIN_PREFIX });
   api.use(authenticate(deps, audience, scope));
   api.use(bodyParser({
-    enableTypes: ['json'], jsonLimit: '64kb',
+    enableTypes: ['json'], jsonLimit: deps.policy.bodyLimitBytes,
     // A body that is not JSON is the caller's mistake: a 400 error object, not a 500 (a body too large keeps its 413).
     onError: (error) => {
       if ((error as { status?: number }).status === 400) throw invalid('invalid_request', 'the body must be valid JSON');
       throw error;
     },
   }));
-  for (const route of ADMIN_ROUTES) mount(api, route, deps);
+  for (const route of routes) mount(api, route, deps);
   return { document, api };
 }
 

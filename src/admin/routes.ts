@@ -4,9 +4,11 @@ import { readRoutes } from './audit-and-reports.js';
 import { clientRoutes } from './clients.js';
 import { communeRoutes } from './communes.js';
 import { operatorRoutes } from './operators.js';
+import type { ApiPolicy } from './context.js';
 import type { AnyRoute } from './route.js';
 import { scopeRequestRoutes } from './scope-requests.js';
 
-export const ADMIN_ROUTES: readonly AnyRoute[] = [
-  ...communeRoutes, ...clientRoutes, ...operatorRoutes, ...accountRoutes, ...scopeRequestRoutes, ...readRoutes,
+/** The table under the deployment's policy (its page sizes and the audit's reach appear in the schemas and words). */
+export const adminRoutes = (policy: ApiPolicy): readonly AnyRoute[] => [
+  ...communeRoutes(policy), ...clientRoutes(policy), ...operatorRoutes(policy), ...accountRoutes(policy), ...scopeRequestRoutes(policy), ...readRoutes(policy),
 ];

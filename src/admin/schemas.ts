@@ -2,6 +2,7 @@
 // every answer refers to them; the handlers' return types come from them too.
 import { Type, type TProperties, type TSchema } from 'typebox';
 import { ROLES } from '../operators/index.js';
+import type { ApiPolicy } from './context.js';
 
 const Nullable = <Schema extends TSchema>(schema: Schema) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -119,8 +120,8 @@ export const Page = <Item extends TSchema>(item: Item) => Type.Object({
   items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(),
 }, { additionalProperties: false });
 
-/** ?limit= (1–200, default 50) and ?offset= (default 0), the query of every list. */
-export const PAGING = {
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'How many items, 1 to 200' }),
+/** ?limit= (1 to the policy's max, its default when not given) and ?offset= (default 0), the query of every list. */
+export const pagingQuery = (pageSize: ApiPolicy['pageSize']) => ({
+  limit: Type.Integer({ minimum: 1, maximum: pageSize.max, default: pageSize.default, description: `How many items, 1 to ${pageSize.max}` }),
   offset: Type.Integer({ minimum: 0, default: 0, description: 'How many items to skip' }),
-} satisfies TProperties;
+}) satisfies TProperties;

@@ -4,9 +4,9 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { communesOf } from '../operators/index.js';
 import type { ScopeRequest as ScopeRequestRecord } from '../registry/index.js';
-import { audited, paginate } from './context.js';
+import { audited, paginate, type ApiPolicy } from './context.js';
 import { ok, route } from './route.js';
-import { Page, PAGING, ScopeRequest } from './schemas.js';
+import { Page, pagingQuery, ScopeRequest } from './schemas.js';
 
 export function scopeRequestJson(request: ScopeRequestRecord): Static<typeof ScopeRequest> {
   return {
@@ -42,11 +42,11 @@ const decisionRoute = (action: keyof typeof decisions) => route({
   },
 });
 
-export const scopeRequestRoutes = [
+export const scopeRequestRoutes = ({ pageSize }: ApiPolicy) => [
   route({
     method: 'GET', path: '/scope-requests', operationId: 'listScopeRequests', tag: 'scope-requests', permission: 'any-operator',
     summary: 'List scope requests', description: 'The requests for sensitive scopes of the communes the operator manages, pending ones unless ?status= says otherwise, by pages.',
-    query: Type.Object({ status: Type.Enum(['pending', 'approved', 'refused', 'all'], { default: 'pending' }), ...PAGING }),
+    query: Type.Object({ status: Type.Enum(['pending', 'approved', 'refused', 'all'], { default: 'pending' }), ...pagingQuery(pageSize) }),
     answers: { 200: { description: 'Requests for sensitive scopes of the communes the operator manages', schema: Page(ScopeRequest) } },
     async handle({ query, principal, deps }) {
       const requests = await deps.registry.listScopeRequests(query.status === 'all' ? null : query.status, communesOf(principal));

@@ -45,7 +45,10 @@ export interface Operators {
   acceptInvitation(token: string, accountId: string, origin?: string): Promise<{ invitation: InvitationRecord; record: OperatorRecord }>;
   /** The principal behind an access token, when it belongs to an operator. */
   principalFor(subject: OperatorSubject, label: string): Promise<Principal | undefined>;
-  /** The audit log since a date, limited to what the principal may read (the CLI reads everything). */
+  /**
+   * The audit log since a date, oldest first, limited to what the principal may read (the CLI reads
+   * everything); at most `limit` entries (operators.auditReadLimit unless told).
+   */
   readAudit(since: Date, reader: Principal | 'cli', limit?: number): Promise<AuditRecord[]>;
 }
 
@@ -145,7 +148,7 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
       return { actor: 'accountId' in subject ? `account:${subject.accountId}` : `client:${subject.clientId}`, label, roles: record.roles };
     },
 
-    readAudit(since, reader, limit = 1000) {
+    readAudit(since, reader, limit = config.operators.auditReadLimit) {
       return listAuditEntries(pool, since, reader === 'cli' ? 'all' : communesOf(reader), limit);
     },
   };

@@ -123,7 +123,7 @@ beforeAll(async () => {
 
 describe('the authorization matrix', () => {
   it('has an entry for every route of the API, and no entry for a route that does not exist', () => {
-    const { api } = createAdminRouters({ issuer: 'https://glc.example' } as AdminDeps, 'https://glc.example/admin/api/v1', 'admin');
+    const { api } = createAdminRouters({ issuer: 'https://glc.example', policy: world.server.config.operatorsApi } as AdminDeps, 'https://glc.example/admin/api/v1', 'admin');
     expect(Object.keys(MATRIX).sort()).toEqual(listAdminRoutes(api));
     expect(Object.keys(REQUESTS).sort()).toEqual(listAdminRoutes(api));
   });

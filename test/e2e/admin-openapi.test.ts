@@ -82,7 +82,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents every route of the API, and no route that does not exist', () => {
-    const { api } = createAdminRouters({ issuer: world.server.issuer } as AdminDeps, `${world.server.issuer}/admin/api/v1`, 'admin');
+    const { api } = createAdminRouters({ issuer: world.server.issuer, policy: world.server.config.operatorsApi } as AdminDeps, `${world.server.issuer}/admin/api/v1`, 'admin');
     expect(documentedRoutes(world.api.document)).toEqual(listAdminRoutes(api));
   });
 

@@ -2,7 +2,7 @@
 // what the schema asks for, and the first fault is a 400 naming the field, in words a person reads.
 import { Type } from 'typebox';
 import { partReader } from '../../src/admin/request-validation.js';
-import { PAGING } from '../../src/admin/schemas.js';
+import { pagingQuery } from '../../src/admin/schemas.js';
 import { AppError } from '../../src/errors.js';
 
 /** The refusal `read(value)` throws, as the error handler would send it. */
@@ -17,7 +17,7 @@ function refusalOf(read: (value: unknown) => unknown, value: unknown) {
 }
 
 describe('a query read against its schema', () => {
-  const query = partReader('query', Type.Object({ year: Type.Integer(), pilot: Type.Optional(Type.Boolean()), ...PAGING }));
+  const query = partReader('query', Type.Object({ year: Type.Integer(), pilot: Type.Optional(Type.Boolean()), ...pagingQuery({ default: 50, max: 200 }) }));
 
   it('reads numbers and booleans written as text, and fills in the defaults', () => {
     expect(query({ year: '2026', pilot: 'true', limit: '2' })).toEqual({ year: 2026, pilot: true, limit: 2, offset: 0 });

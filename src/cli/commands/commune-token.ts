@@ -5,20 +5,19 @@ import { defineCommand } from '../command.js';
 import { integer, required } from '../options.js';
 import { UsageError } from '../usage.js';
 
-const DEFAULT_TTL_SECONDS = 7 * 86_400;
-const MAX_TTL_SECONDS = 90 * 86_400;
-
 export const communeToken = defineCommand({
   name: 'commune token',
   summary: 'issue an initial access token with which a site registers itself into a commune (RFC 7591, at /reg)',
   options: {
     commune: required('SLUG', 'the commune the registered sites will belong to'),
-    ttl: integer('SECONDS', `how long the token is valid: 60 to ${MAX_TTL_SECONDS}; default ${DEFAULT_TTL_SECONDS} (7 days)`),
+    // The help is written before the configuration is read: it names where the bounds live.
+    ttl: integer('SECONDS', 'how long the token is valid, in seconds (default and bounds: operators.communeTokenTtlSeconds in config/default.json)'),
   },
   async run(context, values) {
     const { commune } = values;
-    const ttl = values.ttl ?? DEFAULT_TTL_SECONDS;
-    if (ttl < 60 || ttl > MAX_TTL_SECONDS) throw new UsageError(`--ttl: 60 to ${MAX_TTL_SECONDS} seconds`);
+    const bounds = context.config.operators.communeTokenTtlSeconds;
+    const ttl = values.ttl ?? bounds.default;
+    if (ttl < bounds.min || ttl > bounds.max) throw new UsageError(`--ttl: ${bounds.min} to ${bounds.max} seconds`);
     await ensureKeys(context.db.pool, context.sealer);
     const { registrationTokens } = await openClientRegistry({ pool: context.db.pool, sealer: context.sealer, log: context.log, config: context.config, cacheTtlSeconds: 0 });
     const { token, expiresAt } = await issueCommuneToken(context.db.pool, registrationTokens, cliActor(), commune, ttl);
