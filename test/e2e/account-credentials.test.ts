@@ -3,6 +3,7 @@
 import { anAccount } from '../support/builders.js';
 import { formIndex, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
+import { registrationPageFrom } from '../support/relying-party.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -43,8 +44,7 @@ describe('the password policy', () => {
 
   it('refuses a common password at registration too', async () => {
     const agent = new UserAgent(world.server.issuer);
-    const login = await pageAt(agent, '/account');
-    const register = await pageAt(agent, new URL(/href="([^"]*\/register)"/.exec(login.html)![1]!, login.url).toString());
+    const register = await registrationPageFrom(agent, await pageAt(agent, '/account'));
     const email = `inscription-${Date.now()}@example.org`;
     const refused = await agent.submit(register, { given_name: 'Léa', family_name: 'Roux', email, password: 'qwertyuiop123' });
     expect(isPage(refused) && refused.status).toBe(400);

@@ -1,9 +1,9 @@
 // Deleting the account: the password again, then at once sessions and tokens revoked, back-channel
 // logout to every connected site, personal data erased, a confirmation mail; the sub is never reused.
 import { anAccount, A_PASSWORD } from '../support/builders.js';
-import { confirmRegistration, isLoginPage, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
+import { isLoginPage, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
 import { startLogoutReceiver } from '../support/logout-receiver.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { oidc, registerAt, signInAt } from '../support/relying-party.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -14,14 +14,6 @@ const world = useWorld(() => anOidcWorld({
   clients: { site: { name: 'Portail famille de Givors', backchannelLogoutUri: receiver.uri } },
 }));
 
-/** The citizen signs in at the site in `browser`; answers the site's configuration and tokens. */
-async function signInAt(browser: UserAgent, citizen: { email: string; password: string }) {
-  const config = await discover(world.server.issuer, world.site);
-  const attempt = await startAuthorization(config, world.site);
-  const tokens = await exchange(config, attempt, await signIn(browser, attempt, citizen));
-  return { config, tokens };
-}
-
 async function deleteWith(browser: UserAgent, password: string): Promise<Page> {
   const form = await pageAt(browser, '/account/delete');
   const result = await submitTo(browser, form, '/account/delete', { current_password: password });
@@ -31,16 +23,8 @@ async function deleteWith(browser: UserAgent, password: string): Promise<Page> {
 
 /** Registers through the site's login page, as a citizen would; answers the subject the site sees. */
 async function registerAtSite(email: string): Promise<string> {
-  const browser = new UserAgent(world.server.issuer);
-  const config = await discover(world.server.issuer, world.site);
-  const attempt = await startAuthorization(config, world.site);
-  const login = await pageAt(browser, attempt.url);
-  const register = await pageAt(browser, new URL(/href="([^"]*\/register)"/.exec(login.html)![1]!, login.url).toString());
-  await browser.submit(register, { given_name: 'Yasmine', family_name: 'Haddad', email, password: A_PASSWORD });
-  let result = await confirmRegistration(world.server, browser, email);
-  if (isPage(result) && result.html.includes('value="allow"')) result = await browser.submit(result, { decision: 'allow' });
-  if (isPage(result)) throw new Error(`expected the site, got ${result.status} ${result.url}`);
-  return (await exchange(config, attempt, result.leftTo)).claims()!.sub;
+  const { tokens } = await registerAt(world.server, world.site, new UserAgent(world.server.issuer), { email, givenName: 'Yasmine', familyName: 'Haddad' });
+  return tokens.claims()!.sub;
 }
 
 describe('deleting the account', () => {
@@ -57,7 +41,7 @@ describe('deleting the account', () => {
   it('closes the account at once: tokens and sessions end, the site is logged out, the data is gone, a mail confirms', async () => {
     const citizen = await anAccount(world.server.accounts);
     const browser = new UserAgent(world.server.issuer);
-    const { config, tokens } = await signInAt(browser, citizen);
+    const { config, tokens } = await signInAt(world.site, browser, citizen);
     await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
     const before = receiver.received.length;
 

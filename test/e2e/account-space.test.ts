@@ -1,44 +1,28 @@
-import { confirmRegistration } from '../support/account-space.js';
+import { pageAt } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { oidc, registerAt } from '../support/relying-party.js';
+import { isPage, UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
 const world = useWorld(() => anOidcWorld({ communes: [{ slug: 'bron', name: 'Bron' }], clients: { site: {} } }));
 
-async function page(agent: UserAgent, url: string): Promise<Page> {
-  const result = await agent.navigate(url);
-  if (!isPage(result)) throw new Error(`expected a page at ${url}, went to ${result.leftTo}`);
-  return result;
-}
-
 describe('the account space', () => {
   it('takes a citizen from registration to a verified email, a revoked site and a dead refresh token', async () => {
     const agent = new UserAgent(world.server.issuer);
-    const config = await discover(world.server.issuer, world.site);
-    const attempt = await startAuthorization(config, world.site);
-    const login = await page(agent, attempt.url);
-    const registerHref = /href="([^"]*\/register)"/.exec(login.html)![1]!;
-    const register = await page(agent, new URL(registerHref, login.url).toString());
     const email = `habitant-${Date.now()}@example.org`;
-    await agent.submit(register, { given_name: 'Ali', family_name: 'Ben', email, password: 'une phrase assez longue pour Bron' });
-    const consent = await confirmRegistration(world.server, agent, email);
-    if (!isPage(consent)) throw new Error('expected consent');
-    const back = await agent.submit(consent, { decision: 'allow' });
-    if (isPage(back)) throw new Error('expected the site');
-    const tokens = await exchange(config, attempt, back.leftTo);
+    const { config, tokens } = await registerAt(world.server, world.site, agent, { email, givenName: 'Ali', familyName: 'Ben', password: 'une phrase assez longue pour Bron' });
     await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
 
     // The link that let the flow go on (confirmRegistration) verified the address on the way.
     const [verification] = await mailsTo(world.server, email);
     expect(verification?.subject).toContain('Vérifiez votre adresse');
 
-    const home = await page(agent, '/account');
+    const home = await pageAt(agent, '/account');
     expect(home.html).toContain('Mon profil');
     expect(home.html).not.toContain('pas encore vérifiée');
 
-    const services = await page(agent, '/account/services');
+    const services = await pageAt(agent, '/account/services');
     expect(services.html).toContain(world.site.clientId);
     const revokeIndex = services.html.indexOf('/account/services/revoke');
     expect(revokeIndex).toBeGreaterThan(0);
@@ -48,9 +32,9 @@ describe('the account space', () => {
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
 
-    const history = await page(agent, '/account/history');
+    const history = await pageAt(agent, '/account/history');
     expect(history.html).toContain('Compte créé');
-    const journal = await page(agent, '/account/journal');
+    const journal = await pageAt(agent, '/account/journal');
     expect(journal.html).toContain('(Bron), à la connexion : identifiant');
     expect(journal.html).toMatch(/\(Bron\), à la demande du site : [^<]*adresse électronique/);
     const exported = await agent.request('/account/export.json');

@@ -3,7 +3,7 @@
 import { A_PASSWORD } from '../support/builders.js';
 import { formIndex, isLoginPage, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
-import { discover, exchange, oidc, startAuthorization } from '../support/relying-party.js';
+import { discover, exchange, oidc, registrationPageFrom, startAuthorization } from '../support/relying-party.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -25,8 +25,7 @@ async function registerAtSite() {
   const attempt = await startAuthorization(config, world.site);
   const login = await pageAt(agent, attempt.url);
   expect(isLoginPage(login)).toBe(true);
-  const registerHref = /href="([^"]*\/register)"/.exec(login.html)![1]!;
-  const register = await pageAt(agent, new URL(registerHref, login.url).toString());
+  const register = await registrationPageFrom(agent, login);
   const email = newEmail();
   const checkMailbox = await agent.submit(register, { given_name: 'Nora', family_name: 'Saïdi', email, password: A_PASSWORD });
   expect(isPage(checkMailbox) && checkMailbox.html).toContain('Vérifiez votre boîte aux lettres');

@@ -1,44 +1,34 @@
 // The figures operators bill on: monthly usage per commune and site (from real sign-ins and a seeded past
 // month), and the yearly contributions of the convention's grid — the same through the API and glc.
-import request from 'supertest';
-import { confirmRegistration } from '../support/account-space.js';
-import { adminToken, anOperatorClient } from '../support/admin.js';
-import { A_PASSWORD, aClient, anAccount, type TestClient } from '../support/builders.js';
-import { jsonOutput, runGlc } from '../support/glc.js';
-import { ADMIN_PREFIX, expectConformant, servedDocument, type OpenApiDocument } from '../support/openapi.js';
-import { discover, exchange, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
-import { isPage, UserAgent } from '../support/user-agent.js';
-
-let server: TestServer;
-let document: OpenApiDocument;
-let adminBearer: string;
-let glcEnv: Record<string, string>;
-const glc = async (...args: string[]) => runGlc(args, glcEnv);
+import { anOperator } from '../support/admin.js';
+import { anAccount, type TestClient } from '../support/builders.js';
+import { glcEnvOf, jsonOutput, runGlc } from '../support/glc.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { registerAt, signInAt } from '../support/relying-party.js';
+import { UserAgent } from '../support/user-agent.js';
+import { useWorld } from '../support/world.js';
 
 // The five pilot communes of the convention (délibérations d'Oullins n° 20181004_13 and de Lyon n° 2018/4385).
-const PILOTS = [
-  ['bron', 'Bron', '40944', 'global'], ['dardilly', 'Dardilly', '8700', 'global'], ['lyon', 'Ville de Lyon', '522250', 'restricted'],
-  ['oullins', 'Oullins', '26000', 'global'], ['vaulx-en-velin', 'Vaulx-en-Velin', '50000', 'global'],
-] as const;
+const world = useWorld(() => anOidcWorld({
+  communes: [
+    { slug: 'bron', name: 'Bron', population: 40_944, offer: 'global', isPilot: true },
+    { slug: 'dardilly', name: 'Dardilly', population: 8_700, offer: 'global', isPilot: true },
+    { slug: 'lyon', name: 'Ville de Lyon', population: 522_250, offer: 'restricted', isPilot: true },
+    { slug: 'oullins', name: 'Oullins', population: 26_000, offer: 'global', isPilot: true },
+    { slug: 'vaulx-en-velin', name: 'Vaulx-en-Velin', population: 50_000, offer: 'global', isPilot: true },
+  ],
+  clients: {
+    bronMairie: { name: 'Mairie de Bron' },
+    bronMediatheque: { name: 'Médiathèque de Bron' },
+    dardilly: { name: 'Dardilly, démarches', commune: 'dardilly' },
+  },
+  operators: { admin: { commune: 'lyon', role: 'metropole-admin' } },
+}));
 
-beforeAll(async () => {
-  server = await startTestServer();
-  glcEnv = { DATABASE_URL: server.database.url, DATA_DIR: server.dataDir, SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn' };
-  for (const [slug, name, population, offer] of PILOTS) {
-    jsonOutput(await glc('commune', 'add', '--slug', slug, '--name', name, '--population', population, '--offer', offer, '--pilot', '--json'));
-  }
-  document = await servedDocument(server);
-  adminBearer = `Bearer ${await adminToken(server, await anOperatorClient(server, 'lyon', 'metropole-admin'))}`;
-});
+const glc = (...args: string[]) => runGlc(args, glcEnvOf(world.server));
 
-afterAll(async () => {
-  await server.stop();
-});
-
-async function get(path: string, bearer = adminBearer) {
-  const response = await request(server.server).get(`${ADMIN_PREFIX}${path}`).set('Authorization', bearer);
-  expectConformant(document, 'GET', path, response.status, response.body);
+async function get(path: string, bearer = world.admin.bearer) {
+  const response = await world.api.call(bearer, 'GET', path);
   expect(response.status).toBe(200);
   return response.body;
 }
@@ -64,54 +54,28 @@ function parseCsv(text: string): string[][] {
 const cell = (value: unknown) => (value === null || value === undefined ? '' : String(value));
 
 describe('usage per month', () => {
-  const sites: Record<string, TestClient> = {};
   const month = new Date().toISOString().slice(0, 7);
 
-  async function signInAt(site: TestClient, agent: UserAgent, citizen?: { email: string; password: string }) {
-    const config = await discover(server.issuer, site);
-    const attempt = await startAuthorization(config, site);
-    await exchange(config, attempt, await signIn(agent, attempt, citizen));
-  }
-
-  /** A citizen creates an account from a commune site's login page, and lands back on the site. */
-  async function registerAt(site: TestClient, email: string): Promise<UserAgent> {
-    const agent = new UserAgent(server.issuer);
-    const config = await discover(server.issuer, site);
-    const attempt = await startAuthorization(config, site);
-    const login = await agent.navigate(attempt.url);
-    if (!isPage(login)) throw new Error('expected the login page');
-    const register = await agent.navigate(new URL(/href="([^"]*\/register)"/.exec(login.html)![1]!.replace(/&amp;/g, '&'), login.url).toString());
-    if (!isPage(register)) throw new Error('expected the registration page');
-    await agent.submit(register, { given_name: 'Nora', family_name: 'Saïdi', email, password: A_PASSWORD });
-    let result = await confirmRegistration(server, agent, email);
-    if (isPage(result) && result.html.includes('value="allow"')) result = await agent.submit(result, { decision: 'allow' });
-    if (isPage(result)) throw new Error(`expected the site, got ${result.status} ${result.url}`);
-    await exchange(config, attempt, result.leftTo);
-    return agent;
-  }
-
   beforeAll(async () => {
-    sites.bronMairie = await aClient(server.registry, 'bron', { name: 'Mairie de Bron' });
-    sites.bronMediatheque = await aClient(server.registry, 'bron', { name: 'Médiathèque de Bron' });
-    sites.dardilly = await aClient(server.registry, 'dardilly', { name: 'Dardilly, démarches' });
     // This month, for real: Alice registers at the Mairie de Bron then visits its médiathèque; Bob, whose
     // account predates the sites, signs in at Bron and Dardilly; Carol registers at Dardilly.
-    const alice = await registerAt(sites.bronMairie, 'alice@example.org');
-    await signInAt(sites.bronMediatheque, alice);
-    const bob = await anAccount(server.accounts, { email: 'bob@example.org' });
-    const bobsBrowser = new UserAgent(server.issuer);
-    await signInAt(sites.bronMairie, bobsBrowser, bob);
-    await signInAt(sites.dardilly, bobsBrowser);
-    await registerAt(sites.dardilly, 'carol@example.org');
+    const alice = new UserAgent(world.server.issuer);
+    await registerAt(world.server, world.bronMairie, alice, { email: 'alice@example.org' });
+    await signInAt(world.bronMediatheque, alice);
+    const bob = await anAccount(world.server.accounts, { email: 'bob@example.org' });
+    const bobsBrowser = new UserAgent(world.server.issuer);
+    await signInAt(world.bronMairie, bobsBrowser, bob);
+    await signInAt(world.dardilly, bobsBrowser);
+    await registerAt(world.server, world.dardilly, new UserAgent(world.server.issuer), { email: 'carol@example.org' });
     // March 2025, seeded: the month's first and last instants count, those around them do not.
     const seed: [TestClient, string, string][] = [
-      [sites.bronMairie, 'alice', '2025-03-01T00:00:00Z'], [sites.bronMairie, 'alice', '2025-03-10T12:00:00Z'],
-      [sites.bronMairie, 'alice', '2025-03-31T23:59:59.999Z'], [sites.bronMediatheque, 'bob', '2025-03-15T08:00:00Z'],
-      [sites.dardilly, 'bob', '2025-03-20T08:00:00Z'], [sites.bronMairie, 'alice', '2025-02-28T23:59:59.999Z'],
-      [sites.bronMairie, 'alice', '2025-04-01T00:00:00Z'],
+      [world.bronMairie, 'alice', '2025-03-01T00:00:00Z'], [world.bronMairie, 'alice', '2025-03-10T12:00:00Z'],
+      [world.bronMairie, 'alice', '2025-03-31T23:59:59.999Z'], [world.bronMediatheque, 'bob', '2025-03-15T08:00:00Z'],
+      [world.dardilly, 'bob', '2025-03-20T08:00:00Z'], [world.bronMairie, 'alice', '2025-02-28T23:59:59.999Z'],
+      [world.bronMairie, 'alice', '2025-04-01T00:00:00Z'],
     ];
     for (const [site, account, at] of seed) {
-      await server.pool.query('insert into sign_ins (client_id, commune_slug, account_id, at) values ($1, $2, $3, $4)', [site.clientId, site.commune, `seeded-${account}`, at]);
+      await world.server.pool.query('insert into sign_ins (client_id, commune_slug, account_id, at) values ($1, $2, $3, $4)', [site.clientId, site.commune, `seeded-${account}`, at]);
     }
   });
 
@@ -129,17 +93,17 @@ describe('usage per month', () => {
     expect(figures(report, 'bron')).toEqual([3, 2, 1]);
     expect(figures(report, 'dardilly')).toEqual([2, 2, 1]);
     expect(figures(report, 'lyon')).toEqual([0, 0, 0]);
-    expect(ofSite(report, sites.bronMairie!)).toEqual([2, 2]);
-    expect(ofSite(report, sites.bronMediatheque!)).toEqual([1, 1]);
-    expect(ofSite(report, sites.dardilly!)).toEqual([2, 2]);
+    expect(ofSite(report, world.bronMairie)).toEqual([2, 2]);
+    expect(ofSite(report, world.bronMediatheque)).toEqual([1, 1]);
+    expect(ofSite(report, world.dardilly)).toEqual([2, 2]);
   });
 
   it('counts a seeded past month from its first to its last instant, in UTC', async () => {
     const march = await get('/reports/usage?month=2025-03');
     expect(figures(march, 'bron')).toEqual([4, 2, 0]);
     expect(figures(march, 'dardilly')).toEqual([1, 1, 0]);
-    expect(ofSite(march, sites.bronMairie!)).toEqual([3, 1]);
-    expect(ofSite(march, sites.bronMediatheque!)).toEqual([1, 1]);
+    expect(ofSite(march, world.bronMairie)).toEqual([3, 1]);
+    expect(ofSite(march, world.bronMediatheque)).toEqual([1, 1]);
     expect(figures(await get('/reports/usage?month=2025-02'), 'bron')).toEqual([1, 1, 0]);
     expect(figures(await get('/reports/usage?month=2025-04'), 'bron')).toEqual([1, 1, 0]);
   });
@@ -159,8 +123,8 @@ describe('usage per month', () => {
   });
 
   it('shows a referent the figures of their own commune only', async () => {
-    const referent = `Bearer ${await adminToken(server, await anOperatorClient(server, 'bron', 'commune-referent', ['bron']))}`;
-    const report = await get(`/reports/usage?month=${month}`, referent);
+    const referent = await anOperator(world.server, 'bron', { role: 'commune-referent', communes: ['bron'] });
+    const report = await get(`/reports/usage?month=${month}`, referent.bearer);
     expect(report.communes.map((c: { commune: string }) => c.commune)).toEqual(['bron']);
     expect(new Set(report.clients.map((c: { commune: string }) => c.commune))).toEqual(new Set(['bron']));
     expect(figures(report, 'bron')).toEqual([3, 2, 1]);
@@ -185,12 +149,11 @@ describe('contributions after the convention\'s grid', () => {
   beforeAll(async () => {
     for (const [population] of EDGES) {
       for (const offer of ['global', 'restricted']) {
-        const created = await request(server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', adminBearer)
-          .send({ slug: `edge-${population}-${offer}`, name: `Commune de ${population} habitants`, population, offer });
+        const created = await world.api.call(world.admin.bearer, 'POST', '/communes', { slug: `edge-${population}-${offer}`, name: `Commune de ${population} habitants`, population, offer });
         expect(created.status).toBe(201);
       }
     }
-    const unknown = await request(server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', adminBearer).send({ slug: 'sans-recensement', name: 'Sans recensement' });
+    const unknown = await world.api.call(world.admin.bearer, 'POST', '/communes', { slug: 'sans-recensement', name: 'Sans recensement' });
     expect(unknown.status).toBe(201);
   });
 

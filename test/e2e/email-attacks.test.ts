@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../../src/oidc/index.js';
 import { anAccount, A_PASSWORD } from '../support/builders.js';
 import { comparable, mailsArrived, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
-import { discover, exchange, oidc, startAuthorization } from '../support/relying-party.js';
+import { discover, exchange, oidc, registrationPageFrom, startAuthorization } from '../support/relying-party.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -23,8 +23,7 @@ async function atRegistration() {
   const agent = new UserAgent(world.server.issuer);
   const config = await discover(world.server.issuer, world.site);
   const attempt = await startAuthorization(config, world.site);
-  const login = await pageAt(agent, attempt.url);
-  const register = await pageAt(agent, new URL(/href="([^"]*\/register)"/.exec(login.html)![1]!, login.url).toString());
+  const register = await registrationPageFrom(agent, await pageAt(agent, attempt.url));
   return { agent, config, attempt, register };
 }
 

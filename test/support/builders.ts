@@ -1,16 +1,16 @@
 // Builders for the things tests need: a commune, a client of it, an account.
 import { randomBytes } from 'node:crypto';
 import type { Account, Accounts } from '../../src/accounts/index.js';
-import type { ClientRequest, Commune, Registry } from '../../src/registry/index.js';
+import type { ClientRequest, Commune, CommuneInput, Registry } from '../../src/registry/index.js';
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
-export type CommuneOverrides = Partial<{ slug: string; name: string; isPilot: boolean }>;
+export type CommuneOverrides = Partial<CommuneInput>;
 
 export async function aCommune(registry: Registry, overrides: CommuneOverrides = {}): Promise<Commune> {
   const slug = overrides.slug ?? `commune-${unique()}`;
-  return registry.addCommune({ slug, name: overrides.name ?? `Commune ${slug}`, isPilot: overrides.isPilot });
+  return registry.addCommune({ ...overrides, slug, name: overrides.name ?? `Commune ${slug}` });
 }
 
 export interface TestClient {

@@ -1,7 +1,8 @@
 // A relying party as a commune site runs it: openid-client against our discovery document.
 import * as oidc from 'openid-client';
-import { isLoginPage, pageAt } from './account-space.js';
-import type { TestClient } from './builders.js';
+import { confirmRegistration, isLoginPage, pageAt } from './account-space.js';
+import { A_PASSWORD, type TestClient } from './builders.js';
+import type { TestServer } from './server.js';
 import { isPage, UserAgent, type Page } from './user-agent.js';
 
 /** What a citizen types at the login form. */
@@ -85,6 +86,38 @@ export async function loginPageAt(site: TestClient, agent: UserAgent, extra: Rec
   const page = await pageAt(agent, (await startAuthorization(await discover(agent.issuer, site), site, extra)).url);
   if (!isLoginPage(page)) throw new Error(`expected the login page, got ${page.status} ${page.url}`);
   return page;
+}
+
+/** The account creation page, through the "create an account" link of the login page `login`. */
+export async function registrationPageFrom(agent: UserAgent, login: Page): Promise<Page> {
+  const href = /href="([^"]*\/register)"/.exec(login.html)?.[1];
+  if (!href) throw new Error(`no link to create an account on ${login.url}`);
+  return pageAt(agent, new URL(href.replace(/&amp;/g, '&'), login.url).toString());
+}
+
+/** Who registers through the pages. */
+export interface Newcomer {
+  email: string;
+  password?: string;
+  givenName?: string;
+  familyName?: string;
+}
+
+/**
+ * A newcomer creates an account from `site`'s login page in `agent`, follows the link mailed to confirm it
+ * (in the same browser), allows consent if asked; answers the site's configuration and the tokens it redeemed.
+ */
+export async function registerAt(server: Pick<TestServer, 'mailer' | 'dataDir'>, site: TestClient, agent: UserAgent, newcomer: Newcomer) {
+  const config = await discover(agent.issuer, site);
+  const attempt = await startAuthorization(config, site);
+  const register = await registrationPageFrom(agent, await pageAt(agent, attempt.url));
+  await agent.submit(register, {
+    given_name: newcomer.givenName ?? 'Nora', family_name: newcomer.familyName ?? 'Saïdi', email: newcomer.email, password: newcomer.password ?? A_PASSWORD,
+  });
+  let result = await confirmRegistration(server, agent, newcomer.email);
+  if (isPage(result) && result.html.includes('value="allow"')) result = await agent.submit(result, { decision: 'allow' });
+  if (isPage(result)) throw new Error(`expected the site, got ${result.status} ${result.url}`);
+  return { config, tokens: await exchange(config, attempt, result.leftTo) };
 }
 
 export { oidc };
