@@ -3,73 +3,41 @@
 // verified account of that address, accepts it, once. Written as the attacker who registered the address
 // of a commune's referent before the Métropole granted it a role.
 import { randomBytes } from 'node:crypto';
-import request from 'supertest';
-import { adminAudienceOf, adminToken, anOperatorClient } from '../support/admin.js';
-import { formIndex, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
-import { aClient, aCommune, anAccount, A_PASSWORD, type TestClient } from '../support/builders.js';
-import { jsonOutput, runGlc } from '../support/glc.js';
-import { ADMIN_PREFIX, expectConformant, servedDocument, type OpenApiDocument } from '../support/openapi.js';
+import { operatorTokensAt } from '../support/admin.js';
+import { csrfOf, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
+import { anAccount, A_PASSWORD } from '../support/builders.js';
+import { glcEnvOf, jsonOutput, runGlc } from '../support/glc.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import type { ApiMethod } from '../support/openapi.js';
 import { readOutbox, type ReceivedMail } from '../support/outbox.js';
-import { discover, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
+import type { Credentials } from '../support/relying-party.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let document: OpenApiDocument;
-let admin: TestClient;
-let adminBearer: string;
-let operatorConsole: TestClient;
+const world = useWorld(() => anOidcWorld({
+  communes: [{ slug: 'lyon', name: 'Lyon' }, { slug: 'oullins', name: 'Oullins-Pierre-Bénite' }, { slug: 'bron', name: 'Bron' }],
+  clients: { operatorConsole: { isFirstParty: true, isOperatorTool: true } },
+  operators: { admin: { role: 'metropole-admin' } },
+}));
 
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'lyon', name: 'Lyon' });
-  await aCommune(server.registry, { slug: 'oullins', name: 'Oullins-Pierre-Bénite' });
-  await aCommune(server.registry, { slug: 'bron', name: 'Bron' });
-  document = await servedDocument(server);
-  admin = await anOperatorClient(server, 'lyon', 'metropole-admin');
-  adminBearer = `Bearer ${await adminToken(server, admin)}`;
-  operatorConsole = await aClient(server.registry, 'lyon', { isFirstParty: true, isOperatorTool: true });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-async function call(bearer: string, method: 'GET' | 'POST', path: string, body?: object) {
-  const test = request(server.server)[method === 'GET' ? 'get' : 'post'](`${ADMIN_PREFIX}${path}`).set('Authorization', bearer);
-  const response = body ? await test.send(body) : await test;
-  expectConformant(document, method, path, response.status, response.body);
-  return response;
-}
-
-const grant = (body: object) => call(adminBearer, 'POST', '/operators/grant', body);
-
-/** An operators' API token from a sign-in with the admin resource, the way an operators' console gets one. */
-async function apiTokenOf(credentials: { email: string; password: string }): Promise<string> {
-  const config = await discover(server.issuer, operatorConsole);
-  const resource = adminAudienceOf(server);
-  const attempt = await startAuthorization(config, operatorConsole, { scope: 'openid admin', resource });
-  const callback = await signIn(new UserAgent(server.issuer), attempt, credentials);
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), {
-    pkceCodeVerifier: attempt.verifier, expectedState: attempt.state, expectedNonce: attempt.nonce,
-  }, { resource });
-  return tokens.access_token;
-}
+const call = (bearer: string, method: ApiMethod, path: string, body?: object) => world.api.call(bearer, method, path, body);
+const grant = (body: object) => call(world.admin.bearer, 'POST', '/operators/grant', body);
 
 /** What the operators' API lets this person see: the status and the communes they manage. */
-async function communesSeenBy(credentials: { email: string; password: string }) {
-  const response = await call(`Bearer ${await apiTokenOf(credentials)}`, 'GET', '/communes');
+async function communesSeenBy(credentials: Credentials) {
+  const { access_token: token } = await operatorTokensAt(world.server, world.operatorConsole, credentials);
+  const response = await call(`Bearer ${token}`, 'GET', '/communes');
   return { status: response.status, communes: response.status === 200 ? (response.body.items as { slug: string }[]).map((c) => c.slug) : [] };
 }
 
-const isInvitation = (mail: ReceivedMail) => mail.link?.startsWith(`${server.issuer}/operators/invitations?token=`) === true;
+const isInvitation = (mail: ReceivedMail) => mail.link?.startsWith(`${world.server.issuer}/operators/invitations?token=`) === true;
 
 /** The latest mail to `email` that `matches` (other mails, such as the verification of a new account, come too). */
 async function aMailTo(email: string, matches: (mail: ReceivedMail) => boolean): Promise<ReceivedMail> {
   // Addresses are compared as the accounts compare them: whatever the case.
   const received = async () => {
-    await server.mailer.deliverDue();
-    return readOutbox(server.dataDir).filter((mail) => mail.to.toLowerCase().includes(email.toLowerCase()) && matches(mail));
+    await world.server.mailer.deliverDue();
+    return readOutbox(world.server.dataDir).filter((mail) => mail.to.toLowerCase().includes(email.toLowerCase()) && matches(mail));
   };
   for (let attempt = 0; attempt < 200; attempt++) {
     const found = await received();
@@ -83,22 +51,16 @@ const invitationTo = (email: string) => aMailTo(email, isInvitation);
 
 /** Takes an account back through the forgotten-password link mailed to its address (which verifies it). */
 async function resetPasswordOf(email: string, password: string): Promise<void> {
-  const agent = new UserAgent(server.issuer);
+  const agent = new UserAgent(world.server.issuer);
   await agent.submit(await pageAt(agent, '/account/password/forgot'), { email });
   const link = (await aMailTo(email, (mail) => mail.link?.includes('/account/password/reset?token=') === true)).link!;
   const done = await agent.submit(await pageAt(agent, link), { new_password: password });
   expect(isPage(done) && done.status).toBe(200);
 }
 
-/** The CSRF token of the signed-in browser's account space (any of its forms carries it). */
-async function csrfOf(agent: UserAgent): Promise<string> {
-  const home = await pageAt(agent, '/account');
-  return formsOf(home.html)[formIndex(home, '/account/profile')]!.fields._csrf!;
-}
-
 /** Posts an acceptance of `token` the way a hand-made form would, with the browser's own CSRF token. */
 async function postAcceptance(agent: UserAgent, token: string): Promise<Page> {
-  const answer = await agent.navigate('/operators/invitations', { method: 'POST', form: { token, _csrf: await csrfOf(agent) } });
+  const answer = await agent.navigate('/operators/invitations', { method: 'POST', form: { token, _csrf: csrfOf(await pageAt(agent, '/account')) } });
   if (!isPage(answer)) throw new Error(`expected a page, went to ${answer.leftTo}`);
   return answer;
 }
@@ -108,7 +70,7 @@ const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
 describe('an operator role granted by email', () => {
   it('gives no role to an unverified account that registered the address first, and mails an invitation to the address', async () => {
     const squatter = { email: 'referent@oullins.fr', password: A_PASSWORD };
-    await server.accounts.register({ ...squatter, givenName: 'Mallory' }); // nobody followed its verification link
+    await world.server.accounts.register({ ...squatter, givenName: 'Mallory' }); // nobody followed its verification link
 
     const granted = await grant({ email: 'Referent@Oullins.fr', role: 'commune-referent', communes: ['oullins'] });
     expect(await communesSeenBy(squatter)).toEqual({ status: 403, communes: [] });
@@ -121,12 +83,12 @@ describe('an operator role granted by email', () => {
     expect(mail.subject).toContain('Invitation');
     expect(mail.raw).toContain('Oullins-Pierre-Bénite');
     expect(JSON.stringify(granted.body)).not.toContain(tokenOf(mail.link!));
-    const listed = await call(adminBearer, 'GET', '/operators?limit=200');
+    const listed = await call(world.admin.bearer, 'GET', '/operators?limit=200');
     expect(listed.body.items.filter((o: { email: string | null }) => o.email?.toLowerCase() === 'referent@oullins.fr')).toEqual([]);
   });
 
   it('still grants at once to an existing verified account', async () => {
-    const referent = await anAccount(server.accounts);
+    const referent = await anAccount(world.server.accounts);
     const granted = await grant({ email: referent.email, role: 'commune-referent', communes: ['bron'] });
     expect(granted.status).toBe(200);
     expect(granted.body.invitation).toBeUndefined();
@@ -136,8 +98,8 @@ describe('an operator role granted by email', () => {
 
 describe('an invitation link', () => {
   it('answers a guessed token with a "not found" page and accepts nothing, even from a signed-in attacker', async () => {
-    const attacker = await anAccount(server.accounts);
-    const agent = await signedIn(server.issuer, attacker);
+    const attacker = await anAccount(world.server.accounts);
+    const agent = await signedIn(world.server.issuer, attacker);
     const guessed = randomBytes(32).toString('base64url');
 
     const opened = await pageAt(agent, `/operators/invitations?token=${guessed}`);
@@ -152,12 +114,12 @@ describe('an invitation link', () => {
   it('is refused to another signed-in account, and to the unverified account that registered the address first', async () => {
     const address = 'adjoint@bron.fr';
     const squatter = { email: address, password: A_PASSWORD };
-    await server.accounts.register({ ...squatter });
+    await world.server.accounts.register({ ...squatter });
     await grant({ email: address, role: 'commune-referent', communes: ['bron'] });
     const link = (await invitationTo(address)).link!; // the worst case: the attacker got hold of the link
 
-    const other = await anAccount(server.accounts);
-    const asOther = await signedIn(server.issuer, other);
+    const other = await anAccount(world.server.accounts);
+    const asOther = await signedIn(world.server.issuer, other);
     const wrongAccount = await pageAt(asOther, link);
     expect(wrongAccount.status).toBe(403);
     expect(textOf(wrongAccount)).toContain('adressée à une autre adresse');
@@ -165,7 +127,7 @@ describe('an invitation link', () => {
     expect((await postAcceptance(asOther, tokenOf(link))).status).toBe(403);
     expect((await communesSeenBy(other)).status).toBe(403);
 
-    const asSquatter = await signedIn(server.issuer, squatter);
+    const asSquatter = await signedIn(world.server.issuer, squatter);
     const unverified = await pageAt(asSquatter, link);
     expect(unverified.status).toBe(403);
     expect(textOf(unverified)).toContain('vérifiez d’abord');
@@ -176,7 +138,7 @@ describe('an invitation link', () => {
     // reset (which verifies the address and ends the squatter's sessions), then accepts.
     const owner = { email: address, password: 'la phrase de passe de la vraie adjointe' };
     await resetPasswordOf(address, owner.password);
-    const asOwner = await signedIn(server.issuer, owner);
+    const asOwner = await signedIn(world.server.issuer, owner);
     const confirm = await pageAt(asOwner, link);
     expect(confirm.status).toBe(200);
     const accepted = await submitTo(asOwner, confirm, '/operators/invitations', {});
@@ -190,8 +152,8 @@ describe('an invitation link', () => {
     expect(granted.status).toBe(202);
     const link = (await invitationTo(address)).link!;
 
-    const owner = await anAccount(server.accounts, { email: address }); // registered after the invitation, verified
-    const agent = await signedIn(server.issuer, owner);
+    const owner = await anAccount(world.server.accounts, { email: address }); // registered after the invitation, verified
+    const agent = await signedIn(world.server.issuer, owner);
     const confirm = await pageAt(agent, link);
     expect(confirm.status).toBe(200);
     expect(textOf(confirm)).toContain('référent');
@@ -208,24 +170,24 @@ describe('an invitation link', () => {
     const replayed = await submitTo(agent, confirm, '/operators/invitations', {});
     expect(isPage(replayed) && replayed.status).toBe(410);
 
-    const audit = (await call(adminBearer, 'GET', '/audit?limit=200')).body.items as { action: string; actor: string; target: string; after: { invitation?: number } }[];
+    const audit = (await call(world.admin.bearer, 'GET', '/audit?limit=200')).body.items as { action: string; actor: string; target: string; after: { invitation?: number } }[];
     const invite = audit.find((e) => e.action === 'operator.invite' && e.target === `invitation:${granted.body.invitation.id}`);
-    expect(invite?.actor).toBe(`client:${admin.clientId}`);
+    expect(invite?.actor).toBe(`client:${world.admin.clientId}`);
     const grantEntry = audit.find((e) => e.action === 'operator.grant' && e.target === `account:${owner.id}`);
-    expect(grantEntry).toMatchObject({ actor: `client:${admin.clientId}`, after: { invitation: granted.body.invitation.id, accepted_by: `account:${owner.id}` } });
+    expect(grantEntry).toMatchObject({ actor: `client:${world.admin.clientId}`, after: { invitation: granted.body.invitation.id, accepted_by: `account:${owner.id}` } });
   });
 
   it('asks a visitor who is not signed in to sign in with the invited address, in English with ui_locales=en', async () => {
     const address = `syndicat-${Date.now()}@sitiv.fr`;
     await grant({ email: address, role: 'syndicate-operator', communes: ['bron', 'oullins'] });
     const link = (await invitationTo(address)).link!;
-    const french = await pageAt(new UserAgent(server.issuer), link);
+    const french = await pageAt(new UserAgent(world.server.issuer), link);
     expect(french.status).toBe(200);
     expect(french.html).toContain('<html lang="fr"');
     expect(textOf(french)).toContain('connectez-vous');
     expect(french.html).toContain('href="/account/login?ui_locales=fr"');
 
-    const english = await pageAt(new UserAgent(server.issuer), `${link}&ui_locales=en`);
+    const english = await pageAt(new UserAgent(world.server.issuer), `${link}&ui_locales=en`);
     expect(english.html).toContain('<html lang="en"');
     expect(textOf(english)).toContain('sign in');
   });
@@ -234,10 +196,10 @@ describe('an invitation link', () => {
     const address = `retard-${Date.now()}@bron.fr`;
     const granted = await grant({ email: address, role: 'commune-referent', communes: ['bron'] });
     const link = (await invitationTo(address)).link!;
-    const owner = await anAccount(server.accounts, { email: address });
-    const agent = await signedIn(server.issuer, owner);
+    const owner = await anAccount(world.server.accounts, { email: address });
+    const agent = await signedIn(world.server.issuer, owner);
     const confirm = await pageAt(agent, link);
-    await server.pool.query(`update operator_invitations set expires_at = now() - interval '1 minute' where id = $1`, [granted.body.invitation.id]);
+    await world.server.pool.query(`update operator_invitations set expires_at = now() - interval '1 minute' where id = $1`, [granted.body.invitation.id]);
 
     const late = await submitTo(agent, confirm, '/operators/invitations', {});
     expect(isPage(late) && late.status).toBe(410);
@@ -250,11 +212,11 @@ describe('an invitation link', () => {
     const address = `revoque-${Date.now()}@oullins.fr`;
     await grant({ email: address, role: 'commune-referent', communes: ['oullins'] });
     const link = (await invitationTo(address)).link!;
-    const revoked = await call(adminBearer, 'POST', '/operators/revoke', { email: address, role: 'commune-referent' });
+    const revoked = await call(world.admin.bearer, 'POST', '/operators/revoke', { email: address, role: 'commune-referent' });
     expect(revoked.status).toBe(200);
 
-    const owner = await anAccount(server.accounts, { email: address });
-    const agent = await signedIn(server.issuer, owner);
+    const owner = await anAccount(world.server.accounts, { email: address });
+    const agent = await signedIn(world.server.issuer, owner);
     expect((await pageAt(agent, link)).status).toBe(410);
     expect((await postAcceptance(agent, tokenOf(link))).status).toBe(410);
     expect((await communesSeenBy(owner)).status).toBe(403);
@@ -262,7 +224,7 @@ describe('an invitation link', () => {
 });
 
 describe('glc operator', () => {
-  const glcEnv = () => ({ DATABASE_URL: server.database.url, DATA_DIR: server.dataDir, SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn', ISSUER: server.issuer });
+  const glcEnv = () => glcEnvOf(world.server);
 
   it('grant --email mails an invitation to an unknown address, and list shows it apart from the operators', async () => {
     const address = `cli-${Date.now()}@bron.fr`;
@@ -270,7 +232,7 @@ describe('glc operator', () => {
     expect(answer).toMatchObject({ email: address, roles: [], invitation: { email: address, role: 'commune-referent', communes: ['bron'], expires_at: expect.any(String) } });
 
     // The command line sends the mail itself: it reaches the outbox even if no server runs.
-    const mail = readOutbox(server.dataDir).filter((m) => m.to.includes(address)).find(isInvitation);
+    const mail = readOutbox(world.server.dataDir).filter((m) => m.to.includes(address)).find(isInvitation);
     expect(mail).toBeDefined();
 
     const { operators, invitations } = jsonOutput(await runGlc(['operator', 'list', '--json'], glcEnv())) as {
