@@ -2,10 +2,9 @@
 // link-local address it turns the provider into a port scanner of its own network (SSH, Redis, the cloud
 // metadata service). Every entry point refuses one, unless OUTBOUND_ALLOWLIST admits that host.
 import request from 'supertest';
-import { adminToken, anOperatorClient } from '../support/admin.js';
-import { aCommune, type TestClient } from '../support/builders.js';
-import { expectRefusal, jsonOutput, runGlc } from '../support/glc.js';
-import { startTestServer, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
+import { expectRefusal, glcEnvOf, jsonOutput, runGlc } from '../support/glc.js';
+import { anOidcWorld, type OidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
 /** What an attacker probes: SSH and Redis on loopback, IPv6 loopback, cloud metadata, the intranet. */
 const PROBES = [
@@ -26,50 +25,28 @@ const PROBES = [
 const ADMITTED = ['http://127.0.0.1:22/', 'http://[::1]/', 'http://localhost:6379/', 'https://10.0.0.1/', 'https://169.254.169.254/latest/meta-data/'];
 const ALLOW_LIST = '127.0.0.1,::1,localhost,10.0.0.0/8,169.254.169.254';
 
-interface Entry {
-  server: TestServer;
-  admin: TestClient;
-}
+/** A provider with its own OUTBOUND_ALLOWLIST, the commune the probes register into and its admin program. */
+type Entry = OidcWorld<never, never, 'admin'>;
 
-let strict: Entry;
-let listed: Entry;
-
-async function anEntry(env: Record<string, string>): Promise<Entry> {
-  const server = await startTestServer(env);
-  await aCommune(server.registry, { slug: 'venissieux' });
-  return { server, admin: await anOperatorClient(server, 'venissieux', 'metropole-admin') };
-}
-
-beforeAll(async () => {
-  strict = await anEntry({ OUTBOUND_ALLOWLIST: '' });
-  listed = await anEntry({ OUTBOUND_ALLOWLIST: ALLOW_LIST });
-});
-
-afterAll(async () => {
-  await strict?.server.stop();
-  await listed?.server.stop();
-});
+const anEntry = (allowList: string) => anOidcWorld({ communes: ['venissieux'], operators: { admin: { role: 'metropole-admin' } }, env: { OUTBOUND_ALLOWLIST: allowList } });
+const strict = useWorld(() => anEntry(''));
+const listed = useWorld(() => anEntry(ALLOW_LIST));
 
 const glcAdd = ({ server }: Entry, uri: string) => runGlc([
   'client', 'add', '--commune', 'venissieux', '--name', 'Probe', '--redirect-uri', 'https://probe.example.org/cb',
   '--backchannel-logout-uri', uri, '--json',
-], {
-  DATABASE_URL: server.database.url, DATA_DIR: server.dataDir, SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn',
-  OUTBOUND_ALLOWLIST: server.config.outboundAllowList.entries.join(','),
-});
+], glcEnvOf(server));
 
 async function apiCreate({ server, admin }: Entry, uri: string) {
-  return request(server.server).post('/admin/api/v1/communes/venissieux/clients')
-    .set('Authorization', `Bearer ${await adminToken(server, admin)}`)
+  return request(server.server).post('/admin/api/v1/communes/venissieux/clients').set('Authorization', admin.bearer)
     .send({ client_name: 'Probe', redirect_uris: ['https://probe.example.org/cb'], backchannel_logout_uri: uri });
 }
 
 async function apiUpdate({ server, admin }: Entry, uri: string) {
-  const bearer = `Bearer ${await adminToken(server, admin)}`;
-  const created = await request(server.server).post('/admin/api/v1/communes/venissieux/clients').set('Authorization', bearer)
+  const created = await request(server.server).post('/admin/api/v1/communes/venissieux/clients').set('Authorization', admin.bearer)
     .send({ client_name: 'Probe', redirect_uris: ['https://probe.example.org/cb'], backchannel_logout_uri: 'https://probe.example.org/logout' });
   expect(created.status).toBe(201);
-  return request(server.server).patch(`/admin/api/v1/communes/venissieux/clients/${created.body.client_id}`).set('Authorization', bearer)
+  return request(server.server).patch(`/admin/api/v1/communes/venissieux/clients/${created.body.client_id}`).set('Authorization', admin.bearer)
     .send({ backchannel_logout_uri: uri });
 }
 
