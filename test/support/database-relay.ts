@@ -1,7 +1,7 @@
 // A TCP relay to the test database that a test can cut and restore, like a database restart or outage.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { freePort } from './server.js';
-import type { TestDatabase } from './database.js';
+import { freshDatabase, type TestDatabase } from './database.js';
 
 export class Relay {
   private server: Server | undefined;
@@ -37,4 +37,25 @@ export class Relay {
     for (const socket of this.sockets) socket.destroy();
     await new Promise((resolve) => this.server!.close(resolve));
   }
+}
+
+/** A fresh database behind its relay: `viaRelay` is that database as a server reaches it through the relay. */
+export interface RelayedDatabase {
+  relay: Relay;
+  viaRelay: TestDatabase;
+  /** Cuts the relay and drops the database. */
+  stop(): Promise<void>;
+}
+
+export async function aRelayedDatabase(): Promise<RelayedDatabase> {
+  const database = await freshDatabase();
+  const { relay, url } = await Relay.before(database);
+  return {
+    relay,
+    viaRelay: { ...database, url },
+    async stop() {
+      await relay.cut();
+      await database.drop();
+    },
+  };
 }
