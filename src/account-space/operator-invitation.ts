@@ -6,7 +6,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
-import { FIELD_LIMITS, sendPage, textField } from '../http/index.js';
+import { FIELD_LIMITS, queryField, sendPage, textField } from '../http/index.js';
 import { maskEmail } from '../log.js';
 import type { InvitationRecord, Operators } from '../operators/index.js';
 import { confirmLinkPage, messagePage, type PageContext } from '../views/index.js';
@@ -52,7 +52,7 @@ function refusalLink(page: PageContext, code: string) {
 
 async function show(deps: InvitationPageDeps, ctx: Context) {
   const page = pageOf(deps, ctx);
-  const token = typeof ctx.query.token === 'string' ? ctx.query.token.slice(0, 100) : '';
+  const token = queryField(ctx, 'token', FIELD_LIMITS.token);
   const found = await deps.invitations.findInvitation(token);
   if (!found) return refuse(ctx, page, 'invitation_not_found', {});
   if (found.state !== 'pending') return refuse(ctx, page, found.state === 'expired' ? 'invitation_expired' : 'invitation_used', {});

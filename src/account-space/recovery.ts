@@ -2,11 +2,11 @@
 // password) and the forgotten-password form, which answers the same whether or not the email exists.
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
-import { FIELD_LIMITS, resetRequestRules, secretField, sendPage, textField } from '../http/index.js';
+import { FIELD_LIMITS, queryField, resetRequestRules, secretField, sendPage, textField } from '../http/index.js';
 import { confirmLinkPage, forgotPasswordPage, messagePage, resetPasswordPage } from '../views/index.js';
 import { csrfToken, originOf, pageOf, requireCsrf, type AccountSpaceDeps } from './context.js';
 
-const tokenOf = (ctx: Context) => (typeof ctx.query.token === 'string' ? ctx.query.token.slice(0, 100) : '');
+const tokenOf = (ctx: Context) => queryField(ctx, 'token', FIELD_LIMITS.token);
 
 function sendInvalidLink(deps: AccountSpaceDeps, ctx: Context, retry?: { href: string; label: string }) {
   const page = pageOf(deps, ctx);
@@ -51,7 +51,7 @@ export async function submitVerifyLink(deps: AccountSpaceDeps, ctx: Context, pur
 }
 
 export function showForgotPassword(deps: AccountSpaceDeps, ctx: Context) {
-  const email = typeof ctx.query.email === 'string' ? ctx.query.email.slice(0, 254) : undefined;
+  const email = queryField(ctx, 'email', FIELD_LIMITS.email) || undefined;
   sendPage(ctx, forgotPasswordPage(pageOf(deps, ctx), { csrfToken: csrfToken(deps, ctx), email }).toString());
 }
 

@@ -40,6 +40,11 @@ export function textField(body: FormBody, name: string, maxLength: number = FIEL
   return typeof value === 'string' ? value.slice(0, maxLength).trim() : '';
 }
 
+/** A parameter of the query string (a link's token, an address to prefill), read like a text field: '' when absent or repeated. */
+export function queryField(ctx: Context, name: string, maxLength: number = FIELD_LIMITS.text): string {
+  return textField(ctx.query, name, maxLength);
+}
+
 /** A password, neither trimmed nor cut: an oversized one must be refused as such, not silently shortened. */
 export function secretField(body: FormBody, name: string): string {
   const value = body[name];

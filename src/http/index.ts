@@ -2,7 +2,7 @@
 export { requestContext } from './request-context.js';
 export { securityHeaders, sendPage } from './security-headers.js';
 export { createCsrf, type Csrf } from './csrf.js';
-export { csrfCheckedForm, FIELD_LIMITS, formOf, secretField, textField, type FormBody } from './forms.js';
+export { csrfCheckedForm, FIELD_LIMITS, formOf, queryField, secretField, textField, type FormBody } from './forms.js';
 export { health, HEALTH_ROUTES } from './health.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { errorHandler, PROGRAM_PATHS, wantsJson, type ErrorTranslator } from './error-handler.js';

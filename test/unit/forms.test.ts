@@ -3,7 +3,7 @@ import { bodyParser } from '@koa/bodyparser';
 import request from 'supertest';
 import { AppError } from '../../src/errors.js';
 import { createCsrf } from '../../src/http/csrf.js';
-import { csrfCheckedForm, FIELD_LIMITS, formOf, secretField, textField } from '../../src/http/forms.js';
+import { csrfCheckedForm, FIELD_LIMITS, formOf, queryField, secretField, textField } from '../../src/http/forms.js';
 import type { Context } from 'koa';
 
 describe('the form reader', () => {
@@ -25,6 +25,13 @@ describe('the form reader', () => {
   it('keeps a password whole: neither trimmed nor cut', () => {
     const password = ` ${'p'.repeat(5000)} `;
     expect(secretField({ password }, 'password')).toBe(password);
+  });
+
+  it('reads a query parameter like a field: cut at its limit, and empty when given twice', () => {
+    const withQuery = (query: Record<string, string | string[]>) => ({ query } as unknown as Context);
+    expect(queryField(withQuery({ token: 't'.repeat(FIELD_LIMITS.token + 50) }), 'token', FIELD_LIMITS.token)).toHaveLength(FIELD_LIMITS.token);
+    expect(queryField(withQuery({ token: ['a', 'b'] }), 'token', FIELD_LIMITS.token)).toBe('');
+    expect(queryField(withQuery({}), 'email', FIELD_LIMITS.email)).toBe('');
   });
 
   it('reads a request without a form as an empty one', () => {
