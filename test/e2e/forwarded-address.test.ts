@@ -1,37 +1,26 @@
 // Behind one reverse proxy (TRUST_PROXY=1) the client's address is the entry the proxy appended to
 // X-Forwarded-For; whatever the client wrote there itself is not believed.
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { anAccount } from '../support/builders.js';
 import { pageAt, signedIn } from '../support/account-space.js';
-import { discover, startAuthorization } from '../support/relying-party.js';
-import { startReverseProxy, type ReverseProxy } from '../support/reverse-proxy.js';
-import { freePort, startTestServer, type TestServer } from '../support/server.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { loginPageAt } from '../support/relying-party.js';
+import { startReverseProxy } from '../support/reverse-proxy.js';
+import { freePort } from '../support/server.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let proxy: ReverseProxy;
-let site: TestClient;
-
-beforeAll(async () => {
-  // The proxy is the public face: ISSUER is its URL, and the server only ever hears from it.
-  const proxyPort = await freePort();
-  server = await startTestServer({ ISSUER: `http://127.0.0.1:${proxyPort}`, TRUST_PROXY: '1' });
-  proxy = await startReverseProxy(proxyPort, server.config.port);
-  await aCommune(server.registry, { slug: 'vaulx' });
-  site = await aClient(server.registry, 'vaulx');
-});
-
-afterAll(async () => {
-  await proxy.close();
-  await server.stop();
-});
-
+// The proxy is the public face: ISSUER is its URL, and the server only ever hears from it.
+const world = useWorld(async () => anOidcWorld({
+  communes: ['vaulx'], clients: { site: {} }, env: { ISSUER: `http://127.0.0.1:${await freePort()}`, TRUST_PROXY: '1' },
+}));
+const proxy = useWorld(() => startReverseProxy(Number(new URL(world.server.issuer).port), world.server.config.port));
 /** The address the proxy sees for every request of these tests (the loopback it listens on). */
 const REAL_ADDRESS = '127.0.0.1';
 const forged = (n: number) => `203.0.113.${n % 250}, 198.51.100.${(n * 7) % 250}`;
 
 describe('X-Forwarded-For written by the client behind TRUST_PROXY=1', () => {
   it('lists the real address, not the forged one, in the session list and the security history', async () => {
-    const citizen = await anAccount(server.accounts);
+    const citizen = await anAccount(world.server.accounts);
     const browser = new UserAgent(proxy.url);
     browser.headers['x-forwarded-for'] = '1.2.3.4, 10.66.66.66';
     await signedIn(proxy.url, citizen, browser);
@@ -48,11 +37,9 @@ describe('X-Forwarded-For written by the client behind TRUST_PROXY=1', () => {
   // Last: it leaves the real address delayed for that account.
   it('counts guesses sprayed with forged leftmost entries against the real address, and refuses them after the limit', async () => {
     // Guesses on one account from one address: the pair (account, address) gets `free` checks, then waits.
-    const limit = server.config.rateLimits.passwordChecks.perAccountAndAddress.free;
+    const limit = world.server.config.rateLimits.passwordChecks.perAccountAndAddress.free;
     const agent = new UserAgent(proxy.url);
-    const first = await agent.navigate((await startAuthorization(await discover(proxy.url, site), site)).url);
-    if (!isPage(first)) throw new Error('expected the login page');
-    let page: Page = first;
+    let page: Page = await loginPageAt(world.site, agent);
     const statuses: number[] = [];
     for (let guess = 0; guess <= 2 * limit && !statuses.includes(429); guess++) {
       agent.headers['x-forwarded-for'] = forged(guess);

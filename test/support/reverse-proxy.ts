@@ -4,7 +4,7 @@ import { createServer, request, type Server } from 'node:http';
 
 export interface ReverseProxy {
   url: string;
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export async function startReverseProxy(port: number, upstreamPort: number): Promise<ReverseProxy> {
@@ -23,7 +23,7 @@ export async function startReverseProxy(port: number, upstreamPort: number): Pro
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
+    stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
     }),
