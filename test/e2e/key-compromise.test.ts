@@ -3,33 +3,19 @@
 // JWKS at once so that what it signed stops verifying — on every instance, without a restart — and the
 // last signing key of an algorithm cannot be retired. Both are audited.
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
-import { expectRefusal, jsonOutput, runGlc } from '../support/glc.js';
-import { discover, exchange, signIn, startAuthorization } from '../support/relying-party.js';
-import { startInstance, startTestServer, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
+import { eventually } from '../support/eventually.js';
+import { expectRefusal, glcEnvOf, jsonOutput, runGlc } from '../support/glc.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { signInAt } from '../support/relying-party.js';
+import { startInstance, type TestServer } from '../support/server.js';
 import { UserAgent } from '../support/user-agent.js';
+import { useWorld } from '../support/world.js';
 
-let first: TestServer;
-let second: TestServer;
-let site: TestClient;
-let citizen: Awaited<ReturnType<typeof anAccount>>;
-let glcEnv: Record<string, string>;
+const world = useWorld(() => anOidcWorld({ communes: ['saint-priest'], clients: { site: {} }, accounts: { citizen: {} } }));
+const second = useWorld(() => startInstance(world.server.database));
+const instances = () => [world.server, second];
 
-beforeAll(async () => {
-  first = await startTestServer();
-  second = await startInstance(first.database);
-  await aCommune(first.registry, { slug: 'saint-priest' });
-  site = await aClient(first.registry, 'saint-priest');
-  citizen = await anAccount(first.accounts);
-  glcEnv = { DATABASE_URL: first.database.url, DATA_DIR: first.dataDir, SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn' };
-});
-
-afterAll(async () => {
-  await second?.stop();
-  await first?.stop();
-});
-
-const glc = (...args: string[]) => runGlc(args, glcEnv);
+const glc = (...args: string[]) => runGlc(args, glcEnvOf(world.server));
 
 async function jwksOf(server: TestServer): Promise<JSONWebKeySet> {
   return (await (await fetch(`${server.issuer}/jwks`)).json()) as JSONWebKeySet;
@@ -38,9 +24,7 @@ async function jwksOf(server: TestServer): Promise<JSONWebKeySet> {
 const kidsOf = async (server: TestServer) => (await jwksOf(server)).keys.map((key) => key.kid);
 
 async function idTokenFrom(server: TestServer): Promise<string> {
-  const config = await discover(server.issuer, site);
-  const attempt = await startAuthorization(config, site);
-  const tokens = await exchange(config, attempt, await signIn(new UserAgent(server.issuer), attempt, citizen));
+  const { tokens } = await signInAt(world.site, new UserAgent(server.issuer), world.citizen);
   return tokens.id_token!;
 }
 
@@ -48,16 +32,7 @@ const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 
 /** What a relying party does with an ID token: check its signature against the provider's JWKS. */
 const verifiesAt = (server: TestServer, token: string) =>
-  jwtVerify(token, createRemoteJWKSet(new URL(`${server.issuer}/jwks`)), { issuer: server.issuer, audience: site.clientId });
-
-/** The other instance hears of a change through LISTEN/NOTIFY: it may take a moment, never a restart. */
-async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
+  jwtVerify(token, createRemoteJWKSet(new URL(`${server.issuer}/jwks`)), { issuer: server.issuer, audience: world.site.clientId });
 
 let compromisedToken: string;
 let compromisedKid: string;
@@ -65,7 +40,7 @@ let rotation: { kid: string; kids: string[]; signs_from: string };
 
 describe('a compromised signing key', () => {
   it('glc keys rotate --now makes the new key sign at once, on every instance', async () => {
-    compromisedToken = await idTokenFrom(first);
+    compromisedToken = await idTokenFrom(world.server);
     compromisedKid = kidOf(compromisedToken)!;
 
     rotation = jsonOutput(await glc('keys', 'rotate', '--now', '--json')) as typeof rotation;
@@ -73,18 +48,18 @@ describe('a compromised signing key', () => {
     expect(rotation.kid).not.toBe(compromisedKid);
     expect(Date.parse(rotation.signs_from)).toBeLessThanOrEqual(Date.now());
 
-    for (const server of [first, second]) {
+    for (const server of instances()) {
       expect(await eventually(async () => (await kidsOf(server)).includes(rotation.kid))).toBe(true);
       expect(kidOf(await idTokenFrom(server))).toBe(rotation.kid);
     }
     // Rotated, not yet retired: what the old key signed still verifies.
-    await expect(verifiesAt(first, compromisedToken)).resolves.toMatchObject({ protectedHeader: { kid: compromisedKid } });
+    await expect(verifiesAt(world.server, compromisedToken)).resolves.toMatchObject({ protectedHeader: { kid: compromisedKid } });
   });
 
   it('glc keys retire --kid takes the key out of every instance’s JWKS at once, and what it signed stops verifying', async () => {
     expect(jsonOutput(await glc('keys', 'retire', '--kid', compromisedKid, '--json'))).toEqual({ kid: compromisedKid, retired: true });
 
-    for (const server of [first, second]) {
+    for (const server of instances()) {
       expect(await eventually(async () => !(await kidsOf(server)).includes(compromisedKid))).toBe(true);
       await expect(verifiesAt(server, compromisedToken)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
       await expect(jwtVerify(compromisedToken, createLocalJWKSet(await jwksOf(server)))).rejects.toThrow();
@@ -98,8 +73,8 @@ describe('a compromised signing key', () => {
     const [rs256, es256] = rotation.kids;
     expectRefusal(await glc('keys', 'retire', '--kid', rs256!, '--json'), 1, /only RS256 signing key/);
     expectRefusal(await glc('keys', 'retire', '--kid', es256!), 1, /only ES256 signing key/);
-    expect(await kidsOf(first)).toEqual(expect.arrayContaining([rs256, es256]));
-    expect(kidOf(await idTokenFrom(first))).toBe(rs256);
+    expect(await kidsOf(world.server)).toEqual(expect.arrayContaining([rs256, es256]));
+    expect(kidOf(await idTokenFrom(world.server))).toBe(rs256);
   });
 
   it('refuses an unknown kid, and a kid already retired, with one line', async () => {

@@ -4,41 +4,23 @@
 import request from 'supertest';
 import { rotateKeys } from '../../src/oidc/index.js';
 import { createSealer } from '../../src/sealing.js';
-import { adminToken, anOperatorClient } from '../support/admin.js';
-import { aClient, aCommune, anAccount } from '../support/builders.js';
-import { discover, exchange, signIn, startAuthorization } from '../support/relying-party.js';
-import { startInstance, startTestServer, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
+import { aClient } from '../support/builders.js';
+import { eventually } from '../support/eventually.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { exchange, signIn, startAuthorization, discover } from '../support/relying-party.js';
+import { startInstance, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
 import { UserAgent } from '../support/user-agent.js';
+import { useWorld } from '../support/world.js';
 
-let first: TestServer;
-let second: TestServer;
-
-beforeAll(async () => {
-  first = await startTestServer();
-  second = await startInstance(first.database);
-  await aCommune(first.registry, { slug: 'bron' });
-});
-
-afterAll(async () => {
-  await second.stop();
-  await first.stop();
-});
-
-async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
+const world = useWorld(() => anOidcWorld({ communes: ['bron'], clients: { site: {} }, accounts: { citizen: {} }, operators: { admin: { role: 'metropole-admin' } } }));
+const second = useWorld(() => startInstance(world.server.database));
 
 describe('several instances on one database', () => {
   it('signs in on one instance and redeems the code on the other', async () => {
-    const site = await aClient(first.registry, 'bron');
-    const citizen = await anAccount(first.accounts);
-    const onFirst = await discover(first.issuer, site);
+    const { site, citizen } = world;
+    const onFirst = await discover(world.server.issuer, site);
     const attempt = await startAuthorization(onFirst, site);
-    const callback = await signIn(new UserAgent(first.issuer), attempt, citizen);
+    const callback = await signIn(new UserAgent(world.server.issuer), attempt, citizen);
     // The second instance has another port, hence another issuer in this test: redeem with a raw request.
     const code = new URL(callback).searchParams.get('code')!;
     const response = await request(second.server).post('/token')
@@ -52,19 +34,18 @@ describe('several instances on one database', () => {
   const onServer = process.env.DATABASE_URL ? it : it.failing;
 
   onServer('stops knowing a client on every instance as soon as one disables it', async () => {
-    const site = await aClient(first.registry, 'bron');
+    const site = await aClient(world.server.registry, 'bron');
     const authorize = (server: TestServer) => request(server.server)
       .get(`/auth?client_id=${site.clientId}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(site.redirectUri)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`);
     expect((await authorize(second)).status).toBe(303); // now cached by the second instance
-    const admin = await anOperatorClient(first, 'bron', 'metropole-admin');
-    const disabled = await request(first.server).post(`/admin/api/v1/communes/bron/clients/${site.clientId}/disable`)
-      .set('Authorization', `Bearer ${await adminToken(first, admin)}`);
+    const disabled = await request(world.server.server).post(`/admin/api/v1/communes/bron/clients/${site.clientId}/disable`)
+      .set('Authorization', world.admin.bearer);
     expect(disabled.status).toBe(200);
     expect(await eventually(async () => (await authorize(second)).status === 400)).toBe(true);
   });
 
   onServer('publishes a rotated key on every instance without a restart', async () => {
-    const rotation = await rotateKeys(first.pool, createSealer(TEST_SECRET_KEY), first.config);
+    const rotation = await rotateKeys(world.server.pool, createSealer(TEST_SECRET_KEY), world.server.config);
     const published = async () => ((await request(second.server).get('/jwks')).body.keys as { kid: string }[]).some((k) => k.kid === rotation.kid);
     expect(await eventually(published)).toBe(true);
   });
