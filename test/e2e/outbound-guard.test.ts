@@ -9,9 +9,9 @@ import { createLogger } from '../../src/log.js';
 import { createAccounts } from '../../src/accounts/index.js';
 import { createRegistry } from '../../src/registry/index.js';
 import { createSealer } from '../../src/sealing.js';
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { aClient, aCommune, anAccount, type TestAccount, type TestClient } from '../support/builders.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { oidc, signInAt } from '../support/relying-party.js';
 import { freePort, TEST_SECRET_KEY } from '../support/server.js';
 import { UserAgent } from '../support/user-agent.js';
 
@@ -19,7 +19,7 @@ let database: TestDatabase;
 let receiver: Server;
 let received = 0;
 let site: TestClient;
-let citizen: Awaited<ReturnType<typeof anAccount>>;
+let citizen: TestAccount;
 
 async function startServerProcess(allowList: string): Promise<{ issuer: string; child: ChildProcess }> {
   const port = await freePort();
@@ -48,9 +48,7 @@ async function stopServerProcess(child: ChildProcess): Promise<number | null> {
 
 async function signInAndOut(issuer: string): Promise<void> {
   const agent = new UserAgent(issuer);
-  const config = await discover(issuer, site);
-  const attempt = await startAuthorization(config, site);
-  const tokens = await exchange(config, attempt, await signIn(agent, attempt, citizen));
+  const { config, tokens } = await signInAt(site, agent, citizen);
   const confirmation = await agent.navigate(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token! }).toString());
   if (!('html' in confirmation)) throw new Error('expected the logout confirmation page');
   await agent.submit(confirmation, { logout: 'yes' });
@@ -77,21 +75,15 @@ afterAll(async () => {
 });
 
 describe('outgoing calls to private addresses', () => {
-  it('are refused by the SSRF guard when OUTBOUND_ALLOWLIST does not name them', async () => {
-    const { issuer, child } = await startServerProcess('');
+  it.each([
+    ['are refused by the SSRF guard when OUTBOUND_ALLOWLIST does not name them', '', 0],
+    ['reach a loopback receiver that OUTBOUND_ALLOWLIST names', '127.0.0.0/8', 1],
+  ])('%s', async (_title, allowList, expected) => {
+    const before = received;
+    const { issuer, child } = await startServerProcess(allowList);
     try {
       await signInAndOut(issuer);
-      expect(received).toBe(0);
-    } finally {
-      expect(await stopServerProcess(child)).toBe(0);
-    }
-  });
-
-  it('reach a loopback receiver that OUTBOUND_ALLOWLIST names', async () => {
-    const { issuer, child } = await startServerProcess('127.0.0.0/8');
-    try {
-      await signInAndOut(issuer);
-      expect(received).toBe(1);
+      expect(received - before).toBe(expected);
     } finally {
       expect(await stopServerProcess(child)).toBe(0);
     }
