@@ -6,7 +6,7 @@ import type { AdapterFactory, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { createAdapterFactory, type ClientStore } from '../../src/oidc/adapter.js';
 import { deleteExpiredPayloads, findLatestGrantId } from '../../src/oidc/payload-repository.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { useFreshDatabase } from '../support/database.js';
 import { testSecrets } from '../support/stored-payloads.js';
 
 const TTL_SECONDS = 600;
@@ -21,16 +21,11 @@ const clients: ClientStore = {
   destroy: jest.fn<ClientStore['destroy']>(async (clientId) => { registered.delete(clientId); }),
 };
 
-let database: TestDatabase;
+const database = useFreshDatabase();
 let adapter: AdapterFactory;
 
 beforeAll(async () => {
-  database = await freshDatabase();
   adapter = createAdapterFactory(database.pool, clients, testSecrets);
-});
-
-afterAll(async () => {
-  await database.drop();
 });
 
 async function aStored(model: string, overrides: AdapterPayload = {}, expiresIn = TTL_SECONDS): Promise<string> {

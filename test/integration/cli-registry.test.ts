@@ -2,11 +2,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { useFreshDatabase } from '../support/database.js';
 import { expectRefusal, isJson, jsonOutput, runGlc } from '../support/glc.js';
 import { TEST_SECRET_KEY } from '../support/server.js';
 
-let database: TestDatabase;
+const database = useFreshDatabase();
 let env: Record<string, string>;
 
 const glc = (...args: string[]) => runGlc(args, env);
@@ -17,12 +17,7 @@ async function count(table: 'communes' | 'clients'): Promise<number> {
 }
 
 beforeAll(async () => {
-  database = await freshDatabase();
   env = { DATABASE_URL: database.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'glc-cli-')), SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn' };
-});
-
-afterAll(async () => {
-  await database.drop();
 });
 
 describe('glc commune add', () => {

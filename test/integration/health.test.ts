@@ -1,15 +1,8 @@
 import request from 'supertest';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer } from '../support/server.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const server = useWorld(() => startTestServer());
 
 describe('health endpoints', () => {
   it('answers /healthz while the process runs', async () => {

@@ -9,14 +9,14 @@ import { createLogger } from '../../src/log.js';
 import { createMailer, type Mailer, type MailTransport } from '../../src/mail/index.js';
 import { createViews } from '../../src/views/index.js';
 import { A_PASSWORD } from '../support/builders.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { useFreshDatabase } from '../support/database.js';
 
 const config = loadConfig({ LOG_LEVEL: 'silent' });
 const log = createLogger('silent');
 const CHEAP_ARGON2 = { ...config.argon2, memoryKiB: 1024, timeCost: 1, parallelism: 1 };
 const DAY_MS = 86_400_000;
 
-let database: TestDatabase;
+const database = useFreshDatabase();
 let accounts: Accounts;
 let mailer: Mailer;
 let isTransportDown = false;
@@ -24,7 +24,6 @@ const sent: { to: string; text: string }[] = [];
 let counter = 0;
 
 beforeAll(async () => {
-  database = await freshDatabase();
   const transport: MailTransport = {
     async send(mail) {
       if (isTransportDown) throw new Error('451 mailbox unavailable');
@@ -41,10 +40,6 @@ beforeAll(async () => {
 
 afterEach(() => {
   isTransportDown = false;
-});
-
-afterAll(async () => {
-  await database.drop();
 });
 
 const anAddress = () => `boite-${Date.now()}-${counter++}@example.org`;

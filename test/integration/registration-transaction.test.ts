@@ -11,13 +11,13 @@ import { createMailer, createTransport } from '../../src/mail/index.js';
 import { createAccountNotifier } from '../../src/services/index.js';
 import { createViews } from '../../src/views/index.js';
 import { A_PASSWORD } from '../support/builders.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { useFreshDatabase } from '../support/database.js';
 
 const config = loadConfig({ LOG_LEVEL: 'silent' });
 const log = createLogger('silent');
 const CHEAP_ARGON2 = { ...config.argon2, memoryKiB: 1024, timeCost: 1, parallelism: 1 };
 
-let database: TestDatabase;
+const database = useFreshDatabase();
 let accounts: Accounts;
 /** The notifier the accounts mail through; a test may swap it for one that fails. */
 let notify: AccountNotifier;
@@ -25,7 +25,6 @@ let realNotify: AccountNotifier;
 let counter = 0;
 
 beforeAll(async () => {
-  database = await freshDatabase();
   const transport = createTransport({ smtpUrl: undefined, dataDir: mkdtempSync(join(tmpdir(), 'glc-test-')), from: 'GLC <no-reply@example.org>' });
   const mailer = createMailer({ db: database.pool, transport, log, policy: config.mail });
   realNotify = createAccountNotifier(createViews(config.projectRoot), mailer);
@@ -37,10 +36,6 @@ beforeAll(async () => {
 
 afterEach(() => {
   notify = realNotify;
-});
-
-afterAll(async () => {
-  await database.drop();
 });
 
 const anAddress = () => `inscription-${Date.now()}-${counter++}@example.org`;

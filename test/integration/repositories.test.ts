@@ -8,25 +8,20 @@ import { ensureKeys, listPublicKeys, loadKeyMaterial, rotateKeys } from '../../s
 import { createRegistry, type Registry } from '../../src/registry/index.js';
 import { createSealer } from '../../src/sealing.js';
 import { A_PASSWORD, aClient, aCommune, anAccount } from '../support/builders.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { useFreshDatabase } from '../support/database.js';
 
 const config = loadConfig({ LOG_LEVEL: 'silent' });
 const log = createLogger('silent');
 const sealer = createSealer('x'.repeat(40));
 const CHEAP_ARGON2 = { ...config.argon2, memoryKiB: 1024, timeCost: 1, parallelism: 1 };
 
-let database: TestDatabase;
+const database = useFreshDatabase();
 let accounts: Accounts;
 let registry: Registry;
 
 beforeAll(async () => {
-  database = await freshDatabase();
   accounts = createAccounts({ db: database.pool, config: { ...config, argon2: CHEAP_ARGON2 }, log });
   registry = createRegistry({ db: database.pool, sealer, log, cacheTtlSeconds: 300 });
-});
-
-afterAll(async () => {
-  await database.drop();
 });
 
 async function refusalOf(work: Promise<unknown>): Promise<AppError> {

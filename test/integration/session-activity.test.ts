@@ -4,22 +4,17 @@ import { randomBytes } from 'node:crypto';
 import type { AdapterFactory } from 'oidc-provider';
 import { createAdapterFactory } from '../../src/oidc/adapter.js';
 import { deleteOrphanSessionActivity, listSessionActivity, recordSessionActivity } from '../../src/oidc/session-activity-repository.js';
-import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { useFreshDatabase } from '../support/database.js';
 import { testSecrets } from '../support/stored-payloads.js';
 
 const anId = () => randomBytes(12).toString('base64url');
 const noClients = { find: async () => undefined, upsert: async () => undefined, destroy: async () => undefined };
 
-let database: TestDatabase;
+const database = useFreshDatabase();
 let adapter: AdapterFactory;
 
 beforeAll(async () => {
-  database = await freshDatabase();
   adapter = createAdapterFactory(database.pool, noClients, testSecrets);
-});
-
-afterAll(async () => {
-  await database.drop();
 });
 
 /** A provider session of the account, as the library stores it; answers its id and uid. */

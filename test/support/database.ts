@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { findProjectRoot } from '../../src/config.js';
 import { createPool, migrate, startEmbedded, type Pool } from '../../src/db/index.js';
+import { useWorld } from './world.js';
 
 export interface TestDatabase {
   url: string;
@@ -40,4 +41,12 @@ export async function freshDatabase(): Promise<TestDatabase> {
       await cleanup.end();
     },
   };
+}
+
+/** A fresh database for this file's tests (read it inside them), dropped after them. */
+export function useFreshDatabase(): TestDatabase {
+  return useWorld(async () => {
+    const database = await freshDatabase();
+    return { ...database, stop: () => database.drop() };
+  });
 }
