@@ -2,33 +2,31 @@
 // token issuance, no bearer value the provider handed out can be read from it, and every one still works.
 import { PROVIDER_COOKIES } from '../../src/oidc/index.js';
 import { pageAt, isLoginPage } from '../support/account-space.js';
-import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { isPage, UserAgent } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { discover, exchange, loginPageAt, oidc, signIn, startAuthorization, type AuthorizationAttempt } from '../support/relying-party.js';
+import { UserAgent } from '../support/user-agent.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-let site: TestClient;
-let service: TestClient;
-let kiosk: TestClient;
+const world = useWorld(() => anOidcWorld({
+  communes: ['vaulx'],
+  clients: {
+    site: {},
+    service: { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid' },
+    kiosk: { isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'] },
+  },
+  accounts: { citizen: {} },
+}));
 /** Every bearer value handed out, by what it is. */
 const issued = new Map<string, string>();
 let browser: UserAgent;
-let pendingAttempt: Awaited<ReturnType<typeof startAuthorization>>;
+let pendingAttempt: AuthorizationAttempt;
 let pendingCallback: string;
 let registration: { client_id: string; registration_client_uri: string; registration_access_token: string };
 
 const json = async (response: Response) => (await response.json()) as Record<string, string>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'vaulx' });
-  site = await aClient(server.registry, 'vaulx');
-  service = await aClient(server.registry, 'vaulx', { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid' });
-  kiosk = await aClient(server.registry, 'vaulx', {
-    isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
-  });
-  const citizen = await anAccount(server.accounts);
+  const { server, site, service, kiosk, citizen } = world;
   const config = await discover(server.issuer, site);
 
   browser = new UserAgent(server.issuer);
@@ -45,8 +43,7 @@ beforeAll(async () => {
   issued.set('authorization code not yet redeemed', new URL(pendingCallback).searchParams.get('code')!);
 
   const stranger = new UserAgent(server.issuer);
-  const login = await stranger.navigate((await startAuthorization(config, site)).url);
-  if (!isPage(login)) throw new Error('expected the login page');
+  await loginPageAt(site, stranger);
   issued.set('interaction cookie', stranger.cookies.get(PROVIDER_COOKIES.interaction)!);
 
   issued.set('client credentials token', (await oidc.clientCredentialsGrant(await discover(server.issuer, service))).access_token);
@@ -64,15 +61,11 @@ beforeAll(async () => {
   for (const [what, value] of issued) if (!value) throw new Error(`nothing issued for ${what}`);
 });
 
-afterAll(async () => {
-  await server.stop();
-});
-
 /** Where `value` shows in a dump of the tables that hold the provider's state: "table model column" each. */
 async function placesInDump(value: string): Promise<string[]> {
   const places: string[] = [];
   for (const table of ['oidc_payloads', 'registration_tokens', 'session_activity']) {
-    for (const row of (await server.pool.query<Record<string, unknown>>(`select * from ${table}`)).rows) {
+    for (const row of (await world.server.pool.query<Record<string, unknown>>(`select * from ${table}`)).rows) {
       for (const [column, cell] of Object.entries(row)) {
         if (JSON.stringify(cell ?? null).includes(value)) places.push(`${table} ${String(row.model ?? '')} ${column}`.replace('  ', ' '));
       }
@@ -83,7 +76,7 @@ async function placesInDump(value: string): Promise<string[]> {
 
 describe('a dump of the database', () => {
   it('holds rows for what was issued (the test looks at the right place)', async () => {
-    const { rows } = await server.pool.query<{ model: string }>(`select distinct model from oidc_payloads`);
+    const { rows } = await world.server.pool.query<{ model: string }>(`select distinct model from oidc_payloads`);
     expect(rows.map((r) => r.model)).toEqual(expect.arrayContaining([
       'AccessToken', 'AuthorizationCode', 'RefreshToken', 'Session', 'Interaction', 'ClientCredentials', 'DeviceCode',
       'InitialAccessToken', 'RegistrationAccessToken', 'Grant',
@@ -100,14 +93,14 @@ describe('a dump of the database', () => {
 
 describe('what was issued still works', () => {
   it('introspects the access token and the client credentials token as active', async () => {
-    const config = await discover(server.issuer, site);
+    const config = await discover(world.server.issuer, world.site);
     expect((await oidc.tokenIntrospection(config, issued.get('access token')!)).active).toBe(true);
-    const serviceConfig = await discover(server.issuer, service);
+    const serviceConfig = await discover(world.server.issuer, world.service);
     expect((await oidc.tokenIntrospection(serviceConfig, issued.get('client credentials token')!)).active).toBe(true);
   });
 
   it('redeems the pending code, then refreshes with the refresh token', async () => {
-    const config = await discover(server.issuer, site);
+    const config = await discover(world.server.issuer, world.site);
     expect((await exchange(config, pendingAttempt, pendingCallback)).access_token).toEqual(expect.any(String));
     expect((await oidc.refreshTokenGrant(config, issued.get('refresh token')!)).access_token).toEqual(expect.any(String));
   });
@@ -117,9 +110,9 @@ describe('what was issued still works', () => {
   });
 
   it('answers the kiosk polling with its device code: still waiting for the citizen', async () => {
-    const response = await fetch(`${server.issuer}/token`, {
+    const response = await fetch(`${world.server.issuer}/token`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: issued.get('device code')!, client_id: kiosk.clientId }),
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: issued.get('device code')!, client_id: world.kiosk.clientId }),
     });
     expect((await json(response)).error).toBe('authorization_pending');
   });
@@ -128,7 +121,7 @@ describe('what was issued still works', () => {
     const read = await fetch(registration.registration_client_uri, { headers: { authorization: `Bearer ${issued.get('registration access token')}` } });
     expect(read.status).toBe(200);
     expect((await json(read)).client_id).toBe(registration.client_id);
-    const again = await fetch(`${server.issuer}/reg`, {
+    const again = await fetch(`${world.server.issuer}/reg`, {
       method: 'POST', headers: { authorization: `Bearer ${issued.get('initial access token')}`, 'content-type': 'application/json' },
       body: JSON.stringify({ redirect_uris: ['https://ludotheque.vaulx.example.org/cb'] }),
     });
