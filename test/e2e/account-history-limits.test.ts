@@ -1,26 +1,23 @@
 // How much of a citizen's history the account space shows and exports comes from config/default.json
 // (accountHistory): a server tuned to small numbers shows the latest few and exports more, never all.
-import { anAccount, type TestAccount } from '../support/builders.js';
 import { pageAt, signedIn } from '../support/account-space.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { anOidcWorld } from '../support/oidc-world.js';
 import type { UserAgent } from '../support/user-agent.js';
+import { useWorld } from '../support/world.js';
 
 const SHOWN = 3;
 const EXPORTED = 5;
 
-let server: TestServer;
-let citizen: TestAccount;
+const world = useWorld(() => anOidcWorld({
+  communes: ['bron'],
+  accounts: { citizen: {} },
+  tune: () => ({ accountHistory: { securityEventsShown: SHOWN, sharingEntriesShown: SHOWN, exportedEntries: EXPORTED } }),
+}));
 let browser: UserAgent;
 
 beforeAll(async () => {
-  server = await startTestServer({}, undefined, () => ({ accountHistory: { securityEventsShown: SHOWN, sharingEntriesShown: SHOWN, exportedEntries: EXPORTED } }));
-  citizen = await anAccount(server.accounts);
-  for (let i = 0; i < EXPORTED + 2; i++) await server.accounts.selfService.recordEvent(citizen.id, 'profile_updated');
-  browser = await signedIn(server.issuer, citizen);
-});
-
-afterAll(async () => {
-  await server.stop();
+  for (let i = 0; i < EXPORTED + 2; i++) await world.server.accounts.selfService.recordEvent(world.citizen.id, 'profile_updated');
+  browser = await signedIn(world.server.issuer, world.citizen);
 });
 
 describe('the history kept in the account space', () => {
@@ -28,7 +25,7 @@ describe('the history kept in the account space', () => {
     const page = await pageAt(browser, '/account/history');
     const items = [...page.html.matchAll(/<li><time /g)];
     expect(items).toHaveLength(SHOWN);
-    expect((await server.accounts.securityHistory(citizen.id)).map((event) => event.kind)).toEqual(['login', 'profile_updated', 'profile_updated']);
+    expect((await world.server.accounts.securityHistory(world.citizen.id)).map((event) => event.kind)).toEqual(['login', 'profile_updated', 'profile_updated']);
   });
 
   it('exports at most accountHistory.exportedEntries events, more than the page shows', async () => {

@@ -1,27 +1,19 @@
 // The operators' API takes its limits from config/default.json (operatorsApi): a server tuned to small
 // numbers pages, refuses, documents and reads the audit by them.
 import request from 'supertest';
-import { anOperator, type TestOperator } from '../support/admin.js';
-import { aCommune } from '../support/builders.js';
+import { anOidcWorld } from '../support/oidc-world.js';
 import { ADMIN_PREFIX } from '../support/openapi.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { useWorld } from '../support/world.js';
 
 const POLICY = { pageSize: { default: 2, max: 3 }, bodyLimitBytes: 2048, audit: { defaultDays: 1, maxEntries: 2 } };
 
-let server: TestServer;
-let admin: TestOperator;
+const world = useWorld(() => anOidcWorld({
+  communes: [{ slug: 'bron', name: 'bron' }, { slug: 'caluire', name: 'caluire' }, { slug: 'ecully', name: 'ecully' }, { slug: 'givors', name: 'givors' }],
+  operators: { admin: { role: 'metropole-admin' } },
+  tune: () => ({ operatorsApi: POLICY }),
+}));
 
-beforeAll(async () => {
-  server = await startTestServer({}, undefined, () => ({ operatorsApi: POLICY }));
-  for (const slug of ['bron', 'caluire', 'ecully', 'givors']) await aCommune(server.registry, { slug, name: slug });
-  admin = await anOperator(server, 'bron', { role: 'metropole-admin' });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-const get = (path: string) => request(server.server).get(`${ADMIN_PREFIX}${path}`).set('Authorization', admin.bearer);
+const get = (path: string) => request(world.server.server).get(`${ADMIN_PREFIX}${path}`).set('Authorization', world.admin.bearer);
 
 describe('the operators\' API under a tuned operatorsApi', () => {
   it('answers a page of pageSize.default items when ?limit= is not given', async () => {
@@ -40,7 +32,7 @@ describe('the operators\' API under a tuned operatorsApi', () => {
   });
 
   it('refuses a body above bodyLimitBytes with a 413, and one just under it is read', async () => {
-    const post = (name: string) => request(server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', admin.bearer)
+    const post = (name: string) => request(world.server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', world.admin.bearer)
       .set('Content-Type', 'application/json').send(JSON.stringify({ slug: 'lyon', name, insee: '69123', population: 522_250, pilot: false, offer: 'global' }));
     expect((await post('x'.repeat(POLICY.bodyLimitBytes))).status).toBe(413);
     // Under the limit the body is read: the route's own rule on the name refuses it, not the parser.
@@ -49,7 +41,7 @@ describe('the operators\' API under a tuned operatorsApi', () => {
   });
 
   it('documents the tuned bounds: the page size and the body limit', async () => {
-    const document = (await request(server.server).get(`${ADMIN_PREFIX}/openapi.json`)).body;
+    const document = (await request(world.server.server).get(`${ADMIN_PREFIX}/openapi.json`)).body;
     const list = document.paths['/communes'];
     const limit = list.get.parameters.find((parameter: { name: string }) => parameter.name === 'limit');
     expect(limit.schema).toMatchObject({ minimum: 1, maximum: POLICY.pageSize.max, default: POLICY.pageSize.default });
@@ -59,7 +51,7 @@ describe('the operators\' API under a tuned operatorsApi', () => {
 
   it('reads audit.maxEntries audit entries at most', async () => {
     for (const [slug, insee] of [['meyzieu', '69282'], ['oullins', '69149'], ['rillieux', '69286']]) {
-      const created = await request(server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', admin.bearer)
+      const created = await request(world.server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', world.admin.bearer)
         .send({ slug, name: slug, insee, population: 30_000, pilot: false, offer: 'global' });
       expect(created.status).toBe(201);
     }

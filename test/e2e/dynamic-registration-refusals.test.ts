@@ -1,23 +1,14 @@
 // A registration (RFC 7591) that breaks a registry rule is refused with the error the RFC names: a redirect
 // URI or a URI after logout with invalid_redirect_uri, any other field with invalid_client_metadata.
 import request from 'supertest';
-import { aCommune } from '../support/builders.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  await aCommune(server.registry, { slug: 'bron', name: 'Bron' });
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const world = useWorld(() => anOidcWorld({ communes: [{ slug: 'bron', name: 'Bron' }] }));
 
 async function register(metadata: Record<string, unknown>) {
-  const { token } = await server.oidc.registrationTokens.issue(server.pool, 'bron', 600, 'test');
-  const response = await request(server.server).post('/reg').set('Authorization', `Bearer ${token}`).send(metadata);
+  const { token } = await world.server.oidc.registrationTokens.issue(world.server.pool, 'bron', 600, 'test');
+  const response = await request(world.server.server).post('/reg').set('Authorization', `Bearer ${token}`).send(metadata);
   return { status: response.status, error: (response.body as { error?: string }).error };
 }
 
@@ -39,9 +30,9 @@ describe('a registration refused by the registry rules', () => {
   });
 
   it('registers nothing it refused', async () => {
-    const before = (await server.registry.listClients('bron')).length;
+    const before = (await world.server.registry.listClients('bron')).length;
     await register({ redirect_uris: ['https://bron.example.org/cb#top'] });
     await register({ redirect_uris: ['https://bron.example.org/cb'], backchannel_logout_uri: 'https://10.0.0.1/logout' });
-    expect((await server.registry.listClients('bron')).length).toBe(before);
+    expect((await world.server.registry.listClients('bron')).length).toBe(before);
   });
 });
