@@ -2,7 +2,7 @@
 // never the values), the security history in their language, and the export of everything.
 import { anAccount } from '../support/builders.js';
 import { isLoginPage, mailsArrived, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { oidc, signInAt } from '../support/relying-party.js';
 import { formsOf, UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -13,9 +13,7 @@ const world = useWorld(() => anOidcWorld({ communes: [{ slug: 'decines', name: '
 async function citizenAtSite(extra: Record<string, string> = {}) {
   const citizen = await anAccount(world.server.accounts, { givenName: 'Clémentine', familyName: 'Dubois-Rivière' });
   const browser = new UserAgent(world.server.issuer);
-  const config = await discover(world.server.issuer, world.site);
-  const attempt = await startAuthorization(config, world.site, extra);
-  const tokens = await exchange(config, attempt, await signIn(browser, attempt, citizen));
+  const { config, tokens } = await signInAt(world.site, browser, citizen, extra);
   return { citizen, browser, config, tokens };
 }
 

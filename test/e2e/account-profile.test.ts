@@ -3,7 +3,7 @@
 import { anAccount } from '../support/builders.js';
 import { mailsTo } from '../support/outbox.js';
 import { pageAt, signedIn, submitTo } from '../support/account-space.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { oidc, signInAt, type Credentials } from '../support/relying-party.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -26,10 +26,8 @@ async function saveProfile(agent: UserAgent, fields: Record<string, string>): Pr
 }
 
 /** What the commune site reads about the citizen (userinfo), signed in with every scope. */
-async function siteReads(citizen: { email: string; password: string }) {
-  const config = await discover(world.server.issuer, world.site);
-  const attempt = await startAuthorization(config, world.site, { scope: 'openid profile email phone address' });
-  const tokens = await exchange(config, attempt, await signIn(new UserAgent(world.server.issuer), attempt, citizen));
+async function siteReads(citizen: Credentials) {
+  const { config, tokens } = await signInAt(world.site, new UserAgent(world.server.issuer), citizen, { scope: 'openid profile email phone address' });
   return () => oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
 }
 

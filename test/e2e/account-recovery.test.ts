@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { anAccount } from '../support/builders.js';
 import { isLoginPage, mailsArrived, pageAt, signedIn } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { oidc, signInAt, startAuthorization } from '../support/relying-party.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -128,10 +128,8 @@ describe('forgotten password', () => {
 
   it('ends every session and revokes every token of the account after the reset', async () => {
     const citizen = await anAccount(world.server.accounts);
-    const config = await discover(world.server.issuer, world.site);
     const siteBrowser = new UserAgent(world.server.issuer);
-    const attempt = await startAuthorization(config, world.site);
-    const tokens = await exchange(config, attempt, await signIn(siteBrowser, attempt, citizen));
+    const { config, tokens } = await signInAt(world.site, siteBrowser, citizen);
     expect(tokens.refresh_token).toBeDefined();
     const accountBrowser = await signedIn(world.server.issuer, citizen);
 

@@ -4,7 +4,7 @@
 import { anAccount } from '../support/builders.js';
 import { mailsArrived, pageAt, signedIn } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { oidc, signInAt } from '../support/relying-party.js';
 import { UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -128,9 +128,7 @@ describe('retention of the security history and the sharing journal', () => {
   it('keeps them twelve months, then purges them', async () => {
     const citizen = await anAccount(world.server.accounts);
     const browser = new UserAgent(world.server.issuer);
-    const config = await discover(world.server.issuer, world.site);
-    const attempt = await startAuthorization(config, world.site);
-    const tokens = await exchange(config, attempt, await signIn(browser, attempt, citizen));
+    const { config, tokens } = await signInAt(world.site, browser, citizen);
     await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
 
     const { historyDays } = schedule();

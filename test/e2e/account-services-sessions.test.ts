@@ -1,9 +1,9 @@
 // Connected services (revoking one removes its grant, stops its tokens and logs it out by back channel)
 // and sessions (where the citizen is signed in; sign out one, or everywhere).
-import { anAccount, type TestClient } from '../support/builders.js';
+import { anAccount } from '../support/builders.js';
 import { isLoginPage, pageAt, signedIn, submitTo, textOf } from '../support/account-space.js';
 import { startLogoutReceiver } from '../support/logout-receiver.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { oidc, signInAt, startAuthorization } from '../support/relying-party.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -16,14 +16,6 @@ const world = useWorld(() => anOidcWorld({
     piscine: { commune: 'rillieux', name: 'Piscine de Rillieux' },
   },
 }));
-
-/** The citizen signs in at a site in `browser`; answers the site's configuration and tokens. */
-async function signInAt(site: TestClient, browser: UserAgent, citizen: { email: string; password: string }) {
-  const config = await discover(world.server.issuer, site);
-  const attempt = await startAuthorization(config, site);
-  const tokens = await exchange(config, attempt, await signIn(browser, attempt, citizen));
-  return { config, tokens };
-}
 
 const todayInFrench = () => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date());
 

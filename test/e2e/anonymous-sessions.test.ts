@@ -2,7 +2,7 @@
 // the form it protects (logout, device code) may still be submitted, and none at all when it carries nothing.
 import { anAccount } from '../support/builders.js';
 import { pageAt, signedIn, submitTo } from '../support/account-space.js';
-import { discover, exchange, signIn, startAuthorization } from '../support/relying-party.js';
+import { discover, exchange, signIn, signInAt, startAuthorization } from '../support/relying-party.js';
 import { isPage, UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -58,9 +58,7 @@ describe('a citizen who signs in', () => {
   it('keeps a session for its full lifetime, and the next site signs in without a password', async () => {
     const citizen = await anAccount(world.server.accounts);
     const agent = new UserAgent(world.server.issuer);
-    const config = await discover(world.server.issuer, world.site);
-    const attempt = await startAuthorization(config, world.site);
-    await exchange(config, attempt, await signIn(agent, attempt, citizen));
+    await signInAt(world.site, agent, citizen);
     const { rows } = await world.server.pool.query<{ seconds: number }>(
       `select extract(epoch from expires_at - now())::int as seconds from oidc_payloads where model = 'Session' and account_id = $1`,
       [citizen.id],

@@ -1,4 +1,4 @@
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { discover, exchange, oidc, signIn, signInAt, startAuthorization } from '../support/relying-party.js';
 import { UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -55,9 +55,7 @@ describe('a commune site logs a citizen in with openid-client', () => {
 
   // Nothing else touches this grant: only the detection of the reused token can end it.
   it('reusing the rotated refresh token revokes the whole grant', async () => {
-    const config = await discover(world.server.issuer, world.lyonSite);
-    const attempt = await startAuthorization(config, world.lyonSite);
-    const tokens = await exchange(config, attempt, await signIn(new UserAgent(world.server.issuer), attempt, world.citizen));
+    const { config, tokens } = await signInAt(world.lyonSite, new UserAgent(world.server.issuer), world.citizen);
     const rotated = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(rotated.refresh_token).toEqual(expect.any(String));
     expect(rotated.refresh_token).not.toBe(tokens.refresh_token);

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader } from 'jose';
 import { rotateKeys } from '../../src/oidc/index.js';
 import { createSealer } from '../../src/sealing.js';
-import { discover, exchange, signIn, startAuthorization } from '../support/relying-party.js';
+import { signInAt } from '../support/relying-party.js';
 import { TEST_SECRET_KEY } from '../support/server.js';
 import { UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
@@ -16,9 +16,7 @@ async function publishedKids(): Promise<string[]> {
 }
 
 async function idTokenKid(): Promise<string> {
-  const config = await discover(world.server.issuer, world.site);
-  const attempt = await startAuthorization(config, world.site);
-  const tokens = await exchange(config, attempt, await signIn(new UserAgent(world.server.issuer), attempt, world.citizen));
+  const { tokens } = await signInAt(world.site, new UserAgent(world.server.issuer), world.citizen);
   return decodeProtectedHeader(tokens.id_token!).kid!;
 }
 

@@ -4,7 +4,7 @@
 import { anAccount } from '../support/builders.js';
 import { isLoginPage, mailsArrived, pageAt, signedIn, submitTo } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { oidc, signInAt, type Credentials } from '../support/relying-party.js';
 import { isPage, UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -14,11 +14,7 @@ const NEW_PASSWORD = 'un tout nouveau mot de passe';
 const world = useWorld(() => anOidcWorld({ communes: [{ slug: 'bron', name: 'Bron' }], clients: { site: {} } }));
 
 /** Signs `agent` in to the site (password asked only if the browser has no session) and answers its tokens. */
-async function siteTokens(agent: UserAgent, credentials: { email: string; password: string }) {
-  const config = await discover(world.server.issuer, world.site);
-  const attempt = await startAuthorization(config, world.site);
-  return { config, tokens: await exchange(config, attempt, await signIn(agent, attempt, credentials)) };
-}
+const siteTokens = (agent: UserAgent, credentials: Credentials) => signInAt(world.site, agent, credentials);
 
 async function resetLinkFor(email: string): Promise<string> {
   const before = (await mailsTo(world.server, email)).length;

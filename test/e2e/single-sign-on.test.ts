@@ -1,5 +1,6 @@
 import { aClient, type TestClient } from '../support/builders.js';
-import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
+import { isLoginPage, pageAt } from '../support/account-space.js';
+import { discover, exchange, oidc, signInAt, startAuthorization, type Credentials } from '../support/relying-party.js';
 import { UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
@@ -10,11 +11,17 @@ const world = useWorld(() => anOidcWorld({
   accounts: { citizen: {} },
 }));
 
-async function subjectFor(agent: UserAgent, client: TestClient, credentials?: { email: string; password: string }) {
+async function subjectFor(agent: UserAgent, client: TestClient, credentials?: Credentials) {
+  return (await signInAt(client, agent, credentials)).tokens.claims()!.sub;
+}
+
+/** The citizen types the password at a fresh authorization of `client` in `agent`: answers where that leads. */
+async function passwordTypedAt(client: TestClient, agent: UserAgent) {
   const config = await discover(world.server.issuer, client);
   const attempt = await startAuthorization(config, client);
-  const callback = await signIn(agent, attempt, credentials);
-  return (await exchange(config, attempt, callback)).claims()!.sub;
+  const login = await pageAt(agent, attempt.url);
+  if (!isLoginPage(login)) throw new Error(`expected the login page, got ${login.url}`);
+  return { config, attempt, afterLogin: await agent.submit(login, { email: world.citizen.email, password: world.citizen.password }) };
 }
 
 describe('one account on every commune site', () => {
@@ -36,38 +43,23 @@ describe('one account on every commune site', () => {
     const firstBrowser = new UserAgent(world.server.issuer);
     await subjectFor(firstBrowser, world.oullinsFr, world.citizen);
 
-    const laterBrowser = new UserAgent(world.server.issuer);
-    const config = await discover(world.server.issuer, world.oullinsFr);
-    const attempt = await startAuthorization(config, world.oullinsFr);
-    const loginPage = await laterBrowser.navigate(attempt.url);
-    if (!('html' in loginPage)) throw new Error('expected the login page');
-    const afterLogin = await laterBrowser.submit(loginPage, { email: world.citizen.email, password: world.citizen.password });
+    const { afterLogin } = await passwordTypedAt(world.oullinsFr, new UserAgent(world.server.issuer));
     expect(afterLogin).toEqual({ leftTo: expect.stringContaining(world.oullinsFr.redirectUri) });
   });
 
   it('remembers consent after the citizen signed out', async () => {
     const agent = new UserAgent(world.server.issuer);
-    const config = await discover(world.server.issuer, world.lyonBibliotheques);
-    const first = await startAuthorization(config, world.lyonBibliotheques);
-    const tokens = await exchange(config, first, await signIn(agent, first, world.citizen));
+    const { config, tokens } = await signInAt(world.lyonBibliotheques, agent, world.citizen);
     const confirmation = await agent.navigate(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token! }).toString());
     if (!('html' in confirmation)) throw new Error('expected the logout confirmation');
     await agent.submit(confirmation, { logout: 'yes' });
 
-    const again = await startAuthorization(config, world.lyonBibliotheques);
-    const loginPage = await agent.navigate(again.url);
-    if (!('html' in loginPage)) throw new Error('expected the login page after logout');
-    const afterLogin = await agent.submit(loginPage, { email: world.citizen.email, password: world.citizen.password });
+    const { afterLogin } = await passwordTypedAt(world.lyonBibliotheques, agent);
     expect(afterLogin).toEqual({ leftTo: expect.stringContaining(world.lyonBibliotheques.redirectUri) });
   });
 
   it('never asks consent for a first-party client', async () => {
-    const agent = new UserAgent(world.server.issuer);
-    const config = await discover(world.server.issuer, world.firstParty);
-    const attempt = await startAuthorization(config, world.firstParty);
-    const loginPage = await agent.navigate(attempt.url);
-    if (!('html' in loginPage)) throw new Error('expected the login page');
-    const afterLogin = await agent.submit(loginPage, { email: world.citizen.email, password: world.citizen.password });
+    const { config, attempt, afterLogin } = await passwordTypedAt(world.firstParty, new UserAgent(world.server.issuer));
     if ('html' in afterLogin) throw new Error(`expected a redirect to the site, got ${afterLogin.html.slice(0, 200)}`);
     const tokens = await exchange(config, attempt, afterLogin.leftTo);
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
