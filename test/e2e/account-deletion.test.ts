@@ -31,10 +31,11 @@ describe('deleting the account', () => {
   it('refuses a wrong password and keeps everything', async () => {
     const citizen = await anAccount(world.server.accounts);
     const browser = await signedIn(world.server.issuer, citizen);
+    const before = await world.server.accounts.findById(citizen.id);
     const refused = await deleteWith(browser, 'pas le bon mot de passe');
     expect(refused.status).toBe(400);
     expect(refused.html).toContain('Le mot de passe actuel est incorrect');
-    expect(await world.server.accounts.findById(citizen.id)).toBeDefined();
+    expect(await world.server.accounts.findById(citizen.id)).toEqual(before);
     expect((await pageAt(browser, '/account')).html).toContain('Mon profil');
   });
 

@@ -2,7 +2,7 @@
 // link built from ISSUER, and after the reset every session and refresh token of the account revoked.
 import { request as httpRequest } from 'node:http';
 import { anAccount } from '../support/builders.js';
-import { isLoginPage, mailsArrived, pageAt, signedIn } from '../support/account-space.js';
+import { comparable, isLoginPage, mailsArrived, pageAt, signedIn } from '../support/account-space.js';
 import { mailsTo } from '../support/outbox.js';
 import { oidc, signInAt, startAuthorization } from '../support/relying-party.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
@@ -51,8 +51,7 @@ describe('forgotten password', () => {
     const known = await askForReset(citizen.email, agent);
     const unknown = await askForReset(stranger, agent);
 
-    expect(unknown.status).toBe(known.status);
-    expect(unknown.html.replaceAll(stranger, 'EMAIL')).toBe(known.html.replaceAll(citizen.email, 'EMAIL'));
+    expect(comparable(unknown, [stranger])).toEqual(comparable(known, [citizen.email]));
     const [mail] = await mailsArrived(world.server, citizen.email);
     expect(mail!.subject).toContain('Choisir un nouveau mot de passe');
     expect(await mailsTo(world.server, stranger)).toHaveLength(0);
