@@ -7,50 +7,16 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { aBenchDatabase, freePort, percentile, root, run } from './support.mjs';
 
-const root = new URL('../../', import.meta.url).pathname;
 const seconds = Number(process.env.FLOOD_SECONDS ?? 10);
 const concurrency = Number(process.env.FLOOD_CONCURRENCY ?? 100);
-const freePort = () => new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
-});
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]?.toFixed(1);
-
-async function freshDatabase() {
-  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a Postgres server');
-  const name = `glc_flood_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(process.env.DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
-function run(command, args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, command), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => { out += chunk; });
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited ${code}`))));
-  });
-}
 
 async function main() {
-  const database = await freshDatabase();
+  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a Postgres server');
+  const database = await aBenchDatabase('glc_flood');
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
   const env = {
@@ -110,8 +76,8 @@ async function main() {
   health.sort((a, b) => a - b);
   console.log(JSON.stringify({
     concurrency, seconds, statuses,
-    'login p50 ms': percentile(logins, 50), 'login p99 ms': percentile(logins, 99),
-    'healthz p50 ms': percentile(health, 50), 'healthz p99 ms': percentile(health, 99),
+    'login p50 ms': percentile(logins, 50)?.toFixed(1), 'login p99 ms': percentile(logins, 99)?.toFixed(1),
+    'healthz p50 ms': percentile(health, 50)?.toFixed(1), 'healthz p99 ms': percentile(health, 99)?.toFixed(1),
     'rss before MiB': Math.round(rssBefore / 2 ** 20), 'rss peak MiB': Math.round(rssPeak / 2 ** 20),
   }));
   server.kill('SIGTERM');

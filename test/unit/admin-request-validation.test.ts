@@ -4,16 +4,12 @@ import { Type } from 'typebox';
 import { partReader } from '../../src/admin/request-validation.js';
 import { pagingQuery } from '../../src/admin/schemas.js';
 import { AppError } from '../../src/errors.js';
+import { thrownBy } from '../support/thrown.js';
 
 /** The refusal `read(value)` throws, as the error handler would send it. */
 function refusalOf(read: (value: unknown) => unknown, value: unknown) {
-  try {
-    read(value);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return { kind: error.kind, code: error.code, description: error.message, field: error.details.field };
-  }
-  throw new Error(`${JSON.stringify(value)} was accepted`);
+  const error = thrownBy(AppError, () => read(value), `reading ${JSON.stringify(value)}`);
+  return { kind: error.kind, code: error.code, description: error.message, field: error.details.field };
 }
 
 describe('a query read against its schema', () => {

@@ -1,17 +1,10 @@
 import { AppError } from '../../src/errors.js';
 import { buildClientMetadata, needsSectorIdentifier, type ClientRequest } from '../../src/registry/client-metadata.js';
+import { thrownBy } from '../support/thrown.js';
 
 const SITE: ClientRequest = { name: 'lyon.fr', redirectUris: ['https://www.lyon.fr/callback'] };
 
-function refusalOf(request: ClientRequest): AppError {
-  try {
-    buildClientMetadata(request);
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected buildClientMetadata to refuse ' + JSON.stringify(request));
-}
+const refusalOf = (request: ClientRequest) => thrownBy(AppError, () => buildClientMetadata(request), `buildClientMetadata(${JSON.stringify(request)})`);
 
 describe('buildClientMetadata', () => {
   it('defaults to a confidential code-flow client with pairwise subjects', () => {

@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFiles } from '../../src/config-files.js';
 import { ConfigError, findProjectRoot, loadConfig, parseOutboundAllowList } from '../../src/config.js';
+import { thrownBy } from '../support/thrown.js';
 
-function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected loadConfig to refuse ' + JSON.stringify(env));
-}
+const configErrorOf = (env: NodeJS.ProcessEnv) => thrownBy(ConfigError, () => loadConfig(env), `loadConfig(${JSON.stringify(env)})`);
 
 describe('loadConfig', () => {
   it('starts with sensible defaults and the tunables of config/default.json', () => {
@@ -188,15 +181,7 @@ describe('the files under config/', () => {
     writeFileSync(join(dir, file), JSON.stringify(change(JSON.parse(readFileSync(join(dir, file), 'utf8')))));
   });
 
-  function refusalOf(dir: string): string {
-    try {
-      loadConfigFiles(dir);
-    } catch (error) {
-      if (error instanceof ConfigError) return error.message;
-      throw error;
-    }
-    throw new Error('expected the files of ' + dir + ' to be refused');
-  }
+  const refusalOf = (dir: string) => thrownBy(ConfigError, () => loadConfigFiles(dir), `the files of ${dir}`).message;
 
   it('accepts the shipped files, and the configuration carries each of them', () => {
     const config = loadConfig({});
