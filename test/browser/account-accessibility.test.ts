@@ -24,6 +24,20 @@ async function signedInAccountSpace(options: { javaScriptEnabled?: boolean } = {
   return page;
 }
 
+/** A browser signed in to the account space before the tests of the describe block that asks for it. */
+function signedInBeforeAll(): { at(section: Section): Promise<Page> } {
+  let page: Page;
+  beforeAll(async () => {
+    page = await signedInAccountSpace();
+  }, 30_000);
+  return {
+    async at(section) {
+      await page.goto(`${world.server.issuer}${hrefOf(section)}`);
+      return page;
+    },
+  };
+}
+
 describe('every visible input and select of the account pages has a <label for> it', () => {
   const expected: Record<Section, Record<string, string>> = {
     profile: {
@@ -36,17 +50,13 @@ describe('every visible input and select of the account pages has a <label for> 
     services: {}, sessions: {}, history: {}, journal: {}, export: {},
     delete: { current_password: fr.account.delete.password },
   };
-  let accountSpace: Page;
-
-  beforeAll(async () => {
-    accountSpace = await signedInAccountSpace();
-  }, 30_000);
+  const accountSpace = signedInBeforeAll();
 
   it.each(SECTIONS)('on the %s page of the account space', async (section) => {
-    await accountSpace.goto(`${world.server.issuer}${hrefOf(section)}`);
-    await accountSpace.getByRole('heading', { level: 1, name: fr.account.nav[section], exact: true }).waitFor();
+    const page = await accountSpace.at(section);
+    await page.getByRole('heading', { level: 1, name: fr.account.nav[section], exact: true }).waitFor();
 
-    expect(await labelsOfVisibleControls(accountSpace)).toEqual(expected[section]);
+    expect(await labelsOfVisibleControls(page)).toEqual(expected[section]);
   });
 
   it('on the forgotten-password page', async () => {
@@ -101,14 +111,10 @@ describe('the language of the forgotten-password page', () => {
 });
 
 describe('the account navigation', () => {
-  let page: Page;
-
-  beforeAll(async () => {
-    page = await signedInAccountSpace();
-  }, 30_000);
+  const accountSpace = signedInBeforeAll();
 
   it.each(SECTIONS)('marks the %s page, and only it, as the current page with aria-current="page"', async (section) => {
-    await page.goto(`${world.server.issuer}${hrefOf(section)}`);
+    const page = await accountSpace.at(section);
     const navigation = page.getByRole('navigation', { name: fr.account.nav_label, exact: true });
     await navigation.waitFor();
 
