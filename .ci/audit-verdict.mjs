@@ -34,7 +34,10 @@ if (!counts || typeof counts !== 'object') {
 }
 
 const failing = Object.values(parsed.vulnerabilities ?? {}).filter((v) => FAILING.includes(v.severity));
-const summary = ['critical', 'high', 'moderate', 'low', 'info'].filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
+const summary = ['critical', 'high', 'moderate', 'low', 'info']
+  .filter((s) => counts[s] > 0)
+  .map((s) => `${counts[s]} ${s}`)
+  .join(', ');
 if (failing.length > 0) {
   console.log(`npm audit: ${summary} in production dependencies`);
   for (const v of failing) {

@@ -4,8 +4,18 @@ import Koa from 'koa';
 import type { Config } from './config.js';
 import { databaseUnavailability, deleteThrottles, refundThrottles, takeThrottleAttempt, type Pool } from './db/index.js';
 import {
-  canonicalOrigin, createCsrf, createRateLimiter, errorHandler, health, HEALTH_ROUTES, PROGRAM_PATHS, refuseControlCharacters, requestContext, securityHeaders,
-  staticFiles, type Metrics,
+  canonicalOrigin,
+  createCsrf,
+  createRateLimiter,
+  errorHandler,
+  health,
+  HEALTH_ROUTES,
+  PROGRAM_PATHS,
+  refuseControlCharacters,
+  requestContext,
+  securityHeaders,
+  staticFiles,
+  type Metrics,
 } from './http/index.js';
 import type { Accounts } from './accounts/index.js';
 import { createAccountSpaceRouter } from './account-space/router.js';
@@ -47,7 +57,14 @@ export function createApp(deps: AppDeps): Koa {
     refund: (keys) => refundThrottles(deps.pool, keys),
   });
   const interactions = createInteractionRouter({
-    provider: deps.oidc.provider, rememberConsent: deps.oidc.rememberConsent, accounts: deps.accounts, views, csrf, config, metrics: deps.metrics, rateLimiter,
+    provider: deps.oidc.provider,
+    rememberConsent: deps.oidc.rememberConsent,
+    accounts: deps.accounts,
+    views,
+    csrf,
+    config,
+    metrics: deps.metrics,
+    rateLimiter,
   });
 
   app.use(canonicalOrigin(config.issuer, config.trustProxy));
@@ -57,15 +74,41 @@ export function createApp(deps: AppDeps): Koa {
   });
   app.use(requestContext(deps.log));
   const staticFileRoutes = { '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' } };
-  app.use(deps.metrics.middleware([...providerRouteTemplates(deps.oidc.provider()), ...HEALTH_ROUTES, ...Object.keys(staticFileRoutes), SECTOR_DOCUMENT_ROUTE]));
+  app.use(
+    deps.metrics.middleware([
+      ...providerRouteTemplates(deps.oidc.provider()),
+      ...HEALTH_ROUTES,
+      ...Object.keys(staticFileRoutes),
+      SECTOR_DOCUMENT_ROUTE,
+    ]),
+  );
   app.use(securityHeaders(config.issuer));
-  app.use(health(async () => { await deps.pool.query('select 1'); }, config.database.readinessTimeoutMs));
+  app.use(
+    health(async () => {
+      await deps.pool.query('select 1');
+    }, config.database.readinessTimeoutMs),
+  );
   app.use(staticFiles(staticFileRoutes));
   const programPaths = [...PROGRAM_PATHS, ...PROVIDER_PROGRAM_ROUTES.map((route) => deps.oidc.provider().pathFor(route))];
-  app.use(errorHandler((ctx, status, code) => renderErrorPage(views, ctx, status, code), databaseUnavailability(deps.pool, config.database.outageRetryAfterSeconds), programPaths));
+  app.use(
+    errorHandler(
+      (ctx, status, code) => renderErrorPage(views, ctx, status, code),
+      databaseUnavailability(deps.pool, config.database.outageRetryAfterSeconds),
+      programPaths,
+    ),
+  );
   app.use(refuseControlCharacters({ maxBodyBytes: config.http.edgeBodyLimitBytes }));
   app.use(sectorDocuments(deps.registry));
-  const accountSpaceDeps = { accounts: deps.accounts, changes: deps.changes, citizen: deps.oidc.citizen, registry: deps.registry, views, csrf, rateLimiter, config };
+  const accountSpaceDeps = {
+    accounts: deps.accounts,
+    changes: deps.changes,
+    citizen: deps.oidc.citizen,
+    registry: deps.registry,
+    views,
+    csrf,
+    rateLimiter,
+    config,
+  };
   const accountSpace = createAccountSpaceRouter(accountSpaceDeps);
   const invitations = createInvitationRouter({ ...accountSpaceDeps, invitations: deps.admin.operators });
   const admin = createAdminRouters(deps.admin, adminAudience(config.issuer), ADMIN_SCOPE);

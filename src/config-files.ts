@@ -8,7 +8,15 @@ import { ConfigError } from './config-error.js';
 import { ConfigFilesSchema, type ConfigFiles } from './config-schema.js';
 
 const KNOWN_FILES = Object.keys(ConfigFilesSchema.properties);
-const TYPE_NAMES: Record<string, string> = { object: 'an object', array: 'a list', string: 'a text', number: 'a number', integer: 'an integer', boolean: 'true or false', null: 'null' };
+const TYPE_NAMES: Record<string, string> = {
+  object: 'an object',
+  array: 'a list',
+  string: 'a text',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true or false',
+  null: 'null',
+};
 
 const where = (file: string) => `config/${file}`;
 
@@ -33,7 +41,11 @@ function readFiles(dir: string): Record<string, unknown> {
   return files;
 }
 
-const pointer = (path: string) => path.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+const pointer = (path: string) =>
+  path
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 /** The schema node a schemaPath (#/properties/…) names. */
 function schemaAt(schemaPath: string): Record<string, unknown> {
@@ -52,13 +64,16 @@ const joined = (path: string, child: string) => (path === '' ? child : `${path}.
 
 function explain(path: string, error: TLocalizedValidationError): string {
   switch (error.keyword) {
-    case 'required': return `${joined(path, error.params.requiredProperties[0] ?? '')} is missing`;
-    case 'additionalProperties': return `${joined(path, error.params.additionalProperties[0] ?? '')} is not a known setting`;
-    case '~refine': return joined(path, error.params.message);
+    case 'required':
+      return `${joined(path, error.params.requiredProperties[0] ?? '')} is missing`;
+    case 'additionalProperties':
+      return `${joined(path, error.params.additionalProperties[0] ?? '')} is not a known setting`;
+    case '~refine':
+      return joined(path, error.params.message);
     default: {
       const description = schemaAt(error.schemaPath).description;
-      const expected = typeof description === 'string' ? description
-        : error.keyword === 'type' ? TYPE_NAMES[String(error.params.type)] : undefined;
+      const expected =
+        typeof description === 'string' ? description : error.keyword === 'type' ? TYPE_NAMES[String(error.params.type)] : undefined;
       const what = expected ? `must be ${expected}` : error.message;
       return path === '' ? `the file ${what}` : `${path} ${what}`;
     }
@@ -73,7 +88,7 @@ function configErrorOf(errors: TLocalizedValidationError[]): ConfigError {
   const [file = '', ...parts] = pointer(fault.instancePath);
   if (file === '') {
     if (fault.keyword === 'required') return new ConfigError(where(fault.params.requiredProperties[0] ?? ''), 'is missing');
-    const unknown = fault.keyword === 'additionalProperties' ? fault.params.additionalProperties[0] ?? '' : '';
+    const unknown = fault.keyword === 'additionalProperties' ? (fault.params.additionalProperties[0] ?? '') : '';
     return new ConfigError(where(unknown), `is not a configuration file (config/ holds ${KNOWN_FILES.join(', ')})`);
   }
   return new ConfigError(where(file), explain(displayPath(file, parts), fault));

@@ -23,112 +23,153 @@ const ThrottlePolicySchema = Checked(
 );
 
 /** The edge buffers what every route may read: its limit is above the forms' (http) and the operators' API's. */
-export const TunablesSchema = Checked(Section({
-  ttlSeconds: Section({
-    accessToken: PositiveInteger, authorizationCode: PositiveInteger, clientCredentials: PositiveInteger,
-    deviceCode: PositiveInteger, idToken: PositiveInteger, refreshToken: PositiveInteger, interaction: PositiveInteger,
-    session: PositiveInteger, grant: PositiveInteger,
-    /** The operators' API: its tokens are opaque and short-lived (an operator tool asks again). */
-    operatorApiAccessToken: PositiveInteger,
-  }),
-  /** maxQueued: password hashes waiting per process beyond the running ones (one per core), then 503. */
-  argon2: Section({
-    memoryKiB: PositiveInteger, timeCost: PositiveInteger, parallelism: PositiveInteger,
-    maxQueued: NonNegativeInteger, busyRetryAfterSeconds: PositiveInteger,
-  }),
-  passwordPolicy: Checked(
-    Section({ minLength: PositiveInteger, maxLength: PositiveInteger, maxBytes: PositiveInteger }),
-    (policy) => policy.minLength <= policy.maxLength,
-    'maxLength must not be below minLength',
-  ),
-  keys: Section({ activationDelaySeconds: NonNegativeInteger, retiredKeyGraceSeconds: NonNegativeInteger, reloadIntervalSeconds: PositiveInteger }),
-  cleanup: Section({ intervalSeconds: PositiveInteger, batchSize: PositiveInteger }),
-  rateLimits: Section({
-    passwordChecks: Section({ perAccountAndAddress: ThrottlePolicySchema, perAccount: ThrottlePolicySchema, perAddress: ThrottlePolicySchema }),
-    registrationsPerAddress: ThrottlePolicySchema,
-    resetRequestsPerAddress: ThrottlePolicySchema,
-  }),
-  clientCacheTtlSeconds: NonNegativeInteger,
-  /** On the embedded database no NOTIFY tells of a change glc made beside the server: clients are cached briefly. */
-  embeddedClientCacheTtlSeconds: NonNegativeInteger,
-  /**
-   * outageRetryAfterSeconds: the Retry-After of a 503 while the database cannot be reached (a restart or a
-   * failover takes seconds; sooner would only add load to a database coming back). readinessTimeoutMs: how
-   * long /readyz waits for the database before answering 503.
-   */
-  database: Section({ outageRetryAfterSeconds: PositiveInteger, readinessTimeoutMs: PositiveInteger }),
-  /**
-   * formBodyLimitBytes: the pages' forms (a longer one is refused with 413). edgeBodyLimitBytes: what the edge
-   * buffers to look for control characters, above every route's own limit so that each answers its own 413.
-   * keepAliveTimeoutSeconds: longer than the idle timeout of the load balancer in front (often 60 s), so that
-   * it, not we, closes an idle connection and no request is sent on a socket being closed.
-   */
-  http: Checked(
-    Section({ formBodyLimitBytes: PositiveInteger, edgeBodyLimitBytes: PositiveInteger, keepAliveTimeoutSeconds: PositiveInteger }),
-    (http) => http.edgeBodyLimitBytes >= http.formBodyLimitBytes,
-    'edgeBodyLimitBytes must not be below formBodyLimitBytes',
-  ),
-  selfService: Section({
-    verifyEmailTtlSeconds: PositiveInteger, resetPasswordTtlSeconds: PositiveInteger, changeEmailTtlSeconds: PositiveInteger,
-    verificationMailsPerHour: PositiveInteger, passwordResetMailsPerHour: PositiveInteger, emailChangeMailsPerHour: PositiveInteger,
-  }),
-  /**
-   * Sent and given-up mails leave the outbox (links, addresses) keepDays later; the purge runs every
-   * purgeIntervalSeconds, purgeBatchSize rows a statement. Every pollIntervalSeconds an instance claims up to
-   * batchSize due mails for claimSeconds (then another may retry them); a failed one is tried again after
-   * firstRetrySeconds, twice as long each time up to maxRetrySeconds, and given up after maxAttempts.
-   */
-  mail: Checked(
-    Section({
-      keepDays: PositiveInteger, purgeIntervalSeconds: PositiveInteger, purgeBatchSize: PositiveInteger,
-      pollIntervalSeconds: PositiveInteger, batchSize: PositiveInteger, claimSeconds: PositiveInteger,
-      maxAttempts: PositiveInteger, firstRetrySeconds: PositiveInteger, maxRetrySeconds: PositiveInteger,
+export const TunablesSchema = Checked(
+  Section({
+    ttlSeconds: Section({
+      accessToken: PositiveInteger,
+      authorizationCode: PositiveInteger,
+      clientCredentials: PositiveInteger,
+      deviceCode: PositiveInteger,
+      idToken: PositiveInteger,
+      refreshToken: PositiveInteger,
+      interaction: PositiveInteger,
+      session: PositiveInteger,
+      grant: PositiveInteger,
+      /** The operators' API: its tokens are opaque and short-lived (an operator tool asks again). */
+      operatorApiAccessToken: PositiveInteger,
     }),
-    (mail) => mail.maxRetrySeconds >= mail.firstRetrySeconds,
-    'maxRetrySeconds must not be below firstRetrySeconds',
-  ),
-  retention: Section({
-    inactiveAccountDays: PositiveInteger, firstWarningDaysBefore: PositiveInteger, secondWarningDaysBefore: PositiveInteger,
-    historyDays: PositiveInteger, intervalSeconds: PositiveInteger, batchSize: PositiveInteger,
-  }),
-  /**
-   * invitationTtlSeconds: how long the link of an operator invitation (a role granted to an address not yet
-   * verified) stays valid. communeTokenTtlSeconds: the life of an initial access token for dynamic
-   * registration (glc commune token --ttl), within its bounds. auditReadLimit: the most audit entries one
-   * read returns when the reader names no limit (glc audit).
-   */
-  operators: Section({
-    invitationTtlSeconds: PositiveInteger,
-    communeTokenTtlSeconds: Checked(
-      Section({ default: PositiveInteger, min: PositiveInteger, max: PositiveInteger }),
-      (ttl) => ttl.min <= ttl.default && ttl.default <= ttl.max,
-      'default must lie between min and max',
+    /** maxQueued: password hashes waiting per process beyond the running ones (one per core), then 503. */
+    argon2: Section({
+      memoryKiB: PositiveInteger,
+      timeCost: PositiveInteger,
+      parallelism: PositiveInteger,
+      maxQueued: NonNegativeInteger,
+      busyRetryAfterSeconds: PositiveInteger,
+    }),
+    passwordPolicy: Checked(
+      Section({ minLength: PositiveInteger, maxLength: PositiveInteger, maxBytes: PositiveInteger }),
+      (policy) => policy.minLength <= policy.maxLength,
+      'maxLength must not be below minLength',
     ),
-    auditReadLimit: PositiveInteger,
+    keys: Section({
+      activationDelaySeconds: NonNegativeInteger,
+      retiredKeyGraceSeconds: NonNegativeInteger,
+      reloadIntervalSeconds: PositiveInteger,
+    }),
+    cleanup: Section({ intervalSeconds: PositiveInteger, batchSize: PositiveInteger }),
+    rateLimits: Section({
+      passwordChecks: Section({
+        perAccountAndAddress: ThrottlePolicySchema,
+        perAccount: ThrottlePolicySchema,
+        perAddress: ThrottlePolicySchema,
+      }),
+      registrationsPerAddress: ThrottlePolicySchema,
+      resetRequestsPerAddress: ThrottlePolicySchema,
+    }),
+    clientCacheTtlSeconds: NonNegativeInteger,
+    /** On the embedded database no NOTIFY tells of a change glc made beside the server: clients are cached briefly. */
+    embeddedClientCacheTtlSeconds: NonNegativeInteger,
+    /**
+     * outageRetryAfterSeconds: the Retry-After of a 503 while the database cannot be reached (a restart or a
+     * failover takes seconds; sooner would only add load to a database coming back). readinessTimeoutMs: how
+     * long /readyz waits for the database before answering 503.
+     */
+    database: Section({ outageRetryAfterSeconds: PositiveInteger, readinessTimeoutMs: PositiveInteger }),
+    /**
+     * formBodyLimitBytes: the pages' forms (a longer one is refused with 413). edgeBodyLimitBytes: what the edge
+     * buffers to look for control characters, above every route's own limit so that each answers its own 413.
+     * keepAliveTimeoutSeconds: longer than the idle timeout of the load balancer in front (often 60 s), so that
+     * it, not we, closes an idle connection and no request is sent on a socket being closed.
+     */
+    http: Checked(
+      Section({ formBodyLimitBytes: PositiveInteger, edgeBodyLimitBytes: PositiveInteger, keepAliveTimeoutSeconds: PositiveInteger }),
+      (http) => http.edgeBodyLimitBytes >= http.formBodyLimitBytes,
+      'edgeBodyLimitBytes must not be below formBodyLimitBytes',
+    ),
+    selfService: Section({
+      verifyEmailTtlSeconds: PositiveInteger,
+      resetPasswordTtlSeconds: PositiveInteger,
+      changeEmailTtlSeconds: PositiveInteger,
+      verificationMailsPerHour: PositiveInteger,
+      passwordResetMailsPerHour: PositiveInteger,
+      emailChangeMailsPerHour: PositiveInteger,
+    }),
+    /**
+     * Sent and given-up mails leave the outbox (links, addresses) keepDays later; the purge runs every
+     * purgeIntervalSeconds, purgeBatchSize rows a statement. Every pollIntervalSeconds an instance claims up to
+     * batchSize due mails for claimSeconds (then another may retry them); a failed one is tried again after
+     * firstRetrySeconds, twice as long each time up to maxRetrySeconds, and given up after maxAttempts.
+     */
+    mail: Checked(
+      Section({
+        keepDays: PositiveInteger,
+        purgeIntervalSeconds: PositiveInteger,
+        purgeBatchSize: PositiveInteger,
+        pollIntervalSeconds: PositiveInteger,
+        batchSize: PositiveInteger,
+        claimSeconds: PositiveInteger,
+        maxAttempts: PositiveInteger,
+        firstRetrySeconds: PositiveInteger,
+        maxRetrySeconds: PositiveInteger,
+      }),
+      (mail) => mail.maxRetrySeconds >= mail.firstRetrySeconds,
+      'maxRetrySeconds must not be below firstRetrySeconds',
+    ),
+    retention: Section({
+      inactiveAccountDays: PositiveInteger,
+      firstWarningDaysBefore: PositiveInteger,
+      secondWarningDaysBefore: PositiveInteger,
+      historyDays: PositiveInteger,
+      intervalSeconds: PositiveInteger,
+      batchSize: PositiveInteger,
+    }),
+    /**
+     * invitationTtlSeconds: how long the link of an operator invitation (a role granted to an address not yet
+     * verified) stays valid. communeTokenTtlSeconds: the life of an initial access token for dynamic
+     * registration (glc commune token --ttl), within its bounds. auditReadLimit: the most audit entries one
+     * read returns when the reader names no limit (glc audit).
+     */
+    operators: Section({
+      invitationTtlSeconds: PositiveInteger,
+      communeTokenTtlSeconds: Checked(
+        Section({ default: PositiveInteger, min: PositiveInteger, max: PositiveInteger }),
+        (ttl) => ttl.min <= ttl.default && ttl.default <= ttl.max,
+        'default must lie between min and max',
+      ),
+      auditReadLimit: PositiveInteger,
+    }),
+    /**
+     * The operators' API: the pages of its lists (?limit= up to max, default when not given), the largest JSON
+     * body it reads (a longer one is refused with 413), and the audit it reads when no ?since= is given (the
+     * last defaultDays), maxEntries at most.
+     */
+    operatorsApi: Section({
+      pageSize: Checked(
+        Section({ default: PositiveInteger, max: PositiveInteger }),
+        (size) => size.default <= size.max,
+        'default must not be above max',
+      ),
+      bodyLimitBytes: PositiveInteger,
+      audit: Section({ defaultDays: PositiveInteger, maxEntries: PositiveInteger }),
+    }),
+    /**
+     * The citizen's space: the latest security events and sharing-journal entries its pages show, and how many
+     * of each the export (RGPD art. 15 and 20) holds at most: never fewer than a page shows.
+     */
+    accountHistory: Checked(
+      Section({ securityEventsShown: PositiveInteger, sharingEntriesShown: PositiveInteger, exportedEntries: PositiveInteger }),
+      (history) => history.exportedEntries >= Math.max(history.securityEventsShown, history.sharingEntriesShown),
+      'exportedEntries must not be below securityEventsShown or sharingEntriesShown',
+    ),
   }),
-  /**
-   * The operators' API: the pages of its lists (?limit= up to max, default when not given), the largest JSON
-   * body it reads (a longer one is refused with 413), and the audit it reads when no ?since= is given (the
-   * last defaultDays), maxEntries at most.
-   */
-  operatorsApi: Section({
-    pageSize: Checked(Section({ default: PositiveInteger, max: PositiveInteger }), (size) => size.default <= size.max, 'default must not be above max'),
-    bodyLimitBytes: PositiveInteger,
-    audit: Section({ defaultDays: PositiveInteger, maxEntries: PositiveInteger }),
-  }),
-  /**
-   * The citizen's space: the latest security events and sharing-journal entries its pages show, and how many
-   * of each the export (RGPD art. 15 and 20) holds at most: never fewer than a page shows.
-   */
-  accountHistory: Checked(
-    Section({ securityEventsShown: PositiveInteger, sharingEntriesShown: PositiveInteger, exportedEntries: PositiveInteger }),
-    (history) => history.exportedEntries >= Math.max(history.securityEventsShown, history.sharingEntriesShown),
-    'exportedEntries must not be below securityEventsShown or sharingEntriesShown',
-  ),
-}), (tunables) => tunables.http.edgeBodyLimitBytes >= tunables.operatorsApi.bodyLimitBytes, 'http.edgeBodyLimitBytes must not be below operatorsApi.bodyLimitBytes');
+  (tunables) => tunables.http.edgeBodyLimitBytes >= tunables.operatorsApi.bodyLimitBytes,
+  'http.edgeBodyLimitBytes must not be below operatorsApi.bodyLimitBytes',
+);
 
 const BracketSchema = Section({
-  upToInhabitants: Type.Union([PositiveInteger, Type.Null()], { description: 'a number of inhabitants, or null for the last, open bracket' }),
+  upToInhabitants: Type.Union([PositiveInteger, Type.Null()], {
+    description: 'a number of inhabitants, or null for the last, open bracket',
+  }),
   label: Text,
   /** Whole euros a year, per offer. */
   global: NonNegativeInteger,
@@ -148,19 +189,23 @@ export const ContributionGridSchema = Checked(
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'an ISO 4217 currency code such as EUR' }),
     bracketEdges: Type.Optional(Text),
     brackets: Type.Array(BracketSchema, { minItems: 1, description: 'a list of at least one bracket' }),
-    discounts: Type.Array(Section({
-      year: Type.Integer({ minimum: 2000, maximum: 2999, description: 'a year such as 2019' }),
-      pilotOnly: Flag,
-      percent: Type.Number({ minimum: 0, maximum: 100, description: 'a percentage between 0 and 100' }),
-      reason: Text,
-    })),
+    discounts: Type.Array(
+      Section({
+        year: Type.Integer({ minimum: 2000, maximum: 2999, description: 'a year such as 2019' }),
+        pilotOnly: Flag,
+        percent: Type.Number({ minimum: 0, maximum: 100, description: 'a percentage between 0 and 100' }),
+        reason: Text,
+      }),
+    ),
   }),
   (grid) => isIncreasingAndOpenEnded(grid.brackets),
   'brackets must be in increasing order and end with an open one',
 );
 
 /** One password a line, as typed; blank lines are allowed and ignored. */
-export const PasswordListSchema = Type.Array(Type.String({ pattern: '^(\\S(.*\\S)?)?$', description: 'a password without spaces around it' }));
+export const PasswordListSchema = Type.Array(
+  Type.String({ pattern: '^(\\S(.*\\S)?)?$', description: 'a password without spaces around it' }),
+);
 
 /** Every file under config/, by name: the one schema of the configuration read from files. */
 export const ConfigFilesSchema = Section({

@@ -116,7 +116,10 @@ function parseSmtpUrl(value: string | undefined): string | undefined {
 }
 
 export function parseOutboundAllowList(value: string | undefined): OutboundAllowList {
-  const entries = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const blocks = new BlockList();
   const hosts = new Set<string>();
   for (const entry of entries) {
@@ -182,7 +185,10 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
   const raw = (value ?? '').trim();
   if (['', 'false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
   if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
-    throw new ConfigError('TRUST_PROXY', `"${raw}" is ambiguous: give the number of proxies in front of the server (e.g. 1) or their addresses/CIDR ranges`);
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `"${raw}" is ambiguous: give the number of proxies in front of the server (e.g. 1) or their addresses/CIDR ranges`,
+    );
   }
   if (/^\d{1,2}$/.test(raw)) return { hops: Number(raw) };
   return { proxies: parseProxyList(raw.split(',').map((entry) => entry.trim())) };

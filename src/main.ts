@@ -15,7 +15,14 @@ import { createLogger, type Logger } from './log.js';
 import { createOidc, ensureKeys, findApiToken, KEY_CHANGES_CHANNEL, openClientRegistry, startCleanup, type Oidc } from './oidc/index.js';
 import { CLIENT_CHANGES_CHANNEL, type Registry } from './registry/index.js';
 import { createReports } from './reports/index.js';
-import { createAccountChanges, createAccountNotifier, createInvitationMailer, createRetentionJob, type AccountChanges, type RetentionJob } from './services/index.js';
+import {
+  createAccountChanges,
+  createAccountNotifier,
+  createInvitationMailer,
+  createRetentionJob,
+  type AccountChanges,
+  type RetentionJob,
+} from './services/index.js';
 import { createSealer, resolveSecretKey } from './sealing.js';
 import { createViews, type Views } from './views/index.js';
 
@@ -61,13 +68,34 @@ async function compose(config: Config, log: Logger, database: Database): Promise
   const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderOf(config.issuer) });
   const mailer = createMailer({ db: pool, transport, log, policy: config.mail });
   const accounts = createAccounts({ db: pool, config, log, notify: createAccountNotifier(views, mailer) });
-  const clients = await openClientRegistry({ pool, sealer, log, config, cacheTtlSeconds: database.isEmbedded ? config.embeddedClientCacheTtlSeconds : config.clientCacheTtlSeconds });
+  const clients = await openClientRegistry({
+    pool,
+    sealer,
+    log,
+    config,
+    cacheTtlSeconds: database.isEmbedded ? config.embeddedClientCacheTtlSeconds : config.clientCacheTtlSeconds,
+  });
   const { registry, storage } = clients;
-  const oidc = await createOidc({ db: pool, sealer, config, log, accounts, registry, storage, pages: createProviderPages(views, databaseUnavailability(pool, config.database.outageRetryAfterSeconds)) });
+  const oidc = await createOidc({
+    db: pool,
+    sealer,
+    config,
+    log,
+    accounts,
+    registry,
+    storage,
+    pages: createProviderPages(views, databaseUnavailability(pool, config.database.outageRetryAfterSeconds)),
+  });
   const changes = createAccountChanges({ pool, accounts, citizen: oidc.citizen });
   const retention = createRetentionJob({ accounts, changes, config, log });
   const admin: AdminDeps = {
-    pool, issuer: config.issuer, policy: config.operatorsApi, accounts, changes, registry, registryFor: clients.registryOver,
+    pool,
+    issuer: config.issuer,
+    policy: config.operatorsApi,
+    accounts,
+    changes,
+    registry,
+    registryFor: clients.registryOver,
     operators: createOperators({ pool, config, accounts, registry, invitationMail: createInvitationMailer({ views, mailer }) }),
     reports: createReports(pool, config.contributionGrid),
     findToken: (value) => findApiToken(oidc.provider(), value),
@@ -78,11 +106,24 @@ async function compose(config: Config, log: Logger, database: Database): Promise
 /** What runs beside requests: cross-instance invalidation, sweeping, mail delivery, retention. Answers its stop. */
 function startBackgroundWork(config: Config, log: Logger, database: Database, parts: Composition): () => Promise<void> {
   // The embedded database serves one instance: nobody else to hear.
-  const stopListening = database.isEmbedded || !config.databaseUrl ? async () => undefined : listen(config.databaseUrl, [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL], (channel, payload) => {
-    if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);
-    else void parts.oidc.reloadKeysIfChanged();
-  }, log);
-  const stops = [startCleanup(database.pool, log, config.cleanup), parts.mailer.startWorker(), parts.retention.start(), () => parts.oidc.stop()];
+  const stopListening =
+    database.isEmbedded || !config.databaseUrl
+      ? async () => undefined
+      : listen(
+          config.databaseUrl,
+          [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL],
+          (channel, payload) => {
+            if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);
+            else void parts.oidc.reloadKeysIfChanged();
+          },
+          log,
+        );
+  const stops = [
+    startCleanup(database.pool, log, config.cleanup),
+    parts.mailer.startWorker(),
+    parts.retention.start(),
+    () => parts.oidc.stop(),
+  ];
   return async () => {
     for (const stop of stops) stop();
     await stopListening();
@@ -96,7 +137,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
   const parts = await compose(config, log, database);
   const { accounts, changes, registry, oidc, mailer, views, admin } = parts;
-  const app = createApp({ config, log, pool: database.pool, accounts, changes, registry, oidc, views, metrics: createMetrics({ token: config.metricsToken }), admin });
+  const app = createApp({
+    config,
+    log,
+    pool: database.pool,
+    accounts,
+    changes,
+    registry,
+    oidc,
+    views,
+    metrics: createMetrics({ token: config.metricsToken }),
+    admin,
+  });
   const stopBackground = startBackgroundWork(config, log, database, parts);
 
   const server = createServer(app.callback());
@@ -114,16 +166,29 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     })();
     return closing;
   };
-  return { server, config, isFirstStart: parts.isFirstStart, pool: database.pool, accounts, changes, retention: parts.retention, registry, oidc, mailer, operators: admin.operators, close };
+  return {
+    server,
+    config,
+    isFirstStart: parts.isFirstStart,
+    pool: database.pool,
+    accounts,
+    changes,
+    retention: parts.retention,
+    registry,
+    oidc,
+    mailer,
+    operators: admin.operators,
+    close,
+  };
 }
 
 function printWelcome(config: Config): void {
   process.stdout.write(
     `\nGrandLyonConnect is running at ${config.issuer}\n` +
-    `  discovery: ${config.issuer}/.well-known/openid-configuration\n` +
-    `  next: npx glc commune add --slug lyon --name "Ville de Lyon"\n` +
-    `        npx glc client add --commune lyon --name "lyon.fr" --redirect-uri https://lyon.fr/callback\n` +
-    `        npx glc account add --email jeanne@example.org --password "a long passphrase" --verified\n\n`,
+      `  discovery: ${config.issuer}/.well-known/openid-configuration\n` +
+      `  next: npx glc commune add --slug lyon --name "Ville de Lyon"\n` +
+      `        npx glc client add --commune lyon --name "lyon.fr" --redirect-uri https://lyon.fr/callback\n` +
+      `        npx glc account add --email jeanne@example.org --password "a long passphrase" --verified\n\n`,
   );
 }
 
@@ -150,10 +215,13 @@ async function main(): Promise<void> {
   if (running.isFirstStart) printWelcome(config);
   const shutdown = (signal: string) => {
     log.info({ event: 'server.stopping', signal }, 'server.stopping');
-    running.close().then(() => {
-      log.info({ event: 'server.stopped' }, 'server.stopped');
-      process.exit(0);
-    }, () => process.exit(1));
+    running.close().then(
+      () => {
+        log.info({ event: 'server.stopped' }, 'server.stopped');
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

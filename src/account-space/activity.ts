@@ -65,23 +65,57 @@ export async function downloadExport(deps: AccountSpaceDeps, ctx: Context) {
   const { account } = citizenOf(ctx);
   const { exportedEntries } = deps.config.accountHistory;
   const [services, sessions, history, journal] = await Promise.all([
-    deps.citizen.listServices(account.id), deps.citizen.listSessions(account.id),
-    deps.accounts.securityHistory(account.id, exportedEntries), deps.accounts.sharingJournal(account.id, exportedEntries),
+    deps.citizen.listServices(account.id),
+    deps.citizen.listSessions(account.id),
+    deps.accounts.securityHistory(account.id, exportedEntries),
+    deps.accounts.sharingJournal(account.id, exportedEntries),
   ]);
   ctx.set('Content-Disposition', 'attachment; filename="grandlyonconnect-mes-donnees.json"');
   ctx.set('Cache-Control', 'no-store');
   ctx.type = 'application/json; charset=utf-8';
-  ctx.body = JSON.stringify({
-    exported_at: new Date().toISOString(),
-    profile: {
-      sub: account.id, email: account.email, email_verified: account.emailVerified, given_name: account.givenName ?? null,
-      family_name: account.familyName ?? null, phone_number: account.phoneNumber ?? null, address: account.address ?? null,
-      locale: account.locale, commune: account.communeSlug ?? null, created_at: account.createdAt, updated_at: account.updatedAt,
-      last_login_at: account.lastLoginAt ?? null,
+  ctx.body = JSON.stringify(
+    {
+      exported_at: new Date().toISOString(),
+      profile: {
+        sub: account.id,
+        email: account.email,
+        email_verified: account.emailVerified,
+        given_name: account.givenName ?? null,
+        family_name: account.familyName ?? null,
+        phone_number: account.phoneNumber ?? null,
+        address: account.address ?? null,
+        locale: account.locale,
+        commune: account.communeSlug ?? null,
+        created_at: account.createdAt,
+        updated_at: account.updatedAt,
+        last_login_at: account.lastLoginAt ?? null,
+      },
+      connected_services: services.map((s) => ({
+        client_id: s.clientId,
+        name: s.clientName,
+        commune: s.communeName,
+        scopes: s.scopes,
+        claims: s.claims,
+        since: s.since,
+      })),
+      sessions: sessions.map((s) => ({
+        signed_in_at: s.signedInAt ?? null,
+        last_seen_at: s.lastSeenAt ?? null,
+        user_agent: s.userAgent ?? null,
+        ip: s.ip ?? null,
+        services: s.clientIds,
+      })),
+      security_history: history.map((e) => ({ event: e.kind, at: e.createdAt, ip: e.ip ?? null, user_agent: e.userAgent ?? null })),
+      sharing_journal: journal.map((e) => ({
+        at: e.createdAt,
+        client_id: e.clientId,
+        site: e.clientName,
+        commune: e.communeName,
+        claims: e.claims,
+        channel: e.channel,
+      })),
     },
-    connected_services: services.map((s) => ({ client_id: s.clientId, name: s.clientName, commune: s.communeName, scopes: s.scopes, claims: s.claims, since: s.since })),
-    sessions: sessions.map((s) => ({ signed_in_at: s.signedInAt ?? null, last_seen_at: s.lastSeenAt ?? null, user_agent: s.userAgent ?? null, ip: s.ip ?? null, services: s.clientIds })),
-    security_history: history.map((e) => ({ event: e.kind, at: e.createdAt, ip: e.ip ?? null, user_agent: e.userAgent ?? null })),
-    sharing_journal: journal.map((e) => ({ at: e.createdAt, client_id: e.clientId, site: e.clientName, commune: e.communeName, claims: e.claims, channel: e.channel })),
-  }, null, 2);
+    null,
+    2,
+  );
 }

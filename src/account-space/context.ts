@@ -30,7 +30,7 @@ export async function findCitizen(deps: AccountSpaceDeps, ctx: Context): Promise
   const sessionId = ctx.cookies.get(SESSION_COOKIE, { signed: true });
   if (!sessionId) return undefined;
   const session = await deps.citizen.findSession(sessionId);
-  const account = session && await deps.accounts.findById(session.accountId);
+  const account = session && (await deps.accounts.findById(session.accountId));
   return account && session ? { account, sessionUid: session.uid } : undefined;
 }
 
@@ -54,8 +54,12 @@ export function citizenOf(ctx: Context): Citizen {
 /** The language asked in the query, or carried by a form of a page seen before signing in, else the account's. */
 export function pageOf(deps: AccountSpaceDeps, ctx: Context): PageContext {
   const fromForm = formOf(ctx).ui_locales;
-  const uiLocales = typeof ctx.query.ui_locales === 'string' ? ctx.query.ui_locales
-    : typeof fromForm === 'string' ? fromForm : (ctx.state.citizen as Citizen | undefined)?.account.locale;
+  const uiLocales =
+    typeof ctx.query.ui_locales === 'string'
+      ? ctx.query.ui_locales
+      : typeof fromForm === 'string'
+        ? fromForm
+        : (ctx.state.citizen as Citizen | undefined)?.account.locale;
   return deps.views.pageFor(uiLocales, ctx.get('accept-language'));
 }
 

@@ -37,16 +37,25 @@ export async function submitEmail(deps: AccountSpaceDeps, ctx: Context) {
   const quota = await deps.rateLimiter.attempt([mailQuota(`email-change:${account.id}`, deps.config.selfService.emailChangeMailsPerHour)]);
   if (!quota.isAdmitted) {
     setRetryAfter(ctx, quota.retryAfterSeconds);
-    sendSection(deps, ctx, 'email', emailForm(page, csrfToken(deps, ctx), account.email, { email }), { errors: [page.t('errors.rate_limited_hour')], status: 429 });
+    sendSection(deps, ctx, 'email', emailForm(page, csrfToken(deps, ctx), account.email, { email }), {
+      errors: [page.t('errors.rate_limited_hour')],
+      status: 429,
+    });
     return;
   }
   try {
-    await checkingPassword(deps, ctx, () => deps.accounts.selfService.requestEmailChange(account.id, email, secretField(body, 'current_password')));
-    sendSection(deps, ctx, 'email', emailForm(page, csrfToken(deps, ctx), account.email, {}), { notice: page.t('account.email.sent', { email }) });
+    await checkingPassword(deps, ctx, () =>
+      deps.accounts.selfService.requestEmailChange(account.id, email, secretField(body, 'current_password')),
+    );
+    sendSection(deps, ctx, 'email', emailForm(page, csrfToken(deps, ctx), account.email, {}), {
+      notice: page.t('account.email.sent', { email }),
+    });
   } catch (error) {
     const refusal = refusalOf(error);
-    sendSection(deps, ctx, 'email', emailForm(page, csrfToken(deps, ctx), account.email, { email }),
-      { errors: [page.t(`errors.${refusal.code}`)], status: statusOf(ctx, refusal) });
+    sendSection(deps, ctx, 'email', emailForm(page, csrfToken(deps, ctx), account.email, { email }), {
+      errors: [page.t(`errors.${refusal.code}`)],
+      status: statusOf(ctx, refusal),
+    });
   }
 }
 
@@ -59,12 +68,22 @@ export async function submitPassword(deps: AccountSpaceDeps, ctx: Context) {
   const page = pageOf(deps, ctx);
   const { minLength, maxLength } = deps.config.passwordPolicy;
   try {
-    await checkingPassword(deps, ctx, () => deps.changes.changePassword(citizenOf(ctx).account.id, secretField(body, 'current_password'), secretField(body, 'new_password'), citizenOf(ctx).sessionUid, originOf(ctx)));
+    await checkingPassword(deps, ctx, () =>
+      deps.changes.changePassword(
+        citizenOf(ctx).account.id,
+        secretField(body, 'current_password'),
+        secretField(body, 'new_password'),
+        citizenOf(ctx).sessionUid,
+        originOf(ctx),
+      ),
+    );
     ctx.redirect('/account/password?done=password.changed');
   } catch (error) {
     const refusal = refusalOf(error);
-    sendSection(deps, ctx, 'password', passwordForm(page, csrfToken(deps, ctx), minLength),
-      { errors: [page.t(`errors.${refusal.code}`, { min: minLength, max: maxLength })], status: statusOf(ctx, refusal) });
+    sendSection(deps, ctx, 'password', passwordForm(page, csrfToken(deps, ctx), minLength), {
+      errors: [page.t(`errors.${refusal.code}`, { min: minLength, max: maxLength })],
+      status: statusOf(ctx, refusal),
+    });
   }
 }
 
@@ -79,7 +98,10 @@ export async function submitDelete(deps: AccountSpaceDeps, ctx: Context) {
     await checkingPassword(deps, ctx, () => deps.changes.deleteAccount(citizenOf(ctx).account.id, secretField(body, 'current_password')));
   } catch (error) {
     const refusal = refusalOf(error);
-    sendSection(deps, ctx, 'delete', deleteForm(page, csrfToken(deps, ctx)), { errors: [page.t(`errors.${refusal.code}`)], status: statusOf(ctx, refusal) });
+    sendSection(deps, ctx, 'delete', deleteForm(page, csrfToken(deps, ctx)), {
+      errors: [page.t(`errors.${refusal.code}`)],
+      status: statusOf(ctx, refusal),
+    });
     return;
   }
   sendPage(ctx, messagePage(page, page.t('account.delete.done_title'), page.t('account.delete.done')).toString());

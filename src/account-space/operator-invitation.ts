@@ -30,7 +30,10 @@ const REFUSALS: Record<string, { status: number; title: string }> = {
 async function describe(deps: InvitationPageDeps, page: PageContext, invitation: InvitationRecord) {
   const names = new Map((await deps.registry.listCommunes()).map((c) => [c.slug, c.name]));
   const communes = invitation.communes.map((slug) => names.get(slug) ?? slug);
-  return { role: page.t(`invitation.roles.${invitation.role}`), communes: communes.length ? communes.join(', ') : page.t('invitation.all_communes') };
+  return {
+    role: page.t(`invitation.roles.${invitation.role}`),
+    communes: communes.length ? communes.join(', ') : page.t('invitation.all_communes'),
+  };
 }
 
 function refuse(ctx: Context, page: PageContext, code: string, vars: Record<string, string>, link?: { href: string; label: string }) {
@@ -66,10 +69,17 @@ async function show(deps: InvitationPageDeps, ctx: Context) {
   const refusal = refusalFor(citizen, found.invitation);
   const vars = { email: maskEmail(found.invitation.email), current: citizen.account.email };
   if (refusal) return refuse(ctx, page, refusal, vars, refusalLink(page, refusal));
-  sendPage(ctx, confirmLinkPage(page, {
-    title: page.t('invitation.title'), text: `${intro} ${page.t('invitation.confirm', { email: citizen.account.email })}`,
-    button: page.t('invitation.button'), action: ACTION, token, csrfToken: csrfToken(deps, ctx),
-  }).toString());
+  sendPage(
+    ctx,
+    confirmLinkPage(page, {
+      title: page.t('invitation.title'),
+      text: `${intro} ${page.t('invitation.confirm', { email: citizen.account.email })}`,
+      button: page.t('invitation.button'),
+      action: ACTION,
+      token,
+      csrfToken: csrfToken(deps, ctx),
+    }).toString(),
+  );
 }
 
 async function accept(deps: InvitationPageDeps, ctx: Context) {
@@ -86,7 +96,15 @@ async function accept(deps: InvitationPageDeps, ctx: Context) {
   try {
     const { invitation } = await deps.invitations.acceptInvitation(token, citizen.account.id, ctx.ip);
     const link = { href: '/account', label: page.t('invitation.account_link') };
-    sendPage(ctx, messagePage(page, page.t('invitation.accepted_title'), page.t('invitation.accepted', await describe(deps, page, invitation)), link).toString());
+    sendPage(
+      ctx,
+      messagePage(
+        page,
+        page.t('invitation.accepted_title'),
+        page.t('invitation.accepted', await describe(deps, page, invitation)),
+        link,
+      ).toString(),
+    );
   } catch (error) {
     if (!(error instanceof AppError) || !REFUSALS[error.code]) throw error;
     const found = await deps.invitations.findInvitation(token);

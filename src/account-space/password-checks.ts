@@ -19,7 +19,11 @@ export async function checkingPassword<T>(deps: AccountSpaceDeps, ctx: Context, 
   } catch (error) {
     if (error instanceof AppError && error.code === 'server_busy') await deps.rateLimiter.cancelled(rules);
     // Refused for another reason than the password (the new one too short…): the password was right.
-    else if (error instanceof AppError && error.code !== 'current_password_wrong' && (error.kind === 'invalid' || error.kind === 'conflict')) {
+    else if (
+      error instanceof AppError &&
+      error.code !== 'current_password_wrong' &&
+      (error.kind === 'invalid' || error.kind === 'conflict')
+    ) {
       await deps.rateLimiter.succeeded(rules);
     }
     throw error;

@@ -9,21 +9,44 @@ import type { SafeHtml } from '../views/index.js';
 import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, type AccountSpaceDeps } from './context.js';
 
 /** Draws one account section in the frame, with the flash notice of the query (?done=…) if any. */
-export function sendSection(deps: AccountSpaceDeps, ctx: Context, section: AccountSection, body: SafeHtml, extra: { notice?: string; errors?: string[]; status?: number } = {}) {
+export function sendSection(
+  deps: AccountSpaceDeps,
+  ctx: Context,
+  section: AccountSection,
+  body: SafeHtml,
+  extra: { notice?: string; errors?: string[]; status?: number } = {},
+) {
   const page = pageOf(deps, ctx);
   const { account } = citizenOf(ctx);
   const done = typeof ctx.query.done === 'string' ? ctx.query.done : undefined;
   const notice = extra.notice ?? (done && /^[a-z_.]+$/.test(done) ? page.t(`account.${done}`, { email: account.email }) : undefined);
-  sendPage(ctx, accountPage(page, section, {
-    csrfToken: csrfToken(deps, ctx), notice, errors: extra.errors, unverifiedEmail: account.emailVerified ? undefined : account.email,
-  }, body).toString(), extra.status);
+  sendPage(
+    ctx,
+    accountPage(
+      page,
+      section,
+      {
+        csrfToken: csrfToken(deps, ctx),
+        notice,
+        errors: extra.errors,
+        unverifiedEmail: account.emailVerified ? undefined : account.email,
+      },
+      body,
+    ).toString(),
+    extra.status,
+  );
 }
 
 function valuesOf(account: Account): ProfileValues {
   return {
-    givenName: account.givenName ?? '', familyName: account.familyName ?? '', phoneNumber: account.phoneNumber ?? '',
-    street: account.address?.street_address ?? '', postalCode: account.address?.postal_code ?? '', locality: account.address?.locality ?? '',
-    communeSlug: account.communeSlug ?? '', locale: account.locale,
+    givenName: account.givenName ?? '',
+    familyName: account.familyName ?? '',
+    phoneNumber: account.phoneNumber ?? '',
+    street: account.address?.street_address ?? '',
+    postalCode: account.address?.postal_code ?? '',
+    locality: account.address?.locality ?? '',
+    communeSlug: account.communeSlug ?? '',
+    locale: account.locale,
   };
 }
 
@@ -42,8 +65,10 @@ export async function saveProfile(deps: AccountSpaceDeps, ctx: Context) {
   const phone = textField(body, 'phone_number', FIELD_LIMITS.phoneNumber);
   if (phone && !/^\+?[0-9 ().-]{6,40}$/.test(phone)) {
     const page = pageOf(deps, ctx);
-    sendSection(deps, ctx, 'profile', profileForm(page, csrfToken(deps, ctx), { ...valuesOf(account), phoneNumber: phone }, communes),
-      { errors: [page.t('errors.phone_invalid')], status: 400 });
+    sendSection(deps, ctx, 'profile', profileForm(page, csrfToken(deps, ctx), { ...valuesOf(account), phoneNumber: phone }, communes), {
+      errors: [page.t('errors.phone_invalid')],
+      status: 400,
+    });
     return;
   }
   const address: PostalAddress = {};
@@ -58,21 +83,27 @@ export async function saveProfile(deps: AccountSpaceDeps, ctx: Context) {
     address.formatted = [street, [postalCode, locality].filter(Boolean).join(' ')].filter(Boolean).join('\n');
   }
   const locale = textField(body, 'locale');
-  await deps.accounts.selfService.updateProfile(account.id, {
-    givenName: textField(body, 'given_name', FIELD_LIMITS.name) || undefined,
-    familyName: textField(body, 'family_name', FIELD_LIMITS.name) || undefined,
-    phoneNumber: phone || undefined,
-    address: Object.keys(address).length ? address : undefined,
-    locale: isLocale(locale) ? locale : DEFAULT_LOCALE,
-    communeSlug: communeSlug || undefined,
-  }, originOf(ctx));
+  await deps.accounts.selfService.updateProfile(
+    account.id,
+    {
+      givenName: textField(body, 'given_name', FIELD_LIMITS.name) || undefined,
+      familyName: textField(body, 'family_name', FIELD_LIMITS.name) || undefined,
+      phoneNumber: phone || undefined,
+      address: Object.keys(address).length ? address : undefined,
+      locale: isLocale(locale) ? locale : DEFAULT_LOCALE,
+      communeSlug: communeSlug || undefined,
+    },
+    originOf(ctx),
+  );
   ctx.redirect('/account?done=saved');
 }
 
 export async function resendVerification(deps: AccountSpaceDeps, ctx: Context) {
   requireCsrf(deps, ctx);
   const { account } = citizenOf(ctx);
-  const attempt = await deps.rateLimiter.attempt([mailQuota(`verify-mail:${account.id}`, deps.config.selfService.verificationMailsPerHour)]);
+  const attempt = await deps.rateLimiter.attempt([
+    mailQuota(`verify-mail:${account.id}`, deps.config.selfService.verificationMailsPerHour),
+  ]);
   if (!attempt.isAdmitted) throw rateLimited('rate_limited_hour', attempt.retryAfterSeconds, 'too many verification mails this hour');
   await deps.accounts.selfService.sendVerification(account);
   ctx.redirect('/account?done=resent');

@@ -22,13 +22,17 @@ export async function showVerifyLink(deps: AccountSpaceDeps, ctx: Context, purpo
   if (!(await deps.accounts.selfService.isLinkUsable(token, purpose))) return sendInvalidLink(deps, ctx);
   const page = pageOf(deps, ctx);
   const isVerify = purpose === 'verify-email';
-  sendPage(ctx, confirmLinkPage(page, {
-    title: page.t(isVerify ? 'account.email.verify_title' : 'account.email.confirm_title'),
-    text: page.t(isVerify ? 'account.email.verify' : 'account.email.confirm'),
-    button: page.t(isVerify ? 'account.email.verify_button' : 'account.email.confirm_button'),
-    action: isVerify ? '/account/email/verify' : '/account/email/confirm',
-    token, csrfToken: csrfToken(deps, ctx),
-  }).toString());
+  sendPage(
+    ctx,
+    confirmLinkPage(page, {
+      title: page.t(isVerify ? 'account.email.verify_title' : 'account.email.confirm_title'),
+      text: page.t(isVerify ? 'account.email.verify' : 'account.email.confirm'),
+      button: page.t(isVerify ? 'account.email.verify_button' : 'account.email.confirm_button'),
+      action: isVerify ? '/account/email/verify' : '/account/email/confirm',
+      token,
+      csrfToken: csrfToken(deps, ctx),
+    }).toString(),
+  );
 }
 
 export async function submitVerifyLink(deps: AccountSpaceDeps, ctx: Context, purpose: 'verify-email' | 'change-email') {
@@ -41,7 +45,15 @@ export async function submitVerifyLink(deps: AccountSpaceDeps, ctx: Context, pur
       sendPage(ctx, messagePage(page, page.t('account.email.verify_title'), page.t('account.email.verified'), link).toString());
     } else {
       const account = await deps.accounts.selfService.confirmEmailChange(textField(body, 'token', FIELD_LIMITS.token), originOf(ctx));
-      sendPage(ctx, messagePage(page, page.t('account.email.confirm_title'), page.t('account.email.changed', { email: account.email }), link).toString());
+      sendPage(
+        ctx,
+        messagePage(
+          page,
+          page.t('account.email.confirm_title'),
+          page.t('account.email.changed', { email: account.email }),
+          link,
+        ).toString(),
+      );
     }
   } catch (error) {
     if (!isRefusal(error)) throw error;
@@ -69,9 +81,15 @@ export async function showResetPassword(deps: AccountSpaceDeps, ctx: Context) {
   const token = tokenOf(ctx);
   const page = pageOf(deps, ctx);
   if (!(await deps.accounts.selfService.isLinkUsable(token, 'reset-password'))) {
-    return sendInvalidLink(deps, ctx, { href: `/account/password/forgot?ui_locales=${page.locale}`, label: page.t('account.password.forgot_title') });
+    return sendInvalidLink(deps, ctx, {
+      href: `/account/password/forgot?ui_locales=${page.locale}`,
+      label: page.t('account.password.forgot_title'),
+    });
   }
-  sendPage(ctx, resetPasswordPage(page, { csrfToken: csrfToken(deps, ctx), token, minLength: deps.config.passwordPolicy.minLength }).toString());
+  sendPage(
+    ctx,
+    resetPasswordPage(page, { csrfToken: csrfToken(deps, ctx), token, minLength: deps.config.passwordPolicy.minLength }).toString(),
+  );
 }
 
 export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) {
@@ -84,10 +102,28 @@ export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) 
   } catch (error) {
     if (!isRefusal(error)) throw error;
     if (error.code === 'link_invalid') {
-      return sendInvalidLink(deps, ctx, { href: `/account/password/forgot?ui_locales=${page.locale}`, label: page.t('account.password.forgot_title') });
+      return sendInvalidLink(deps, ctx, {
+        href: `/account/password/forgot?ui_locales=${page.locale}`,
+        label: page.t('account.password.forgot_title'),
+      });
     }
-    sendPage(ctx, resetPasswordPage(page, { csrfToken: csrfToken(deps, ctx), token, minLength, error: page.t(`errors.${error.code}`, { min: minLength, max: maxLength }) }).toString(), 400);
+    sendPage(
+      ctx,
+      resetPasswordPage(page, {
+        csrfToken: csrfToken(deps, ctx),
+        token,
+        minLength,
+        error: page.t(`errors.${error.code}`, { min: minLength, max: maxLength }),
+      }).toString(),
+      400,
+    );
     return;
   }
-  sendPage(ctx, messagePage(page, page.t('account.password.reset_title'), page.t('account.password.reset_done'), { href: '/account', label: page.t('account.title') }).toString());
+  sendPage(
+    ctx,
+    messagePage(page, page.t('account.password.reset_title'), page.t('account.password.reset_done'), {
+      href: '/account',
+      label: page.t('account.title'),
+    }).toString(),
+  );
 }

@@ -5,12 +5,27 @@ import Router from '@koa/router';
 import { sendPage } from '../http/index.js';
 import { ACCOUNT_SPACE_CLIENT_ID } from '../oidc/index.js';
 import { messagePage } from '../views/index.js';
-import { downloadExport, endAllSessions, endSession, revokeService, showExport, showHistory, showJournal, showServices, showSessions } from './activity.js';
+import {
+  downloadExport,
+  endAllSessions,
+  endSession,
+  revokeService,
+  showExport,
+  showHistory,
+  showJournal,
+  showServices,
+  showSessions,
+} from './activity.js';
 import { pageOf, requireCitizen, type AccountSpaceDeps } from './context.js';
 import { showDelete, showEmail, showPassword, submitDelete, submitEmail, submitPassword } from './credentials.js';
 import { resendVerification, saveProfile, showProfile } from './profile.js';
 import {
-  showForgotPassword, showResetPassword, showVerifyLink, submitForgotPassword, submitResetPassword, submitVerifyLink,
+  showForgotPassword,
+  showResetPassword,
+  showVerifyLink,
+  submitForgotPassword,
+  submitResetPassword,
+  submitVerifyLink,
 } from './recovery.js';
 
 export type { AccountSpaceDeps } from './context.js';
@@ -24,19 +39,32 @@ export function createAccountSpaceRouter(deps: AccountSpaceDeps): Router {
   router.get('/login', (ctx) => {
     const locale = pageOf(deps, ctx).locale;
     const params = new URLSearchParams({
-      client_id: ACCOUNT_SPACE_CLIENT_ID, response_type: 'none', scope: 'openid', ui_locales: locale,
-      redirect_uri: `${deps.config.issuer}/account/signed-in`, state: randomBytes(12).toString('base64url'),
+      client_id: ACCOUNT_SPACE_CLIENT_ID,
+      response_type: 'none',
+      scope: 'openid',
+      ui_locales: locale,
+      redirect_uri: `${deps.config.issuer}/account/signed-in`,
+      state: randomBytes(12).toString('base64url'),
     });
     ctx.redirect(`/auth?${params}`);
   });
   router.get('/signed-in', (ctx) => ctx.redirect('/account'));
   router.get('/logout', (ctx) => {
-    const params = new URLSearchParams({ client_id: ACCOUNT_SPACE_CLIENT_ID, post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out` });
+    const params = new URLSearchParams({
+      client_id: ACCOUNT_SPACE_CLIENT_ID,
+      post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out`,
+    });
     ctx.redirect(`/session/end?${params}`);
   });
   router.get('/signed-out', (ctx) => {
     const page = pageOf(deps, ctx);
-    sendPage(ctx, messagePage(page, page.t('logout.done_title'), page.t('account.signed_out'), { href: '/account', label: page.t('account.title') }).toString());
+    sendPage(
+      ctx,
+      messagePage(page, page.t('logout.done_title'), page.t('account.signed_out'), {
+        href: '/account',
+        label: page.t('account.title'),
+      }).toString(),
+    );
   });
 
   router.get('/email/verify', (ctx) => showVerifyLink(deps, ctx, 'verify-email'));

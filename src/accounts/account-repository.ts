@@ -90,7 +90,15 @@ export async function insertAccount(db: Queryable, account: NewAccount): Promise
      values ($1, $2, $3, $4, $5, $6, $7)
      on conflict ((lower(email))) do nothing
      returning ${COLUMNS}`,
-    [account.email, account.emailVerified, account.passwordHash, account.givenName ?? null, account.familyName ?? null, account.locale, account.registeredViaClient ?? null],
+    [
+      account.email,
+      account.emailVerified,
+      account.passwordHash,
+      account.givenName ?? null,
+      account.familyName ?? null,
+      account.locale,
+      account.registeredViaClient ?? null,
+    ],
   );
   return rows[0] && toAccount(rows[0]);
 }
@@ -130,8 +138,15 @@ export async function updateProfile(db: Queryable, id: string, profile: ProfileC
        phone_number = $4, phone_number_verified = case when phone_number is distinct from $4 then false else phone_number_verified end,
        address = $5, locale = $6, commune_slug = $7, updated_at = now()
      where id = $1 returning ${COLUMNS}`,
-    [id, profile.givenName ?? null, profile.familyName ?? null, profile.phoneNumber ?? null,
-      profile.address ? JSON.stringify(profile.address) : null, profile.locale, profile.communeSlug ?? null],
+    [
+      id,
+      profile.givenName ?? null,
+      profile.familyName ?? null,
+      profile.phoneNumber ?? null,
+      profile.address ? JSON.stringify(profile.address) : null,
+      profile.locale,
+      profile.communeSlug ?? null,
+    ],
   );
   return rows[0] && toAccount(rows[0]);
 }
@@ -183,15 +198,26 @@ export interface InactiveAccount {
  * instances share the job). Call inside a transaction.
  */
 export async function lockInactiveAccounts(db: Queryable, inactiveSince: Date, limit: number): Promise<InactiveAccount[]> {
-  const { rows } = await db.query<{ id: string; email: string; locale: Locale; retention_warnings: number; retention_warned_at: Date | null; last_activity_at: Date }>(
+  const { rows } = await db.query<{
+    id: string;
+    email: string;
+    locale: Locale;
+    retention_warnings: number;
+    retention_warned_at: Date | null;
+    last_activity_at: Date;
+  }>(
     `select id, email, locale, retention_warnings, retention_warned_at, coalesce(last_login_at, created_at) as last_activity_at
      from accounts where coalesce(last_login_at, created_at) < $1
      order by coalesce(last_login_at, created_at) limit $2 for update skip locked`,
     [inactiveSince, limit],
   );
   return rows.map((row) => ({
-    id: row.id, email: row.email, locale: row.locale, retentionWarnings: row.retention_warnings,
-    retentionWarnedAt: row.retention_warned_at ?? undefined, lastActivityAt: row.last_activity_at,
+    id: row.id,
+    email: row.email,
+    locale: row.locale,
+    retentionWarnings: row.retention_warnings,
+    retentionWarnedAt: row.retention_warned_at ?? undefined,
+    lastActivityAt: row.last_activity_at,
   }));
 }
 

@@ -27,8 +27,13 @@ export function parseEmail(input: string): string | undefined {
   // Any control character (CR, LF, NUL, tab…) is refused before the validator sees it.
   if (candidate.length === 0 || candidate.length > MAX_LENGTH || /\p{Cc}/u.test(candidate)) return undefined;
   const isBare = isEmail(candidate, {
-    allow_display_name: false, require_display_name: false, allow_ip_domain: false, require_tld: true,
-    allow_utf8_local_part: true, blacklisted_chars: NEVER_IN_A_LOCAL_PART, ignore_max_length: false,
+    allow_display_name: false,
+    require_display_name: false,
+    allow_ip_domain: false,
+    require_tld: true,
+    allow_utf8_local_part: true,
+    blacklisted_chars: NEVER_IN_A_LOCAL_PART,
+    ignore_max_length: false,
   });
   if (!isBare) return undefined;
   const at = candidate.lastIndexOf('@');

@@ -5,8 +5,12 @@ import type { Config } from '../config.js';
 import type { Pool, PoolClient, Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import {
-  findAccountByEmail, findAccountById, setAccountLocked, updateLastLogin,
-  type Account, type AccountWithHash,
+  findAccountByEmail,
+  findAccountById,
+  setAccountLocked,
+  updateLastLogin,
+  type Account,
+  type AccountWithHash,
 } from './account-repository.js';
 import { loadCommonPasswords } from './common-passwords.js';
 import { parseEmail } from './email-address.js';

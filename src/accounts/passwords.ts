@@ -9,8 +9,8 @@ import { unavailable } from '../errors.js';
 
 type Argon2Tunables = Tunables['argon2'];
 /** The hashing parameters, and the queue's bounds (config/); without them (some tests) the queue never refuses. */
-export type Argon2Params = Pick<Argon2Tunables, 'memoryKiB' | 'timeCost' | 'parallelism'>
-  & Partial<Pick<Argon2Tunables, 'maxQueued' | 'busyRetryAfterSeconds'>>;
+export type Argon2Params = Pick<Argon2Tunables, 'memoryKiB' | 'timeCost' | 'parallelism'> &
+  Partial<Pick<Argon2Tunables, 'maxQueued' | 'busyRetryAfterSeconds'>>;
 export type PasswordPolicy = Tunables['passwordPolicy'];
 
 export type PasswordProblem = 'password_too_short' | 'password_too_long' | 'password_equals_email' | 'password_common';

@@ -99,15 +99,25 @@ export function createRegistration(deps: RegistrationDeps) {
         if (created) return created;
         const owner = await findAccountByEmail(tx, prepared.email);
         if (owner) {
-          await deps.notify?.({
-            kind: 'registration-attempted', to: owner.email, locale: owner.locale, accountId: owner.id,
-            link: `${config.issuer}/account/password/forgot?ui_locales=${owner.locale}`,
-          }, tx);
+          await deps.notify?.(
+            {
+              kind: 'registration-attempted',
+              to: owner.email,
+              locale: owner.locale,
+              accountId: owner.id,
+              link: `${config.issuer}/account/password/forgot?ui_locales=${owner.locale}`,
+            },
+            tx,
+          );
         }
         return undefined;
       });
       if (account) logCreated(account);
-      else log.info({ event: 'account.registration_for_taken_email', email: maskEmail(prepared.email) }, 'account.registration_for_taken_email');
+      else
+        log.info(
+          { event: 'account.registration_for_taken_email', email: maskEmail(prepared.email) },
+          'account.registration_for_taken_email',
+        );
     },
   };
 }

@@ -23,7 +23,11 @@ export interface Retention {
   purge(now: Date): Promise<{ purgedEvents: number; purgedJournal: number }>;
 }
 
-export function createRetention(deps: { pool: Pool; config: Pick<Config, 'retention' | 'issuer'>; notify?: AccountNotifier | undefined }): Retention {
+export function createRetention(deps: {
+  pool: Pool;
+  config: Pick<Config, 'retention' | 'issuer'>;
+  notify?: AccountNotifier | undefined;
+}): Retention {
   const { pool, config } = deps;
   const r = config.retention;
 
@@ -40,11 +44,22 @@ export function createRetention(deps: { pool: Pool; config: Pick<Config, 'retent
       // The second warning comes at least as long after the first as the schedule puts between them.
       const gapDays = warningsSoFar === 0 ? 0 : r.firstWarningDaysBefore - r.secondWarningDaysBefore;
       return withTransaction(pool, async (db) => {
-        const due = (await lockInactiveAccounts(db, inactiveSince, r.batchSize))
-          .filter((a) => a.retentionWarnings === warningsSoFar && warnedBefore(a, now, gapDays));
+        const due = (await lockInactiveAccounts(db, inactiveSince, r.batchSize)).filter(
+          (a) => a.retentionWarnings === warningsSoFar && warnedBefore(a, now, gapDays),
+        );
         for (const account of due) {
           await recordRetentionWarning(db, account.id, now);
-          await deps.notify?.({ kind: 'retention-warning', to: account.email, locale: account.locale, link: `${config.issuer}/account`, vars: { deleteOn }, accountId: account.id }, db);
+          await deps.notify?.(
+            {
+              kind: 'retention-warning',
+              to: account.email,
+              locale: account.locale,
+              link: `${config.issuer}/account`,
+              vars: { deleteOn },
+              accountId: account.id,
+            },
+            db,
+          );
         }
         return due.length;
       });
@@ -52,13 +67,19 @@ export function createRetention(deps: { pool: Pool; config: Pick<Config, 'retent
 
     closable(now) {
       const inactiveSince = new Date(now.getTime() - r.inactiveAccountDays * DAY_MS);
-      return withTransaction(pool, async (db) => (await lockInactiveAccounts(db, inactiveSince, r.batchSize))
-        .filter((a) => a.retentionWarnings >= 2 && warnedBefore(a, now, r.secondWarningDaysBefore)));
+      return withTransaction(pool, async (db) =>
+        (await lockInactiveAccounts(db, inactiveSince, r.batchSize)).filter(
+          (a) => a.retentionWarnings >= 2 && warnedBefore(a, now, r.secondWarningDaysBefore),
+        ),
+      );
     },
 
     async purge(now) {
       const historyBefore = new Date(now.getTime() - r.historyDays * DAY_MS);
-      const purged = { purgedEvents: await deleteSecurityEventsBefore(pool, historyBefore), purgedJournal: await deleteSharingEntriesBefore(pool, historyBefore) };
+      const purged = {
+        purgedEvents: await deleteSecurityEventsBefore(pool, historyBefore),
+        purgedJournal: await deleteSharingEntriesBefore(pool, historyBefore),
+      };
       await deleteExpiredAccountTokens(pool, new Date(now.getTime() - DAY_MS));
       return purged;
     },

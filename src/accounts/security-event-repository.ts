@@ -2,8 +2,17 @@
 import type { Queryable } from '../db/index.js';
 
 export type SecurityEventKind =
-  | 'login' | 'login_failed' | 'password_changed' | 'password_reset' | 'email_changed' | 'email_verified'
-  | 'service_revoked' | 'session_ended' | 'all_sessions_ended' | 'profile_updated' | 'account_created';
+  | 'login'
+  | 'login_failed'
+  | 'password_changed'
+  | 'password_reset'
+  | 'email_changed'
+  | 'email_verified'
+  | 'service_revoked'
+  | 'session_ended'
+  | 'all_sessions_ended'
+  | 'profile_updated'
+  | 'account_created';
 
 export interface SecurityEvent {
   kind: SecurityEventKind;
@@ -16,10 +25,12 @@ export async function insertSecurityEvent(
   db: Queryable,
   event: { accountId: string; kind: SecurityEventKind; ip?: string | undefined; userAgent?: string | undefined },
 ): Promise<void> {
-  await db.query(
-    `insert into security_events (account_id, kind, ip, user_agent) values ($1, $2, $3, $4)`,
-    [event.accountId, event.kind, event.ip ?? null, event.userAgent?.slice(0, 300) ?? null],
-  );
+  await db.query(`insert into security_events (account_id, kind, ip, user_agent) values ($1, $2, $3, $4)`, [
+    event.accountId,
+    event.kind,
+    event.ip ?? null,
+    event.userAgent?.slice(0, 300) ?? null,
+  ]);
 }
 
 export async function listSecurityEvents(db: Queryable, accountId: string, limit: number): Promise<SecurityEvent[]> {
@@ -27,7 +38,12 @@ export async function listSecurityEvents(db: Queryable, accountId: string, limit
     `select kind, ip, user_agent, created_at from security_events where account_id = $1 order by created_at desc, id desc limit $2`,
     [accountId, limit],
   );
-  return rows.map((row) => ({ kind: row.kind, ip: row.ip ?? undefined, userAgent: row.user_agent ?? undefined, createdAt: row.created_at }));
+  return rows.map((row) => ({
+    kind: row.kind,
+    ip: row.ip ?? undefined,
+    userAgent: row.user_agent ?? undefined,
+    createdAt: row.created_at,
+  }));
 }
 
 export async function deleteSecurityEventsBefore(db: Queryable, before: Date): Promise<number> {

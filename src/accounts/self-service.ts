@@ -8,8 +8,16 @@ import { AppError, conflict, invalid, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Locale } from '../locale.js';
 import {
-  deleteAccount, findAccountByEmail, findAccountById, markEmailVerified, updateEmail, updatePasswordHash, updateProfile,
-  type Account, type AccountWithHash, type ProfileChange,
+  deleteAccount,
+  findAccountByEmail,
+  findAccountById,
+  markEmailVerified,
+  updateEmail,
+  updatePasswordHash,
+  updateProfile,
+  type Account,
+  type AccountWithHash,
+  type ProfileChange,
 } from './account-repository.js';
 import type { CommonPasswords } from './common-passwords.js';
 import { normaliseEmail, parseEmail } from './email-address.js';
@@ -18,8 +26,15 @@ import { insertSecurityEvent, type SecurityEventKind } from './security-event-re
 import { expireAccountTokens, findUsableAccountToken, insertAccountToken, useAccountToken, type TokenPurpose } from './token-repository.js';
 
 export type NoticeKind =
-  | 'verify-email' | 'reset-password' | 'confirm-new-email' | 'email-changed' | 'password-changed'
-  | 'account-deleted' | 'retention-warning' | 'registration-attempted' | 'email-change-attempted';
+  | 'verify-email'
+  | 'reset-password'
+  | 'confirm-new-email'
+  | 'email-changed'
+  | 'password-changed'
+  | 'account-deleted'
+  | 'retention-warning'
+  | 'registration-attempted'
+  | 'email-change-attempted';
 
 /** A message for the citizen; the app renders it in their language and sends it. */
 export interface AccountNotice {
@@ -104,12 +119,27 @@ function withoutHash({ passwordHash: _ignored, ...account }: AccountWithHash): A
 
 export function createSelfService(deps: SelfServiceDeps): SelfService {
   const { pool, config, passwords, log } = deps;
-  const notify: AccountNotifier = async (notice, db) => { await deps.notify?.(notice, db); };
+  const notify: AccountNotifier = async (notice, db) => {
+    await deps.notify?.(notice, db);
+  };
 
-  async function issueLink(account: { id: string }, purpose: TokenPurpose, ttlSeconds: number, path: string, newEmail?: string, db: Queryable = pool) {
+  async function issueLink(
+    account: { id: string },
+    purpose: TokenPurpose,
+    ttlSeconds: number,
+    path: string,
+    newEmail?: string,
+    db: Queryable = pool,
+  ) {
     const token = randomBytes(32).toString('base64url');
     await expireAccountTokens(db, account.id, purpose);
-    await insertAccountToken(db, { hash: hashToken(token), accountId: account.id, purpose, expiresAt: new Date(Date.now() + ttlSeconds * 1000), newEmail });
+    await insertAccountToken(db, {
+      hash: hashToken(token),
+      accountId: account.id,
+      purpose,
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+      newEmail,
+    });
     return `${config.issuer}${path}?token=${token}`;
   }
 
@@ -158,7 +188,7 @@ export function createSelfService(deps: SelfServiceDeps): SelfService {
       setImmediate(() => {
         void (async () => {
           const address = parseEmail(email);
-          const account = address && await findAccountByEmail(pool, address);
+          const account = address && (await findAccountByEmail(pool, address));
           if (!account) return;
           const link = await issueLink(account, 'reset-password', config.selfService.resetPasswordTtlSeconds, '/account/password/reset');
           await notify({ kind: 'reset-password', to: account.email, locale: account.locale, link, accountId: account.id });
@@ -174,7 +204,8 @@ export function createSelfService(deps: SelfServiceDeps): SelfService {
       checkNewPassword(newPassword, account.email);
       const passwordHash = await passwords.hash(newPassword);
       await withTransaction(pool, async (tx) => {
-        if (!(await useAccountToken(tx, hash, 'reset-password'))) throw invalid('link_invalid', 'this link is expired, already used or unknown');
+        if (!(await useAccountToken(tx, hash, 'reset-password')))
+          throw invalid('link_invalid', 'this link is expired, already used or unknown');
         await updatePasswordHash(tx, account.id, passwordHash);
         // A citizen who could reset also proved they read the mailbox.
         await markEmailVerified(tx, account.id, account.email);
@@ -201,12 +232,15 @@ export function createSelfService(deps: SelfServiceDeps): SelfService {
       const account = await requireAccount(accountId);
       await requirePassword(account, currentPassword);
       const email = normaliseEmail(newEmail);
-      if (email.toLowerCase() === account.email.toLowerCase()) throw invalid('email_unchanged', 'this is already the account email', { field: 'email' });
+      if (email.toLowerCase() === account.email.toLowerCase())
+        throw invalid('email_unchanged', 'this is already the account email', { field: 'email' });
       const owner = await findAccountByEmail(pool, email);
       const link = await issueLink(account, 'change-email', config.selfService.changeEmailTtlSeconds, '/account/email/confirm', email);
-      await notify(owner
-        ? { kind: 'email-change-attempted', to: owner.email, locale: owner.locale, accountId: owner.id }
-        : { kind: 'confirm-new-email', to: email, locale: account.locale, link, accountId: account.id });
+      await notify(
+        owner
+          ? { kind: 'email-change-attempted', to: owner.email, locale: owner.locale, accountId: owner.id }
+          : { kind: 'confirm-new-email', to: email, locale: account.locale, link, accountId: account.id },
+      );
     },
 
     async confirmEmailChange(token, origin = {}) {
@@ -216,7 +250,13 @@ export function createSelfService(deps: SelfServiceDeps): SelfService {
       const after = await updateEmail(pool, used.accountId, used.newEmail);
       if (!after) throw conflict('email_taken', 'an account already uses this email');
       await service.recordEvent(after.id, 'email_changed', origin);
-      await notify({ kind: 'email-changed', to: before.email, locale: before.locale, vars: { newEmail: after.email }, accountId: after.id });
+      await notify({
+        kind: 'email-changed',
+        to: before.email,
+        locale: before.locale,
+        vars: { newEmail: after.email },
+        accountId: after.id,
+      });
       return withoutHash(after);
     },
 

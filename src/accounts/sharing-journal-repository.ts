@@ -20,14 +20,25 @@ export async function insertSharingEntry(db: Queryable, accountId: string, entry
 }
 
 export async function listSharingEntries(db: Queryable, accountId: string, limit: number): Promise<SharingEntry[]> {
-  const { rows } = await db.query<{ client_id: string; client_name: string; commune_name: string; claims: string[]; channel: SharingChannel; created_at: Date }>(
+  const { rows } = await db.query<{
+    client_id: string;
+    client_name: string;
+    commune_name: string;
+    claims: string[];
+    channel: SharingChannel;
+    created_at: Date;
+  }>(
     `select client_id, client_name, commune_name, claims, channel, created_at from sharing_journal
      where account_id = $1 order by created_at desc, id desc limit $2`,
     [accountId, limit],
   );
   return rows.map((row) => ({
-    clientId: row.client_id, clientName: row.client_name, communeName: row.commune_name,
-    claims: row.claims, channel: row.channel, createdAt: row.created_at,
+    clientId: row.client_id,
+    clientName: row.client_name,
+    communeName: row.commune_name,
+    claims: row.claims,
+    channel: row.channel,
+    createdAt: row.created_at,
   }));
 }
 

@@ -12,10 +12,13 @@ export async function insertAccountToken(
   db: Queryable,
   token: { hash: string; accountId: string; purpose: TokenPurpose; expiresAt: Date; newEmail?: string },
 ): Promise<void> {
-  await db.query(
-    `insert into account_tokens (token_hash, account_id, purpose, new_email, expires_at) values ($1, $2, $3, $4, $5)`,
-    [token.hash, token.accountId, token.purpose, token.newEmail ?? null, token.expiresAt],
-  );
+  await db.query(`insert into account_tokens (token_hash, account_id, purpose, new_email, expires_at) values ($1, $2, $3, $4, $5)`, [
+    token.hash,
+    token.accountId,
+    token.purpose,
+    token.newEmail ?? null,
+    token.expiresAt,
+  ]);
 }
 
 /** Uses the token once: answers its account when it exists, has this purpose, is unexpired and unused. */
@@ -43,10 +46,10 @@ export async function findUsableAccountToken(db: Queryable, hash: string, purpos
 
 /** A new link of one purpose makes the older ones useless. */
 export async function expireAccountTokens(db: Queryable, accountId: string, purpose: TokenPurpose): Promise<void> {
-  await db.query(
-    `update account_tokens set used_at = now() where account_id = $1 and purpose = $2 and used_at is null`,
-    [accountId, purpose],
-  );
+  await db.query(`update account_tokens set used_at = now() where account_id = $1 and purpose = $2 and used_at is null`, [
+    accountId,
+    purpose,
+  ]);
 }
 
 export async function deleteExpiredAccountTokens(db: Queryable, before: Date): Promise<number> {

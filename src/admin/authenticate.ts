@@ -29,7 +29,10 @@ export function authenticate(deps: AdminDeps, audience: string, scope: string) {
       throw new AppError('insufficient_scope', 'forbidden', `the access token lacks the ${scope} scope`);
     }
     const principal = token.accountId
-      ? await deps.operators.principalFor({ accountId: token.accountId }, (await deps.accounts.findById(token.accountId))?.email ?? token.accountId)
+      ? await deps.operators.principalFor(
+          { accountId: token.accountId },
+          (await deps.accounts.findById(token.accountId))?.email ?? token.accountId,
+        )
       : await deps.operators.principalFor({ clientId: token.clientId }, token.clientId);
     if (!principal) throw new AppError('forbidden', 'forbidden', 'the token does not belong to an operator');
     ctx.state.principal = principal;

@@ -8,16 +8,18 @@ import { audited, paginate, type AdminDeps, type ApiPolicy } from './context.js'
 import { created, noContent, ok, route } from './route.js';
 import { Client, Page, pagingQuery } from './schemas.js';
 
-const SlugParam = Type.Object({ slug: Type.String({ description: 'The commune\'s slug' }) });
-const ClientParams = Type.Object({ ...SlugParam.properties, clientId: Type.String({ description: 'The client\'s client_id' }) });
+const SlugParam = Type.Object({ slug: Type.String({ description: "The commune's slug" }) });
+const ClientParams = Type.Object({ ...SlugParam.properties, clientId: Type.String({ description: "The client's client_id" }) });
 type ClientPath = Static<typeof ClientParams>;
 const Uris = (description: string) => Type.Array(Type.String(), { description });
 const metadata = {
   client_name: Type.String({ description: 'What citizens see on the consent page' }),
   redirect_uris: Uris('Exact https URIs (http only on localhost), no fragment, no wildcard'),
   post_logout_redirect_uris: Uris('Where the client may send the citizen back after signing out, with the same rules'),
-  grant_types: Type.Array(Type.String(), { description: 'authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code' }),
-  scope: Type.String({ description: 'Space-separated; sensitive scopes wait for the Métropole\'s approval unless a metropole-admin asks' }),
+  grant_types: Type.Array(Type.String(), {
+    description: 'authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code',
+  }),
+  scope: Type.String({ description: "Space-separated; sensitive scopes wait for the Métropole's approval unless a metropole-admin asks" }),
 };
 
 /** Only the Métropole grants sensitive scopes at once; for other operators they wait for its approval. */
@@ -31,7 +33,9 @@ function sensitiveScopePolicy(principal: Principal) {
  */
 function checkFirstParty(principal: Principal, isFirstParty: boolean): void {
   if (isFirstParty && !isMetropoleAdmin(principal)) {
-    throw new AppError('forbidden', 'forbidden', 'first_party: only a metropole-admin makes a first-party client', { field: 'first_party' });
+    throw new AppError('forbidden', 'forbidden', 'first_party: only a metropole-admin makes a first-party client', {
+      field: 'first_party',
+    });
   }
 }
 
@@ -47,7 +51,9 @@ async function clientOfCommune(deps: AdminDeps, { slug, clientId }: ClientPath):
  * client's cached copy, on every instance, once it is committed).
  */
 async function changeClient<T>(
-  deps: AdminDeps, ctx: Context, params: ClientPath,
+  deps: AdminDeps,
+  ctx: Context,
+  params: ClientPath,
   change: (registry: Registry, current: ClientRecord) => Promise<{ result: T; audit: Pick<AuditedChange, 'action' | 'before' | 'after'> }>,
 ): Promise<T> {
   const current = await clientOfCommune(deps, params);
@@ -60,31 +66,43 @@ async function changeClient<T>(
 const NO_CLIENT = 'No such commune, or no such client in it';
 
 /** Switches a client off (the provider no longer knows it, its tokens stop working) or on again. */
-const switchRoute = (action: 'disable' | 'enable') => route({
-  method: 'POST', path: `/communes/{slug}/clients/{clientId}/${action}`, operationId: `${action}Client`, tag: 'clients', permission: 'manages-path-commune',
-  summary: action === 'disable' ? 'Disable a client' : 'Enable a client',
-  description: action === 'disable'
-    ? 'The provider no longer knows the client: no sign-in, no token, and its tokens stop opening anything (audited).'
-    : 'The client works again with its metadata and secret as they were (audited).',
-  params: ClientParams,
-  answers: { 200: { description: action === 'disable' ? 'Disabled' : 'Enabled', schema: Client } },
-  refusals: { 404: NO_CLIENT },
-  async handle({ params, deps, ctx }) {
-    const isEnabled = action === 'enable';
-    const client = await changeClient(deps, ctx, params, async (registry, current) => ({
-      result: await registry.setClientEnabled(current.clientId, isEnabled),
-      audit: { action: `client.${action}d`, before: { enabled: current.isEnabled }, after: { enabled: isEnabled } },
-    }));
-    return ok(clientJson(client));
-  },
-});
+const switchRoute = (action: 'disable' | 'enable') =>
+  route({
+    method: 'POST',
+    path: `/communes/{slug}/clients/{clientId}/${action}`,
+    operationId: `${action}Client`,
+    tag: 'clients',
+    permission: 'manages-path-commune',
+    summary: action === 'disable' ? 'Disable a client' : 'Enable a client',
+    description:
+      action === 'disable'
+        ? 'The provider no longer knows the client: no sign-in, no token, and its tokens stop opening anything (audited).'
+        : 'The client works again with its metadata and secret as they were (audited).',
+    params: ClientParams,
+    answers: { 200: { description: action === 'disable' ? 'Disabled' : 'Enabled', schema: Client } },
+    refusals: { 404: NO_CLIENT },
+    async handle({ params, deps, ctx }) {
+      const isEnabled = action === 'enable';
+      const client = await changeClient(deps, ctx, params, async (registry, current) => ({
+        result: await registry.setClientEnabled(current.clientId, isEnabled),
+        audit: { action: `client.${action}d`, before: { enabled: current.isEnabled }, after: { enabled: isEnabled } },
+      }));
+      return ok(clientJson(client));
+    },
+  });
 
 export const clientRoutes = ({ pageSize }: ApiPolicy) => [
   route({
-    method: 'GET', path: '/communes/{slug}/clients', operationId: 'listClients', tag: 'clients', permission: 'manages-path-commune',
-    summary: 'List a commune\'s clients', description: 'The relying parties of a commune the operator manages, by pages. No secret is shown.',
-    params: SlugParam, query: Type.Object(pagingQuery(pageSize)),
-    answers: { 200: { description: 'The commune\'s clients', schema: Page(Client) } },
+    method: 'GET',
+    path: '/communes/{slug}/clients',
+    operationId: 'listClients',
+    tag: 'clients',
+    permission: 'manages-path-commune',
+    summary: "List a commune's clients",
+    description: 'The relying parties of a commune the operator manages, by pages. No secret is shown.',
+    params: SlugParam,
+    query: Type.Object(pagingQuery(pageSize)),
+    answers: { 200: { description: "The commune's clients", schema: Page(Client) } },
     refusals: { 404: 'No such commune' },
     async handle({ params, query, deps }) {
       return ok(paginate((await deps.registry.listClients(params.slug)).map(clientJson), query));
@@ -92,41 +110,82 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
   }),
 
   route({
-    method: 'POST', path: '/communes/{slug}/clients', operationId: 'createClient', tag: 'clients', permission: 'manages-path-commune',
+    method: 'POST',
+    path: '/communes/{slug}/clients',
+    operationId: 'createClient',
+    tag: 'clients',
+    permission: 'manages-path-commune',
     summary: 'Register a client',
-    description: 'Registers a relying party of the commune (audited). Confidential (client_secret_basic) unless token_endpoint_auth_method is none; pairwise subjects unless subject_type is public. The secret is shown once, in this answer.',
+    description:
+      'Registers a relying party of the commune (audited). Confidential (client_secret_basic) unless token_endpoint_auth_method is none; pairwise subjects unless subject_type is public. The secret is shown once, in this answer.',
     params: SlugParam,
     body: Type.Object({
       client_name: metadata.client_name,
-      ...Type.Partial(Type.Object({
-        redirect_uris: metadata.redirect_uris, post_logout_redirect_uris: metadata.post_logout_redirect_uris, grant_types: metadata.grant_types,
-        token_endpoint_auth_method: Type.Enum(['client_secret_basic', 'none'], { description: 'none: a public client (PKCE required)' }),
-        scope: metadata.scope, subject_type: Type.Enum(['public', 'pairwise']),
-        backchannel_logout_uri: Type.String({ description: 'Called on sign-out; https, and not a private address unless OUTBOUND_ALLOWLIST admits it' }),
-        first_party: Type.Boolean({ description: 'Skips consent: metropole-admin only' }),
-      })).properties,
+      ...Type.Partial(
+        Type.Object({
+          redirect_uris: metadata.redirect_uris,
+          post_logout_redirect_uris: metadata.post_logout_redirect_uris,
+          grant_types: metadata.grant_types,
+          token_endpoint_auth_method: Type.Enum(['client_secret_basic', 'none'], { description: 'none: a public client (PKCE required)' }),
+          scope: metadata.scope,
+          subject_type: Type.Enum(['public', 'pairwise']),
+          backchannel_logout_uri: Type.String({
+            description: 'Called on sign-out; https, and not a private address unless OUTBOUND_ALLOWLIST admits it',
+          }),
+          first_party: Type.Boolean({ description: 'Skips consent: metropole-admin only' }),
+        }),
+      ).properties,
     }),
-    example: { client_name: 'oullins.fr', redirect_uris: ['https://www.oullins.fr/cb'], post_logout_redirect_uris: ['https://www.oullins.fr/'] },
+    example: {
+      client_name: 'oullins.fr',
+      redirect_uris: ['https://www.oullins.fr/cb'],
+      post_logout_redirect_uris: ['https://www.oullins.fr/'],
+    },
     answers: { 201: { description: 'Created; client_secret is shown once', schema: Client } },
     refusals: { 404: 'No such commune' },
     async handle({ params, body, principal, deps, ctx }) {
       const isFirstParty = body.first_party ?? false;
       checkFirstParty(principal, isFirstParty);
       const { client, clientSecret } = await audited(deps, ctx, async (db) => {
-        const added = await deps.registryFor(db).addClient(params.slug, {
-          name: body.client_name, redirectUris: body.redirect_uris, postLogoutRedirectUris: body.post_logout_redirect_uris,
-          grantTypes: body.grant_types, isPublic: body.token_endpoint_auth_method === 'none', scope: body.scope,
-          subjectType: body.subject_type, backchannelLogoutUri: body.backchannel_logout_uri,
-        }, { isFirstParty, ...sensitiveScopePolicy(principal) });
-        return { result: added, audit: { action: 'client.created', communeSlug: params.slug, target: `client:${added.client.clientId}`, after: clientJson(added.client) } };
+        const added = await deps.registryFor(db).addClient(
+          params.slug,
+          {
+            name: body.client_name,
+            redirectUris: body.redirect_uris,
+            postLogoutRedirectUris: body.post_logout_redirect_uris,
+            grantTypes: body.grant_types,
+            isPublic: body.token_endpoint_auth_method === 'none',
+            scope: body.scope,
+            subjectType: body.subject_type,
+            backchannelLogoutUri: body.backchannel_logout_uri,
+          },
+          { isFirstParty, ...sensitiveScopePolicy(principal) },
+        );
+        return {
+          result: added,
+          audit: {
+            action: 'client.created',
+            communeSlug: params.slug,
+            target: `client:${added.client.clientId}`,
+            after: clientJson(added.client),
+          },
+        };
       });
-      return created({ ...clientJson(client), ...(clientSecret ? { client_secret: clientSecret } : {}) }, `/admin/api/v1/communes/${params.slug}/clients/${client.clientId}`);
+      return created(
+        { ...clientJson(client), ...(clientSecret ? { client_secret: clientSecret } : {}) },
+        `/admin/api/v1/communes/${params.slug}/clients/${client.clientId}`,
+      );
     },
   }),
 
   route({
-    method: 'GET', path: '/communes/{slug}/clients/{clientId}', operationId: 'getClient', tag: 'clients', permission: 'manages-path-commune',
-    summary: 'Read a client', description: 'One client of the commune, without its secret.',
+    method: 'GET',
+    path: '/communes/{slug}/clients/{clientId}',
+    operationId: 'getClient',
+    tag: 'clients',
+    permission: 'manages-path-commune',
+    summary: 'Read a client',
+    description: 'One client of the commune, without its secret.',
     params: ClientParams,
     answers: { 200: { description: 'The client', schema: Client } },
     refusals: { 404: NO_CLIENT },
@@ -136,22 +195,37 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
   }),
 
   route({
-    method: 'PATCH', path: '/communes/{slug}/clients/{clientId}', operationId: 'updateClient', tag: 'clients', permission: 'manages-path-commune',
-    summary: 'Update a client', description: 'Changes the metadata given, with the rules of registration; keeps the rest (audited, before and after).',
+    method: 'PATCH',
+    path: '/communes/{slug}/clients/{clientId}',
+    operationId: 'updateClient',
+    tag: 'clients',
+    permission: 'manages-path-commune',
+    summary: 'Update a client',
+    description: 'Changes the metadata given, with the rules of registration; keeps the rest (audited, before and after).',
     params: ClientParams,
-    body: Type.Partial(Type.Object({
-      ...metadata,
-      backchannel_logout_uri: Type.Union([Type.String(), Type.Null()], { description: 'null removes it' }),
-    })),
+    body: Type.Partial(
+      Type.Object({
+        ...metadata,
+        backchannel_logout_uri: Type.Union([Type.String(), Type.Null()], { description: 'null removes it' }),
+      }),
+    ),
     example: { client_name: 'Ville d’Oullins', redirect_uris: ['https://www.oullins.fr/callback'] },
     answers: { 200: { description: 'Updated', schema: Client } },
     refusals: { 404: NO_CLIENT },
     async handle({ params, body, principal, deps, ctx }) {
       const client = await changeClient(deps, ctx, params, async (registry, current) => {
-        const updated = await registry.updateClient(current.clientId, {
-          name: body.client_name, redirectUris: body.redirect_uris, postLogoutRedirectUris: body.post_logout_redirect_uris,
-          grantTypes: body.grant_types, scope: body.scope, backchannelLogoutUri: body.backchannel_logout_uri,
-        }, sensitiveScopePolicy(principal));
+        const updated = await registry.updateClient(
+          current.clientId,
+          {
+            name: body.client_name,
+            redirectUris: body.redirect_uris,
+            postLogoutRedirectUris: body.post_logout_redirect_uris,
+            grantTypes: body.grant_types,
+            scope: body.scope,
+            backchannelLogoutUri: body.backchannel_logout_uri,
+          },
+          sensitiveScopePolicy(principal),
+        );
         return { result: updated, audit: { action: 'client.updated', before: clientJson(current), after: clientJson(updated) } };
       });
       return ok(clientJson(client));
@@ -162,8 +236,13 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
   switchRoute('enable'),
 
   route({
-    method: 'POST', path: '/communes/{slug}/clients/{clientId}/secret', operationId: 'rotateClientSecret', tag: 'clients', permission: 'manages-path-commune',
-    summary: 'Rotate a client\'s secret', description: 'A new secret, shown once in this answer; the old one stops working at once (audited, without either secret).',
+    method: 'POST',
+    path: '/communes/{slug}/clients/{clientId}/secret',
+    operationId: 'rotateClientSecret',
+    tag: 'clients',
+    permission: 'manages-path-commune',
+    summary: "Rotate a client's secret",
+    description: 'A new secret, shown once in this answer; the old one stops working at once (audited, without either secret).',
     params: ClientParams,
     answers: { 200: { description: 'The new secret, shown once; the old one stops working', schema: Client } },
     refusals: { 404: NO_CLIENT },
@@ -178,8 +257,13 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
   }),
 
   route({
-    method: 'DELETE', path: '/communes/{slug}/clients/{clientId}', operationId: 'deleteClient', tag: 'clients', permission: 'manages-path-commune',
-    summary: 'Delete a client', description: 'Removes the client and what the provider holds for it (audited, with the client as it was).',
+    method: 'DELETE',
+    path: '/communes/{slug}/clients/{clientId}',
+    operationId: 'deleteClient',
+    tag: 'clients',
+    permission: 'manages-path-commune',
+    summary: 'Delete a client',
+    description: 'Removes the client and what the provider holds for it (audited, with the client as it was).',
     params: ClientParams,
     answers: { 204: { description: 'Deleted' } },
     refusals: { 404: NO_CLIENT },

@@ -25,7 +25,9 @@ export interface AdminDeps {
   /** A registry whose writes go through `db` (the request's transaction). */
   registryFor(db: Queryable): Registry;
   reports: Reports;
-  findToken(value: string): Promise<{ accountId: string | undefined; clientId: string; audiences: string[]; scopes: Set<string> } | undefined>;
+  findToken(
+    value: string,
+  ): Promise<{ accountId: string | undefined; clientId: string; audiences: string[]; scopes: Set<string> } | undefined>;
 }
 
 export function principalOf(ctx: Context): Principal {
@@ -51,6 +53,10 @@ export function paginate<T>(items: T[], { limit, offset }: { limit: number; offs
 }
 
 /** Runs a change and its one audit row in one transaction (the shared unit of work of operators/audited.ts). */
-export function audited<T>(deps: AdminDeps, ctx: Context, work: (db: PoolClient) => Promise<{ result: T; audit: AuditedChange }>): Promise<T> {
+export function audited<T>(
+  deps: AdminDeps,
+  ctx: Context,
+  work: (db: PoolClient) => Promise<{ result: T; audit: AuditedChange }>,
+): Promise<T> {
   return sharedAudited(deps.pool, actorOf(ctx), work);
 }

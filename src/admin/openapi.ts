@@ -17,7 +17,9 @@ function jsonOf(schema: unknown, isComponent = false): unknown {
   if (name && !isComponent) return ref(name);
   if (Array.isArray(schema)) return schema.map((item) => jsonOf(item));
   if (typeof schema !== 'object' || schema === null) return schema;
-  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === 'examples' || key === 'default' ? value : jsonOf(value)]));
+  return Object.fromEntries(
+    Object.entries(schema).map(([key, value]) => [key, key === 'examples' || key === 'default' ? value : jsonOf(value)]),
+  );
 }
 
 const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema: jsonOf(schema) } } });
@@ -39,15 +41,19 @@ function refusalsOf(route: AnyRoute, bodyLimitBytes: number): Record<string, unk
   const refusals: Record<number, string | undefined> = { ...commonRefusals(bodyLimitBytes), ...route.refusals };
   // Only bodies are ever too large: GET has none.
   if (route.method === 'GET') delete refusals[413];
-  return Object.fromEntries(Object.entries(refusals).flatMap(([status, description]) => (description ? [[status, json(COMPONENTS.Error, description)]] : [])));
+  return Object.fromEntries(
+    Object.entries(refusals).flatMap(([status, description]) => (description ? [[status, json(COMPONENTS.Error, description)]] : [])),
+  );
 }
 
 function answersOf(route: AnyRoute): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(route.answers).map(([status, answer]) => {
-    const described = answer.schema ? json(answer.schema, answer.description) : { description: answer.description };
-    const location = { Location: { description: 'Where the new resource is', schema: { type: 'string' } } };
-    return [status, status === '201' ? { ...described, headers: location } : described];
-  }));
+  return Object.fromEntries(
+    Object.entries(route.answers).map(([status, answer]) => {
+      const described = answer.schema ? json(answer.schema, answer.description) : { description: answer.description };
+      const location = { Location: { description: 'Where the new resource is', schema: { type: 'string' } } };
+      return [status, status === '201' ? { ...described, headers: location } : described];
+    }),
+  );
 }
 
 /** The parameters of one part (path or query): a property each; required unless it has a default. */
@@ -55,7 +61,9 @@ function parametersOf(where: 'path' | 'query', schema: TObject | undefined): Jso
   if (!schema) return [];
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties as Record<string, TSchema & Json>).map(([name, property]) => ({
-    name, in: where, required: where === 'path' || (required.has(name) && property.default === undefined),
+    name,
+    in: where,
+    required: where === 'path' || (required.has(name) && property.default === undefined),
     ...(typeof property.description === 'string' ? { description: property.description } : {}),
     schema: jsonOf(property),
   }));
@@ -64,17 +72,25 @@ function parametersOf(where: 'path' | 'query', schema: TObject | undefined): Jso
 function operationOf(route: AnyRoute, bodyLimitBytes: number): Json {
   const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
   const declared = Object.keys(route.params?.properties ?? {});
-  if (pathNames.join() !== declared.join()) throw new Error(`${route.operationId}: the path names {${pathNames.join('}, {')}}, its params schema ${declared.join(', ') || 'nothing'}`);
+  if (pathNames.join() !== declared.join())
+    throw new Error(
+      `${route.operationId}: the path names {${pathNames.join('}, {')}}, its params schema ${declared.join(', ') || 'nothing'}`,
+    );
   return {
-    operationId: route.operationId, tags: [route.tag], summary: route.summary, description: `${route.description} ${PERMISSION_WORDS[route.permission]}`,
+    operationId: route.operationId,
+    tags: [route.tag],
+    summary: route.summary,
+    description: `${route.description} ${PERMISSION_WORDS[route.permission]}`,
     parameters: [...parametersOf('path', route.params), ...parametersOf('query', route.query)],
-    ...(route.body ? {
-      // A body whose every field is optional may be left out (bodyparser reads none as {}).
-      requestBody: {
-        required: (route.body.required ?? []).length > 0,
-        content: { 'application/json': { schema: jsonOf(route.body), ...(route.example ? { example: route.example } : {}) } },
-      },
-    } : {}),
+    ...(route.body
+      ? {
+          // A body whose every field is optional may be left out (bodyparser reads none as {}).
+          requestBody: {
+            required: (route.body.required ?? []).length > 0,
+            content: { 'application/json': { schema: jsonOf(route.body), ...(route.example ? { example: route.example } : {}) } },
+          },
+        }
+      : {}),
     responses: { ...answersOf(route), ...refusalsOf(route, bodyLimitBytes) },
   };
 }
@@ -89,13 +105,14 @@ export interface DocumentSettings {
 }
 
 export function openApiDocument(routes: readonly AnyRoute[], { issuer, audience, scope, bodyLimitBytes }: DocumentSettings) {
-  const scopes = { [scope]: 'Manage the client registry within the operator\'s roles' };
+  const scopes = { [scope]: "Manage the client registry within the operator's roles" };
   const paths: Record<string, Partial<Record<Lowercase<Method>, Json>>> = {};
-  for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase() as Lowercase<Method>] = operationOf(route, bodyLimitBytes);
+  for (const route of routes)
+    (paths[route.path] ??= {})[route.method.toLowerCase() as Lowercase<Method>] = operationOf(route, bodyLimitBytes);
   return {
     openapi: '3.1.0',
     info: {
-      title: 'GrandLyonConnect — operators\' API',
+      title: "GrandLyonConnect — operators' API",
       version: '1.0.0',
       description: `Per-commune client registry, operators, audit and usage figures. Access tokens come from this provider: ask for resource=${audience} and scope=${scope}, with client credentials (a client made an operator with \`glc operator grant --client\`) or with an operator's sign-in.`,
     },

@@ -11,13 +11,21 @@ import { Invitation, InvitedOperator, Operator, Page, pagingQuery, RoleName } fr
 
 export function operatorJson(record: OperatorRecord): Static<typeof Operator> {
   return {
-    account: record.accountId ?? null, email: record.email ?? null, client_id: record.clientId ?? null,
+    account: record.accountId ?? null,
+    email: record.email ?? null,
+    client_id: record.clientId ?? null,
     roles: record.roles.map((r) => ({ role: r.role, communes: r.communes })),
   };
 }
 
 function invitationJson(invitation: InvitationRecord): Static<typeof Invitation> {
-  return { id: invitation.id, email: invitation.email, role: invitation.role, communes: invitation.communes, expires_at: invitation.expiresAt.toISOString() };
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    role: invitation.role,
+    communes: invitation.communes,
+    expires_at: invitation.expiresAt.toISOString(),
+  };
 }
 
 const RoleChange = Type.Object({
@@ -35,8 +43,13 @@ function targetOf({ email, client_id: clientId }: Static<typeof RoleChange>): Op
 
 export const operatorRoutes = ({ pageSize }: ApiPolicy) => [
   route({
-    method: 'GET', path: '/operators', operationId: 'listOperators', tag: 'operators', permission: 'metropole-admin',
-    summary: 'List the operators', description: 'Every account and program holding a role, with its communes, by pages.',
+    method: 'GET',
+    path: '/operators',
+    operationId: 'listOperators',
+    tag: 'operators',
+    permission: 'metropole-admin',
+    summary: 'List the operators',
+    description: 'Every account and program holding a role, with its communes, by pages.',
     query: Type.Object(pagingQuery(pageSize)),
     answers: { 200: { description: 'Every operator (metropole-admin only)', schema: Page(Operator) } },
     async handle({ query, deps }) {
@@ -45,28 +58,44 @@ export const operatorRoutes = ({ pageSize }: ApiPolicy) => [
   }),
 
   route({
-    method: 'POST', path: '/operators/grant', operationId: 'grantOperator', tag: 'operators', permission: 'metropole-admin',
+    method: 'POST',
+    path: '/operators/grant',
+    operationId: 'grantOperator',
+    tag: 'operators',
+    permission: 'metropole-admin',
     summary: 'Grant a role',
-    description: 'Gives a role over communes to a verified account or a client (audited). An address no verified account holds is sent an invitation instead: the role waits for its owner to accept it.',
+    description:
+      'Gives a role over communes to a verified account or a client (audited). An address no verified account holds is sent an invitation instead: the role waits for its owner to accept it.',
     body: RoleChange,
     example: { email: 'referent@oullins.fr', role: 'commune-referent', communes: ['oullins'] },
     answers: {
-      200: { description: 'The operator\'s roles (a verified account, or a client)', schema: Operator },
-      202: { description: 'Invitation mailed: the role goes to the address\'s verified account once its owner accepts', schema: InvitedOperator },
+      200: { description: "The operator's roles (a verified account, or a client)", schema: Operator },
+      202: {
+        description: "Invitation mailed: the role goes to the address's verified account once its owner accepts",
+        schema: InvitedOperator,
+      },
     },
     refusals: { 404: 'No such client or commune' },
     async handle({ body, deps, ctx }) {
       const change: OperatorChange = await deps.operators.grant(targetOf(body), body.role, body.communes ?? [], actorOf(ctx));
-      return change.invitation ? accepted({ ...operatorJson(change), invitation: invitationJson(change.invitation) }) : ok(operatorJson(change));
+      return change.invitation
+        ? accepted({ ...operatorJson(change), invitation: invitationJson(change.invitation) })
+        : ok(operatorJson(change));
     },
   }),
 
   route({
-    method: 'POST', path: '/operators/revoke', operationId: 'revokeOperator', tag: 'operators', permission: 'metropole-admin',
-    summary: 'Revoke a role', description: 'Takes a role (over the communes given, or all of them) from an account or a client, and withdraws the invitations pending for the address (audited).',
+    method: 'POST',
+    path: '/operators/revoke',
+    operationId: 'revokeOperator',
+    tag: 'operators',
+    permission: 'metropole-admin',
+    summary: 'Revoke a role',
+    description:
+      'Takes a role (over the communes given, or all of them) from an account or a client, and withdraws the invitations pending for the address (audited).',
     body: RoleChange,
     example: { email: 'referent@oullins.fr', role: 'commune-referent' },
-    answers: { 200: { description: 'The operator\'s roles', schema: Operator } },
+    answers: { 200: { description: "The operator's roles", schema: Operator } },
     refusals: { 404: 'No such account, pending invitation, client or commune' },
     async handle({ body, deps, ctx }) {
       return ok(operatorJson(await deps.operators.revoke(targetOf(body), body.role, body.communes ?? [], actorOf(ctx))));

@@ -10,9 +10,19 @@ type Part = 'params' | 'query' | 'body';
 type SchemaNode = Record<string, unknown>;
 
 const TYPE_NAMES: Record<string, string> = {
-  string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false', array: 'an array', object: 'an object', null: 'null',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'an array',
+  object: 'an object',
+  null: 'null',
 };
-const FORMAT_NAMES: Record<string, string> = { 'date-time': 'an ISO 8601 date-time such as 2026-01-05T09:30:00Z', uri: 'an absolute URI', uuid: 'a UUID' };
+const FORMAT_NAMES: Record<string, string> = {
+  'date-time': 'an ISO 8601 date-time such as 2026-01-05T09:30:00Z',
+  uri: 'an absolute URI',
+  uuid: 'a UUID',
+};
 
 /** What a schema accepts, in a few words: "a whole number from 1 to 200", "one of global, restricted". */
 export function expectation(schema: SchemaNode): string {
@@ -33,7 +43,11 @@ export function expectation(schema: SchemaNode): string {
   return TYPE_NAMES[type] ?? 'a valid value';
 }
 
-const tokensOf = (pointer: string) => pointer.split('/').slice(1).map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+const tokensOf = (pointer: string) =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 function nodeAt(schema: TSchema, schemaPath: string): SchemaNode {
   let node: unknown = schema;
@@ -50,7 +64,8 @@ export function faultOf(part: Part, schema: TSchema, errors: TLocalizedValidatio
     return invalid('invalid_request', `${field}: required`, { field });
   }
   const [field, ...rest] = tokensOf(fault.instancePath);
-  if (field === undefined) return invalid('invalid_request', part === 'body' ? 'the body must be a JSON object' : `the ${part} must be an object`);
+  if (field === undefined)
+    return invalid('invalid_request', part === 'body' ? 'the body must be a JSON object' : `the ${part} must be an object`);
   const where = field + rest.map((token) => (/^\d+$/.test(token) ? `[${token}]` : `.${token}`)).join('');
   return invalid('invalid_request', `${where}: ${expectation(nodeAt(schema, fault.schemaPath))}`, { field });
 }
@@ -78,7 +93,9 @@ export function partReader(part: Part, schema: TObject): (value: unknown) => unk
     let value = raw;
     if (part !== 'body' && typeof raw === 'object' && raw !== null) {
       const texts = raw as Record<string, unknown>;
-      value = validator.Default(Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, properties[name] ? fromText(text, properties[name]) : text])));
+      value = validator.Default(
+        Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, properties[name] ? fromText(text, properties[name]) : text])),
+      );
     }
     if (!validator.Check(value)) throw faultOf(part, schema, validator.Errors(value));
     return value;

@@ -14,7 +14,7 @@ export const TAGS = {
   clients: 'The relying parties of a commune, managed by its referents, its syndicate and the Métropole',
   operators: 'Who administers which communes (metropole-admin only)',
   accounts: 'The support of a citizen account: find it, lock it, unlock it (metropole-admin only)',
-  'scope-requests': 'Sensitive scopes waiting for the Métropole\'s decision',
+  'scope-requests': "Sensitive scopes waiting for the Métropole's decision",
   audit: 'Every change, who made it and from where',
   reports: 'Usage and contributions of the communes',
 } as const;

@@ -47,14 +47,17 @@ export function createAdminRouters(deps: AdminDeps, audience: string, scope: str
 
   const api = new Router({ prefix: ADMIN_PREFIX });
   api.use(authenticate(deps, audience, scope));
-  api.use(bodyParser({
-    enableTypes: ['json'], jsonLimit: deps.policy.bodyLimitBytes,
-    // A body that is not JSON is the caller's mistake: a 400 error object, not a 500 (a body too large keeps its 413).
-    onError: (error) => {
-      if ((error as { status?: number }).status === 400) throw invalid('invalid_request', 'the body must be valid JSON');
-      throw error;
-    },
-  }));
+  api.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: deps.policy.bodyLimitBytes,
+      // A body that is not JSON is the caller's mistake: a 400 error object, not a 500 (a body too large keeps its 413).
+      onError: (error) => {
+        if ((error as { status?: number }).status === 400) throw invalid('invalid_request', 'the body must be valid JSON');
+        throw error;
+      },
+    }),
+  );
   for (const route of routes) mount(api, route, deps);
   return { document, api };
 }
@@ -65,7 +68,11 @@ export function listAdminRoutes(api: Router): string[] {
   for (const layer of api.stack) {
     for (const method of layer.methods) {
       if (method === 'HEAD') continue;
-      routes.add(`${method} ${String(layer.path).slice(ADMIN_PREFIX.length).replace(/:(\w+)/g, '{$1}')}`);
+      routes.add(
+        `${method} ${String(layer.path)
+          .slice(ADMIN_PREFIX.length)
+          .replace(/:(\w+)/g, '{$1}')}`,
+      );
     }
   }
   return [...routes].sort();

@@ -10,5 +10,10 @@ import { scopeRequestRoutes } from './scope-requests.js';
 
 /** The table under the deployment's policy (its page sizes and the audit's reach appear in the schemas and words). */
 export const adminRoutes = (policy: ApiPolicy): readonly AnyRoute[] => [
-  ...communeRoutes(policy), ...clientRoutes(policy), ...operatorRoutes(policy), ...accountRoutes(policy), ...scopeRequestRoutes(policy), ...readRoutes(policy),
+  ...communeRoutes(policy),
+  ...clientRoutes(policy),
+  ...operatorRoutes(policy),
+  ...accountRoutes(policy),
+  ...scopeRequestRoutes(policy),
+  ...readRoutes(policy),
 ];

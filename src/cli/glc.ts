@@ -23,9 +23,11 @@ async function execute({ spec, values, isJson, isCsv, isInit }: Execution): Prom
 function exitStatusOf(error: unknown): number {
   if (error instanceof Shown) return 0;
   const [status, message] =
-    error instanceof UsageError ? [2, error.message]
-    : error instanceof AppError || error instanceof ConfigError ? [1, error.message]
-    : [1, `failed: ${(error as Error).message?.split('\n')[0] ?? String(error)}`];
+    error instanceof UsageError
+      ? [2, error.message]
+      : error instanceof AppError || error instanceof ConfigError
+        ? [1, error.message]
+        : [1, `failed: ${(error as Error).message?.split('\n')[0] ?? String(error)}`];
   process.stderr.write(`glc: ${message}\n`);
   return status;
 }

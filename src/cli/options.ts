@@ -9,23 +9,43 @@ interface Described {
   /** One help line; say the default and the accepted values here, the domain checks them. */
   help: string;
 }
-export interface FlagOption extends Described { kind: 'flag' }
-export interface TextOption<R extends boolean = boolean> extends Described { kind: 'text'; placeholder: string; isRequired: R }
-export interface ListOption extends Described { kind: 'list'; placeholder: string }
-export interface IntegerOption extends Described { kind: 'integer'; placeholder: string }
-export interface SecretOption extends Described { kind: 'secret'; placeholder: string }
+export interface FlagOption extends Described {
+  kind: 'flag';
+}
+export interface TextOption<R extends boolean = boolean> extends Described {
+  kind: 'text';
+  placeholder: string;
+  isRequired: R;
+}
+export interface ListOption extends Described {
+  kind: 'list';
+  placeholder: string;
+}
+export interface IntegerOption extends Described {
+  kind: 'integer';
+  placeholder: string;
+}
+export interface SecretOption extends Described {
+  kind: 'secret';
+  placeholder: string;
+}
 
 export type OptionSpec = FlagOption | TextOption | ListOption | IntegerOption | SecretOption;
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-type ValueOf<S extends OptionSpec> =
-  S extends FlagOption ? boolean
-  : S extends TextOption<true> ? string
-  : S extends TextOption ? string | undefined
-  : S extends ListOption ? string[] | undefined
-  : S extends IntegerOption ? number | undefined
-  : S extends SecretOption ? string
-  : never;
+type ValueOf<S extends OptionSpec> = S extends FlagOption
+  ? boolean
+  : S extends TextOption<true>
+    ? string
+    : S extends TextOption
+      ? string | undefined
+      : S extends ListOption
+        ? string[] | undefined
+        : S extends IntegerOption
+          ? number | undefined
+          : S extends SecretOption
+            ? string
+            : never;
 
 /** What a command's `run` receives, keyed by flag name (`values['redirect-uri']`). */
 export type Values<O extends OptionSpecs> = { -readonly [K in keyof O]: ValueOf<O[K]> };
@@ -69,7 +89,10 @@ export function commanderOptions(name: string, spec: OptionSpec): Option[] {
       return [new Option(`--${name} <${spec.placeholder}>`, spec.help).argParser(wholeNumber)];
     case 'secret':
       return [
-        new Option(`--${name} <${spec.placeholder}>`, `${spec.help} (required, or --${stdinFlag(name)}; a value here stays in shell history)`).argParser(nonEmpty),
+        new Option(
+          `--${name} <${spec.placeholder}>`,
+          `${spec.help} (required, or --${stdinFlag(name)}; a value here stays in shell history)`,
+        ).argParser(nonEmpty),
         new Option(`--${stdinFlag(name)}`, `read the ${name} from standard input (one trailing newline is dropped)`).conflicts(name),
       ];
   }

@@ -36,7 +36,10 @@ function wordsOf(command: Command): string[] {
 
 /** A commander stop as glc's answer; its message is the one line glc prints. */
 function stopOf(command: Command, error: CommanderError): Error {
-  const [first = '', ...hints] = error.message.replace(/^error: /, '').split('\n').filter(Boolean);
+  const [first = '', ...hints] = error.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .filter(Boolean);
   const words = wordsOf(command);
   const helpFor = ['glc', ...words, '--help'].join(' ');
   switch (error.code) {
@@ -44,9 +47,15 @@ function stopOf(command: Command, error: CommanderError): Error {
     case 'commander.version':
       return new Shown();
     case 'commander.help': // help asked for (glc help keys), or a group given alone: a usage error
-      return error.exitCode === 0 ? new Shown() : new UsageError(`${words.length ? `${words.join(' ')} needs a subcommand` : 'a command is needed'}: ${command.commands.map((c) => c.name()).join(', ')} (${helpFor})`);
+      return error.exitCode === 0
+        ? new Shown()
+        : new UsageError(
+            `${words.length ? `${words.join(' ')} needs a subcommand` : 'a command is needed'}: ${command.commands.map((c) => c.name()).join(', ')} (${helpFor})`,
+          );
     case 'commander.unknownCommand':
-      return new UsageError([`unknown command '${[...words, ...command.args.slice(0, 1)].join(' ')}'`, ...(hints.length ? hints : [`(${helpFor})`])].join(' '));
+      return new UsageError(
+        [`unknown command '${[...words, ...command.args.slice(0, 1)].join(' ')}'`, ...(hints.length ? hints : [`(${helpFor})`])].join(' '),
+      );
     default:
       return new UsageError([first, ...hints].join(' '));
   }

@@ -12,7 +12,9 @@ async function answers(db: Queryable): Promise<boolean> {
   try {
     await Promise.race([
       db.query('select 1'),
-      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('probe timeout')), PROBE_TIMEOUT_MS); }),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('probe timeout')), PROBE_TIMEOUT_MS);
+      }),
     ]);
     return true;
   } catch {

@@ -22,7 +22,10 @@ const SOCKET_NAME = '.s.PGSQL.5432';
 function socketAnswers(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(path);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -53,7 +56,10 @@ export async function startEmbedded(dataDir: string, options: EmbeddedOptions = 
     return {
       connectionString: `postgresql://postgres@${address}/postgres`,
       isOwner: true,
-      async stop() { await server.stop(); await db.close(); },
+      async stop() {
+        await server.stop();
+        await db.close();
+      },
     };
   }
   const socketDir = join(dataDir, 'run');
@@ -66,7 +72,10 @@ export async function startEmbedded(dataDir: string, options: EmbeddedOptions = 
   }
   const databaseDir = join(dataDir, 'pglite');
   if (options.mayCreate === false && !holdsDatabase(databaseDir)) {
-    throw new ConfigError('DATA_DIR', `${dataDir} holds no database (start the server, or run "glc migrate" or add --init to create one there)`);
+    throw new ConfigError(
+      'DATA_DIR',
+      `${dataDir} holds no database (start the server, or run "glc migrate" or add --init to create one there)`,
+    );
   }
   mkdirSync(socketDir, { recursive: true });
   const db = await PGlite.create({ dataDir: databaseDir });

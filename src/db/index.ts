@@ -41,4 +41,10 @@ export async function openDatabase(
   };
 }
 export { listen } from './notifications.js';
-export { takeThrottleAttempt, deleteThrottles, refundThrottles, deleteRateCountersBefore, type ThrottleKey } from './rate-limit-repository.js';
+export {
+  takeThrottleAttempt,
+  deleteThrottles,
+  refundThrottles,
+  deleteRateCountersBefore,
+  type ThrottleKey,
+} from './rate-limit-repository.js';

@@ -3,7 +3,12 @@
 import pg from 'pg';
 import type { Logger } from '../log.js';
 
-export function listen(connectionString: string, channels: string[], onNotify: (channel: string, payload: string) => void, log: Logger): () => Promise<void> {
+export function listen(
+  connectionString: string,
+  channels: string[],
+  onNotify: (channel: string, payload: string) => void,
+  log: Logger,
+): () => Promise<void> {
   let client: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
@@ -27,7 +32,10 @@ export function listen(connectionString: string, channels: string[], onNotify: (
     if (stopped || retry) return;
     client?.end().catch(() => undefined);
     client = undefined;
-    retry = setTimeout(() => { retry = undefined; void connect(); }, 2000);
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, 2000);
     retry.unref();
   };
   void connect();

@@ -11,7 +11,16 @@ export function hasSqlState(error: unknown, code: string): error is { code: stri
 // down or starting (57P01–57P03), out of connections (53300); and the socket errors Node reports for a
 // server that refuses, resets or cannot be reached.
 const UNREACHABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
-const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 /** True for an error whose code says the database is unreachable (not that it refused a query). */
 export function isConnectionFailure(error: unknown): boolean {

@@ -25,7 +25,11 @@ export async function withTransaction<T>(db: Pool | PoolClient, work: (tx: PoolC
   if (joined) return work(db as PoolClient, joined);
   if (!(db instanceof pg.Pool)) throw new Error('withTransaction: a pool, or the client of a transaction it opened');
   const effects: Effect[] = [];
-  const unit: UnitOfWork = { afterCommit: (effect) => { effects.push(effect); } };
+  const unit: UnitOfWork = {
+    afterCommit: (effect) => {
+      effects.push(effect);
+    },
+  };
   const client = await db.connect();
   units.set(client, unit);
   let result: T;

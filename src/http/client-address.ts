@@ -17,10 +17,15 @@ export function resolveClientAddress(forwardedFor: string | undefined, peer: str
   const peerAddress = bareAddress(peer) ?? peer;
   if (!trust) return peerAddress;
   // The hops, nearest first: our socket's peer, then what each proxy appended, right to left.
-  const chain = [peerAddress, ...(forwardedFor ?? '').split(',').reverse().filter((entry) => entry.trim() !== '')];
-  const isTrusted = 'hops' in trust
-    ? (index: number) => index < trust.hops
-    : (_index: number, address: string) => trust.proxies.includes(address);
+  const chain = [
+    peerAddress,
+    ...(forwardedFor ?? '')
+      .split(',')
+      .reverse()
+      .filter((entry) => entry.trim() !== ''),
+  ];
+  const isTrusted =
+    'hops' in trust ? (index: number) => index < trust.hops : (_index: number, address: string) => trust.proxies.includes(address);
   let client = peerAddress;
   for (const [index, entry] of chain.entries()) {
     const address = bareAddress(entry);

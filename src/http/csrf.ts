@@ -13,8 +13,7 @@ export interface Csrf {
 
 export function createCsrf(cookieKey: string, secureCookies: boolean): Csrf {
   const key = Buffer.from(hkdfSync('sha256', cookieKey, 'grandlyonconnect', 'csrf-v1', 32));
-  const sign = (binding: string, purpose: string) =>
-    createHmac('sha256', key).update(`${binding}\u0000${purpose}`).digest('base64url');
+  const sign = (binding: string, purpose: string) => createHmac('sha256', key).update(`${binding}\u0000${purpose}`).digest('base64url');
   return {
     token(ctx, purpose) {
       let binding = ctx.cookies.get(COOKIE);

@@ -16,7 +16,7 @@ const UNAVAILABLE_ERROR = 'temporarily_unavailable';
 export const PROGRAM_PATHS: readonly string[] = ['/admin/api'];
 
 export function wantsJson(ctx: Context, programPaths: readonly string[] = PROGRAM_PATHS): boolean {
-  return programPaths.some((path) => ctx.path === path || ctx.path.startsWith(`${path}/`)) || (ctx.accepts('html', 'json') === 'json');
+  return programPaths.some((path) => ctx.path === path || ctx.path.startsWith(`${path}/`)) || ctx.accepts('html', 'json') === 'json';
 }
 
 function statusOf(error: unknown): number {
@@ -34,7 +34,9 @@ async function translated(error: unknown, translate: ErrorTranslator): Promise<u
 }
 
 export function errorHandler(
-  renderForPerson: PersonErrorRenderer, translate: ErrorTranslator = async () => undefined, programPaths: readonly string[] = PROGRAM_PATHS,
+  renderForPerson: PersonErrorRenderer,
+  translate: ErrorTranslator = async () => undefined,
+  programPaths: readonly string[] = PROGRAM_PATHS,
 ): Middleware {
   return async (ctx, next) => {
     try {

@@ -31,7 +31,7 @@ export const FIELD_LIMITS = {
 /** The parsed form of a request, or an empty one when the request carried none. */
 export function formOf(ctx: Context): FormBody {
   const body: unknown = ctx.request.body;
-  return body !== null && typeof body === 'object' ? body as FormBody : {};
+  return body !== null && typeof body === 'object' ? (body as FormBody) : {};
 }
 
 /** A text field: '' when absent or not a string, else cut at `maxLength` characters and trimmed. */

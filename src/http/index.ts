@@ -10,6 +10,13 @@ export { refuseControlCharacters } from './control-characters.js';
 export { staticFiles } from './static-files.js';
 export { canonicalOrigin } from './canonical-origin.js';
 export {
-  createRateLimiter, mailQuota, passwordCheckRules, registrationRules, resetRequestRules, setRetryAfter,
-  type RateLimiter, type ThrottleRule, type ThrottleStore,
+  createRateLimiter,
+  mailQuota,
+  passwordCheckRules,
+  registrationRules,
+  resetRequestRules,
+  setRetryAfter,
+  type RateLimiter,
+  type ThrottleRule,
+  type ThrottleStore,
 } from './rate-limit.js';

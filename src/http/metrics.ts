@@ -20,8 +20,11 @@ function templateMatcher(templates: readonly string[]): Matcher {
   const split = templates.map((template) => ({ template, segments: template.split('/') }));
   return (path) => {
     const segments = path.split('/');
-    return split.find(({ segments: pattern }) => pattern.length === segments.length
-      && pattern.every((part, i) => (part.startsWith(':') ? segments[i] !== '' : part === segments[i])))?.template;
+    return split.find(
+      ({ segments: pattern }) =>
+        pattern.length === segments.length &&
+        pattern.every((part, i) => (part.startsWith(':') ? segments[i] !== '' : part === segments[i])),
+    )?.template;
   };
 }
 
@@ -42,12 +45,25 @@ function bearerMatches(ctx: Context, token: string): boolean {
 export function createMetrics(options: { token?: string | undefined } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({ name: 'glc_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const durations = new Histogram({
-    name: 'glc_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry],
+  const requests = new Counter({
+    name: 'glc_http_requests_total',
+    help: 'HTTP requests',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
   });
-  const logins = new Counter({ name: 'glc_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'], registers: [registry] });
+  const durations = new Histogram({
+    name: 'glc_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const logins = new Counter({
+    name: 'glc_logins_total',
+    help: 'Login attempts by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   return {
     registry,
     logins,

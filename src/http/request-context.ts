@@ -23,7 +23,13 @@ export function requestContext(root: Logger): Middleware {
     } finally {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       ctx.state.log.info(
-        { event: 'http.request', method: ctx.method, path: ctx.path, status: ctx.respond === false ? ctx.res.statusCode : ctx.status, durationMs: Math.round(durationMs * 10) / 10 },
+        {
+          event: 'http.request',
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.respond === false ? ctx.res.statusCode : ctx.status,
+          durationMs: Math.round(durationMs * 10) / 10,
+        },
         'http.request',
       );
     }

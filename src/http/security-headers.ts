@@ -27,7 +27,10 @@ const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri
 export function sendPage(ctx: Context, body: string, status = 200, scriptHashes: string[] = []): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set('Content-Security-Policy', scriptHashes.length ? `${PAGE_CSP}; script-src ${scriptHashes.map((h) => `'${h}'`).join(' ')}` : PAGE_CSP);
+  ctx.set(
+    'Content-Security-Policy',
+    scriptHashes.length ? `${PAGE_CSP}; script-src ${scriptHashes.map((h) => `'${h}'`).join(' ')}` : PAGE_CSP,
+  );
   ctx.set('Cache-Control', 'no-store');
   ctx.body = body;
 }

@@ -13,14 +13,17 @@ interface ConsentDetails {
 export async function showConsent(deps: InteractionDeps, ctx: Context, interaction: Interaction): Promise<void> {
   const details = interaction.prompt.details as ConsentDetails;
   const page = pageFor(deps, ctx, interaction);
-  sendPage(ctx, consentPage(page, {
-    ...(await clientSummary(deps, interaction)),
-    action: `/interaction/${interaction.uid}/consent`,
-    csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
-    scopes: (details.missingOIDCScope ?? []).filter((scope) => scope !== 'openid' || details.missingOIDCScope?.length === 1),
-    claims: (details.missingOIDCClaims ?? []),
-    resources: Object.entries(details.missingResourceScopes ?? {}).map(([indicator, scopes]) => ({ indicator, scopes })),
-  }).toString());
+  sendPage(
+    ctx,
+    consentPage(page, {
+      ...(await clientSummary(deps, interaction)),
+      action: `/interaction/${interaction.uid}/consent`,
+      csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
+      scopes: (details.missingOIDCScope ?? []).filter((scope) => scope !== 'openid' || details.missingOIDCScope?.length === 1),
+      claims: details.missingOIDCClaims ?? [],
+      resources: Object.entries(details.missingResourceScopes ?? {}).map(([indicator, scopes]) => ({ indicator, scopes })),
+    }).toString(),
+  );
 }
 
 export async function submitConsent(deps: InteractionDeps, ctx: Context): Promise<void> {
@@ -28,9 +31,15 @@ export async function submitConsent(deps: InteractionDeps, ctx: Context): Promis
   const body = requireCsrf(deps, ctx, interaction.uid);
   const provider = deps.provider();
   if (textField(body, 'decision') !== 'allow' || interaction.prompt.name !== 'consent' || !interaction.session) {
-    await provider.interactionFinished(ctx.req, ctx.res, {
-      error: 'access_denied', error_description: 'the citizen denied the request',
-    }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      {
+        error: 'access_denied',
+        error_description: 'the citizen denied the request',
+      },
+      { mergeWithLastSubmission: false },
+    );
     ctx.respond = false;
     return;
   }
@@ -44,14 +53,25 @@ export async function submitConsent(deps: InteractionDeps, ctx: Context): Promis
     ctx.respond = false;
     return;
   }
-  const grant = existing ?? new provider.Grant({ accountId: interaction.session.accountId, clientId: String(interaction.params.client_id) });
+  const grant =
+    existing ?? new provider.Grant({ accountId: interaction.session.accountId, clientId: String(interaction.params.client_id) });
   if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
   if (details.missingOIDCClaims) grant.addOIDCClaims(details.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(details.missingResourceScopes ?? {})) {
     grant.addResourceScope(indicator, scopes.join(' '));
   }
   const grantId = await grant.save();
-  await deps.rememberConsent(interaction.session.accountId, String(interaction.params.client_id), grant.getOIDCScope(), grant.getOIDCClaims());
-  await provider.interactionFinished(ctx.req, ctx.res, { consent: interaction.grantId ? {} : { grantId } }, { mergeWithLastSubmission: true });
+  await deps.rememberConsent(
+    interaction.session.accountId,
+    String(interaction.params.client_id),
+    grant.getOIDCScope(),
+    grant.getOIDCClaims(),
+  );
+  await provider.interactionFinished(
+    ctx.req,
+    ctx.res,
+    { consent: interaction.grantId ? {} : { grantId } },
+    { mergeWithLastSubmission: true },
+  );
   ctx.respond = false;
 }

@@ -12,15 +12,19 @@ async function renderLogin(deps: InteractionDeps, ctx: Context, interaction: Int
   const page = pageFor(deps, ctx, interaction);
   const summary = await clientSummary(deps, interaction);
   const base = `/interaction/${interaction.uid}`;
-  sendPage(ctx, loginPage(page, {
-    ...summary,
-    action: `${base}/login`,
-    registerHref: `${base}/register`,
-    forgotHref: `/account/password/forgot?ui_locales=${page.locale}`,
-    csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
-    email: email ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined),
-    error: error && page.t(error),
-  }).toString(), status);
+  sendPage(
+    ctx,
+    loginPage(page, {
+      ...summary,
+      action: `${base}/login`,
+      registerHref: `${base}/register`,
+      forgotHref: `/account/password/forgot?ui_locales=${page.locale}`,
+      csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
+      email: email ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined),
+      error: error && page.t(error),
+    }).toString(),
+    status,
+  );
 }
 
 export function showLogin(deps: InteractionDeps, ctx: Context, interaction: Interaction): Promise<void> {
@@ -41,7 +45,10 @@ export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<
   }
   let account: Account | undefined;
   try {
-    account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined }) : undefined;
+    account =
+      form.email && form.password
+        ? await deps.accounts.authenticate(form.email, form.password, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined })
+        : undefined;
   } catch (error) {
     // argon2 was busy: no password was checked, so the attempt is given back; a person keeps the form.
     if (!(error instanceof AppError) || error.code !== 'server_busy') throw error;

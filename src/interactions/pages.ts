@@ -5,8 +5,17 @@ import type { AppError } from '../errors.js';
 import { sendPage, setRetryAfter, wantsJson } from '../http/index.js';
 import type { ProviderPages, UserCodeForm } from '../oidc/index.js';
 import {
-  deviceConfirmPage, deviceInputPage, deviceSuccessPage, errorPage, logoutDonePage, logoutPage,
-  AUTO_SUBMIT_SCRIPT_HASH, selfSubmittingFormPage, type DeviceInputForm, type PageContext, type Views,
+  deviceConfirmPage,
+  deviceInputPage,
+  deviceSuccessPage,
+  errorPage,
+  logoutDonePage,
+  logoutPage,
+  AUTO_SUBMIT_SCRIPT_HASH,
+  selfSubmittingFormPage,
+  type DeviceInputForm,
+  type PageContext,
+  type Views,
 } from '../views/index.js';
 
 export function pageContextOf(views: Views, ctx: Context | KoaContextWithOIDC, uiLocales?: string): PageContext {
@@ -93,7 +102,11 @@ export function createProviderPages(views: Views, outageOf: OutageOf = async () 
         ctx.status = status;
         return;
       }
-      sendPage(ctx, deviceInputPage(page, deviceFormAfterError(ctx, form, isUnsaved), page.t(deviceRefusalKey(e)), true).toString(), status);
+      sendPage(
+        ctx,
+        deviceInputPage(page, deviceFormAfterError(ctx, form, isUnsaved), page.t(deviceRefusalKey(e)), true).toString(),
+        status,
+      );
     },
     async deviceConfirm(ctx, form, clientName, userCode) {
       sendPage(ctx, deviceConfirmPage(pageContextOf(views, ctx), form, clientName, userCode).toString());

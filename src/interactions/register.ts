@@ -12,16 +12,28 @@ import { VERIFY_STEP } from './verify-link.js';
 
 type FieldErrors = RegisterView['fieldErrors'];
 
-function render(deps: InteractionDeps, ctx: Context, interaction: Interaction, page: PageContext, values: Partial<RegisterForm>, fieldErrors: FieldErrors, status = 200) {
+function render(
+  deps: InteractionDeps,
+  ctx: Context,
+  interaction: Interaction,
+  page: PageContext,
+  values: Partial<RegisterForm>,
+  fieldErrors: FieldErrors,
+  status = 200,
+) {
   const base = `/interaction/${interaction.uid}`;
-  sendPage(ctx, registerPage(page, {
-    action: `${base}/register`,
-    loginHref: base,
-    csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
-    passwordMinLength: deps.config.passwordPolicy.minLength,
-    values: { email: values.email ?? '', givenName: values.givenName ?? '', familyName: values.familyName ?? '' },
-    fieldErrors,
-  }).toString(), status);
+  sendPage(
+    ctx,
+    registerPage(page, {
+      action: `${base}/register`,
+      loginHref: base,
+      csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
+      passwordMinLength: deps.config.passwordPolicy.minLength,
+      values: { email: values.email ?? '', givenName: values.givenName ?? '', familyName: values.familyName ?? '' },
+      fieldErrors,
+    }).toString(),
+    status,
+  );
 }
 
 export async function showRegister(deps: InteractionDeps, ctx: Context): Promise<void> {
@@ -54,5 +66,11 @@ export async function submitRegister(deps: InteractionDeps, ctx: Context): Promi
     return;
   }
   const text = `${page.t('register.check_mail', { email: form.email })} ${page.t('register.check_mail_help')}`;
-  sendPage(ctx, messagePage(page, page.t('register.check_mail_title'), text, { href: `/interaction/${interaction.uid}`, label: page.t('register.have_account') }).toString());
+  sendPage(
+    ctx,
+    messagePage(page, page.t('register.check_mail_title'), text, {
+      href: `/interaction/${interaction.uid}`,
+      label: page.t('register.have_account'),
+    }).toString(),
+  );
 }

@@ -12,7 +12,6 @@ import { pageContextOf } from './pages.js';
 
 export const VERIFY_STEP = 'verify';
 
-
 /** The flow this browser has in progress at this uid, if it is still waiting for a login. */
 async function waitingFlow(deps: InteractionDeps, ctx: Context): Promise<Interaction | undefined> {
   try {
@@ -36,18 +35,29 @@ export async function showVerifyLink(deps: InteractionDeps, ctx: Context): Promi
   const token = textField(ctx.query, 'token', FIELD_LIMITS.token);
   if (!(await deps.accounts.selfService.isLinkUsable(token, 'verify-email'))) return sendInvalidLink(deps, ctx);
   const page = pageOf(deps, ctx);
-  sendPage(ctx, confirmLinkPage(page, {
-    title: page.t('account.email.verify_title'), text: page.t('account.email.verify'), button: page.t('account.email.verify_button'),
-    action: `/interaction/${ctx.params.uid}/${VERIFY_STEP}`, token,
-    csrfToken: deps.csrf.token(ctx, `interaction:${ctx.params.uid}`),
-  }).toString());
+  sendPage(
+    ctx,
+    confirmLinkPage(page, {
+      title: page.t('account.email.verify_title'),
+      text: page.t('account.email.verify'),
+      button: page.t('account.email.verify_button'),
+      action: `/interaction/${ctx.params.uid}/${VERIFY_STEP}`,
+      token,
+      csrfToken: deps.csrf.token(ctx, `interaction:${ctx.params.uid}`),
+    }).toString(),
+  );
 }
 
 export async function submitVerifyLink(deps: InteractionDeps, ctx: Context): Promise<void> {
   const body = requireCsrf(deps, ctx, ctx.params.uid!);
   let accountId: string;
   try {
-    accountId = (await deps.accounts.selfService.verifyEmail(textField(body, 'token', FIELD_LIMITS.token), { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined })).id;
+    accountId = (
+      await deps.accounts.selfService.verifyEmail(textField(body, 'token', FIELD_LIMITS.token), {
+        ip: ctx.ip,
+        userAgent: ctx.get('user-agent') || undefined,
+      })
+    ).id;
   } catch (error) {
     if (error instanceof AppError && error.code === 'link_invalid') return sendInvalidLink(deps, ctx);
     throw error;
@@ -58,5 +68,11 @@ export async function submitVerifyLink(deps: InteractionDeps, ctx: Context): Pro
     return;
   }
   const page = pageOf(deps, ctx);
-  sendPage(ctx, messagePage(page, page.t('account.email.verify_title'), page.t('register.verified_elsewhere'), { href: '/account', label: page.t('account.title') }).toString());
+  sendPage(
+    ctx,
+    messagePage(page, page.t('account.email.verify_title'), page.t('register.verified_elsewhere'), {
+      href: '/account',
+      label: page.t('account.title'),
+    }).toString(),
+  );
 }

@@ -6,7 +6,13 @@ import { afterCommit, type Queryable } from '../db/index.js';
 import type { Tunables } from '../config.js';
 import type { Logger } from '../log.js';
 import {
-  claimDueMails, deleteFinishedMailsBefore, insertMail, markMailFailed, markMailSent, type MailKeeping, type OutgoingMail,
+  claimDueMails,
+  deleteFinishedMailsBefore,
+  insertMail,
+  markMailFailed,
+  markMailSent,
+  type MailKeeping,
+  type OutgoingMail,
 } from './mail-repository.js';
 import type { MailTransport } from './transport.js';
 
@@ -30,12 +36,25 @@ export type MailPolicy = Tunables['mail'];
 const DAY_MS = 86_400_000;
 
 /** firstRetrySeconds, then twice as long each time, capped at maxRetrySeconds; undefined once maxAttempts are spent. */
-export function retryDelaySeconds(attempts: number, policy: Pick<MailPolicy, 'maxAttempts' | 'firstRetrySeconds' | 'maxRetrySeconds'>): number | undefined {
+export function retryDelaySeconds(
+  attempts: number,
+  policy: Pick<MailPolicy, 'maxAttempts' | 'firstRetrySeconds' | 'maxRetrySeconds'>,
+): number | undefined {
   if (attempts >= policy.maxAttempts) return undefined;
   return Math.min(policy.firstRetrySeconds * 2 ** (attempts - 1), policy.maxRetrySeconds);
 }
 
-export function createMailer({ db, transport, log, policy }: { db: Queryable; transport: MailTransport; log: Logger; policy: MailPolicy }): Mailer {
+export function createMailer({
+  db,
+  transport,
+  log,
+  policy,
+}: {
+  db: Queryable;
+  transport: MailTransport;
+  log: Logger;
+  policy: MailPolicy;
+}): Mailer {
   let delivering: Promise<number> | undefined;
   const deliver = async () => {
     let sent = 0;
@@ -48,7 +67,15 @@ export function createMailer({ db, transport, log, policy }: { db: Queryable; tr
       } catch (error) {
         const retryIn = retryDelaySeconds(mail.attempts, policy);
         await markMailFailed(db, mail.id, (error as Error).message ?? String(error), retryIn);
-        log.warn({ event: retryIn ? 'mail.retry_scheduled' : 'mail.given_up', mailId: mail.id, attempts: mail.attempts, error: (error as Error).message }, 'mail.failed');
+        log.warn(
+          {
+            event: retryIn ? 'mail.retry_scheduled' : 'mail.given_up',
+            mailId: mail.id,
+            attempts: mail.attempts,
+            error: (error as Error).message,
+          },
+          'mail.failed',
+        );
       }
     }
     return sent;
@@ -57,12 +84,18 @@ export function createMailer({ db, transport, log, policy }: { db: Queryable; tr
     async enqueue(mail, { db: through = db, ...keeping } = {}) {
       const id = await insertMail(through, mail, keeping);
       // Delivery starts once the mail is committed, in the background: the caller never waits on SMTP.
-      await afterCommit(through, () => { setImmediate(() => { mailer.deliverDue().catch(() => undefined); }); });
+      await afterCommit(through, () => {
+        setImmediate(() => {
+          mailer.deliverDue().catch(() => undefined);
+        });
+      });
       return id;
     },
     deliverDue() {
       // One delivery round at a time per instance; a call during a round waits for that round.
-      delivering ??= deliver().finally(() => { delivering = undefined; });
+      delivering ??= deliver().finally(() => {
+        delivering = undefined;
+      });
       return delivering;
     },
     async purge(now = new Date()) {
@@ -86,7 +119,9 @@ export function createMailer({ db, transport, log, policy }: { db: Queryable; tr
         }, policy.purgeIntervalSeconds * 1000),
       ];
       for (const timer of timers) timer.unref();
-      return () => { for (const timer of timers) clearInterval(timer); };
+      return () => {
+        for (const timer of timers) clearInterval(timer);
+      };
     },
   };
   return mailer;

@@ -50,7 +50,14 @@ export async function claimDueMails(db: Queryable, limit: number, lockSeconds: n
      returning id, to_address, subject, text_body, html_body, attempts`,
     [limit, lockSeconds],
   );
-  return rows.map((row) => ({ id: row.id, to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body, attempts: row.attempts }));
+  return rows.map((row) => ({
+    id: row.id,
+    to: row.to_address,
+    subject: row.subject,
+    text: row.text_body,
+    html: row.html_body,
+    attempts: row.attempts,
+  }));
 }
 
 export async function markMailSent(db: Queryable, id: number): Promise<void> {

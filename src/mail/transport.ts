@@ -19,13 +19,19 @@ export function createTransport(options: { smtpUrl: string | undefined; dataDir:
   // The sender's domain without the closing bracket of "Name <address>": a Message-ID is <id@domain>.
   const domain = /@([^\s>]+)/.exec(options.from)?.[1] ?? 'localhost';
   const message = (mail: OutgoingMail & { id: number }) => ({
-    from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html,
+    from: options.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
     messageId: `<glc-${mail.id}@${domain}>`,
   });
   if (options.smtpUrl) {
     const smtp = nodemailer.createTransport(options.smtpUrl);
     return {
-      async send(mail) { await smtp.sendMail(message(mail)); },
+      async send(mail) {
+        await smtp.sendMail(message(mail));
+      },
       close: () => smtp.close(),
     };
   }

@@ -16,7 +16,13 @@ export interface ClientStore {
 }
 
 // Models whose second use is an attack or a race: a failed consume must stop the request.
-const SINGLE_USE_MODELS = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+const SINGLE_USE_MODELS = new Set([
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
 
 interface PayloadRow {
   payload: AdapterPayload;
@@ -69,8 +75,15 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
            user_code = excluded.user_code, uid = excluded.uid, account_id = excluded.account_id,
            client_id = excluded.client_id, expires_at = excluded.expires_at`,
         [
-          this.model, this.key(id), JSON.stringify(stored), payload.grantId ?? null, payload.userCode ?? null,
-          payload.uid ?? null, accountIdOf(payload), payload.clientId ?? null, expiresAt,
+          this.model,
+          this.key(id),
+          JSON.stringify(stored),
+          payload.grantId ?? null,
+          payload.userCode ?? null,
+          payload.uid ?? null,
+          accountIdOf(payload),
+          payload.clientId ?? null,
+          expiresAt,
         ],
       );
     }

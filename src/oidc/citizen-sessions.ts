@@ -6,7 +6,11 @@ import type { Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { Adapter } from 'oidc-provider';
 import {
-  deleteStoredPayload, deleteTokensOfGrantOutsideSession, listPayloadsOfAccount, removeSessionAuthorization, type StoredPayload,
+  deleteStoredPayload,
+  deleteTokensOfGrantOutsideSession,
+  listPayloadsOfAccount,
+  removeSessionAuthorization,
+  type StoredPayload,
 } from './payload-repository.js';
 import { listSessionActivity } from './session-activity-repository.js';
 import { deleteConsent, deleteConsentsOfAccount, listConsentsOfAccount } from './consent-repository.js';
@@ -83,7 +87,7 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
   async function backchannelLogout(clientId: string, accountId: string, sid: string | undefined) {
     // backchannelLogout is the library's own (it signs the logout token); its typings omit it.
     const client = (await provider().Client.find(clientId)) as
-      | { backchannelLogoutUri?: string; backchannelLogout(sub: string, sid: string): Promise<void> } | undefined;
+      { backchannelLogoutUri?: string; backchannelLogout(sub: string, sid: string): Promise<void> } | undefined;
     if (!client?.backchannelLogoutUri || !sid) return;
     await client.backchannelLogout(accountId, sid).then(
       () => log.info({ event: 'account.backchannel_sent', clientId }, 'account.backchannel_sent'),
@@ -97,10 +101,15 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
   }
 
   /** `spared`: grants another session still holds (a grant is shared by the browsers of one account and site). */
-  async function endSessionRow(accountId: string, session: StoredPayload & { payload: SessionPayload }, spared: ReadonlySet<string> = new Set()) {
+  async function endSessionRow(
+    accountId: string,
+    session: StoredPayload & { payload: SessionPayload },
+    spared: ReadonlySet<string> = new Set(),
+  ) {
     for (const [clientId, authorization] of Object.entries(session.payload.authorizations ?? {})) {
       await backchannelLogout(clientId, accountId, authorization.sid);
-      if (authorization.grantId && !authorization.persistsLogout && !spared.has(authorization.grantId)) await revokeGrant(authorization.grantId);
+      if (authorization.grantId && !authorization.persistsLogout && !spared.has(authorization.grantId))
+        await revokeGrant(authorization.grantId);
     }
     // Listed rows carry their stored key, not the cookie value the adapter would digest again.
     await deleteStoredPayload(db, 'Session', session.id);
@@ -119,8 +128,12 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
         const client = await provider().Client.find(consent.clientId);
         const extra = client as unknown as { commune_name?: string } | undefined;
         services.push({
-          clientId: consent.clientId, clientName: client?.clientName ?? consent.clientId, communeName: extra?.commune_name ?? '',
-          scopes: consent.scopes, claims: consent.claims, since: consent.grantedAt,
+          clientId: consent.clientId,
+          clientName: client?.clientName ?? consent.clientId,
+          communeName: extra?.commune_name ?? '',
+          scopes: consent.scopes,
+          claims: consent.claims,
+          since: consent.grantedAt,
         });
       }
       return services;

@@ -31,17 +31,26 @@ export async function openClientRegistry(deps: {
 }): Promise<ClientRegistry> {
   const { pool, sealer, log, config } = deps;
   const cache = createClientCache<ProviderClientMetadata>(deps.cacheTtlSeconds);
-  const over = (db: Queryable, validateMetadata?: ClientSchema['validate']) => createRegistry({
-    db, sealer, log, cacheTtlSeconds: deps.cacheTtlSeconds, cache, validateMetadata,
-    sectorIdentifierUri: (slug) => communeSectorUri(config.issuer, slug),
-    outboundAllowList: config.outboundAllowList,
-  });
+  const over = (db: Queryable, validateMetadata?: ClientSchema['validate']) =>
+    createRegistry({
+      db,
+      sealer,
+      log,
+      cacheTtlSeconds: deps.cacheTtlSeconds,
+      cache,
+      validateMetadata,
+      sectorIdentifierUri: (slug) => communeSectorUri(config.issuer, slug),
+      outboundAllowList: config.outboundAllowList,
+    });
   // The library validates what registers through it (RFC 7591/7592) itself: its store needs no schema.
   const storage = createOidcStorage({ pool, sealer, registryOver: (db) => over(db) });
   const schema = createClientSchema({ config, keys: await loadKeyMaterial(pool, sealer), adapter: storage.adapterOver(pool) });
   const registryOver = (db: Queryable) => over(db, schema.validate);
   return {
-    registry: registryOver(pool), registryOver, storage, schema,
+    registry: registryOver(pool),
+    registryOver,
+    storage,
+    schema,
     registrationTokens: createRegistrationTokens({ provider: () => schema.provider, adapterOver: storage.adapterOver, registryOver }),
   };
 }

@@ -31,7 +31,8 @@ export function countSignIns(provider: Provider, db: Queryable, log: Logger, ign
     const client = ctx.oidc.client as unknown as { clientId: string; commune?: string } | undefined;
     const accountId = ctx.oidc.session?.accountId;
     if (!client?.commune || !accountId || client.clientId === ignoredClientId) return;
-    insertSignIn(db, { clientId: client.clientId, communeSlug: client.commune, accountId })
-      .catch((error: unknown) => log.warn({ event: 'usage.write_failed', err: error }, 'usage.write_failed'));
+    insertSignIn(db, { clientId: client.clientId, communeSlug: client.commune, accountId }).catch((error: unknown) =>
+      log.warn({ event: 'usage.write_failed', err: error }, 'usage.write_failed'),
+    );
   });
 }

@@ -10,7 +10,13 @@ type ClaimsRequest = Record<string, unknown> | undefined;
  * The claim names a site receives: for userinfo, those of the granted scopes and the claims parameter;
  * for the ID token (we conform to OIDC Core 5.4: scope claims go to userinfo), sub and the claims parameter.
  */
-export function releasedClaims(use: SharingChannel, scope: string, requested: ClaimsRequest, rejected: string[], available: Record<string, unknown>): string[] {
+export function releasedClaims(
+  use: SharingChannel,
+  scope: string,
+  requested: ClaimsRequest,
+  rejected: string[],
+  available: Record<string, unknown>,
+): string[] {
   const names = new Set<string>(['sub']);
   if (use === 'userinfo') {
     for (const s of scope.split(' ')) for (const claim of (CLAIMS_BY_SCOPE as Record<string, readonly string[]>)[s] ?? []) names.add(claim);
@@ -29,10 +35,15 @@ export function createFindAccount(accounts: Pick<Accounts, 'findById' | 'recordS
         const available = claimsOf(account);
         const client = ctx?.oidc?.client as unknown as { clientId: string; clientName?: string; commune_name?: string } | undefined;
         if (client && (use === 'id_token' || use === 'userinfo')) {
-          await accounts.recordSharing(account.id, {
-            clientId: client.clientId, clientName: client.clientName ?? client.clientId, communeName: client.commune_name ?? '',
-            claims: releasedClaims(use, scope, requested as ClaimsRequest, rejected, available), channel: use,
-          }).catch((error: unknown) => log.warn({ event: 'journal.write_failed', err: error }, 'journal.write_failed'));
+          await accounts
+            .recordSharing(account.id, {
+              clientId: client.clientId,
+              clientName: client.clientName ?? client.clientId,
+              communeName: client.commune_name ?? '',
+              claims: releasedClaims(use, scope, requested as ClaimsRequest, rejected, available),
+              channel: use,
+            })
+            .catch((error: unknown) => log.warn({ event: 'journal.write_failed', err: error }, 'journal.write_failed'));
         }
         return available;
       },

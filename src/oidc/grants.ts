@@ -16,9 +16,10 @@ export function createLoadExistingGrant(memory: ConsentMemory) {
     const { oidc } = ctx;
     const client = oidc.client!;
     const accountId = oidc.session?.accountId;
-    const grantId = oidc.result?.consent?.grantId
-      ?? oidc.session?.grantIdFor(client.clientId)
-      ?? (accountId ? await memory.findLatestGrantId(accountId, client.clientId) : undefined);
+    const grantId =
+      oidc.result?.consent?.grantId ??
+      oidc.session?.grantIdFor(client.clientId) ??
+      (accountId ? await memory.findLatestGrantId(accountId, client.clientId) : undefined);
     const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
     if (!accountId || (existing && !isFirstParty(client))) return existing;
 

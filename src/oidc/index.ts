@@ -26,7 +26,16 @@ export { createOidcStorage, type OidcStorage } from './storage.js';
 export { openClientRegistry, type ClientRegistry } from './client-registry.js';
 export { createRegistrationTokens, type IssuedRegistrationToken, type RegistrationTokens } from './registration-tokens.js';
 
-export { ensureKeys, rotateKeys, retireKey, listPublicKeys, loadKeyMaterial, KEY_CHANGES_CHANNEL, type Retirement, type Rotation } from './keys.js';
+export {
+  ensureKeys,
+  rotateKeys,
+  retireKey,
+  listPublicKeys,
+  loadKeyMaterial,
+  KEY_CHANGES_CHANNEL,
+  type Retirement,
+  type Rotation,
+} from './keys.js';
 export { startCleanup } from './cleanup.js';
 export { communeSectorUri, SECTOR_DOCUMENT_ROUTE, sectorDocuments } from './sector.js';
 export type { ProviderPages } from './rendering.js';
@@ -78,9 +87,17 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
   const build = async () => {
     const keys = await loadKeyMaterial(db, sealer);
     const provider = createProvider({
-      config, keys, adapter, findAccount, pages: deps.pages, consentMemory, registrationPolicy,
-      onSessionSeen: (activity) => recordSessionActivity(db, activity)
-        .catch((error: unknown) => log.warn({ event: 'session_activity.write_failed', err: error }, 'session_activity.write_failed')),
+      config,
+      keys,
+      adapter,
+      findAccount,
+      pages: deps.pages,
+      consentMemory,
+      registrationPolicy,
+      onSessionSeen: (activity) =>
+        recordSessionActivity(db, activity).catch((error: unknown) =>
+          log.warn({ event: 'session_activity.write_failed', err: error }, 'session_activity.write_failed'),
+        ),
     });
     logProviderEvents(provider, log);
     countSignIns(provider, db, log, ACCOUNT_SPACE_CLIENT_ID);
@@ -105,9 +122,14 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     cookieKeys: () => current.cookieKeys,
     citizen: createCitizenSessions({ db, provider: () => current.provider, adapter, log }),
     handle: (req, res) => current.handler(req, res) as unknown as Promise<void>,
-    registrationTokens: createRegistrationTokens({ provider: () => current.provider, adapterOver: deps.storage.adapterOver, registryOver: deps.storage.registryOver }),
+    registrationTokens: createRegistrationTokens({
+      provider: () => current.provider,
+      adapterOver: deps.storage.adapterOver,
+      registryOver: deps.storage.registryOver,
+    }),
     reloadKeysIfChanged,
-    rememberConsent: (accountId, clientId, scope, claims) => upsertConsent(db, accountId, clientId, scope.split(' ').filter(Boolean), claims),
+    rememberConsent: (accountId, clientId, scope, claims) =>
+      upsertConsent(db, accountId, clientId, scope.split(' ').filter(Boolean), claims),
     stop: () => clearInterval(timer),
   };
 }

@@ -32,10 +32,13 @@ export async function insertSigningKey(
   db: Queryable,
   key: { kid: string; alg: SigningAlg; publicJwk: JWK; privateJwkSealed: string; signsFrom: Date },
 ): Promise<void> {
-  await db.query(
-    `insert into signing_keys (kid, alg, public_jwk, private_jwk_sealed, signs_from) values ($1, $2, $3, $4, $5)`,
-    [key.kid, key.alg, JSON.stringify(key.publicJwk), key.privateJwkSealed, key.signsFrom],
-  );
+  await db.query(`insert into signing_keys (kid, alg, public_jwk, private_jwk_sealed, signs_from) values ($1, $2, $3, $4, $5)`, [
+    key.kid,
+    key.alg,
+    JSON.stringify(key.publicJwk),
+    key.privateJwkSealed,
+    key.signsFrom,
+  ]);
 }
 
 /** Keys still published: not expired. Signing ones first (newest first), then upcoming, then retired. */
@@ -70,10 +73,9 @@ export async function countOtherSigningKeys(db: Queryable, alg: SigningAlg, exce
 
 /** Takes a key out of the JWKS now: it stops signing and stops verifying. */
 export async function unpublishSigningKey(db: Queryable, kid: string): Promise<void> {
-  await db.query(
-    `update signing_keys set retired_at = least(coalesce(retired_at, now()), now()), expires_at = now() where kid = $1`,
-    [kid],
-  );
+  await db.query(`update signing_keys set retired_at = least(coalesce(retired_at, now()), now()), expires_at = now() where kid = $1`, [
+    kid,
+  ]);
 }
 
 /** The database's clock: key times are compared with it, whichever instance reads them. */
@@ -83,18 +85,18 @@ export async function databaseNow(db: Queryable): Promise<Date> {
 }
 
 export async function listAlgsWithLiveKey(db: Queryable): Promise<SigningAlg[]> {
-  const { rows } = await db.query<{ alg: SigningAlg }>(
-    `select distinct alg from signing_keys where retired_at is null`,
-  );
+  const { rows } = await db.query<{ alg: SigningAlg }>(`select distinct alg from signing_keys where retired_at is null`);
   return rows.map((row) => row.alg);
 }
 
 /** Retires the keys of `alg` that are not retired yet, from `retiredAt`; they stay published until `expiresAt`. */
 export async function retireSigningKeys(db: Queryable, alg: SigningAlg, except: string, retiredAt: Date, expiresAt: Date): Promise<void> {
-  await db.query(
-    `update signing_keys set retired_at = $3, expires_at = $4 where alg = $1 and kid <> $2 and retired_at is null`,
-    [alg, except, retiredAt, expiresAt],
-  );
+  await db.query(`update signing_keys set retired_at = $3, expires_at = $4 where alg = $1 and kid <> $2 and retired_at is null`, [
+    alg,
+    except,
+    retiredAt,
+    expiresAt,
+  ]);
 }
 
 export type SecretPurpose = 'cookie' | 'pairwise-salt';

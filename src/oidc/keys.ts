@@ -11,9 +11,20 @@ import { withTransaction, type Pool, type PoolClient, type Queryable } from '../
 import { invalid, notFound } from '../errors.js';
 import type { Sealer } from '../sealing.js';
 import {
-  countOtherSigningKeys, databaseNow, findPublishedKey, insertServerSecret, insertSigningKey, listAlgsWithLiveKey,
-  listPublishedKeys, listServerSecrets, lockKeys, notifyKeysChanged, retireSigningKeys, unpublishSigningKey,
-  type SecretPurpose, type SigningAlg,
+  countOtherSigningKeys,
+  databaseNow,
+  findPublishedKey,
+  insertServerSecret,
+  insertSigningKey,
+  listAlgsWithLiveKey,
+  listPublishedKeys,
+  listServerSecrets,
+  lockKeys,
+  notifyKeysChanged,
+  retireSigningKeys,
+  unpublishSigningKey,
+  type SecretPurpose,
+  type SigningAlg,
 } from './key-repository.js';
 
 export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256'];
@@ -69,7 +80,10 @@ export interface RotationOptions {
  * instance shares.
  */
 export async function rotateKeys(
-  pool: Pool | PoolClient, sealer: Sealer, config: Pick<Config, 'keys' | 'ttlSeconds'>, options: RotationOptions = {},
+  pool: Pool | PoolClient,
+  sealer: Sealer,
+  config: Pick<Config, 'keys' | 'ttlSeconds'>,
+  options: RotationOptions = {},
 ): Promise<Rotation> {
   const delaySeconds = options.now ? 0 : config.keys.activationDelaySeconds;
   const longestTokenSeconds = Math.max(config.ttlSeconds.idToken, config.ttlSeconds.accessToken, config.ttlSeconds.clientCredentials);
@@ -107,7 +121,10 @@ export async function retireKey(pool: Pool | PoolClient, kid: string): Promise<R
     const key = await findPublishedKey(db, kid);
     if (!key) throw notFound('key_not_found', `no published signing key "${kid}" (unknown, or already retired)`);
     if ((await countOtherSigningKeys(db, key.alg, kid)) === 0) {
-      throw invalid('key_last_signing', `key "${kid}" is the only ${key.alg} signing key: run "glc keys rotate --now" first, then retire it`);
+      throw invalid(
+        'key_last_signing',
+        `key "${kid}" is the only ${key.alg} signing key: run "glc keys rotate --now" first, then retire it`,
+      );
     }
     await unpublishSigningKey(db, kid);
     await notifyKeysChanged(db, KEY_CHANGES_CHANNEL);
@@ -131,9 +148,7 @@ export async function loadKeyMaterial(db: Queryable, sealer: Sealer): Promise<Ke
   const cookieKeys = await Promise.all((await listServerSecrets(db, 'cookie')).map((value) => sealer.open(value)));
   const [saltSealed] = await listServerSecrets(db, 'pairwise-salt');
   if (!saltSealed || cookieKeys.length === 0 || jwks.length === 0) throw new Error('keys missing: run ensureKeys first');
-  const fingerprint = rows
-    .map((row) => `${row.kid}:${row.is_signing ? 's' : 'p'}`)
-    .join(',');
+  const fingerprint = rows.map((row) => `${row.kid}:${row.is_signing ? 's' : 'p'}`).join(',');
   return { jwks, cookieKeys, pairwiseSalt: await sealer.open(saltSealed), fingerprint };
 }
 

@@ -50,16 +50,16 @@ export async function listPayloadsOfAccount(db: Queryable, model: 'Grant' | 'Ses
 
 /** The tokens and codes of a grant that were issued to any session but `sessionUid` (the library's field). */
 export async function deleteTokensOfGrantOutsideSession(db: Queryable, grantId: string, sessionUid: string): Promise<void> {
-  await db.query(
-    `delete from oidc_payloads where grant_id = $1 and model <> 'Grant' and (payload->>'sessionUid') is distinct from $2`,
-    [grantId, sessionUid],
-  );
+  await db.query(`delete from oidc_payloads where grant_id = $1 and model <> 'Grant' and (payload->>'sessionUid') is distinct from $2`, [
+    grantId,
+    sessionUid,
+  ]);
 }
 
 /** Forgets that a session signed in to a client (after the citizen revoked that client). */
 export async function removeSessionAuthorization(db: Queryable, sessionId: string, clientId: string): Promise<void> {
-  await db.query(
-    `update oidc_payloads set payload = payload #- array['authorizations', $2::text] where model = 'Session' and id = $1`,
-    [sessionId, clientId],
-  );
+  await db.query(`update oidc_payloads set payload = payload #- array['authorizations', $2::text] where model = 'Session' and id = $1`, [
+    sessionId,
+    clientId,
+  ]);
 }

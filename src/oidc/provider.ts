@@ -73,7 +73,10 @@ function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
 }
 
 function features(
-  rendering: RenderingHooks, issuer: string, registrationPolicy: ProviderDeps['registrationPolicy'], operatorApiTokenTtlSeconds: number,
+  rendering: RenderingHooks,
+  issuer: string,
+  registrationPolicy: ProviderDeps['registrationPolicy'],
+  operatorApiTokenTtlSeconds: number,
 ): Configuration['features'] {
   return {
     registration: {
@@ -90,7 +93,12 @@ function features(
       enabled: true,
       getResourceServerInfo: (_ctx, resourceIndicator, client) => {
         if (resourceIndicator === adminAudience(issuer) && isOperatorTool(client)) {
-          return { scope: ADMIN_SCOPE, audience: adminAudience(issuer), accessTokenTTL: operatorApiTokenTtlSeconds, accessTokenFormat: 'opaque' };
+          return {
+            scope: ADMIN_SCOPE,
+            audience: adminAudience(issuer),
+            accessTokenTTL: operatorApiTokenTtlSeconds,
+            accessTokenFormat: 'opaque',
+          };
         }
         throw new errors.InvalidTarget();
       },

@@ -33,14 +33,18 @@ export function createRegistrationTokens(deps: {
   registryOver: (db: Queryable) => Pick<RegistrationTokenBindings, 'bindRegistrationToken'>;
 }): RegistrationTokens {
   return {
-    issue: (db, communeSlug, ttlSeconds, createdBy) => withTransaction(db, async (tx) => {
-      const token = new (deps.provider().InitialAccessToken)({ expiresIn: ttlSeconds, policies: [COMMUNE_POLICY] }) as unknown as Mintable;
-      token.jti = token.generateTokenId();
-      const { value, payload } = await token.getValueAndPayload();
-      const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-      await deps.registryOver(tx).bindRegistrationToken(token.jti, communeSlug, createdBy, expiresAt);
-      await deps.adapterOver(tx)('InitialAccessToken').upsert(token.jti, payload, ttlSeconds);
-      return { token: value, expiresAt };
-    }),
+    issue: (db, communeSlug, ttlSeconds, createdBy) =>
+      withTransaction(db, async (tx) => {
+        const token = new (deps.provider().InitialAccessToken)({
+          expiresIn: ttlSeconds,
+          policies: [COMMUNE_POLICY],
+        }) as unknown as Mintable;
+        token.jti = token.generateTokenId();
+        const { value, payload } = await token.getValueAndPayload();
+        const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+        await deps.registryOver(tx).bindRegistrationToken(token.jti, communeSlug, createdBy, expiresAt);
+        await deps.adapterOver(tx)('InitialAccessToken').upsert(token.jti, payload, ttlSeconds);
+        return { token: value, expiresAt };
+      }),
   };
 }

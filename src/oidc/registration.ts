@@ -8,7 +8,15 @@ import type { Pool, Queryable } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { audited, type Actor } from '../operators/index.js';
 import {
-  buildClientMetadata, clientJson, isRedirectUriField, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type Clients, type Communes, type RegistrationTokenBindings,
+  buildClientMetadata,
+  clientJson,
+  isRedirectUriField,
+  needsSectorIdentifier,
+  splitSensitiveScopes,
+  type ClientMetadata,
+  type Clients,
+  type Communes,
+  type RegistrationTokenBindings,
 } from '../registry/index.js';
 import { communeSectorUri } from './sector.js';
 
@@ -19,12 +27,15 @@ const LIBRARY_PROPERTIES = ['client_id', 'client_secret', 'client_id_issued_at',
 
 type Properties = Record<string, unknown>;
 
-const strings = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined);
+const strings = (value: unknown): string[] | undefined =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** The registration policy: finds the commune, applies our rules, keeps only the metadata we support. */
 export function createCommunePolicy(
-  registry: Pick<RegistrationTokenBindings, 'registrationTokenCommune'> & Pick<Communes, 'getCommune'> & Pick<Clients, 'getClient'>, issuer: string, outboundAllowList: OutboundAllowList,
+  registry: Pick<RegistrationTokenBindings, 'registrationTokenCommune'> & Pick<Communes, 'getCommune'> & Pick<Clients, 'getClient'>,
+  issuer: string,
+  outboundAllowList: OutboundAllowList,
 ) {
   return async (ctx: KoaContextWithOIDC, properties: Properties): Promise<void> => {
     const initial = ctx.oidc.entities.InitialAccessToken;
@@ -35,16 +46,19 @@ export function createCommunePolicy(
 
     let metadata: ClientMetadata;
     try {
-      metadata = buildClientMetadata({
-        name: text(properties.client_name) ?? 'unnamed client',
-        redirectUris: strings(properties.redirect_uris),
-        postLogoutRedirectUris: strings(properties.post_logout_redirect_uris),
-        grantTypes: strings(properties.grant_types),
-        isPublic: properties.token_endpoint_auth_method === 'none',
-        scope: text(properties.scope),
-        subjectType: text(properties.subject_type),
-        backchannelLogoutUri: text(properties.backchannel_logout_uri),
-      }, { outboundAllowList });
+      metadata = buildClientMetadata(
+        {
+          name: text(properties.client_name) ?? 'unnamed client',
+          redirectUris: strings(properties.redirect_uris),
+          postLogoutRedirectUris: strings(properties.post_logout_redirect_uris),
+          grantTypes: strings(properties.grant_types),
+          isPublic: properties.token_endpoint_auth_method === 'none',
+          scope: text(properties.scope),
+          subjectType: text(properties.subject_type),
+          backchannelLogoutUri: text(properties.backchannel_logout_uri),
+        },
+        { outboundAllowList },
+      );
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (isRedirectUriField(error.details.field)) throw new errors.InvalidRedirectUri(error.message);
@@ -79,7 +93,10 @@ function registrant(): Actor {
  * The Client model's storage: registered clients go to the registry of their commune, each change with its
  * audit row in one transaction (the commune reads it in its audit log).
  */
-export function registeredClientStore(pool: Pool, registryOver: (db: Queryable) => Pick<Clients, 'saveRegisteredClient' | 'deleteClient' | 'getClient'>) {
+export function registeredClientStore(
+  pool: Pool,
+  registryOver: (db: Queryable) => Pick<Clients, 'saveRegisteredClient' | 'deleteClient' | 'getClient'>,
+) {
   return {
     async upsert(clientId: string, payload: Properties): Promise<void> {
       const { client_secret: secret, commune, pending_scope: pending, ...rest } = payload;
@@ -93,26 +110,40 @@ export function registeredClientStore(pool: Pool, registryOver: (db: Queryable) 
         scope: text(rest.scope) ?? 'openid',
         subject_type: rest.subject_type === 'public' ? 'public' : 'pairwise',
         application_type: 'web',
-        ...(text(rest.backchannel_logout_uri) ? { backchannel_logout_uri: text(rest.backchannel_logout_uri)!, backchannel_logout_session_required: true } : {}),
+        ...(text(rest.backchannel_logout_uri)
+          ? { backchannel_logout_uri: text(rest.backchannel_logout_uri)!, backchannel_logout_session_required: true }
+          : {}),
       };
       const pendingScopes = text(pending)?.split(' ') ?? [];
       await audited(pool, registrant(), async (tx) => {
-        const { before, after } = await registryOver(tx).saveRegisteredClient(String(commune), clientId, metadata, text(secret), pendingScopes);
+        const { before, after } = await registryOver(tx).saveRegisteredClient(
+          String(commune),
+          clientId,
+          metadata,
+          text(secret),
+          pendingScopes,
+        );
         return {
           result: undefined,
           audit: {
-            action: before ? 'client.updated' : 'client.registered', communeSlug: after.communeSlug, target: `client:${clientId}`,
+            action: before ? 'client.updated' : 'client.registered',
+            communeSlug: after.communeSlug,
+            target: `client:${clientId}`,
             ...(before ? { before: clientJson(before) } : {}),
             after: { ...clientJson(after), ...(pendingScopes.length ? { pending_scopes: pendingScopes } : {}) },
           },
         };
       });
     },
-    destroy: (clientId: string) => audited(pool, registrant(), async (tx) => {
-      const registry = registryOver(tx);
-      const before = await registry.getClient(clientId);
-      await registry.deleteClient(clientId);
-      return { result: undefined, audit: { action: 'client.deleted', communeSlug: before.communeSlug, target: `client:${clientId}`, before: clientJson(before) } };
-    }),
+    destroy: (clientId: string) =>
+      audited(pool, registrant(), async (tx) => {
+        const registry = registryOver(tx);
+        const before = await registry.getClient(clientId);
+        await registry.deleteClient(clientId);
+        return {
+          result: undefined,
+          audit: { action: 'client.deleted', communeSlug: before.communeSlug, target: `client:${clientId}`, before: clientJson(before) },
+        };
+      }),
   };
 }

@@ -5,8 +5,14 @@
 import type { Context } from 'koa';
 import Provider, { type Configuration, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
 import {
-  authorizationResponseForm, authorizationResponseStatus, formDrawnByTheLibrary, logoutForm, userCodeConfirmForm,
-  userCodeInputForm, type ProviderForm, type UserCodeForm,
+  authorizationResponseForm,
+  authorizationResponseStatus,
+  formDrawnByTheLibrary,
+  logoutForm,
+  userCodeConfirmForm,
+  userCodeInputForm,
+  type ProviderForm,
+  type UserCodeForm,
 } from './provider-forms.js';
 
 /** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */

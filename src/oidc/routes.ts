@@ -3,20 +3,40 @@
 import type Provider from 'oidc-provider';
 
 const PLAIN = [
-  'authorization', 'userinfo', 'token', 'jwks', 'registration', 'revocation', 'introspection', 'end_session',
-  'device_authorization', 'code_verification', 'pushed_authorization_request', 'backchannel_authentication',
+  'authorization',
+  'userinfo',
+  'token',
+  'jwks',
+  'registration',
+  'revocation',
+  'introspection',
+  'end_session',
+  'device_authorization',
+  'code_verification',
+  'pushed_authorization_request',
+  'backchannel_authentication',
 ];
 const UNDER: [string, string][] = [
-  ['authorization', '/:uid'], ['registration', '/:clientId'], ['end_session', '/confirm'], ['end_session', '/success'],
+  ['authorization', '/:uid'],
+  ['registration', '/:clientId'],
+  ['end_session', '/confirm'],
+  ['end_session', '/success'],
   ['code_verification', '/:uid'],
 ];
 
 export function providerRouteTemplates(provider: Provider): string[] {
   const pathOf = (name: string): string | undefined => {
-    try { return provider.pathFor(name); } catch { return undefined; } // a feature we do not enable
+    try {
+      return provider.pathFor(name);
+    } catch {
+      return undefined;
+    } // a feature we do not enable
   };
   const plain = PLAIN.map(pathOf);
-  const under = UNDER.map(([name, suffix]) => { const base = pathOf(name); return base === undefined ? undefined : base + suffix; });
+  const under = UNDER.map(([name, suffix]) => {
+    const base = pathOf(name);
+    return base === undefined ? undefined : base + suffix;
+  });
   const discovery = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
   return [...plain, ...under, ...discovery].filter((path): path is string => path !== undefined);
 }

@@ -6,7 +6,10 @@ import type { Queryable } from '../db/index.js';
 const USER_AGENT_MAX_LENGTH = 300;
 
 /** A session seen (again): its account, browser and address, and now as its last sight. */
-export async function recordSessionActivity(db: Queryable, activity: { uid: string; accountId: string; userAgent?: string; ip?: string }): Promise<void> {
+export async function recordSessionActivity(
+  db: Queryable,
+  activity: { uid: string; accountId: string; userAgent?: string; ip?: string },
+): Promise<void> {
   await db.query(
     `insert into session_activity (session_uid, account_id, user_agent, ip) values ($1, $2, $3, $4)
      on conflict (session_uid) do update set last_seen_at = now(), user_agent = excluded.user_agent, ip = excluded.ip, account_id = excluded.account_id`,
@@ -24,11 +27,20 @@ export interface SessionActivity {
 
 /** What was seen of each session of an account, by session uid. */
 export async function listSessionActivity(db: Queryable, accountId: string): Promise<SessionActivity[]> {
-  const { rows } = await db.query<{ session_uid: string; user_agent: string | null; ip: string | null; first_seen_at: Date; last_seen_at: Date }>(
-    `select session_uid, user_agent, ip, first_seen_at, last_seen_at from session_activity where account_id = $1`,
-    [accountId],
-  );
-  return rows.map((row) => ({ uid: row.session_uid, userAgent: row.user_agent ?? undefined, ip: row.ip ?? undefined, firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at }));
+  const { rows } = await db.query<{
+    session_uid: string;
+    user_agent: string | null;
+    ip: string | null;
+    first_seen_at: Date;
+    last_seen_at: Date;
+  }>(`select session_uid, user_agent, ip, first_seen_at, last_seen_at from session_activity where account_id = $1`, [accountId]);
+  return rows.map((row) => ({
+    uid: row.session_uid,
+    userAgent: row.user_agent ?? undefined,
+    ip: row.ip ?? undefined,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+  }));
 }
 
 /** Activity rows whose session is gone (ended or expired). */

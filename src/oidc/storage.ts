@@ -8,7 +8,9 @@ import { createAdapterFactory } from './adapter.js';
 import { registeredClientStore } from './registration.js';
 import { createStoredSecrets } from './stored-secrets.js';
 
-type StoredRegistry = Pick<ProviderClients, 'findProviderClient'> & Pick<Clients, 'saveRegisteredClient' | 'deleteClient' | 'getClient'> & Pick<RegistrationTokenBindings, 'bindRegistrationToken'>;
+type StoredRegistry = Pick<ProviderClients, 'findProviderClient'> &
+  Pick<Clients, 'saveRegisteredClient' | 'deleteClient' | 'getClient'> &
+  Pick<RegistrationTokenBindings, 'bindRegistrationToken'>;
 
 export interface OidcStorage {
   /** The adapter writing through `db` (the pool, or a transaction's client). */
@@ -18,7 +20,15 @@ export interface OidcStorage {
 }
 
 /** `registryOver`: a registry over a connection, sharing the instance's client cache. */
-export function createOidcStorage({ pool, sealer, registryOver }: { pool: Pool; sealer: Sealer; registryOver: (db: Queryable) => StoredRegistry }): OidcStorage {
+export function createOidcStorage({
+  pool,
+  sealer,
+  registryOver,
+}: {
+  pool: Pool;
+  sealer: Sealer;
+  registryOver: (db: Queryable) => StoredRegistry;
+}): OidcStorage {
   const secrets = createStoredSecrets(sealer);
   const overPool = registryOver(pool);
   const clients = {

@@ -14,9 +14,7 @@ import type { Sealer } from '../sealing.js';
 const REFERENCE_MODELS = new Set(['Grant', 'ReplayDetection']);
 
 /** Where a payload carries a copy of some credential (library field names, lib/models/*.js). */
-const CREDENTIAL_PATHS: readonly (readonly string[])[] = [
-  ['jti'], ['returnTo'], ['deviceCode'], ['parJti'], ['session', 'cookie'],
-];
+const CREDENTIAL_PATHS: readonly (readonly string[])[] = [['jti'], ['returnTo'], ['deviceCode'], ['parJti'], ['session', 'cookie']];
 
 type Json = Record<string, unknown>;
 
@@ -58,7 +56,9 @@ export function createStoredSecrets(sealer: Sealer): StoredSecrets {
     // The model is part of the digest: one value never means the same row for two models.
     storageId: (model, id) => (isCredential(model) ? sealer.digest(`${model}:${id}`) : id),
     conceal: (model, payload) => transform(model, payload, (_path, value) => sealer.seal(value)),
-    reveal: (model, stored, id) => transform(model, stored, async (path, value) =>
-      (id !== undefined && path.length === 1 && path[0] === 'jti' ? id : sealer.open(value))),
+    reveal: (model, stored, id) =>
+      transform(model, stored, async (path, value) =>
+        id !== undefined && path.length === 1 && path[0] === 'jti' ? id : sealer.open(value),
+      ),
   };
 }

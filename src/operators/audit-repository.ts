@@ -23,15 +23,31 @@ export async function insertAuditEntry(db: Queryable, entry: AuditEntry): Promis
   await db.query(
     `insert into audit_log (actor, actor_label, action, commune_slug, communes, target, before, after, origin)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [entry.actor, entry.actorLabel ?? null, entry.action, entry.communeSlug ?? null,
-      [...new Set([...(entry.communes ?? []), ...(entry.communeSlug ? [entry.communeSlug] : [])])], entry.target ?? null,
-      entry.before === undefined ? null : JSON.stringify(entry.before), entry.after === undefined ? null : JSON.stringify(entry.after), entry.origin ?? null],
+    [
+      entry.actor,
+      entry.actorLabel ?? null,
+      entry.action,
+      entry.communeSlug ?? null,
+      [...new Set([...(entry.communes ?? []), ...(entry.communeSlug ? [entry.communeSlug] : [])])],
+      entry.target ?? null,
+      entry.before === undefined ? null : JSON.stringify(entry.before),
+      entry.after === undefined ? null : JSON.stringify(entry.after),
+      entry.origin ?? null,
+    ],
   );
 }
 
 interface Row {
-  id: number; at: Date; actor: string; actor_label: string | null; action: string; commune_slug: string | null;
-  target: string | null; before: unknown; after: unknown; origin: string | null;
+  id: number;
+  at: Date;
+  actor: string;
+  actor_label: string | null;
+  action: string;
+  commune_slug: string | null;
+  target: string | null;
+  before: unknown;
+  after: unknown;
+  origin: string | null;
 }
 
 /** Entries since a date, newest last; only those of `communes` unless it is 'all'. */
@@ -43,8 +59,15 @@ export async function listAuditEntries(db: Queryable, since: Date, communes: str
     [since, communes === 'all' ? null : communes, limit],
   );
   return rows.map((row) => ({
-    id: row.id, at: row.at, actor: row.actor, actorLabel: row.actor_label ?? undefined, action: row.action,
-    communeSlug: row.commune_slug ?? undefined, target: row.target ?? undefined, before: row.before ?? undefined,
-    after: row.after ?? undefined, origin: row.origin ?? undefined,
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    actorLabel: row.actor_label ?? undefined,
+    action: row.action,
+    communeSlug: row.commune_slug ?? undefined,
+    target: row.target ?? undefined,
+    before: row.before ?? undefined,
+    after: row.after ?? undefined,
+    origin: row.origin ?? undefined,
   }));
 }

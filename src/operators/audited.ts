@@ -23,7 +23,11 @@ export interface AuditedResult<T> {
  * Runs `work` (the change, through `tx`) and writes its audit row in the same transaction; effects the
  * work registers on the unit run once both are committed. Given an open transaction's client, joins it.
  */
-export function audited<T>(db: Pool | PoolClient, by: Actor, work: (tx: PoolClient, unit: UnitOfWork) => Promise<AuditedResult<T>>): Promise<T> {
+export function audited<T>(
+  db: Pool | PoolClient,
+  by: Actor,
+  work: (tx: PoolClient, unit: UnitOfWork) => Promise<AuditedResult<T>>,
+): Promise<T> {
   return withTransaction(db, async (tx, unit) => {
     const { result, audit } = await work(tx, unit);
     await insertAuditEntry(tx, { ...audit, actor: by.actor, actorLabel: by.label, origin: by.origin });

@@ -8,8 +8,14 @@ import { maskEmail } from '../log.js';
 import type { Clients, Communes, ProviderClients } from '../registry/index.js';
 import { listAuditEntries, type AuditRecord } from './audit-repository.js';
 import {
-  findOperator, listOperators, removeOperatorRole, upsertOperatorRole, ROLES,
-  type OperatorRecord, type OperatorSubject, type Role,
+  findOperator,
+  listOperators,
+  removeOperatorRole,
+  upsertOperatorRole,
+  ROLES,
+  type OperatorRecord,
+  type OperatorSubject,
+  type Role,
 } from './operator-repository.js';
 import { createInvitations, type InvitationMailer, type InvitationRecord, type InvitationState } from './invitations.js';
 import { checkRoleCommunes, communesOf, type Principal } from './permissions.js';
@@ -72,17 +78,33 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
   const emptyRecord = (subject: OperatorSubject | undefined, email?: string): OperatorRecord => ({
     accountId: subject && 'accountId' in subject ? subject.accountId : undefined,
     clientId: subject && 'clientId' in subject ? subject.clientId : undefined,
-    email, roles: [],
+    email,
+    roles: [],
   });
 
   /** Grants are for verified accounts only: anyone may register an address before the Métropole gives it a role. */
-  async function invite(email: string, account: Account | undefined, role: Role, communes: string[], communeNames: string[], by: Actor): Promise<OperatorChange> {
-    const invitation = await withTransaction(pool, (db) => invitations.invite(db, { email, locale: account?.locale ?? 'fr', role, communes, communeNames }, by));
+  async function invite(
+    email: string,
+    account: Account | undefined,
+    role: Role,
+    communes: string[],
+    communeNames: string[],
+    by: Actor,
+  ): Promise<OperatorChange> {
+    const invitation = await withTransaction(pool, (db) =>
+      invitations.invite(db, { email, locale: account?.locale ?? 'fr', role, communes, communeNames }, by),
+    );
     const record = account ? await findOperator(pool, { accountId: account.id }) : undefined;
     return { ...(record ?? emptyRecord(account && { accountId: account.id }, email)), invitation };
   }
 
-  async function change(kind: 'grant' | 'revoke', target: OperatorTarget, roleName: string, communes: string[], by: Actor): Promise<OperatorChange> {
+  async function change(
+    kind: 'grant' | 'revoke',
+    target: OperatorTarget,
+    roleName: string,
+    communes: string[],
+    by: Actor,
+  ): Promise<OperatorChange> {
     const role = parseRole(roleName);
     const problem = kind === 'grant' ? checkRoleCommunes(role, communes) : undefined;
     if (problem) throw invalid('role_communes_invalid', problem, { field: 'commune' });
@@ -122,7 +144,8 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
           audit: {
             action: `operator.${kind}`,
             target: 'accountId' in known ? `account:${known.accountId}` : `client:${known.clientId}`,
-            before: { label, roles: before?.roles ?? [] }, after: { label, roles: after?.roles ?? [] },
+            before: { label, roles: before?.roles ?? [] },
+            after: { label, roles: after?.roles ?? [] },
             communeSlug: communes.length === 1 ? communes[0] : undefined,
             // Every commune the operator gains or loses, so that each of them reads the change in its audit.
             communes: roleChangeCommunes(role, communes, before, after),

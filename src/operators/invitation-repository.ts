@@ -39,9 +39,16 @@ interface Row {
 }
 
 const toRecord = (row: Row): InvitationRecord => ({
-  id: Number(row.id), email: row.email, role: row.role, communes: row.communes, createdBy: row.created_by,
-  createdByLabel: row.created_by_label ?? undefined, createdAt: row.created_at, expiresAt: row.expires_at,
-  acceptedAt: row.accepted_at ?? undefined, cancelledAt: row.cancelled_at ?? undefined,
+  id: Number(row.id),
+  email: row.email,
+  role: row.role,
+  communes: row.communes,
+  createdBy: row.created_by,
+  createdByLabel: row.created_by_label ?? undefined,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  acceptedAt: row.accepted_at ?? undefined,
+  cancelledAt: row.cancelled_at ?? undefined,
 });
 
 const SELECT = `select i.id, i.email, i.role, i.created_by, i.created_by_label, i.created_at, i.expires_at, i.accepted_at, i.cancelled_at,
@@ -54,7 +61,14 @@ export async function insertInvitation(db: Queryable, invitation: NewInvitation)
   const { rows } = await db.query<{ id: string }>(
     `insert into operator_invitations (email, role, token_hash, created_by, created_by_label, expires_at)
      values ($1, $2, $3, $4, $5, $6) returning id`,
-    [invitation.email, invitation.role, invitation.tokenHash, invitation.createdBy, invitation.createdByLabel ?? null, invitation.expiresAt],
+    [
+      invitation.email,
+      invitation.role,
+      invitation.tokenHash,
+      invitation.createdBy,
+      invitation.createdByLabel ?? null,
+      invitation.expiresAt,
+    ],
   );
   const id = rows[0]!.id;
   if (invitation.communes.length) {
@@ -72,7 +86,11 @@ async function findInvitationById(db: Queryable, id: number): Promise<Invitation
 }
 
 /** The invitation of a token hash, whatever its state; `forUpdate` locks it for an acceptance. */
-export async function findInvitationByTokenHash(db: Queryable, tokenHash: string, forUpdate = false): Promise<InvitationRecord | undefined> {
+export async function findInvitationByTokenHash(
+  db: Queryable,
+  tokenHash: string,
+  forUpdate = false,
+): Promise<InvitationRecord | undefined> {
   const { rows } = await db.query<Row>(`${SELECT} where i.token_hash = $1${forUpdate ? ' for update of i' : ''}`, [tokenHash]);
   return rows[0] && toRecord(rows[0]);
 }
@@ -99,11 +117,16 @@ export async function listPendingInvitations(db: Queryable): Promise<InvitationR
  */
 export async function cancelPendingInvitations(db: Queryable, email: string, role: Role, communes: string[]): Promise<InvitationRecord[]> {
   const { rows } = await db.query<Row>(`${SELECT} where i.email = $1 and i.role = $2 and ${PENDING} for update of i`, [email, role]);
-  const touched = rows.map(toRecord).filter((invitation) => communes.length === 0 || invitation.communes.some((slug) => communes.includes(slug)));
+  const touched = rows
+    .map(toRecord)
+    .filter((invitation) => communes.length === 0 || invitation.communes.some((slug) => communes.includes(slug)));
   if (touched.length === 0) return [];
   const ids = touched.map((invitation) => invitation.id);
   if (communes.length) {
-    await db.query(`delete from operator_invitation_communes where invitation_id = any($1::bigint[]) and commune_slug = any($2::text[])`, [ids, communes]);
+    await db.query(`delete from operator_invitation_communes where invitation_id = any($1::bigint[]) and commune_slug = any($2::text[])`, [
+      ids,
+      communes,
+    ]);
   }
   // A referent invitation left without a commune invites to nothing.
   await db.query(
@@ -117,7 +140,8 @@ export async function cancelPendingInvitations(db: Queryable, email: string, rol
 /** The account's current address and whether it is verified, locked against a change during an acceptance. */
 export async function findAccountAddress(db: Queryable, accountId: string): Promise<{ email: string; emailVerified: boolean } | undefined> {
   const { rows } = await db.query<{ email: string; email_verified: boolean }>(
-    `select email, email_verified from accounts where id = $1 for share`, [accountId],
+    `select email, email_verified from accounts where id = $1 for share`,
+    [accountId],
   );
   return rows[0] && { email: rows[0].email, emailVerified: rows[0].email_verified };
 }

@@ -10,8 +10,13 @@ import { AppError, conflict, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';
 import { audited, type Actor } from './audited.js';
 import {
-  cancelPendingInvitations, findAccountAddress, findInvitationByTokenHash, insertInvitation, listPendingInvitations,
-  markInvitationAccepted, type InvitationRecord,
+  cancelPendingInvitations,
+  findAccountAddress,
+  findInvitationByTokenHash,
+  insertInvitation,
+  listPendingInvitations,
+  markInvitationAccepted,
+  type InvitationRecord,
 } from './invitation-repository.js';
 import { findOperator, upsertOperatorRole, type OperatorRecord, type Role } from './operator-repository.js';
 import { roleChangeCommunes } from './role-audit.js';
@@ -88,19 +93,38 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps): Invi
       return audited(db, by, async (tx) => {
         const token = randomBytes(32).toString('base64url');
         const invitation = await insertInvitation(tx, {
-          email: invitationAddress(request.email), role: request.role, communes: request.communes, tokenHash: hashToken(token),
-          createdBy: by.actor, createdByLabel: by.label, expiresAt: new Date(Date.now() + config.operators.invitationTtlSeconds * 1000),
+          email: invitationAddress(request.email),
+          role: request.role,
+          communes: request.communes,
+          tokenHash: hashToken(token),
+          createdBy: by.actor,
+          createdByLabel: by.label,
+          expiresAt: new Date(Date.now() + config.operators.invitationTtlSeconds * 1000),
         });
-        await mail({
-          to: request.email, locale: request.locale, link: `${config.issuer}/operators/invitations?token=${token}`,
-          role: request.role, communeNames: request.communeNames, expiresAt: invitation.expiresAt,
-        }, tx);
+        await mail(
+          {
+            to: request.email,
+            locale: request.locale,
+            link: `${config.issuer}/operators/invitations?token=${token}`,
+            role: request.role,
+            communeNames: request.communeNames,
+            expiresAt: invitation.expiresAt,
+          },
+          tx,
+        );
         return {
           result: invitation,
           audit: {
-            action: 'operator.invite', target: `invitation:${invitation.id}`,
-            after: { label: maskEmail(invitation.email), role: invitation.role, communes: invitation.communes, expires_at: invitation.expiresAt.toISOString() },
-            communeSlug: request.communes.length === 1 ? request.communes[0] : undefined, communes: request.communes,
+            action: 'operator.invite',
+            target: `invitation:${invitation.id}`,
+            after: {
+              label: maskEmail(invitation.email),
+              role: invitation.role,
+              communes: invitation.communes,
+              expires_at: invitation.expiresAt.toISOString(),
+            },
+            communeSlug: request.communes.length === 1 ? request.communes[0] : undefined,
+            communes: request.communes,
           },
         };
       });
@@ -114,10 +138,16 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps): Invi
         await audited(db, by, async () => ({
           result: undefined,
           audit: {
-            action: 'operator.invitation_cancelled', target: `invitation:${invitation.id}`,
+            action: 'operator.invitation_cancelled',
+            target: `invitation:${invitation.id}`,
             before: { label: maskEmail(invitation.email), role: invitation.role, communes: invitation.communes },
-            after: { label: maskEmail(invitation.email), role: invitation.role, communes: invitation.communes.filter((slug) => !withdrawn.includes(slug)) },
-            communeSlug: withdrawn.length === 1 ? withdrawn[0] : undefined, communes: withdrawn,
+            after: {
+              label: maskEmail(invitation.email),
+              role: invitation.role,
+              communes: invitation.communes.filter((slug) => !withdrawn.includes(slug)),
+            },
+            communeSlug: withdrawn.length === 1 ? withdrawn[0] : undefined,
+            communes: withdrawn,
           },
         }));
       }
@@ -155,7 +185,8 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps): Invi
         return {
           result: { invitation: locked, record: after },
           audit: {
-            action: 'operator.grant', target: `account:${accountId}`,
+            action: 'operator.grant',
+            target: `account:${accountId}`,
             before: { label, roles: before?.roles ?? [] },
             after: { label, roles: after.roles, invitation: locked.id, accepted_by: `account:${accountId}` },
             communeSlug: locked.communes.length === 1 ? locked.communes[0] : undefined,

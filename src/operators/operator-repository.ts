@@ -32,10 +32,10 @@ export async function upsertOperatorRole(db: Queryable, subject: OperatorSubject
   );
   const id = rows[0]!.id;
   if (communes.length) {
-    await db.query(
-      `insert into operator_communes (operator_id, commune_slug) select $1, unnest($2::text[]) on conflict do nothing`,
-      [id, communes],
-    );
+    await db.query(`insert into operator_communes (operator_id, commune_slug) select $1, unnest($2::text[]) on conflict do nothing`, [
+      id,
+      communes,
+    ]);
   }
   return id;
 }
@@ -73,7 +73,12 @@ function group(rows: Row[]): OperatorRecord[] {
   const bySubject = new Map<string, OperatorRecord>();
   for (const row of rows) {
     const key = row.account_id ? `a:${row.account_id}` : `c:${row.client_id}`;
-    const record = bySubject.get(key) ?? { accountId: row.account_id ?? undefined, clientId: row.client_id ?? undefined, email: row.email ?? undefined, roles: [] };
+    const record = bySubject.get(key) ?? {
+      accountId: row.account_id ?? undefined,
+      clientId: row.client_id ?? undefined,
+      email: row.email ?? undefined,
+      roles: [],
+    };
     record.roles.push({ role: row.role, communes: row.communes });
     bySubject.set(key, record);
   }
@@ -87,10 +92,9 @@ const SELECT = `select o.account_id, o.client_id, a.email, o.role,
   left join operator_communes c on c.operator_id = o.id`;
 
 export async function findOperator(db: Queryable, subject: OperatorSubject): Promise<OperatorRecord | undefined> {
-  const { rows } = await db.query<Row>(
-    `${SELECT} where o.${subjectColumn(subject)} = $1 group by o.id, a.email order by o.role`,
-    [subjectValue(subject)],
-  );
+  const { rows } = await db.query<Row>(`${SELECT} where o.${subjectColumn(subject)} = $1 group by o.id, a.email order by o.role`, [
+    subjectValue(subject),
+  ]);
   return group(rows)[0];
 }
 

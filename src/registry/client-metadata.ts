@@ -58,7 +58,11 @@ export interface ClientMetadata {
  * URI after logout. Their refusals are RFC 7591's invalid_redirect_uri; any other field's is
  * invalid_client_metadata (the back-channel logout URI is called by the server, not a redirect).
  */
-export const REDIRECT_URI_FIELDS = { redirectUri: 'redirect_uri', redirectUris: 'redirect_uris', postLogoutRedirectUri: 'post_logout_redirect_uri' } as const;
+export const REDIRECT_URI_FIELDS = {
+  redirectUri: 'redirect_uri',
+  redirectUris: 'redirect_uris',
+  postLogoutRedirectUri: 'post_logout_redirect_uri',
+} as const;
 
 const REDIRECT_URI_FIELD_NAMES: ReadonlySet<string> = new Set(Object.values(REDIRECT_URI_FIELDS));
 
@@ -98,7 +102,11 @@ export function checkRegisteredUri(value: string, field: string, callback?: Call
   if (url.username || url.password) throw invalid('uri_invalid', `${field}: credentials in URLs are not allowed`, { field });
   // Before the https rule, so that the refusal names the real reason (https://10.0.0.1/ is no better).
   if (callback && !isAdmittedCallbackHost(url.hostname, callback.outboundAllowList)) {
-    throw invalid('uri_private_address', `${field}: "${value}" names a loopback, private or link-local address (OUTBOUND_ALLOWLIST may admit it)`, { field });
+    throw invalid(
+      'uri_private_address',
+      `${field}: "${value}" names a loopback, private or link-local address (OUTBOUND_ALLOWLIST may admit it)`,
+      { field },
+    );
   }
   if (url.protocol === 'http:' && !isLoopback(url)) {
     throw invalid('uri_not_https', `${field}: must use https (http only on localhost), got "${value}"`, { field });
@@ -113,7 +121,7 @@ export function buildClientMetadata(request: ClientRequest, callback: CallbackPo
   const name = request.name.trim();
   if (!name || name.length > 200) throw invalid('client_name_invalid', 'name must be 1 to 200 characters', { field: 'name' });
 
-  const grantTypes = (request.grantTypes?.length ? request.grantTypes : ['authorization_code', 'refresh_token']);
+  const grantTypes = request.grantTypes?.length ? request.grantTypes : ['authorization_code', 'refresh_token'];
   for (const grantType of grantTypes) {
     if (!(GRANT_TYPES as readonly string[]).includes(grantType)) {
       throw invalid('grant_type_invalid', `grant-type: "${grantType}" is not one of ${GRANT_TYPES.join(', ')}`, { field: 'grant_types' });
@@ -122,7 +130,9 @@ export function buildClientMetadata(request: ClientRequest, callback: CallbackPo
   const usesRedirects = grantTypes.includes('authorization_code');
   const redirectUris = (request.redirectUris ?? []).map((uri) => checkRegisteredUri(uri, REDIRECT_URI_FIELDS.redirectUri));
   if (usesRedirects && redirectUris.length === 0) {
-    throw invalid('redirect_uri_missing', 'redirect_uri: at least one is required for authorization_code', { field: REDIRECT_URI_FIELDS.redirectUris });
+    throw invalid('redirect_uri_missing', 'redirect_uri: at least one is required for authorization_code', {
+      field: REDIRECT_URI_FIELDS.redirectUris,
+    });
   }
   const isPublic = request.isPublic ?? false;
   if (isPublic && grantTypes.includes('client_credentials')) {
@@ -143,12 +153,18 @@ export function buildClientMetadata(request: ClientRequest, callback: CallbackPo
   }
 
   if (subjectType === 'pairwise' && grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code')) {
-    throw invalid('subject_type_invalid', 'subject-type: device_code clients get public subjects (pairwise ones would need private_key_jwt)', { field: 'subject_type' });
+    throw invalid(
+      'subject_type_invalid',
+      'subject-type: device_code clients get public subjects (pairwise ones would need private_key_jwt)',
+      { field: 'subject_type' },
+    );
   }
   const metadata: ClientMetadata = {
     client_name: name,
     redirect_uris: redirectUris,
-    post_logout_redirect_uris: (request.postLogoutRedirectUris ?? []).map((uri) => checkRegisteredUri(uri, REDIRECT_URI_FIELDS.postLogoutRedirectUri)),
+    post_logout_redirect_uris: (request.postLogoutRedirectUris ?? []).map((uri) =>
+      checkRegisteredUri(uri, REDIRECT_URI_FIELDS.postLogoutRedirectUri),
+    ),
     grant_types: [...new Set(grantTypes)] as GrantType[],
     response_types: usesRedirects ? ['code'] : [],
     token_endpoint_auth_method: isPublic ? 'none' : 'client_secret_basic',

@@ -62,7 +62,15 @@ export async function insertClient(db: Queryable, client: NewClient): Promise<vo
   await db.query(
     `insert into clients (client_id, commune_slug, name, metadata, client_secret_sealed, is_first_party, is_operator_tool)
      values ($1, $2, $3, $4, $5, $6, $7)`,
-    [client.clientId, client.communeSlug, client.metadata.client_name, JSON.stringify(client.metadata), client.clientSecretSealed ?? null, client.isFirstParty, client.isOperatorTool],
+    [
+      client.clientId,
+      client.communeSlug,
+      client.metadata.client_name,
+      JSON.stringify(client.metadata),
+      client.clientSecretSealed ?? null,
+      client.isFirstParty,
+      client.isOperatorTool,
+    ],
   );
 }
 
@@ -94,10 +102,10 @@ export async function updateClient(db: Queryable, clientId: string, change: Clie
 }
 
 export async function updateClientSecret(db: Queryable, clientId: string, clientSecretSealed: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `update clients set client_secret_sealed = $2, updated_at = now() where client_id = $1`,
-    [clientId, clientSecretSealed],
-  );
+  const { rowCount } = await db.query(`update clients set client_secret_sealed = $2, updated_at = now() where client_id = $1`, [
+    clientId,
+    clientSecretSealed,
+  ]);
   return rowCount === 1;
 }
 

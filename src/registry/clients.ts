@@ -6,7 +6,14 @@ import { invalid, notFound } from '../errors.js';
 import { buildClientMetadata, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata } from './client-metadata.js';
 import { CLIENT_CHANGES_CHANNEL, createClientCache } from './client-cache.js';
 import {
-  deleteClient, findClient, insertClient, listClientsOfCommune, notifyClientChanged, updateClient, updateClientSecret, type ClientRecord,
+  deleteClient,
+  findClient,
+  insertClient,
+  listClientsOfCommune,
+  notifyClientChanged,
+  updateClient,
+  updateClientSecret,
+  type ClientRecord,
 } from './client-repository.js';
 import { insertScopeRequests } from './scope-request-repository.js';
 import type { Clients, Communes, ProviderClientMetadata, ProviderClients, RegistryDeps } from './types.js';
@@ -15,11 +22,22 @@ import type { Clients, Communes, ProviderClientMetadata, ProviderClients, Regist
 export type ClientOperations = Clients & ProviderClients & { changed(clientId: string): Promise<ClientRecord> };
 
 export function clientOperations(
-  { db, sealer, log, cacheTtlSeconds, cache = createClientCache<ProviderClientMetadata>(cacheTtlSeconds), validateMetadata, sectorIdentifierUri, outboundAllowList }: RegistryDeps,
+  {
+    db,
+    sealer,
+    log,
+    cacheTtlSeconds,
+    cache = createClientCache<ProviderClientMetadata>(cacheTtlSeconds),
+    validateMetadata,
+    sectorIdentifierUri,
+    outboundAllowList,
+  }: RegistryDeps,
   communes: Pick<Communes, 'getCommune'>,
 ): ClientOperations {
   const withSector = (metadata: ClientMetadata, communeSlug: string): ClientMetadata =>
-    sectorIdentifierUri && needsSectorIdentifier(metadata) ? { ...metadata, sector_identifier_uri: sectorIdentifierUri(communeSlug) } : metadata;
+    sectorIdentifierUri && needsSectorIdentifier(metadata)
+      ? { ...metadata, sector_identifier_uri: sectorIdentifierUri(communeSlug) }
+      : metadata;
 
   async function toProviderClient(record: ClientRecord): Promise<ProviderClientMetadata> {
     const client: ProviderClientMetadata = {
@@ -53,7 +71,8 @@ export function clientOperations(
     async addClient(communeSlug, request, options = {}) {
       const commune = await communes.getCommune(communeSlug);
       const requested = buildClientMetadata(request, { outboundAllowList });
-      const { granted, pending } = options.mayGrantSensitive === false ? splitSensitiveScopes(requested.scope) : { granted: requested.scope, pending: [] };
+      const { granted, pending } =
+        options.mayGrantSensitive === false ? splitSensitiveScopes(requested.scope) : { granted: requested.scope, pending: [] };
       const metadata = { ...requested, scope: granted };
       const clientId = `${commune.slug}-${randomBytes(12).toString('base64url')}`;
       const clientSecret = metadata.token_endpoint_auth_method === 'none' ? undefined : randomBytes(32).toString('base64url');
@@ -61,8 +80,12 @@ export function clientOperations(
       const isOperatorTool = options.isOperatorTool ?? false;
       if (validateMetadata) {
         await validateMetadata({
-          ...withSector(metadata, commune.slug), client_id: clientId, commune: commune.slug, commune_name: commune.name,
-          first_party: isFirstParty, operator_tool: isOperatorTool,
+          ...withSector(metadata, commune.slug),
+          client_id: clientId,
+          commune: commune.slug,
+          commune_name: commune.name,
+          first_party: isFirstParty,
+          operator_tool: isOperatorTool,
           ...(clientSecret ? { client_secret: clientSecret } : {}),
         });
       }
@@ -91,23 +114,32 @@ export function clientOperations(
     },
     async updateClient(clientId, change, options = {}) {
       const current = await operations.getClient(clientId);
-      const requested = buildClientMetadata({
-        name: change.name ?? current.metadata.client_name,
-        redirectUris: change.redirectUris ?? current.metadata.redirect_uris,
-        postLogoutRedirectUris: change.postLogoutRedirectUris ?? current.metadata.post_logout_redirect_uris,
-        grantTypes: change.grantTypes ?? current.metadata.grant_types,
-        isPublic: current.metadata.token_endpoint_auth_method === 'none',
-        scope: change.scope ?? current.metadata.scope,
-        subjectType: current.metadata.subject_type,
-        backchannelLogoutUri: change.backchannelLogoutUri === null ? undefined : (change.backchannelLogoutUri ?? current.metadata.backchannel_logout_uri),
-      }, { outboundAllowList });
+      const requested = buildClientMetadata(
+        {
+          name: change.name ?? current.metadata.client_name,
+          redirectUris: change.redirectUris ?? current.metadata.redirect_uris,
+          postLogoutRedirectUris: change.postLogoutRedirectUris ?? current.metadata.post_logout_redirect_uris,
+          grantTypes: change.grantTypes ?? current.metadata.grant_types,
+          isPublic: current.metadata.token_endpoint_auth_method === 'none',
+          scope: change.scope ?? current.metadata.scope,
+          subjectType: current.metadata.subject_type,
+          backchannelLogoutUri:
+            change.backchannelLogoutUri === null ? undefined : (change.backchannelLogoutUri ?? current.metadata.backchannel_logout_uri),
+        },
+        { outboundAllowList },
+      );
       const approved = current.metadata.scope.split(' ');
-      const { granted, pending } = options.mayGrantSensitive === false ? splitSensitiveScopes(requested.scope, approved) : { granted: requested.scope, pending: [] };
+      const { granted, pending } =
+        options.mayGrantSensitive === false ? splitSensitiveScopes(requested.scope, approved) : { granted: requested.scope, pending: [] };
       const metadata = { ...requested, scope: granted };
       if (validateMetadata) {
         await validateMetadata({
-          ...withSector(metadata, current.communeSlug), client_id: clientId, commune: current.communeSlug,
-          commune_name: current.communeName, first_party: current.isFirstParty, operator_tool: current.isOperatorTool,
+          ...withSector(metadata, current.communeSlug),
+          client_id: clientId,
+          commune: current.communeSlug,
+          commune_name: current.communeName,
+          first_party: current.isFirstParty,
+          operator_tool: current.isOperatorTool,
           ...(current.clientSecretSealed ? { client_secret: await sealer.open(current.clientSecretSealed) } : {}),
         });
       }
@@ -122,7 +154,14 @@ export function clientOperations(
         await updateClient(db, clientId, { metadata, isEnabled: existing.isEnabled });
         if (clientSecret) await updateClientSecret(db, clientId, await sealer.seal(clientSecret));
       } else {
-        await insertClient(db, { clientId, communeSlug, metadata, clientSecretSealed: clientSecret ? await sealer.seal(clientSecret) : undefined, isFirstParty: false, isOperatorTool: false });
+        await insertClient(db, {
+          clientId,
+          communeSlug,
+          metadata,
+          clientSecretSealed: clientSecret ? await sealer.seal(clientSecret) : undefined,
+          isFirstParty: false,
+          isOperatorTool: false,
+        });
         log.info({ event: 'client.registered', clientId, commune: communeSlug }, 'client.registered');
       }
       await insertScopeRequests(db, clientId, pendingScopes, 'registration');

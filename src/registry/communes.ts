@@ -20,7 +20,8 @@ function checkCommune(input: CommuneInput): NewCommune {
     throw invalid('commune_population_invalid', 'population: a whole number of inhabitants', { field: 'population' });
   }
   const offer = input.offer ?? 'global';
-  if (offer !== 'global' && offer !== 'restricted') throw invalid('commune_offer_invalid', 'offer: global or restricted', { field: 'offer' });
+  if (offer !== 'global' && offer !== 'restricted')
+    throw invalid('commune_offer_invalid', 'offer: global or restricted', { field: 'offer' });
   return { slug, name, inseeCode: input.inseeCode, population: input.population, isPilot: input.isPilot ?? false, offer };
 }
 
@@ -34,7 +35,8 @@ export function communeOperations(db: Queryable, log: Logger): Communes {
         log.info({ event: 'commune.added', commune: inserted.slug }, 'commune.added');
         return inserted;
       } catch (error) {
-        if (hasSqlState(error, UNIQUE_VIOLATION)) throw conflict('commune_insee_taken', `INSEE code ${commune.inseeCode} is already registered`);
+        if (hasSqlState(error, UNIQUE_VIOLATION))
+          throw conflict('commune_insee_taken', `INSEE code ${commune.inseeCode} is already registered`);
         throw error;
       }
     },
@@ -47,13 +49,18 @@ export function communeOperations(db: Queryable, log: Logger): Communes {
     async updateCommune(slug, change) {
       const current = await operations.getCommune(slug);
       const next = checkCommune({
-        slug, name: change.name ?? current.name, inseeCode: change.inseeCode ?? current.inseeCode,
-        population: change.population ?? current.population, isPilot: change.isPilot ?? current.isPilot, offer: change.offer ?? current.offer,
+        slug,
+        name: change.name ?? current.name,
+        inseeCode: change.inseeCode ?? current.inseeCode,
+        population: change.population ?? current.population,
+        isPilot: change.isPilot ?? current.isPilot,
+        offer: change.offer ?? current.offer,
       });
       try {
         return (await updateCommune(db, next))!;
       } catch (error) {
-        if (hasSqlState(error, UNIQUE_VIOLATION)) throw conflict('commune_insee_taken', `INSEE code ${next.inseeCode} is already registered`);
+        if (hasSqlState(error, UNIQUE_VIOLATION))
+          throw conflict('commune_insee_taken', `INSEE code ${next.inseeCode} is already registered`);
         throw error;
       }
     },

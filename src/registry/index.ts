@@ -8,14 +8,31 @@ import type { Registry, RegistryDeps } from './types.js';
 export { listCommunes, type Commune, type Offer } from './commune-repository.js';
 export type { ClientRecord } from './client-repository.js';
 export {
-  buildClientMetadata, checkRegisteredUri, FREE_SCOPES, isRedirectUriField, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata, type ClientRequest,
+  buildClientMetadata,
+  checkRegisteredUri,
+  FREE_SCOPES,
+  isRedirectUriField,
+  needsSectorIdentifier,
+  splitSensitiveScopes,
+  type ClientMetadata,
+  type ClientRequest,
 } from './client-metadata.js';
 export type { ScopeRequest, ScopeRequestStatus } from './scope-request-repository.js';
 export { CLIENT_CHANGES_CHANNEL, createClientCache, type ClientCache } from './client-cache.js';
 export { clientJson, communeJson } from './json.js';
 export type {
-  ClientUpdate, Clients, ClientWriteOptions, CommuneInput, Communes, NewClientResult, ProviderClientMetadata, ProviderClients, Registry, RegistryDeps,
-  RegistrationTokenBindings, ScopeApprovals,
+  ClientUpdate,
+  Clients,
+  ClientWriteOptions,
+  CommuneInput,
+  Communes,
+  NewClientResult,
+  ProviderClientMetadata,
+  ProviderClients,
+  Registry,
+  RegistryDeps,
+  RegistrationTokenBindings,
+  ScopeApprovals,
 } from './types.js';
 
 export function createRegistry(deps: RegistryDeps): Registry {

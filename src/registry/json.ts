@@ -4,8 +4,13 @@ import type { Commune } from './commune-repository.js';
 
 export function communeJson(commune: Commune) {
   return {
-    slug: commune.slug, name: commune.name, insee: commune.inseeCode ?? null, population: commune.population ?? null,
-    pilot: commune.isPilot, offer: commune.offer, created_at: commune.createdAt.toISOString(),
+    slug: commune.slug,
+    name: commune.name,
+    insee: commune.inseeCode ?? null,
+    population: commune.population ?? null,
+    pilot: commune.isPilot,
+    offer: commune.offer,
+    created_at: commune.createdAt.toISOString(),
   };
 }
 

@@ -1,11 +1,16 @@
 // All SQL about the commune each initial access token registers into.
 import type { Queryable } from '../db/index.js';
 
-export async function insertRegistrationToken(db: Queryable, token: { jti: string; communeSlug: string; createdBy: string; expiresAt: Date }): Promise<void> {
-  await db.query(
-    `insert into registration_tokens (jti, commune_slug, created_by, expires_at) values ($1, $2, $3, $4)`,
-    [token.jti, token.communeSlug, token.createdBy, token.expiresAt],
-  );
+export async function insertRegistrationToken(
+  db: Queryable,
+  token: { jti: string; communeSlug: string; createdBy: string; expiresAt: Date },
+): Promise<void> {
+  await db.query(`insert into registration_tokens (jti, commune_slug, created_by, expires_at) values ($1, $2, $3, $4)`, [
+    token.jti,
+    token.communeSlug,
+    token.createdBy,
+    token.expiresAt,
+  ]);
 }
 
 export async function findRegistrationTokenCommune(db: Queryable, jti: string): Promise<string | undefined> {

@@ -18,8 +18,17 @@ export interface ScopeRequest {
 }
 
 interface Row {
-  id: number; client_id: string; client_name: string; commune_slug: string; scope: string; status: ScopeRequestStatus;
-  requested_by: string; requested_at: Date; decided_by: string | null; decided_at: Date | null; reason: string | null;
+  id: number;
+  client_id: string;
+  client_name: string;
+  commune_slug: string;
+  scope: string;
+  status: ScopeRequestStatus;
+  requested_by: string;
+  requested_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+  reason: string | null;
 }
 
 const SELECT = `select r.id, r.client_id, c.name as client_name, c.commune_slug, r.scope, r.status, r.requested_by,
@@ -27,9 +36,17 @@ const SELECT = `select r.id, r.client_id, c.name as client_name, c.commune_slug,
 
 function toRequest(row: Row): ScopeRequest {
   return {
-    id: row.id, clientId: row.client_id, clientName: row.client_name, communeSlug: row.commune_slug, scope: row.scope,
-    status: row.status, requestedBy: row.requested_by, requestedAt: row.requested_at, decidedBy: row.decided_by ?? undefined,
-    decidedAt: row.decided_at ?? undefined, reason: row.reason ?? undefined,
+    id: row.id,
+    clientId: row.client_id,
+    clientName: row.client_name,
+    communeSlug: row.commune_slug,
+    scope: row.scope,
+    status: row.status,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    decidedBy: row.decided_by ?? undefined,
+    decidedAt: row.decided_at ?? undefined,
+    reason: row.reason ?? undefined,
   };
 }
 
@@ -45,7 +62,11 @@ export async function insertScopeRequests(db: Queryable, clientId: string, scope
   );
 }
 
-export async function listScopeRequests(db: Queryable, status: ScopeRequestStatus | null, communes: string[] | null): Promise<ScopeRequest[]> {
+export async function listScopeRequests(
+  db: Queryable,
+  status: ScopeRequestStatus | null,
+  communes: string[] | null,
+): Promise<ScopeRequest[]> {
   const { rows } = await db.query<Row>(
     `${SELECT} where ($1::text is null or r.status = $1) and ($2::text[] is null or c.commune_slug = any($2::text[]))
      order by r.requested_at, r.id`,
@@ -60,7 +81,13 @@ export async function findScopeRequest(db: Queryable, id: number): Promise<Scope
 }
 
 /** Decides a pending request; answers false when it was already decided. */
-export async function decideScopeRequest(db: Queryable, id: number, status: 'approved' | 'refused', decidedBy: string, reason: string | undefined): Promise<boolean> {
+export async function decideScopeRequest(
+  db: Queryable,
+  id: number,
+  status: 'approved' | 'refused',
+  decidedBy: string,
+  reason: string | undefined,
+): Promise<boolean> {
   const { rowCount } = await db.query(
     `update scope_requests set status = $2, decided_by = $3, decided_at = now(), reason = $4 where id = $1 and status = 'pending'`,
     [id, status, decidedBy, reason ?? null],

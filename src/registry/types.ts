@@ -69,7 +69,13 @@ export interface Clients {
   /** Applies a partial change to a client's metadata, with the same rules as at creation. */
   updateClient(clientId: string, change: ClientUpdate, options?: ClientWriteOptions): Promise<ClientRecord>;
   /** A client registered dynamically (RFC 7591) or updated by its registration access token (RFC 7592). */
-  saveRegisteredClient(communeSlug: string, clientId: string, metadata: ClientMetadata, clientSecret: string | undefined, pendingScopes: string[]): Promise<{ before: ClientRecord | undefined; after: ClientRecord }>;
+  saveRegisteredClient(
+    communeSlug: string,
+    clientId: string,
+    metadata: ClientMetadata,
+    clientSecret: string | undefined,
+    pendingScopes: string[],
+  ): Promise<{ before: ClientRecord | undefined; after: ClientRecord }>;
   setClientEnabled(clientId: string, isEnabled: boolean): Promise<ClientRecord>;
   /** A new secret, shown once; the old one stops working at once. */
   rotateClientSecret(clientId: string): Promise<{ client: ClientRecord; clientSecret: string }>;
@@ -123,4 +129,3 @@ export interface RegistryDeps {
   /** OUTBOUND_ALLOWLIST: private hosts a back-channel logout URI may name. Absent: none. */
   outboundAllowList?: OutboundAllowList;
 }
-

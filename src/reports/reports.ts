@@ -47,7 +47,8 @@ export function createReports(db: Queryable, grid: ContributionGrid): Reports {
       return { month, communes: await communeUsage(db, start, end, only), clients: await clientUsage(db, start, end, only) };
     },
     async contributions(year, communes = 'all') {
-      if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalid('year_invalid', 'year: four digits, for example 2026', { field: 'year' });
+      if (!Number.isInteger(year) || year < 2000 || year > 2100)
+        throw invalid('year_invalid', 'year: four digits, for example 2026', { field: 'year' });
       const rows = (await listCommunes(db))
         .filter((c) => communes === 'all' || communes.includes(c.slug))
         .map((commune) => contributionOf(grid, commune, year));

@@ -2,10 +2,11 @@
 import type { Queryable } from '../db/index.js';
 
 export async function insertSignIn(db: Queryable, signIn: { clientId: string; communeSlug: string; accountId: string }): Promise<void> {
-  await db.query(
-    `insert into sign_ins (client_id, commune_slug, account_id) values ($1, $2, $3)`,
-    [signIn.clientId, signIn.communeSlug, signIn.accountId],
-  );
+  await db.query(`insert into sign_ins (client_id, commune_slug, account_id) values ($1, $2, $3)`, [
+    signIn.clientId,
+    signIn.communeSlug,
+    signIn.accountId,
+  ]);
 }
 
 export interface CommuneUsage {
@@ -35,7 +36,13 @@ export async function communeUsage(db: Queryable, start: Date, end: Date, commun
      from communes m where ($3::text[] is null or m.slug = any($3::text[])) order by m.slug`,
     [start, end, communes],
   );
-  return rows.map((row) => ({ commune: row.slug, name: row.name, logins: row.logins, citizens: row.citizens, newAccounts: row.new_accounts }));
+  return rows.map((row) => ({
+    commune: row.slug,
+    name: row.name,
+    logins: row.logins,
+    citizens: row.citizens,
+    newAccounts: row.new_accounts,
+  }));
 }
 
 export async function clientUsage(db: Queryable, start: Date, end: Date, communes: string[] | null): Promise<ClientUsage[]> {
@@ -46,5 +53,11 @@ export async function clientUsage(db: Queryable, start: Date, end: Date, commune
      group by c.commune_slug, c.client_id, c.name order by c.commune_slug, c.name`,
     [start, end, communes],
   );
-  return rows.map((row) => ({ commune: row.commune_slug, clientId: row.client_id, clientName: row.name, logins: row.logins, citizens: row.citizens }));
+  return rows.map((row) => ({
+    commune: row.commune_slug,
+    clientId: row.client_id,
+    clientName: row.name,
+    logins: row.logins,
+    citizens: row.citizens,
+  }));
 }

@@ -36,15 +36,20 @@ export function createAccountChanges({ pool, accounts, citizen }: AccountChanges
   const changes: AccountChanges = {
     // The revocation follows the commit: it writes on connections of its own, which the embedded database
     // (one connection) could not give while the lock's transaction holds one.
-    setLocked: (by, accountId, isLocked) => audited(pool, by, async (tx, unit) => {
-      const account = await accounts.setLocked(accountId, isLocked, tx);
-      if (!account) throw notFound('account_not_found', 'no such account');
-      if (isLocked) unit.afterCommit(() => citizen.revokeEverything(accountId));
-      return {
-        result: account,
-        audit: { action: `account.${isLocked ? 'locked' : 'unlocked'}`, target: `account:${account.id}`, after: { email: maskEmail(account.email), locked: isLocked } },
-      };
-    }),
+    setLocked: (by, accountId, isLocked) =>
+      audited(pool, by, async (tx, unit) => {
+        const account = await accounts.setLocked(accountId, isLocked, tx);
+        if (!account) throw notFound('account_not_found', 'no such account');
+        if (isLocked) unit.afterCommit(() => citizen.revokeEverything(accountId));
+        return {
+          result: account,
+          audit: {
+            action: `account.${isLocked ? 'locked' : 'unlocked'}`,
+            target: `account:${account.id}`,
+            after: { email: maskEmail(account.email), locked: isLocked },
+          },
+        };
+      }),
 
     async resetPassword(token, newPassword, origin = {}) {
       const account = await accounts.selfService.resetPassword(token, newPassword, origin);

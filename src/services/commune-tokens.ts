@@ -5,13 +5,22 @@ import type { IssuedRegistrationToken, RegistrationTokens } from '../oidc/index.
 import { audited, type Actor } from '../operators/index.js';
 
 export function issueCommuneToken(
-  pool: Pool, tokens: RegistrationTokens, by: Actor, communeSlug: string, ttlSeconds: number,
+  pool: Pool,
+  tokens: RegistrationTokens,
+  by: Actor,
+  communeSlug: string,
+  ttlSeconds: number,
 ): Promise<IssuedRegistrationToken> {
   return audited(pool, by, async (tx) => {
     const issued = await tokens.issue(tx, communeSlug, ttlSeconds, by.label ? `${by.actor}:${by.label}` : by.actor);
     return {
       result: issued,
-      audit: { action: 'commune.registration_token_issued', communeSlug, target: `commune:${communeSlug}`, after: { expires_at: issued.expiresAt.toISOString() } },
+      audit: {
+        action: 'commune.registration_token_issued',
+        communeSlug,
+        target: `commune:${communeSlug}`,
+        after: { expires_at: issued.expiresAt.toISOString() },
+      },
     };
   });
 }

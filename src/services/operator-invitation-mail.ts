@@ -5,7 +5,9 @@ import type { Mailer } from '../mail/index.js';
 import type { InvitationMailer } from '../operators/index.js';
 import { createViews, renderMail, type Views } from '../views/index.js';
 
-export function createInvitationMailer(deps: { mailer: Pick<Mailer, 'enqueue'> } & ({ views: Views } | { projectRoot: string })): InvitationMailer {
+export function createInvitationMailer(
+  deps: { mailer: Pick<Mailer, 'enqueue'> } & ({ views: Views } | { projectRoot: string }),
+): InvitationMailer {
   const views = 'views' in deps ? deps.views : createViews(deps.projectRoot);
   return async (mail, db) => {
     const page = views.page(mail.locale);

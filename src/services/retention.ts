@@ -34,7 +34,8 @@ export function createRetentionJob(deps: {
       const due = await retention.closable(now);
       for (const account of due) await deps.changes.closeAccount(account);
       const report: RetentionReport = { firstWarnings, secondWarnings, deleted: due.length, ...(await retention.purge(now)) };
-      if (report.firstWarnings + report.secondWarnings + report.deleted > 0) deps.log.info({ event: 'retention.ran', ...report }, 'retention.ran');
+      if (report.firstWarnings + report.secondWarnings + report.deleted > 0)
+        deps.log.info({ event: 'retention.ran', ...report }, 'retention.ran');
       return report;
     },
     start() {

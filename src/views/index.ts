@@ -22,7 +22,10 @@ export interface Views {
 
 export function createViews(projectRoot: string): Views {
   const messages = loadMessages(projectRoot);
-  const contexts = { fr: { locale: 'fr' as const, t: translator(messages, 'fr') }, en: { locale: 'en' as const, t: translator(messages, 'en') } };
+  const contexts = {
+    fr: { locale: 'fr' as const, t: translator(messages, 'fr') },
+    en: { locale: 'en' as const, t: translator(messages, 'en') },
+  };
   return {
     page: (locale) => contexts[locale],
     pageFor: (uiLocales, acceptLanguage) => contexts[pickLocale(uiLocales, acceptLanguage)],

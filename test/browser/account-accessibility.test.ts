@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { anAccount } from '../support/builders.js';
 import {
-  accountMessages, fill, labelsOfVisibleControls, SECTIONS, statusText, waitForMail, type AccountMessages, type Section,
+  accountMessages,
+  fill,
+  labelsOfVisibleControls,
+  SECTIONS,
+  statusText,
+  waitForMail,
+  type AccountMessages,
+  type Section,
 } from './account-support.js';
 import { logIn, startBrowserWorld } from './support.js';
 import { useWorld } from '../support/world.js';
@@ -41,13 +48,22 @@ function signedInBeforeAll(): { at(section: Section): Promise<Page> } {
 describe('every visible input and select of the account pages has a <label for> it', () => {
   const expected: Record<Section, Record<string, string>> = {
     profile: {
-      given_name: fr.account.profile.given_name, family_name: fr.account.profile.family_name, phone_number: fr.account.profile.phone,
-      street_address: fr.account.profile.street, postal_code: fr.account.profile.postal_code, locality: fr.account.profile.locality,
-      commune: fr.account.profile.commune, locale: fr.account.profile.locale,
+      given_name: fr.account.profile.given_name,
+      family_name: fr.account.profile.family_name,
+      phone_number: fr.account.profile.phone,
+      street_address: fr.account.profile.street,
+      postal_code: fr.account.profile.postal_code,
+      locality: fr.account.profile.locality,
+      commune: fr.account.profile.commune,
+      locale: fr.account.profile.locale,
     },
     email: { email: fr.account.email.new, current_password: fr.account.email.password },
     password: { current_password: fr.account.password.current, new_password: fr.account.password.new },
-    services: {}, sessions: {}, history: {}, journal: {}, export: {},
+    services: {},
+    sessions: {},
+    history: {},
+    journal: {},
+    export: {},
     delete: { current_password: fr.account.delete.password },
   };
   const accountSpace = signedInBeforeAll();
@@ -96,18 +112,21 @@ describe('the language of the forgotten-password page', () => {
     ['fr for a French-speaking browser', 'fr-FR', '', fr, 'fr'],
     ['en with ?ui_locales=en, even for a French-speaking browser', 'fr-FR', '?ui_locales=en', en, 'en'],
     ['en for an English-speaking browser', 'en-GB', '', en, 'en'],
-  ] as [string, string, string, AccountMessages, string][])('is %s, in <html lang> and in its text, and stays so in its answer', async (_case, locale, query, text, lang) => {
-    const page = await world.newPage({ locale });
-    await page.goto(`${world.server.issuer}/account/password/forgot${query}`);
-    await page.getByRole('heading', { level: 1, name: text.account.password.forgot_title, exact: true }).waitFor();
-    const before = await language(page);
+  ] as [string, string, string, AccountMessages, string][])(
+    'is %s, in <html lang> and in its text, and stays so in its answer',
+    async (_case, locale, query, text, lang) => {
+      const page = await world.newPage({ locale });
+      await page.goto(`${world.server.issuer}/account/password/forgot${query}`);
+      await page.getByRole('heading', { level: 1, name: text.account.password.forgot_title, exact: true }).waitFor();
+      const before = await language(page);
 
-    await page.getByLabel(text.login.email, { exact: true }).fill('quelquun@example.org');
-    await page.getByRole('button', { name: text.account.password.forgot_submit, exact: true }).click();
+      await page.getByLabel(text.login.email, { exact: true }).fill('quelquun@example.org');
+      await page.getByRole('button', { name: text.account.password.forgot_submit, exact: true }).click();
 
-    expect(await statusText(page)).toBe(fill(text.account.password.forgot_sent, { email: 'quelquun@example.org' }));
-    expect({ before, after: await language(page) }).toEqual({ before: lang, after: lang });
-  });
+      expect(await statusText(page)).toBe(fill(text.account.password.forgot_sent, { email: 'quelquun@example.org' }));
+      expect({ before, after: await language(page) }).toEqual({ before: lang, after: lang });
+    },
+  );
 });
 
 describe('the account navigation', () => {

@@ -11,7 +11,11 @@ let portalConfig: oidc.Configuration;
 
 beforeAll(async () => {
   world = await startBrowserWorld();
-  portal = await aClient(world.server.registry, world.client.commune, { name: 'portail.example.org', redirectUris: [world.site.redirectUri], subjectType: 'public' });
+  portal = await aClient(world.server.registry, world.client.commune, {
+    name: 'portail.example.org',
+    redirectUris: [world.site.redirectUri],
+    subjectType: 'public',
+  });
   portalConfig = await discover(world.server.issuer, portal);
 }, 60_000);
 
@@ -21,7 +25,12 @@ afterAll(async () => {
 
 describe('a citizen deletes the account, in a real browser', () => {
   it('closes it after re-entering the password, can no longer sign in, and the same email registers again as a new account with a new sub', async () => {
-    const citizen = { givenName: 'Lucie', familyName: 'Aubrac', email: 'lucie.aubrac@example.org', password: 'la résistance à Lyon en 1943' };
+    const citizen = {
+      givenName: 'Lucie',
+      familyName: 'Aubrac',
+      email: 'lucie.aubrac@example.org',
+      password: 'la résistance à Lyon en 1943',
+    };
     const page = await world.newPage();
     const first = await startAuthorization(portalConfig, portal);
     await page.goto(first.url);
@@ -54,6 +63,10 @@ describe('a citizen deletes the account, in a real browser', () => {
     expect(secondSub).toEqual(expect.any(String));
     expect(secondSub).not.toBe(firstSub);
     // A new account, whose address the link of its registration mail verified again.
-    expect(await oidc.fetchUserInfo(portalConfig, tokens.access_token, secondSub)).toMatchObject({ sub: secondSub, email: citizen.email, email_verified: true });
+    expect(await oidc.fetchUserInfo(portalConfig, tokens.access_token, secondSub)).toMatchObject({
+      sub: secondSub,
+      email: citizen.email,
+      email_verified: true,
+    });
   });
 });

@@ -22,17 +22,28 @@ describe('a citizen runs their own account, in a real browser', () => {
     // Registration at the commune site, confirmed by the link mailed to the address (only its button uses
     // the link): the site gets a code, and a refresh token with it, and reads the email as verified.
     await page.goto(attempt.url);
-    await createAccountFromLoginPage(page, world.server, { givenName: 'Olympe', familyName: 'de Gouges', email, password: 'déclaration des droits de la femme' }, fr);
+    await createAccountFromLoginPage(
+      page,
+      world.server,
+      { givenName: 'Olympe', familyName: 'de Gouges', email, password: 'déclaration des droits de la femme' },
+      fr,
+    );
     await backOnSite(page, world.site);
     const tokens = await exchange(world.config, attempt, page.url());
     expect(tokens.refresh_token).toEqual(expect.any(String));
-    expect(await oidc.fetchUserInfo(world.config, tokens.access_token, tokens.claims()!.sub)).toMatchObject({ email, email_verified: true });
+    expect(await oidc.fetchUserInfo(world.config, tokens.access_token, tokens.claims()!.sub)).toMatchObject({
+      email,
+      email_verified: true,
+    });
     const verification = await waitForMail(world.server, email, fr.mail['verify-email'].subject);
     expect(new URL(verification.link!).origin).toBe(world.server.issuer);
 
     // The site keeps the verified email at its refresh, and the rotated refresh token.
     const refreshed = await oidc.refreshTokenGrant(world.config, tokens.refresh_token!);
-    expect(await oidc.fetchUserInfo(world.config, refreshed.access_token, tokens.claims()!.sub)).toMatchObject({ email, email_verified: true });
+    expect(await oidc.fetchUserInfo(world.config, refreshed.access_token, tokens.claims()!.sub)).toMatchObject({
+      email,
+      email_verified: true,
+    });
     const refreshToken = refreshed.refresh_token ?? tokens.refresh_token!;
 
     // The account space, reached with the session opened at the commune site.
@@ -59,7 +70,10 @@ describe('a citizen runs their own account, in a real browser', () => {
     }).toEqual({ givenName: 'Marie', familyName: 'de Gouges', phone: '06 12 34 56 78', commune: 'Vaulx-en-Velin', language: 'English' });
 
     // Connected services: the commune site is listed, and its access is removed.
-    await page.getByRole('navigation', { name: en.account.nav_label }).getByRole('link', { name: en.account.nav.services, exact: true }).click();
+    await page
+      .getByRole('navigation', { name: en.account.nav_label })
+      .getByRole('link', { name: en.account.nav.services, exact: true })
+      .click();
     await page.getByRole('heading', { level: 1, name: en.account.nav.services, exact: true }).waitFor();
     const siteCard = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'villeurbanne.fr', exact: true }) });
     expect(await siteCard.innerText()).toContain('Villeurbanne');

@@ -21,9 +21,15 @@ export interface AccountMessages extends Messages {
     unverified: string;
     nav_label: string;
     nav: Record<Section | 'logout', string>;
-    profile: Record<'title' | 'given_name' | 'family_name' | 'phone' | 'street' | 'postal_code' | 'locality' | 'commune' | 'locale' | 'save', string>;
+    profile: Record<
+      'title' | 'given_name' | 'family_name' | 'phone' | 'street' | 'postal_code' | 'locality' | 'commune' | 'locale' | 'save',
+      string
+    >;
     email: Record<'new' | 'password' | 'verify_title' | 'verify_button' | 'verified', string>;
-    password: Record<'current' | 'new' | 'forgot_title' | 'forgot_submit' | 'forgot_sent' | 'reset_title' | 'reset_submit' | 'reset_done', string>;
+    password: Record<
+      'current' | 'new' | 'forgot_title' | 'forgot_submit' | 'forgot_sent' | 'reset_title' | 'reset_submit' | 'reset_done',
+      string
+    >;
     services: Record<'revoke' | 'revoked' | 'empty', string>;
     delete: Record<'password' | 'button' | 'done_title' | 'done', string>;
   };
@@ -50,11 +56,18 @@ export async function waitForMail(server: TestServer, to: string, subject: strin
     if (mail) return mail;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`no mail "${subject}" reached ${to}; the outbox holds: ${(await mailsTo(server, to)).map((m) => m.subject).join(' | ') || 'nothing'}`);
+  throw new Error(
+    `no mail "${subject}" reached ${to}; the outbox holds: ${(await mailsTo(server, to)).map((m) => m.subject).join(' | ') || 'nothing'}`,
+  );
 }
 
 /** From the login page in front of the browser: "Créer un compte", the form, the mailed link, then consent. */
-export async function createAccountFromLoginPage(page: Page, server: TestServer, citizen: { givenName: string; familyName: string; email: string; password: string }, text: AccountMessages): Promise<void> {
+export async function createAccountFromLoginPage(
+  page: Page,
+  server: TestServer,
+  citizen: { givenName: string; familyName: string; email: string; password: string },
+  text: AccountMessages,
+): Promise<void> {
   await page.getByRole('link', { name: text.login.create_account, exact: true }).click();
   await page.getByRole('heading', { level: 1, name: text.register.title, exact: true }).waitFor();
   await page.getByLabel(text.register.given_name, { exact: true }).fill(citizen.givenName);
@@ -104,7 +117,10 @@ export interface PasswordResetJourney {
  * mail, a new password; then a fresh sign-in at the site, first with the old password, then with the new one.
  */
 export async function resetForgottenPassword(
-  world: BrowserWorld, page: Page, citizen: { email: string; password: string }, choices: { newPassword: string; unknownEmail: string },
+  world: BrowserWorld,
+  page: Page,
+  citizen: { email: string; password: string },
+  choices: { newPassword: string; unknownEmail: string },
 ): Promise<PasswordResetJourney> {
   const text = accountMessages('fr');
   const { newPassword, unknownEmail } = choices;

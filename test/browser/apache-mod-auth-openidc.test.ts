@@ -10,11 +10,19 @@ const world = useWorld(async () => {
   port = await freePort();
   return anOidcWorld({
     communes: [{ slug: 'dardilly', name: 'Dardilly' }],
-    clients: { intranet: { name: 'Intranet de Dardilly', redirectUris: [redirectUriFor(port)], postLogoutRedirectUris: [`http://127.0.0.1:${port}/loggedout.html`] } },
+    clients: {
+      intranet: {
+        name: 'Intranet de Dardilly',
+        redirectUris: [redirectUriFor(port)],
+        postLogoutRedirectUris: [`http://127.0.0.1:${port}/loggedout.html`],
+      },
+    },
     accounts: { citizen: { givenName: 'Camille', familyName: 'Martin' } },
   });
 });
-const apache = useWorld(() => startApache({ port, issuer: world.server.issuer, clientId: world.intranet.clientId, clientSecret: world.intranet.clientSecret! }));
+const apache = useWorld(() =>
+  startApache({ port, issuer: world.server.issuer, clientId: world.intranet.clientId, clientSecret: world.intranet.clientSecret! }),
+);
 const chromium = useWorld(async () => {
   const browser = await launchBrowser();
   return { browser, stop: () => browser.close() };

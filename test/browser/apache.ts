@@ -24,10 +24,18 @@ export async function startApache(options: { port: number; issuer: string; clien
   const root = mkdtempSync(join(tmpdir(), 'glc-apache-'));
   chmodSync(root, 0o755);
   mkdirSync(join(root, 'htdocs', 'protected'), { recursive: true });
-  writeFileSync(join(root, 'htdocs', 'protected', 'index.html'), '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>Intranet</title><h1>Espace protégé de la commune</h1></html>\n');
-  writeFileSync(join(root, 'htdocs', 'loggedout.html'), '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>Au revoir</title><h1>Déconnecté du site</h1></html>\n');
+  writeFileSync(
+    join(root, 'htdocs', 'protected', 'index.html'),
+    '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>Intranet</title><h1>Espace protégé de la commune</h1></html>\n',
+  );
+  writeFileSync(
+    join(root, 'htdocs', 'loggedout.html'),
+    '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><title>Au revoir</title><h1>Déconnecté du site</h1></html>\n',
+  );
   const origin = `http://127.0.0.1:${options.port}`;
-  writeFileSync(join(root, 'httpd.conf'), `
+  writeFileSync(
+    join(root, 'httpd.conf'),
+    `
 ServerRoot "${root}"
 ServerName 127.0.0.1
 Listen 127.0.0.1:${options.port}
@@ -63,12 +71,20 @@ OIDCSessionType server-cache
   AuthType openid-connect
   Require valid-user
 </Location>
-`);
-  const child: ChildProcess = spawn('/usr/sbin/apache2', ['-f', join(root, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'] });
+`,
+  );
+  const child: ChildProcess = spawn('/usr/sbin/apache2', ['-f', join(root, 'httpd.conf'), '-DFOREGROUND'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let startupErrors = '';
-  child.stderr!.on('data', (chunk: Buffer) => { startupErrors += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    startupErrors += chunk.toString();
+  });
   for (let attempt = 0; attempt < 100; attempt++) {
-    const answered = await fetch(`${origin}/loggedout.html`).then((r) => r.ok, () => false);
+    const answered = await fetch(`${origin}/loggedout.html`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (answered) break;
     if (child.exitCode !== null) throw new Error(`apache did not start: ${startupErrors}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -41,7 +41,11 @@ async function openConsentPage() {
 
 describe('the login page follows the autofill conventions', () => {
   it('has one form with an email username field, a current-password field and exactly one submit button', async () => {
-    const controls = ['input[name=email][type=email][autocomplete=username]', 'input[name=password][type=password][autocomplete=current-password]', SUBMIT_BUTTON];
+    const controls = [
+      'input[name=email][type=email][autocomplete=username]',
+      'input[name=password][type=password][autocomplete=current-password]',
+      SUBMIT_BUTTON,
+    ];
 
     expect(await countsIn(await openLoginPage(), controls)).toEqual(oneOfEach(controls));
   });
@@ -55,7 +59,9 @@ describe('the login page follows the autofill conventions', () => {
   it('links to password reset and to account creation, which opens the account creation page', async () => {
     const page = await openLoginPage();
 
-    expect(await page.getByRole('link', { name: fr.login.forgot_password, exact: true }).getAttribute('href')).toMatch(/^\/account\/password\/forgot\b/);
+    expect(await page.getByRole('link', { name: fr.login.forgot_password, exact: true }).getAttribute('href')).toMatch(
+      /^\/account\/password\/forgot\b/,
+    );
     await page.getByRole('link', { name: fr.login.create_account, exact: true }).click();
     await page.getByRole('heading', { level: 1, name: fr.register.title, exact: true }).waitFor();
     expect(new URL(page.url()).origin).toBe(world.server.issuer);
@@ -72,8 +78,11 @@ describe('the account creation page follows the autofill conventions', () => {
 
   it('asks for given name, family name, email and a new password with their autocomplete tokens, and one submit button', async () => {
     const controls = [
-      'input[name=given_name][autocomplete=given-name]', 'input[name=family_name][autocomplete=family-name]',
-      'input[name=email][type=email][autocomplete=email]', 'input[name=password][type=password][autocomplete=new-password]', SUBMIT_BUTTON,
+      'input[name=given_name][autocomplete=given-name]',
+      'input[name=family_name][autocomplete=family-name]',
+      'input[name=email][type=email][autocomplete=email]',
+      'input[name=password][type=password][autocomplete=new-password]',
+      SUBMIT_BUTTON,
     ];
 
     expect(await countsIn(await openRegisterPage(), controls)).toEqual(oneOfEach(controls));

@@ -20,25 +20,28 @@ describe('a wrong password', () => {
   it.each([
     ['fr', {}],
     ['en', { ui_locales: 'en' }],
-  ] as const)('is refused in the page’s language (%s), keeping the email and clearing the password, without leaving the provider', async (locale, params) => {
-    const text = messages(locale);
-    const citizen = await anAccount(world.server.accounts);
-    const callbacksBefore = world.site.callbacks.length;
-    const attempt = await startAuthorization(world.config, world.client, params);
-    const page = await world.newPage();
-    await page.goto(attempt.url);
+  ] as const)(
+    'is refused in the page’s language (%s), keeping the email and clearing the password, without leaving the provider',
+    async (locale, params) => {
+      const text = messages(locale);
+      const citizen = await anAccount(world.server.accounts);
+      const callbacksBefore = world.site.callbacks.length;
+      const attempt = await startAuthorization(world.config, world.client, params);
+      const page = await world.newPage();
+      await page.goto(attempt.url);
 
-    await logIn(page, { email: citizen.email, password: 'ce n’est pas le bon mot de passe' }, text);
+      await logIn(page, { email: citizen.email, password: 'ce n’est pas le bon mot de passe' }, text);
 
-    const alert = page.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.innerText()).toContain(text.login.invalid_credentials);
-    expect(await page.locator('html').getAttribute('lang')).toBe(locale);
-    expect(await page.getByLabel(text.login.email, { exact: true }).inputValue()).toBe(citizen.email);
-    expect(await page.getByLabel(text.login.password, { exact: true }).inputValue()).toBe('');
-    expect(new URL(page.url()).origin).toBe(world.server.issuer);
-    expect(world.site.callbacks).toHaveLength(callbacksBefore);
-  });
+      const alert = page.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.innerText()).toContain(text.login.invalid_credentials);
+      expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+      expect(await page.getByLabel(text.login.email, { exact: true }).inputValue()).toBe(citizen.email);
+      expect(await page.getByLabel(text.login.password, { exact: true }).inputValue()).toBe('');
+      expect(new URL(page.url()).origin).toBe(world.server.issuer);
+      expect(world.site.callbacks).toHaveLength(callbacksBefore);
+    },
+  );
 });
 
 describe('without JavaScript', () => {

@@ -13,8 +13,14 @@ import { startTestServer, type TestServer } from '../support/server.js';
 // Debian's Chromium, never a downloaded one; quiet flags so the browser only talks to our servers.
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export function launchBrowser(): Promise<Browser> {
@@ -34,7 +40,9 @@ export async function startCommuneSite(): Promise<CommuneSite> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/callback') callbacks.push(url.searchParams);
     response.writeHead(url.pathname === '/callback' ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-    response.end('<!DOCTYPE html><html lang="fr"><head><title>Site de la commune</title></head><body><h1>De retour sur le site de la commune</h1></body></html>');
+    response.end(
+      '<!DOCTYPE html><html lang="fr"><head><title>Site de la commune</title></head><body><h1>De retour sur le site de la commune</h1></body></html>',
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -44,10 +52,11 @@ export async function startCommuneSite(): Promise<CommuneSite> {
   return {
     redirectUri: `http://127.0.0.1:${port}/callback`,
     callbacks,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -72,7 +81,11 @@ export async function startBrowserWorld(): Promise<BrowserWorld> {
   const browser = await launchBrowser();
   const contexts: BrowserContext[] = [];
   return {
-    server, site, client, config, browser,
+    server,
+    site,
+    client,
+    config,
+    browser,
     async newPage(options = {}) {
       const context = await browser.newContext({ locale: 'fr-FR', ...options });
       // Well under jest's 30 s, so a page that never shows what a test waits for fails with Playwright's own message.
@@ -106,7 +119,12 @@ export async function logIn(page: Page, credentials: { email: string; password: 
  * After the account creation form: the page says to check the mailbox (the same whether or not the address
  * had an account); the link mailed to `email`, opened in this browser, and its button let the flow go on.
  */
-export async function followRegistrationMail(page: Page, server: Pick<TestServer, 'mailer' | 'dataDir'>, email: string, text: Messages = messages('fr')): Promise<void> {
+export async function followRegistrationMail(
+  page: Page,
+  server: Pick<TestServer, 'mailer' | 'dataDir'>,
+  email: string,
+  text: Messages = messages('fr'),
+): Promise<void> {
   await page.getByRole('heading', { level: 1, name: text.register.check_mail_title, exact: true }).waitFor();
   await page.goto(await newestRegistrationLink(server, email));
   await page.locator('form button[type=submit]').click();

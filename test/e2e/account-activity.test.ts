@@ -7,7 +7,9 @@ import { formsOf, UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({ communes: [{ slug: 'decines', name: 'Décines-Charpieu' }], clients: { site: { name: 'Médiathèque de Décines' } } }));
+const world = useWorld(() =>
+  anOidcWorld({ communes: [{ slug: 'decines', name: 'Décines-Charpieu' }], clients: { site: { name: 'Médiathèque de Décines' } } }),
+);
 
 /** A citizen signed in at the site (ID token issued) and in the account space of the same browser. */
 async function citizenAtSite(extra: Record<string, string> = {}) {
@@ -36,14 +38,28 @@ describe('the sharing journal', () => {
 
     const journal = await pageAt(browser, '/account/journal');
     expect(textOf(journal)).toContain('Médiathèque de Décines (Décines-Charpieu), à la connexion : identifiant');
-    expect(textOf(journal)).toMatch(/Médiathèque de Décines \(Décines-Charpieu\), à la demande du site : [^—]*adresse électronique[^—]*prénom/);
+    expect(textOf(journal)).toMatch(
+      /Médiathèque de Décines \(Décines-Charpieu\), à la demande du site : [^—]*adresse électronique[^—]*prénom/,
+    );
     for (const value of [citizen.email, 'Clémentine', 'Dubois-Rivière']) expect(journal.html).not.toContain(value);
 
     const { sharing_journal: entries } = await exported(browser);
     expect(entries.map((e) => e.channel).sort()).toEqual(['id_token', 'userinfo']);
-    expect(entries.find((e) => e.channel === 'id_token')).toMatchObject({ client_id: world.site.clientId, commune: 'Décines-Charpieu', claims: ['sub'] });
-    expect(entries.find((e) => e.channel === 'userinfo')!.claims).toEqual(
-      ['email', 'email_verified', 'family_name', 'given_name', 'locale', 'name', 'sub', 'updated_at']);
+    expect(entries.find((e) => e.channel === 'id_token')).toMatchObject({
+      client_id: world.site.clientId,
+      commune: 'Décines-Charpieu',
+      claims: ['sub'],
+    });
+    expect(entries.find((e) => e.channel === 'userinfo')!.claims).toEqual([
+      'email',
+      'email_verified',
+      'family_name',
+      'given_name',
+      'locale',
+      'name',
+      'sub',
+      'updated_at',
+    ]);
     for (const value of [citizen.email, 'Clémentine', 'Dubois-Rivière']) expect(JSON.stringify(entries)).not.toContain(value);
   });
 
@@ -56,7 +72,13 @@ describe('the sharing journal', () => {
 });
 
 describe('the security history', () => {
-  const FRENCH = ['Connexion', 'Tentative de connexion échouée', 'Mot de passe changé', 'Adresse électronique changée', 'Accès d’un service retiré'];
+  const FRENCH = [
+    'Connexion',
+    'Tentative de connexion échouée',
+    'Mot de passe changé',
+    'Adresse électronique changée',
+    'Accès d’un service retiré',
+  ];
   const ENGLISH = ['Sign-in', 'Failed sign-in attempt', 'Password changed', 'Email address changed', 'Service access removed'];
 
   it('shows logins, failed logins, password and email changes and revocations, in French or in English', async () => {
@@ -66,13 +88,23 @@ describe('the security history', () => {
     expect(isLoginPage(await stranger.submit(login, { email: citizen.email, password: 'pas le bon mot de passe' }))).toBe(true);
 
     const passwordForm = await pageAt(browser, '/account/password');
-    await submitTo(browser, passwordForm, '/account/password', { current_password: citizen.password, new_password: 'un nouveau mot de passe solide' });
+    await submitTo(browser, passwordForm, '/account/password', {
+      current_password: citizen.password,
+      new_password: 'un nouveau mot de passe solide',
+    });
     const newAddress = `historique-${Date.now()}@example.org`;
-    await submitTo(browser, await pageAt(browser, '/account/email'), '/account/email', { email: newAddress, current_password: 'un nouveau mot de passe solide' });
+    await submitTo(browser, await pageAt(browser, '/account/email'), '/account/email', {
+      email: newAddress,
+      current_password: 'un nouveau mot de passe solide',
+    });
     const confirm = await pageAt(browser, (await mailsArrived(world.server, newAddress))[0]!.link!);
     await browser.submit(confirm, {});
     const services = await pageAt(browser, '/account/services');
-    await browser.submit(services, {}, formsOf(services.html).findIndex((f) => f.fields.client_id === world.site.clientId));
+    await browser.submit(
+      services,
+      {},
+      formsOf(services.html).findIndex((f) => f.fields.client_id === world.site.clientId),
+    );
 
     const french = await pageAt(browser, '/account/history');
     expect(french.html).toContain('<html lang="fr"');
@@ -109,7 +141,13 @@ describe('the export', () => {
     expect(text).not.toContain('$argon2');
     const data = JSON.parse(text) as Export;
 
-    expect(data.profile).toMatchObject({ sub: citizen.id, email: citizen.email, given_name: 'Clémentine', family_name: 'Dubois-Rivière', email_verified: true });
+    expect(data.profile).toMatchObject({
+      sub: citizen.id,
+      email: citizen.email,
+      given_name: 'Clémentine',
+      family_name: 'Dubois-Rivière',
+      email_verified: true,
+    });
     expect(data.connected_services).toEqual([expect.objectContaining({ client_id: world.site.clientId, commune: 'Décines-Charpieu' })]);
     expect(data.sessions).toHaveLength(1);
     expect(data.sessions[0]!.signed_in_at).toEqual(expect.any(String));

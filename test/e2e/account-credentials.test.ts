@@ -91,7 +91,12 @@ describe('changing the email', () => {
     const citizen = await anAccount(world.server.accounts);
     const agent = await signedIn(world.server.issuer, citizen);
     const form = await pageAt(agent, '/account/email');
-    const result = await submitTo(agent, form, '/account/email', fields.current_password === 'CURRENT' ? { ...fields, current_password: citizen.password } : fields);
+    const result = await submitTo(
+      agent,
+      form,
+      '/account/email',
+      fields.current_password === 'CURRENT' ? { ...fields, current_password: citizen.password } : fields,
+    );
     if (!isPage(result)) throw new Error('expected a page');
     return { citizen, agent, result };
   }

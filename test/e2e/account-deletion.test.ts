@@ -9,10 +9,12 @@ import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
 const receiver = useWorld(startLogoutReceiver);
-const world = useWorld(() => anOidcWorld({
-  communes: [{ slug: 'givors', name: 'Givors' }],
-  clients: { site: { name: 'Portail famille de Givors', backchannelLogoutUri: receiver.uri } },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: [{ slug: 'givors', name: 'Givors' }],
+    clients: { site: { name: 'Portail famille de Givors', backchannelLogoutUri: receiver.uri } },
+  }),
+);
 
 async function deleteWith(browser: UserAgent, password: string): Promise<Page> {
   const form = await pageAt(browser, '/account/delete');
@@ -23,7 +25,11 @@ async function deleteWith(browser: UserAgent, password: string): Promise<Page> {
 
 /** Registers through the site's login page, as a citizen would; answers the subject the site sees. */
 async function registerAtSite(email: string): Promise<string> {
-  const { tokens } = await registerAt(world.server, world.site, new UserAgent(world.server.issuer), { email, givenName: 'Yasmine', familyName: 'Haddad' });
+  const { tokens } = await registerAt(world.server, world.site, new UserAgent(world.server.issuer), {
+    email,
+    givenName: 'Yasmine',
+    familyName: 'Haddad',
+  });
   return tokens.claims()!.sub;
 }
 
@@ -90,9 +96,12 @@ describe('deleting the account', () => {
     const citizen = await anAccount(world.server.accounts);
     await deleteWith(await signedIn(world.server.issuer, citizen), citizen.password);
 
-    await expect(world.server.pool.query(
-      `insert into accounts (id, email, password_hash) values ($1, $2, 'not a hash')`, [citizen.id, `usurpateur-${Date.now()}@example.org`],
-    )).rejects.toMatchObject({ code: '23505' });
+    await expect(
+      world.server.pool.query(`insert into accounts (id, email, password_hash) values ($1, $2, 'not a hash')`, [
+        citizen.id,
+        `usurpateur-${Date.now()}@example.org`,
+      ]),
+    ).rejects.toMatchObject({ code: '23505' });
     expect(await world.server.accounts.findById(citizen.id)).toBeUndefined();
   });
 });

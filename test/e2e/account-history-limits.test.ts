@@ -8,11 +8,13 @@ import { useWorld } from '../support/world.js';
 const SHOWN = 3;
 const EXPORTED = 5;
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['bron'],
-  accounts: { citizen: {} },
-  tune: () => ({ accountHistory: { securityEventsShown: SHOWN, sharingEntriesShown: SHOWN, exportedEntries: EXPORTED } }),
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['bron'],
+    accounts: { citizen: {} },
+    tune: () => ({ accountHistory: { securityEventsShown: SHOWN, sharingEntriesShown: SHOWN, exportedEntries: EXPORTED } }),
+  }),
+);
 let browser: UserAgent;
 
 beforeAll(async () => {
@@ -25,7 +27,11 @@ describe('the history kept in the account space', () => {
     const page = await pageAt(browser, '/account/history');
     const items = [...page.html.matchAll(/<li><time /g)];
     expect(items).toHaveLength(SHOWN);
-    expect((await world.server.accounts.securityHistory(world.citizen.id)).map((event) => event.kind)).toEqual(['login', 'profile_updated', 'profile_updated']);
+    expect((await world.server.accounts.securityHistory(world.citizen.id)).map((event) => event.kind)).toEqual([
+      'login',
+      'profile_updated',
+      'profile_updated',
+    ]);
   });
 
   it('exports at most accountHistory.exportedEntries events, more than the page shows', async () => {

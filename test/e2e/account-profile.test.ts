@@ -8,14 +8,25 @@ import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js'
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: [{ slug: 'villeurbanne', name: 'Villeurbanne' }, { slug: 'ecully', name: 'Écully' }],
-  clients: { site: { scope: 'openid profile email phone address' } },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: [
+      { slug: 'villeurbanne', name: 'Villeurbanne' },
+      { slug: 'ecully', name: 'Écully' },
+    ],
+    clients: { site: { scope: 'openid profile email phone address' } },
+  }),
+);
 
 const PROFILE = {
-  given_name: 'Aïcha', family_name: 'Martin', phone_number: '06 12 34 56 78',
-  street_address: '20 rue du Lac', postal_code: '69003', locality: 'Lyon', commune: 'ecully', locale: 'en',
+  given_name: 'Aïcha',
+  family_name: 'Martin',
+  phone_number: '06 12 34 56 78',
+  street_address: '20 rue du Lac',
+  postal_code: '69003',
+  locality: 'Lyon',
+  commune: 'ecully',
+  locale: 'en',
 };
 
 async function saveProfile(agent: UserAgent, fields: Record<string, string>): Promise<Page> {
@@ -27,7 +38,9 @@ async function saveProfile(agent: UserAgent, fields: Record<string, string>): Pr
 
 /** What the commune site reads about the citizen (userinfo), signed in with every scope. */
 async function siteReads(citizen: Credentials) {
-  const { config, tokens } = await signInAt(world.site, new UserAgent(world.server.issuer), citizen, { scope: 'openid profile email phone address' });
+  const { config, tokens } = await signInAt(world.site, new UserAgent(world.server.issuer), citizen, {
+    scope: 'openid profile email phone address',
+  });
   return () => oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
 }
 
@@ -46,7 +59,11 @@ describe('the profile', () => {
 
     const claims = await userinfo();
     expect(claims).toMatchObject({
-      given_name: 'Aïcha', family_name: 'Martin', name: 'Aïcha Martin', phone_number: '06 12 34 56 78', locale: 'en',
+      given_name: 'Aïcha',
+      family_name: 'Martin',
+      name: 'Aïcha Martin',
+      phone_number: '06 12 34 56 78',
+      locale: 'en',
       address: { street_address: '20 rue du Lac', postal_code: '69003', locality: 'Lyon', country: 'France' },
     });
   });
@@ -112,7 +129,10 @@ describe('CSRF on the account forms', () => {
 
   it('protects the public forms too: no forgotten-password mail without the token', async () => {
     const citizen = await anAccount(world.server.accounts);
-    const refused = await new UserAgent(world.server.issuer).navigate('/account/password/forgot', { method: 'POST', form: { email: citizen.email } });
+    const refused = await new UserAgent(world.server.issuer).navigate('/account/password/forgot', {
+      method: 'POST',
+      form: { email: citizen.email },
+    });
     expect(isPage(refused) && refused.status).toBe(403);
     expect(isPage(refused) && refused.html).toContain('Le formulaire a expiré');
     expect(await mailsTo(world.server, citizen.email)).toHaveLength(0);

@@ -97,8 +97,11 @@ describe('forgotten password', () => {
   it('keeps the link for thirty minutes at most', async () => {
     const citizen = await anAccount(world.server.accounts);
     const link = await resetLink(citizen.email);
-    const elapse = (minutes: number) => world.server.pool.query(
-      `update account_tokens set expires_at = expires_at - make_interval(mins => $2) where account_id = $1`, [citizen.id, minutes]);
+    const elapse = (minutes: number) =>
+      world.server.pool.query(`update account_tokens set expires_at = expires_at - make_interval(mins => $2) where account_id = $1`, [
+        citizen.id,
+        minutes,
+      ]);
 
     await elapse(29);
     const agent = new UserAgent(world.server.issuer);
@@ -148,14 +151,26 @@ describe('forgotten password', () => {
     const { fields } = formsOf(forgot.html)[0]!;
     const body = new URLSearchParams({ ...fields, email: citizen.email }).toString();
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({
-        host: '127.0.0.1', port: world.server.config.port, method: 'POST', path: '/account/password/forgot',
-        headers: {
-          host: 'mairie-pirate.example', 'x-forwarded-host': 'mairie-pirate.example', 'x-forwarded-proto': 'https',
-          cookie: [...agent.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-          'content-type': 'application/x-www-form-urlencoded', accept: 'text/html',
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: world.server.config.port,
+          method: 'POST',
+          path: '/account/password/forgot',
+          headers: {
+            host: 'mairie-pirate.example',
+            'x-forwarded-host': 'mairie-pirate.example',
+            'x-forwarded-proto': 'https',
+            cookie: [...agent.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'text/html',
+          },
         },
-      }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)); });
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

@@ -27,9 +27,14 @@ function schedule() {
   const firstWarning = inactiveAccountDays - firstWarningDaysBefore + 1;
   const secondWarning = inactiveAccountDays - secondWarningDaysBefore + 1;
   return {
-    firstWarning, secondWarning, deletion: secondWarning + secondWarningDaysBefore, historyDays,
+    firstWarning,
+    secondWarning,
+    deletion: secondWarning + secondWarningDaysBefore,
+    historyDays,
     /** After a late first mail, the second comes when the two warnings' gap has passed, the deletion as long after. */
-    gap: firstWarningDaysBefore - secondWarningDaysBefore, lastWeek: secondWarningDaysBefore, firstWarningDaysBefore,
+    gap: firstWarningDaysBefore - secondWarningDaysBefore,
+    lastWeek: secondWarningDaysBefore,
+    firstWarningDaysBefore,
   };
 }
 const DELETED = 'Votre compte a été supprimé';
@@ -40,7 +45,12 @@ async function subjectsTo(email: string): Promise<string[]> {
 
 describe('retention of unused accounts', () => {
   it('uses the configured three years, thirty and seven days', () => {
-    expect(world.server.config.retention).toMatchObject({ inactiveAccountDays: 1095, firstWarningDaysBefore: 30, secondWarningDaysBefore: 7, historyDays: 365 });
+    expect(world.server.config.retention).toMatchObject({
+      inactiveAccountDays: 1095,
+      firstWarningDaysBefore: 30,
+      secondWarningDaysBefore: 7,
+      historyDays: 365,
+    });
   });
 
   it('warns thirty days before, again seven days before, then deletes the account', async () => {
@@ -90,7 +100,10 @@ describe('retention of unused accounts', () => {
   it('starts over when the citizen logs in after a warning', async () => {
     const { firstWarning, deletion, gap, firstWarningDaysBefore } = schedule();
     const citizen = await anAccount(world.server.accounts);
-    await world.server.pool.query(`update accounts set created_at = created_at - make_interval(days => $2) where id = $1`, [citizen.id, firstWarning]);
+    await world.server.pool.query(`update accounts set created_at = created_at - make_interval(days => $2) where id = $1`, [
+      citizen.id,
+      firstWarning,
+    ]);
     await runIn(0);
     expect(await subjectsTo(citizen.email)).toEqual([expect.stringContaining(WARNING)]);
 

@@ -9,13 +9,18 @@ import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
 const receiver = useWorld(startLogoutReceiver);
-const world = useWorld(() => anOidcWorld({
-  communes: [{ slug: 'saint-fons', name: 'Saint-Fons' }, { slug: 'rillieux', name: 'Rillieux-la-Pape' }],
-  clients: {
-    mairie: { name: 'Mairie de Saint-Fons', backchannelLogoutUri: receiver.uri },
-    piscine: { commune: 'rillieux', name: 'Piscine de Rillieux' },
-  },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: [
+      { slug: 'saint-fons', name: 'Saint-Fons' },
+      { slug: 'rillieux', name: 'Rillieux-la-Pape' },
+    ],
+    clients: {
+      mairie: { name: 'Mairie de Saint-Fons', backchannelLogoutUri: receiver.uri },
+      piscine: { commune: 'rillieux', name: 'Piscine de Rillieux' },
+    },
+  }),
+);
 
 const todayInFrench = () => new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date());
 

@@ -11,7 +11,12 @@ describe('the account space', () => {
   it('takes a citizen from registration to a verified email, a revoked site and a dead refresh token', async () => {
     const agent = new UserAgent(world.server.issuer);
     const email = `habitant-${Date.now()}@example.org`;
-    const { config, tokens } = await registerAt(world.server, world.site, agent, { email, givenName: 'Ali', familyName: 'Ben', password: 'une phrase assez longue pour Bron' });
+    const { config, tokens } = await registerAt(world.server, world.site, agent, {
+      email,
+      givenName: 'Ali',
+      familyName: 'Ben',
+      password: 'une phrase assez longue pour Bron',
+    });
     await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
 
     // The link that let the flow go on (confirmRegistration) verified the address on the way.

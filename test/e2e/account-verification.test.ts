@@ -75,7 +75,9 @@ describe('email verification', () => {
 
   it('keeps only a hash of the link, never the token itself', async () => {
     const { account, link } = await registered();
-    const { rows } = await world.server.pool.query<{ token_hash: string }>('select * from account_tokens where account_id = $1', [account.id]);
+    const { rows } = await world.server.pool.query<{ token_hash: string }>('select * from account_tokens where account_id = $1', [
+      account.id,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.token_hash).toEqual(expect.any(String));
     expect(JSON.stringify(rows)).not.toContain(tokenOf(link)); // in no column of the row

@@ -8,15 +8,17 @@ import { isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: [{ slug: 'villeurbanne', name: 'Villeurbanne' }],
-  clients: {
-    site: { name: 'Villeurbanne, démarches' },
-    otherSite: { name: 'Médiathèque de Villeurbanne' },
-    operatorConsole: { name: 'Console des opérateurs', isOperatorTool: true },
-  },
-  operators: { admin: { role: 'metropole-admin' } },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: [{ slug: 'villeurbanne', name: 'Villeurbanne' }],
+    clients: {
+      site: { name: 'Villeurbanne, démarches' },
+      otherSite: { name: 'Médiathèque de Villeurbanne' },
+      operatorConsole: { name: 'Console des opérateurs', isOperatorTool: true },
+    },
+    operators: { admin: { role: 'metropole-admin' } },
+  }),
+);
 
 async function setLocked(sub: string, isLocked: boolean): Promise<void> {
   const response = await world.api.call(world.admin.bearer, 'POST', `/accounts/${sub}/${isLocked ? 'lock' : 'unlock'}`);
@@ -62,7 +64,7 @@ describe('locking an account', () => {
     expect(isPage(result) && result.html.includes('name="password"')).toBe(true);
   });
 
-  it('takes the operators\' API away from a locked operator at once', async () => {
+  it("takes the operators' API away from a locked operator at once", async () => {
     const operator = await anAccount(world.server.accounts);
     await operatorsOf(world.server).grant({ email: operator.email }, 'commune-referent', ['villeurbanne'], { actor: 'test' });
     const tokens = await operatorTokensAt(world.server, world.operatorConsole, operator);

@@ -7,15 +7,22 @@ import { useWorld } from '../support/world.js';
 
 const POLICY = { pageSize: { default: 2, max: 3 }, bodyLimitBytes: 2048, audit: { defaultDays: 1, maxEntries: 2 } };
 
-const world = useWorld(() => anOidcWorld({
-  communes: [{ slug: 'bron', name: 'bron' }, { slug: 'caluire', name: 'caluire' }, { slug: 'ecully', name: 'ecully' }, { slug: 'givors', name: 'givors' }],
-  operators: { admin: { role: 'metropole-admin' } },
-  tune: () => ({ operatorsApi: POLICY }),
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: [
+      { slug: 'bron', name: 'bron' },
+      { slug: 'caluire', name: 'caluire' },
+      { slug: 'ecully', name: 'ecully' },
+      { slug: 'givors', name: 'givors' },
+    ],
+    operators: { admin: { role: 'metropole-admin' } },
+    tune: () => ({ operatorsApi: POLICY }),
+  }),
+);
 
 const get = (path: string) => request(world.server.server).get(`${ADMIN_PREFIX}${path}`).set('Authorization', world.admin.bearer);
 
-describe('the operators\' API under a tuned operatorsApi', () => {
+describe("the operators' API under a tuned operatorsApi", () => {
   it('answers a page of pageSize.default items when ?limit= is not given', async () => {
     const response = await get('/communes');
     expect(response.status).toBe(200);
@@ -26,14 +33,23 @@ describe('the operators\' API under a tuned operatorsApi', () => {
   it('accepts ?limit= up to pageSize.max and refuses one above it, naming the bound', async () => {
     expect((await get(`/communes?limit=${POLICY.pageSize.max}`)).body.items).toHaveLength(POLICY.pageSize.max);
     const refused = await get(`/communes?limit=${POLICY.pageSize.max + 1}`);
-    expect([refused.status, refused.body]).toEqual([400, {
-      error: 'invalid_request', error_description: `limit: a whole number from 1 to ${POLICY.pageSize.max}`, field: 'limit',
-    }]);
+    expect([refused.status, refused.body]).toEqual([
+      400,
+      {
+        error: 'invalid_request',
+        error_description: `limit: a whole number from 1 to ${POLICY.pageSize.max}`,
+        field: 'limit',
+      },
+    ]);
   });
 
   it('refuses a body above bodyLimitBytes with a 413, and one just under it is read', async () => {
-    const post = (name: string) => request(world.server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', world.admin.bearer)
-      .set('Content-Type', 'application/json').send(JSON.stringify({ slug: 'lyon', name, insee: '69123', population: 522_250, pilot: false, offer: 'global' }));
+    const post = (name: string) =>
+      request(world.server.server)
+        .post(`${ADMIN_PREFIX}/communes`)
+        .set('Authorization', world.admin.bearer)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ slug: 'lyon', name, insee: '69123', population: 522_250, pilot: false, offer: 'global' }));
     expect((await post('x'.repeat(POLICY.bodyLimitBytes))).status).toBe(413);
     // Under the limit the body is read: the route's own rule on the name refuses it, not the parser.
     const read = await post('x'.repeat(POLICY.bodyLimitBytes / 2));
@@ -46,12 +62,20 @@ describe('the operators\' API under a tuned operatorsApi', () => {
     const limit = list.get.parameters.find((parameter: { name: string }) => parameter.name === 'limit');
     expect(limit.schema).toMatchObject({ minimum: 1, maximum: POLICY.pageSize.max, default: POLICY.pageSize.default });
     expect(list.post.responses['413'].description).toBe('The body is larger than 2 KiB');
-    expect(document.paths['/audit'].get.description).toContain(`the last ${POLICY.audit.defaultDays} days by default, ${POLICY.audit.maxEntries} entries at most`);
+    expect(document.paths['/audit'].get.description).toContain(
+      `the last ${POLICY.audit.defaultDays} days by default, ${POLICY.audit.maxEntries} entries at most`,
+    );
   });
 
   it('reads audit.maxEntries audit entries at most', async () => {
-    for (const [slug, insee] of [['meyzieu', '69282'], ['oullins', '69149'], ['rillieux', '69286']]) {
-      const created = await request(world.server.server).post(`${ADMIN_PREFIX}/communes`).set('Authorization', world.admin.bearer)
+    for (const [slug, insee] of [
+      ['meyzieu', '69282'],
+      ['oullins', '69149'],
+      ['rillieux', '69286'],
+    ]) {
+      const created = await request(world.server.server)
+        .post(`${ADMIN_PREFIX}/communes`)
+        .set('Authorization', world.admin.bearer)
         .send({ slug, name: slug, insee, population: 30_000, pilot: false, offer: 'global' });
       expect(created.status).toBe(201);
     }

@@ -17,11 +17,13 @@ interface Entry {
   after: unknown;
 }
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['lyon', 'oullins', 'vaulx-en-velin'],
-  clients: { operatorConsole: { name: 'Console des opérateurs', isOperatorTool: true } },
-  operators: { admin: { role: 'metropole-admin' }, referent: { commune: 'oullins', role: 'commune-referent', communes: ['oullins'] } },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['lyon', 'oullins', 'vaulx-en-velin'],
+    clients: { operatorConsole: { name: 'Console des opérateurs', isOperatorTool: true } },
+    operators: { admin: { role: 'metropole-admin' }, referent: { commune: 'oullins', role: 'commune-referent', communes: ['oullins'] } },
+  }),
+);
 
 const call = (bearer: string, method: ApiMethod, path: string, body?: object) => world.api.call(bearer, method, path, body);
 const glc = (...args: string[]) => runGlc(args, glcEnvOf(world.server));
@@ -42,43 +44,146 @@ async function entriesWrittenBy(work: () => Promise<unknown>): Promise<Entry[]> 
 
 const aSite = async (commune = 'oullins') => (await aClient(world.server.registry, commune)).clientId;
 async function aPendingRequest(): Promise<number> {
-  const { client } = await world.server.registry.addClient('oullins', { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
+  const { client } = await world.server.registry.addClient(
+    'oullins',
+    { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' },
+    { mayGrantSensitive: false, requestedBy: 'test' },
+  );
   return (await world.server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!.id;
 }
 
-type Mutation = [action: string, commune: string | null, request: () => Promise<{ method: 'POST' | 'PATCH' | 'DELETE'; path: string; body?: object; target: string }>];
+type Mutation = [
+  action: string,
+  commune: string | null,
+  request: () => Promise<{ method: 'POST' | 'PATCH' | 'DELETE'; path: string; body?: object; target: string }>,
+];
 const MUTATIONS: Mutation[] = [
-  ['commune.created', 'givors', async () => ({ method: 'POST', path: '/communes', body: { slug: 'givors', name: 'Givors' }, target: 'commune:givors' })],
-  ['commune.updated', 'oullins', async () => ({ method: 'PATCH', path: '/communes/oullins', body: { population: 26_000 }, target: 'commune:oullins' })],
-  ['client.created', 'oullins', async () => ({ method: 'POST', path: '/communes/oullins/clients', body: { client_name: 'oullins.fr', redirect_uris: ['https://www.oullins.fr/cb'] }, target: 'client:' })],
+  [
+    'commune.created',
+    'givors',
+    async () => ({ method: 'POST', path: '/communes', body: { slug: 'givors', name: 'Givors' }, target: 'commune:givors' }),
+  ],
+  [
+    'commune.updated',
+    'oullins',
+    async () => ({ method: 'PATCH', path: '/communes/oullins', body: { population: 26_000 }, target: 'commune:oullins' }),
+  ],
+  [
+    'client.created',
+    'oullins',
+    async () => ({
+      method: 'POST',
+      path: '/communes/oullins/clients',
+      body: { client_name: 'oullins.fr', redirect_uris: ['https://www.oullins.fr/cb'] },
+      target: 'client:',
+    }),
+  ],
   ...(['disable', 'enable', 'secret'] as const).map((verb): Mutation => [
-    { disable: 'client.disabled', enable: 'client.enabled', secret: 'client.secret_rotated' }[verb], 'oullins',
-    async () => { const id = await aSite(); return { method: 'POST', path: `/communes/oullins/clients/${id}/${verb}`, target: `client:${id}` }; },
+    { disable: 'client.disabled', enable: 'client.enabled', secret: 'client.secret_rotated' }[verb],
+    'oullins',
+    async () => {
+      const id = await aSite();
+      return { method: 'POST', path: `/communes/oullins/clients/${id}/${verb}`, target: `client:${id}` };
+    },
   ]),
-  ['client.updated', 'oullins', async () => { const id = await aSite(); return { method: 'PATCH', path: `/communes/oullins/clients/${id}`, body: { client_name: 'Médiathèque' }, target: `client:${id}` }; }],
-  ['client.deleted', 'oullins', async () => { const id = await aSite(); return { method: 'DELETE', path: `/communes/oullins/clients/${id}`, target: `client:${id}` }; }],
-  ['operator.grant', 'oullins', async () => { const id = await aSite(); return { method: 'POST', path: '/operators/grant', body: { client_id: id, role: 'commune-referent', communes: ['oullins'] }, target: `client:${id}` }; }],
-  ['operator.revoke', 'oullins', async () => { const id = await aSite(); return { method: 'POST', path: '/operators/revoke', body: { client_id: id, role: 'commune-referent', communes: ['oullins'] }, target: `client:${id}` }; }],
-  ['account.locked', null, async () => { const { id } = await anAccount(world.server.accounts); return { method: 'POST', path: `/accounts/${id}/lock`, target: `account:${id}` }; }],
-  ['account.unlocked', null, async () => { const { id } = await anAccount(world.server.accounts); return { method: 'POST', path: `/accounts/${id}/unlock`, target: `account:${id}` }; }],
-  ['scope_request.approved', 'oullins', async () => ({ method: 'POST', path: `/scope-requests/${await aPendingRequest()}/approve`, body: {}, target: 'client:' })],
-  ['scope_request.refused', 'oullins', async () => ({ method: 'POST', path: `/scope-requests/${await aPendingRequest()}/refuse`, body: { reason: 'non justifié' }, target: 'client:' })],
+  [
+    'client.updated',
+    'oullins',
+    async () => {
+      const id = await aSite();
+      return { method: 'PATCH', path: `/communes/oullins/clients/${id}`, body: { client_name: 'Médiathèque' }, target: `client:${id}` };
+    },
+  ],
+  [
+    'client.deleted',
+    'oullins',
+    async () => {
+      const id = await aSite();
+      return { method: 'DELETE', path: `/communes/oullins/clients/${id}`, target: `client:${id}` };
+    },
+  ],
+  [
+    'operator.grant',
+    'oullins',
+    async () => {
+      const id = await aSite();
+      return {
+        method: 'POST',
+        path: '/operators/grant',
+        body: { client_id: id, role: 'commune-referent', communes: ['oullins'] },
+        target: `client:${id}`,
+      };
+    },
+  ],
+  [
+    'operator.revoke',
+    'oullins',
+    async () => {
+      const id = await aSite();
+      return {
+        method: 'POST',
+        path: '/operators/revoke',
+        body: { client_id: id, role: 'commune-referent', communes: ['oullins'] },
+        target: `client:${id}`,
+      };
+    },
+  ],
+  [
+    'account.locked',
+    null,
+    async () => {
+      const { id } = await anAccount(world.server.accounts);
+      return { method: 'POST', path: `/accounts/${id}/lock`, target: `account:${id}` };
+    },
+  ],
+  [
+    'account.unlocked',
+    null,
+    async () => {
+      const { id } = await anAccount(world.server.accounts);
+      return { method: 'POST', path: `/accounts/${id}/unlock`, target: `account:${id}` };
+    },
+  ],
+  [
+    'scope_request.approved',
+    'oullins',
+    async () => ({ method: 'POST', path: `/scope-requests/${await aPendingRequest()}/approve`, body: {}, target: 'client:' }),
+  ],
+  [
+    'scope_request.refused',
+    'oullins',
+    async () => ({
+      method: 'POST',
+      path: `/scope-requests/${await aPendingRequest()}/refuse`,
+      body: { reason: 'non justifié' },
+      target: 'client:',
+    }),
+  ],
 ];
 
 describe('the audit log', () => {
   it.each(MUTATIONS)('records %s once, with the operator who made it and the commune', async (action, commune, prepare) => {
     const { method, path, body, target } = await prepare();
     let status = 0;
-    const entries = await entriesWrittenBy(async () => { status = (await call(world.admin.bearer, method, path, body)).status; });
+    const entries = await entriesWrittenBy(async () => {
+      status = (await call(world.admin.bearer, method, path, body)).status;
+    });
     expect(status).toBeLessThan(300);
-    expect(entries).toEqual([expect.objectContaining({ action, commune, actor: `client:${world.admin.clientId}`, actor_label: world.admin.clientId })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ action, commune, actor: `client:${world.admin.clientId}`, actor_label: world.admin.clientId }),
+    ]);
     expect(entries[0]!.target).toMatch(new RegExp(`^${target}`));
   });
 
   it('keeps the before and after of a change', async () => {
     const id = await aSite();
-    const [entry] = await entriesWrittenBy(() => call(world.admin.bearer, 'PATCH', `/communes/oullins/clients/${id}`, { redirect_uris: ['https://new.oullins.fr/cb'] }));
-    expect(entry).toMatchObject({ before: { redirect_uris: [expect.stringMatching(/^https:\/\/rp-/)] }, after: { redirect_uris: ['https://new.oullins.fr/cb'] } });
+    const [entry] = await entriesWrittenBy(() =>
+      call(world.admin.bearer, 'PATCH', `/communes/oullins/clients/${id}`, { redirect_uris: ['https://new.oullins.fr/cb'] }),
+    );
+    expect(entry).toMatchObject({
+      before: { redirect_uris: [expect.stringMatching(/^https:\/\/rp-/)] },
+      after: { redirect_uris: ['https://new.oullins.fr/cb'] },
+    });
   });
 
   it('writes nothing for a refused or invalid call', async () => {
@@ -86,7 +191,10 @@ describe('the audit log', () => {
     const entries = await entriesWrittenBy(async () => {
       expect((await call(world.referent.bearer, 'DELETE', `/communes/lyon/clients/${lyonSite}`)).status).toBe(403);
       expect((await call(world.referent.bearer, 'POST', '/communes', { slug: 'ecully', name: 'Écully' })).status).toBe(403);
-      expect((await call(world.admin.bearer, 'POST', '/communes/oullins/clients', { client_name: 'x', redirect_uris: ['http://x.example/cb'] })).status).toBe(400);
+      expect(
+        (await call(world.admin.bearer, 'POST', '/communes/oullins/clients', { client_name: 'x', redirect_uris: ['http://x.example/cb'] }))
+          .status,
+      ).toBe(400);
     });
     expect(entries).toEqual([]);
   });
@@ -96,13 +204,20 @@ describe('the audit log', () => {
     await operatorGrant(person.email);
     const tokens = await operatorTokensAt(world.server, world.operatorConsole, person);
     let status = 0;
-    const entries = await entriesWrittenBy(async () => { status = (await call(`Bearer ${tokens.access_token}`, 'PATCH', '/communes/lyon', { population: 522_250 })).status; });
+    const entries = await entriesWrittenBy(async () => {
+      status = (await call(`Bearer ${tokens.access_token}`, 'PATCH', '/communes/lyon', { population: 522_250 })).status;
+    });
     expect(status).toBe(200);
-    expect(entries).toEqual([expect.objectContaining({ action: 'commune.updated', actor: `account:${person.id}`, actor_label: person.email })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ action: 'commune.updated', actor: `account:${person.id}`, actor_label: person.email }),
+    ]);
   });
 
   it('never holds a client secret, neither a created nor a rotated one', async () => {
-    const created = await call(world.admin.bearer, 'POST', '/communes/vaulx-en-velin/clients', { client_name: 'vaulx.fr', redirect_uris: ['https://vaulx.fr/cb'] });
+    const created = await call(world.admin.bearer, 'POST', '/communes/vaulx-en-velin/clients', {
+      client_name: 'vaulx.fr',
+      redirect_uris: ['https://vaulx.fr/cb'],
+    });
     const rotated = await call(world.admin.bearer, 'POST', `/communes/vaulx-en-velin/clients/${created.body.client_id}/secret`);
     const secrets = [created.body.client_secret as string, rotated.body.client_secret as string];
     expect(secrets).toEqual([expect.stringMatching(/.{20}/), expect.stringMatching(/.{20}/)]);
@@ -117,7 +232,9 @@ describe('the audit log', () => {
     const before = await auditLog();
     expect(before.length).toBeGreaterThan(0);
     await expect(world.server.pool.query(`update audit_log set actor = 'someone-else'`)).rejects.toMatchObject({ code: '42501' });
-    await expect(world.server.pool.query(`delete from audit_log where action = 'commune.created'`)).rejects.toMatchObject({ code: '42501' });
+    await expect(world.server.pool.query(`delete from audit_log where action = 'commune.created'`)).rejects.toMatchObject({
+      code: '42501',
+    });
     expect(await auditLog()).toEqual(before);
   });
 
@@ -132,17 +249,22 @@ describe('the audit log', () => {
     expect(seen).toEqual(everything.filter((e) => e.commune === 'oullins'));
   });
 
-  it('lists the command line\'s changes with `glc audit --since 1d --json`, next to the API\'s', async () => {
+  it("lists the command line's changes with `glc audit --since 1d --json`, next to the API's", async () => {
     jsonOutput(await glc('commune', 'add', '--slug', 'caluire', '--name', 'Caluire-et-Cuire', '--json'));
     const site = await aSite();
     jsonOutput(await glc('operator', 'grant', '--client', site, '--role', 'commune-referent', '--commune', 'caluire', '--json'));
     const { entries } = jsonOutput(await glc('audit', '--since', '1d', '--json')) as { entries: Entry[] };
     const cli = entries.filter((e) => e.actor === 'cli');
-    expect(cli.map((e) => [e.action, e.commune, e.target])).toEqual(expect.arrayContaining([
-      ['commune.created', 'caluire', 'commune:caluire'], ['operator.grant', 'caluire', `client:${site}`],
-    ]));
+    expect(cli.map((e) => [e.action, e.commune, e.target])).toEqual(
+      expect.arrayContaining([
+        ['commune.created', 'caluire', 'commune:caluire'],
+        ['operator.grant', 'caluire', `client:${site}`],
+      ]),
+    );
     expect(entries.some((e) => e.actor === `client:${world.admin.clientId}`)).toBe(true);
-    expect((await auditLog()).filter((e) => e.actor === 'cli').map((e) => e.action)).toEqual(expect.arrayContaining(['commune.created', 'operator.grant']));
+    expect((await auditLog()).filter((e) => e.actor === 'cli').map((e) => e.action)).toEqual(
+      expect.arrayContaining(['commune.created', 'operator.grant']),
+    );
     expect(jsonOutput(await glc('audit', '--since', '2099-01-01', '--json'))).toEqual({ entries: [] });
   });
 });
@@ -155,9 +277,15 @@ async function operatorGrant(email: string): Promise<void> {
 describe('the audit log beyond one commune', () => {
   it('shows a grant over several communes to the operators of each of them', async () => {
     const syndicate = await anOperatorClient(world.server, 'vaulx-en-velin');
-    await call(world.admin.bearer, 'POST', '/operators/grant', { client_id: syndicate.clientId, role: 'syndicate-operator', communes: ['vaulx-en-velin', 'oullins'] });
+    await call(world.admin.bearer, 'POST', '/operators/grant', {
+      client_id: syndicate.clientId,
+      role: 'syndicate-operator',
+      communes: ['vaulx-en-velin', 'oullins'],
+    });
     const readByReferent = await call(world.referent.bearer, 'GET', '/audit?limit=200');
-    const grants = (readByReferent.body.items as Entry[]).filter((e) => e.action === 'operator.grant' && e.target === `client:${syndicate.clientId}`);
+    const grants = (readByReferent.body.items as Entry[]).filter(
+      (e) => e.action === 'operator.grant' && e.target === `client:${syndicate.clientId}`,
+    );
     expect(grants).toHaveLength(1);
   });
 

@@ -8,21 +8,47 @@ import type { ApiMethod } from '../support/openapi.js';
 import { storedIdOf } from '../support/stored-payloads.js';
 import { useWorld } from '../support/world.js';
 
-const CALLERS = ['no token', 'expired token', 'token for another audience', 'operator tool without a role', 'metropole-admin', 'referent of Oullins', 'SITIV syndicate'] as const;
+const CALLERS = [
+  'no token',
+  'expired token',
+  'token for another audience',
+  'operator tool without a role',
+  'metropole-admin',
+  'referent of Oullins',
+  'SITIV syndicate',
+] as const;
 type Caller = (typeof CALLERS)[number];
 type Statuses = Record<Caller, number>;
 /** Where the request points: no commune, the caller's own commune, or Lyon (which neither referent nor syndicate manages). */
 type Target = 'no commune' | 'own commune' | 'lyon';
 
 const HOME: Record<Caller, string> = {
-  'no token': 'oullins', 'expired token': 'oullins', 'token for another audience': 'oullins', 'operator tool without a role': 'oullins',
-  'metropole-admin': 'oullins', 'referent of Oullins': 'oullins', 'SITIV syndicate': 'vaulx-en-velin',
+  'no token': 'oullins',
+  'expired token': 'oullins',
+  'token for another audience': 'oullins',
+  'operator tool without a role': 'oullins',
+  'metropole-admin': 'oullins',
+  'referent of Oullins': 'oullins',
+  'SITIV syndicate': 'vaulx-en-velin',
 };
 
 const refused = { 'no token': 401, 'expired token': 401, 'token for another audience': 401, 'operator tool without a role': 403 };
-const everyOperator = (status: number): Statuses => ({ ...refused, 'metropole-admin': status, 'referent of Oullins': status, 'SITIV syndicate': status });
-const adminOnly = (status: number): Statuses => ({ ...refused, 'metropole-admin': status, 'referent of Oullins': 403, 'SITIV syndicate': 403 });
-const communeScoped = (status: number): Partial<Record<Target, Statuses>> => ({ 'own commune': everyOperator(status), lyon: adminOnly(status) });
+const everyOperator = (status: number): Statuses => ({
+  ...refused,
+  'metropole-admin': status,
+  'referent of Oullins': status,
+  'SITIV syndicate': status,
+});
+const adminOnly = (status: number): Statuses => ({
+  ...refused,
+  'metropole-admin': status,
+  'referent of Oullins': 403,
+  'SITIV syndicate': 403,
+});
+const communeScoped = (status: number): Partial<Record<Target, Statuses>> => ({
+  'own commune': everyOperator(status),
+  lyon: adminOnly(status),
+});
 
 const MATRIX: Record<string, Partial<Record<Target, Statuses>>> = {
   'GET /communes': { 'no commune': everyOperator(200) },
@@ -51,14 +77,16 @@ const MATRIX: Record<string, Partial<Record<Target, Statuses>>> = {
   'POST /scope-requests/{id}/refuse': { 'own commune': adminOnly(200) },
 };
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['lyon', 'oullins', 'vaulx-en-velin', 'givors'],
-  operators: {
-    admin: { role: 'metropole-admin' },
-    referent: { commune: 'oullins', role: 'commune-referent', communes: ['oullins'] },
-    syndicate: { commune: 'vaulx-en-velin', role: 'syndicate-operator', communes: ['vaulx-en-velin', 'givors'] },
-  },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['lyon', 'oullins', 'vaulx-en-velin', 'givors'],
+    operators: {
+      admin: { role: 'metropole-admin' },
+      referent: { commune: 'oullins', role: 'commune-referent', communes: ['oullins'] },
+      syndicate: { commune: 'vaulx-en-velin', role: 'syndicate-operator', communes: ['vaulx-en-velin', 'givors'] },
+    },
+  }),
+);
 const tokens = new Map<Caller, string>();
 
 interface Call {
@@ -66,31 +94,57 @@ interface Call {
   body?: object;
 }
 
-const aSite = async (commune: string) => (await aClient(world.server.registry, commune, { redirectUris: [`https://site-${commune}.example.org/cb`] })).clientId;
+const aSite = async (commune: string) =>
+  (await aClient(world.server.registry, commune, { redirectUris: [`https://site-${commune}.example.org/cb`] })).clientId;
 
 /** A site of `commune` whose referent asked for the phone scope: a request waiting for the Métropole. */
 async function aPendingRequest(commune: string): Promise<number> {
-  const { client } = await world.server.registry.addClient(commune, { name: 'Téléservice', redirectUris: ['https://teleservice.example.org/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
+  const { client } = await world.server.registry.addClient(
+    commune,
+    { name: 'Téléservice', redirectUris: ['https://teleservice.example.org/cb'], scope: 'openid phone' },
+    { mayGrantSensitive: false, requestedBy: 'test' },
+  );
   return (await world.server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!.id;
 }
 
 /** A request for each route, against fresh fixtures of `commune` so that every cell of the matrix stands alone. */
 const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
   'GET /communes': async () => ({ path: '/communes' }),
-  'POST /communes': async () => ({ path: '/communes', body: { slug: `commune-${Math.random().toString(36).slice(2, 10)}`, name: 'Nouvelle commune' } }),
+  'POST /communes': async () => ({
+    path: '/communes',
+    body: { slug: `commune-${Math.random().toString(36).slice(2, 10)}`, name: 'Nouvelle commune' },
+  }),
   'GET /communes/{slug}': async (commune) => ({ path: `/communes/${commune}` }),
   'PATCH /communes/{slug}': async (commune) => ({ path: `/communes/${commune}`, body: { population: 26_000 } }),
   'GET /communes/{slug}/clients': async (commune) => ({ path: `/communes/${commune}/clients` }),
-  'POST /communes/{slug}/clients': async (commune) => ({ path: `/communes/${commune}/clients`, body: { client_name: 'Démarches', redirect_uris: ['https://demarches.example.org/cb'] } }),
+  'POST /communes/{slug}/clients': async (commune) => ({
+    path: `/communes/${commune}/clients`,
+    body: { client_name: 'Démarches', redirect_uris: ['https://demarches.example.org/cb'] },
+  }),
   'GET /communes/{slug}/clients/{clientId}': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}` }),
-  'PATCH /communes/{slug}/clients/{clientId}': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}`, body: { client_name: 'Renommé' } }),
+  'PATCH /communes/{slug}/clients/{clientId}': async (commune) => ({
+    path: `/communes/${commune}/clients/${await aSite(commune)}`,
+    body: { client_name: 'Renommé' },
+  }),
   'DELETE /communes/{slug}/clients/{clientId}': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}` }),
-  'POST /communes/{slug}/clients/{clientId}/disable': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}/disable` }),
-  'POST /communes/{slug}/clients/{clientId}/enable': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}/enable` }),
-  'POST /communes/{slug}/clients/{clientId}/secret': async (commune) => ({ path: `/communes/${commune}/clients/${await aSite(commune)}/secret` }),
+  'POST /communes/{slug}/clients/{clientId}/disable': async (commune) => ({
+    path: `/communes/${commune}/clients/${await aSite(commune)}/disable`,
+  }),
+  'POST /communes/{slug}/clients/{clientId}/enable': async (commune) => ({
+    path: `/communes/${commune}/clients/${await aSite(commune)}/enable`,
+  }),
+  'POST /communes/{slug}/clients/{clientId}/secret': async (commune) => ({
+    path: `/communes/${commune}/clients/${await aSite(commune)}/secret`,
+  }),
   'GET /operators': async () => ({ path: '/operators' }),
-  'POST /operators/grant': async () => ({ path: '/operators/grant', body: { client_id: await aSite('oullins'), role: 'commune-referent', communes: ['oullins'] } }),
-  'POST /operators/revoke': async () => ({ path: '/operators/revoke', body: { client_id: await aSite('oullins'), role: 'commune-referent', communes: ['oullins'] } }),
+  'POST /operators/grant': async () => ({
+    path: '/operators/grant',
+    body: { client_id: await aSite('oullins'), role: 'commune-referent', communes: ['oullins'] },
+  }),
+  'POST /operators/revoke': async () => ({
+    path: '/operators/revoke',
+    body: { client_id: await aSite('oullins'), role: 'commune-referent', communes: ['oullins'] },
+  }),
   'GET /accounts': async () => ({ path: `/accounts?email=${encodeURIComponent((await anAccount(world.server.accounts)).email)}` }),
   'POST /accounts/{sub}/lock': async () => ({ path: `/accounts/${(await anAccount(world.server.accounts)).id}/lock` }),
   'POST /accounts/{sub}/unlock': async () => ({ path: `/accounts/${(await anAccount(world.server.accounts)).id}/unlock` }),
@@ -99,7 +153,10 @@ const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
   'GET /reports/contributions': async () => ({ path: '/reports/contributions?year=2019' }),
   'GET /scope-requests': async () => ({ path: '/scope-requests' }),
   'POST /scope-requests/{id}/approve': async (commune) => ({ path: `/scope-requests/${await aPendingRequest(commune)}/approve`, body: {} }),
-  'POST /scope-requests/{id}/refuse': async (commune) => ({ path: `/scope-requests/${await aPendingRequest(commune)}/refuse`, body: { reason: 'pas de besoin démontré' } }),
+  'POST /scope-requests/{id}/refuse': async (commune) => ({
+    path: `/scope-requests/${await aPendingRequest(commune)}/refuse`,
+    body: { reason: 'pas de besoin démontré' },
+  }),
 };
 
 /** Sends one request with `token`, its answer checked against the served OpenAPI document. */
@@ -110,11 +167,18 @@ const send = (caller: Caller, method: string, path: string, body?: object) => se
 
 beforeAll(async () => {
   tokens.set('expired token', await adminToken(world.server, world.admin));
-  await world.server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [storedIdOf('ClientCredentials', tokens.get('expired token')!)]);
+  await world.server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [
+    storedIdOf('ClientCredentials', tokens.get('expired token')!),
+  ]);
   tokens.set('token for another audience', await adminToken(world.server, world.admin, null));
   // A commune site that is no operator tool gets no token at all (admin-resource-boundary.test.ts); an
   // operator tool holding no role gets one, which opens nothing.
-  const toolWithoutRole = await aClient(world.server.registry, 'lyon', { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid', isOperatorTool: true });
+  const toolWithoutRole = await aClient(world.server.registry, 'lyon', {
+    grantTypes: ['client_credentials'],
+    redirectUris: [],
+    scope: 'openid',
+    isOperatorTool: true,
+  });
   tokens.set('operator tool without a role', await adminToken(world.server, toolWithoutRole));
   tokens.set('metropole-admin', world.admin.token);
   tokens.set('referent of Oullins', world.referent.token);
@@ -123,14 +187,20 @@ beforeAll(async () => {
 
 describe('the authorization matrix', () => {
   it('has an entry for every route of the API, and no entry for a route that does not exist', () => {
-    const { api } = createAdminRouters({ issuer: 'https://glc.example', policy: world.server.config.operatorsApi } as AdminDeps, 'https://glc.example/admin/api/v1', 'admin');
+    const { api } = createAdminRouters(
+      { issuer: 'https://glc.example', policy: world.server.config.operatorsApi } as AdminDeps,
+      'https://glc.example/admin/api/v1',
+      'admin',
+    );
     expect(Object.keys(MATRIX).sort()).toEqual(listAdminRoutes(api));
     expect(Object.keys(REQUESTS).sort()).toEqual(listAdminRoutes(api));
   });
 
   describe.each(Object.keys(MATRIX))('%s', (route) => {
     const [method, template] = route.split(' ') as [string, string];
-    const cells = Object.entries(MATRIX[route]!).flatMap(([target, statuses]) => CALLERS.map((caller) => ({ caller, target, status: statuses[caller] })));
+    const cells = Object.entries(MATRIX[route]!).flatMap(([target, statuses]) =>
+      CALLERS.map((caller) => ({ caller, target, status: statuses[caller] })),
+    );
     it.each(cells)('answers $status to $caller, in $target', async ({ caller, target, status }) => {
       const { path, body } = await REQUESTS[route]!(target === 'lyon' ? 'lyon' : HOME[caller]);
       expect(path.split('?')[0]).toMatch(new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`));
@@ -147,13 +217,15 @@ describe('what the matrix means for the people behind it', () => {
     const admin = await anOperatorClient(world.server, 'lyon', 'metropole-admin');
     const token = await adminToken(world.server, admin);
     expect((await sendWith(token, 'GET', '/communes')).status).toBe(200);
-    await world.server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [storedIdOf('ClientCredentials', token)]);
+    await world.server.pool.query(`update oidc_payloads set expires_at = now() - interval '1 second' where id = $1`, [
+      storedIdOf('ClientCredentials', token),
+    ]);
     const expired = await sendWith(token, 'GET', '/communes');
     expect(expired.status).toBe(401);
     expect(expired.body.error).toBe('invalid_token');
   });
 
-  it('ends a program\'s access when the Métropole disables its client', async () => {
+  it("ends a program's access when the Métropole disables its client", async () => {
     const program = await anOperatorClient(world.server, 'lyon', 'metropole-admin');
     const token = await adminToken(world.server, program);
     expect((await sendWith(token, 'GET', '/communes')).status).toBe(200);
@@ -166,7 +238,13 @@ describe('what the matrix means for the people behind it', () => {
     const lyonSite = await aClient(world.server.registry, 'lyon', { name: 'lyon.fr' });
     const before = await world.server.registry.getClient(lyonSite.clientId);
     const path = `/communes/lyon/clients/${lyonSite.clientId}`;
-    const attempts: [string, string, object?][] = [['GET', ''], ['PATCH', '', { client_name: 'piraté' }], ['DELETE', ''], ['POST', '/secret'], ['POST', '/disable']];
+    const attempts: [string, string, object?][] = [
+      ['GET', ''],
+      ['PATCH', '', { client_name: 'piraté' }],
+      ['DELETE', ''],
+      ['POST', '/secret'],
+      ['POST', '/disable'],
+    ];
     for (const [method, suffix, body] of attempts) {
       const response = await send('referent of Oullins', method, `${path}${suffix}`, body);
       expect([method, response.status, response.body.error]).toEqual([method, 403, 'forbidden']);
@@ -196,7 +274,12 @@ describe('what the matrix means for the people behind it', () => {
     await aPendingRequest('lyon');
     await aPendingRequest('oullins');
     await aPendingRequest('givors');
-    const communes = async (caller: Caller) => [...new Set((await send(caller, 'GET', '/scope-requests?status=all&limit=200')).body.items.map((r: { commune: string }) => r.commune))].sort();
+    const communes = async (caller: Caller) =>
+      [
+        ...new Set(
+          (await send(caller, 'GET', '/scope-requests?status=all&limit=200')).body.items.map((r: { commune: string }) => r.commune),
+        ),
+      ].sort();
     expect(await communes('referent of Oullins')).toEqual(['oullins']);
     expect(await communes('SITIV syndicate')).toEqual(expect.arrayContaining(['givors']));
     expect(await communes('SITIV syndicate')).not.toEqual(expect.arrayContaining(['lyon']));
@@ -205,7 +288,10 @@ describe('what the matrix means for the people behind it', () => {
   });
 
   it('lets the SITIV syndicate manage Givors as well as Vaulx-en-Velin, but not Oullins', async () => {
-    const created = await send('SITIV syndicate', 'POST', '/communes/givors/clients', { client_name: 'givors.fr', redirect_uris: ['https://www.givors.fr/cb'] });
+    const created = await send('SITIV syndicate', 'POST', '/communes/givors/clients', {
+      client_name: 'givors.fr',
+      redirect_uris: ['https://www.givors.fr/cb'],
+    });
     expect(created.status).toBe(201);
     expect(created.body.commune).toBe('givors');
     expect((await send('SITIV syndicate', 'GET', '/communes/oullins/clients')).status).toBe(403);

@@ -3,11 +3,13 @@ import { operatorsOf, operatorTokensAt } from '../support/admin.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['lyon', 'bron'],
-  clients: { operatorConsole: { isFirstParty: true, isOperatorTool: true } },
-  accounts: { referent: {}, citizen: {} },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['lyon', 'bron'],
+    clients: { operatorConsole: { isFirstParty: true, isOperatorTool: true } },
+    accounts: { referent: {}, citizen: {} },
+  }),
+);
 
 const communesWith = (tokens: { access_token: string }) =>
   request(world.server.server).get('/admin/api/v1/communes').set('Authorization', `Bearer ${tokens.access_token}`);

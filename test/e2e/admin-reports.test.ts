@@ -9,21 +9,23 @@ import { UserAgent } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
 // The five pilot communes of the convention (délibérations d'Oullins n° 20181004_13 and de Lyon n° 2018/4385).
-const world = useWorld(() => anOidcWorld({
-  communes: [
-    { slug: 'bron', name: 'Bron', population: 40_944, offer: 'global', isPilot: true },
-    { slug: 'dardilly', name: 'Dardilly', population: 8_700, offer: 'global', isPilot: true },
-    { slug: 'lyon', name: 'Ville de Lyon', population: 522_250, offer: 'restricted', isPilot: true },
-    { slug: 'oullins', name: 'Oullins', population: 26_000, offer: 'global', isPilot: true },
-    { slug: 'vaulx-en-velin', name: 'Vaulx-en-Velin', population: 50_000, offer: 'global', isPilot: true },
-  ],
-  clients: {
-    bronMairie: { name: 'Mairie de Bron' },
-    bronMediatheque: { name: 'Médiathèque de Bron' },
-    dardilly: { name: 'Dardilly, démarches', commune: 'dardilly' },
-  },
-  operators: { admin: { commune: 'lyon', role: 'metropole-admin' } },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: [
+      { slug: 'bron', name: 'Bron', population: 40_944, offer: 'global', isPilot: true },
+      { slug: 'dardilly', name: 'Dardilly', population: 8_700, offer: 'global', isPilot: true },
+      { slug: 'lyon', name: 'Ville de Lyon', population: 522_250, offer: 'restricted', isPilot: true },
+      { slug: 'oullins', name: 'Oullins', population: 26_000, offer: 'global', isPilot: true },
+      { slug: 'vaulx-en-velin', name: 'Vaulx-en-Velin', population: 50_000, offer: 'global', isPilot: true },
+    ],
+    clients: {
+      bronMairie: { name: 'Mairie de Bron' },
+      bronMediatheque: { name: 'Médiathèque de Bron' },
+      dardilly: { name: 'Dardilly, démarches', commune: 'dardilly' },
+    },
+    operators: { admin: { commune: 'lyon', role: 'metropole-admin' } },
+  }),
+);
 
 const glc = (...args: string[]) => runGlc(args, glcEnvOf(world.server));
 
@@ -42,11 +44,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (isQuoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') isQuoted = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') isQuoted = false;
+      else cell += c;
     } else if (c === '"') isQuoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
   }
   return rows;
 }
@@ -69,13 +82,21 @@ describe('usage per month', () => {
     await registerAt(world.server, world.dardilly, new UserAgent(world.server.issuer), { email: 'carol@example.org' });
     // March 2025, seeded: the month's first and last instants count, those around them do not.
     const seed: [TestClient, string, string][] = [
-      [world.bronMairie, 'alice', '2025-03-01T00:00:00Z'], [world.bronMairie, 'alice', '2025-03-10T12:00:00Z'],
-      [world.bronMairie, 'alice', '2025-03-31T23:59:59.999Z'], [world.bronMediatheque, 'bob', '2025-03-15T08:00:00Z'],
-      [world.dardilly, 'bob', '2025-03-20T08:00:00Z'], [world.bronMairie, 'alice', '2025-02-28T23:59:59.999Z'],
+      [world.bronMairie, 'alice', '2025-03-01T00:00:00Z'],
+      [world.bronMairie, 'alice', '2025-03-10T12:00:00Z'],
+      [world.bronMairie, 'alice', '2025-03-31T23:59:59.999Z'],
+      [world.bronMediatheque, 'bob', '2025-03-15T08:00:00Z'],
+      [world.dardilly, 'bob', '2025-03-20T08:00:00Z'],
+      [world.bronMairie, 'alice', '2025-02-28T23:59:59.999Z'],
       [world.bronMairie, 'alice', '2025-04-01T00:00:00Z'],
     ];
     for (const [site, account, at] of seed) {
-      await world.server.pool.query('insert into sign_ins (client_id, commune_slug, account_id, at) values ($1, $2, $3, $4)', [site.clientId, site.commune, `seeded-${account}`, at]);
+      await world.server.pool.query('insert into sign_ins (client_id, commune_slug, account_id, at) values ($1, $2, $3, $4)', [
+        site.clientId,
+        site.commune,
+        `seeded-${account}`,
+        at,
+      ]);
     }
   });
 
@@ -88,7 +109,7 @@ describe('usage per month', () => {
     return [row.logins, row.citizens];
   };
 
-  it('counts this month\'s sign-ins, distinct citizens and new accounts per commune and per site', async () => {
+  it("counts this month's sign-ins, distinct citizens and new accounts per commune and per site", async () => {
     const report = await get(`/reports/usage?month=${month}`);
     expect(figures(report, 'bron')).toEqual([3, 2, 1]);
     expect(figures(report, 'dardilly')).toEqual([2, 2, 1]);
@@ -131,25 +152,44 @@ describe('usage per month', () => {
   });
 });
 
-describe('contributions after the convention\'s grid', () => {
+describe("contributions after the convention's grid", () => {
   // The seed's table (€ TTC per year), read with the rule decided for its edges: a population exactly on an
   // edge belongs to the lower bracket. [population, global offer, restricted offer]
   const EDGES: [number, number, number][] = [
-    [4_999, 1_800, 1_400], [5_000, 1_800, 1_400], [5_001, 5_400, 4_200],
-    [9_999, 5_400, 4_200], [10_000, 5_400, 4_200], [10_001, 8_400, 6_500],
-    [19_999, 8_400, 6_500], [20_000, 8_400, 6_500], [20_001, 10_800, 8_400],
-    [39_999, 10_800, 8_400], [40_000, 10_800, 8_400], [40_001, 14_000, 10_800],
-    [79_999, 14_000, 10_800], [80_000, 14_000, 10_800], [80_001, 18_000, 14_000],
+    [4_999, 1_800, 1_400],
+    [5_000, 1_800, 1_400],
+    [5_001, 5_400, 4_200],
+    [9_999, 5_400, 4_200],
+    [10_000, 5_400, 4_200],
+    [10_001, 8_400, 6_500],
+    [19_999, 8_400, 6_500],
+    [20_000, 8_400, 6_500],
+    [20_001, 10_800, 8_400],
+    [39_999, 10_800, 8_400],
+    [40_000, 10_800, 8_400],
+    [40_001, 14_000, 10_800],
+    [79_999, 14_000, 10_800],
+    [80_000, 14_000, 10_800],
+    [80_001, 18_000, 14_000],
   ];
   // [slug, amount in 2019 (pilots: 50 % off), amount in 2020]
   const PILOT_AMOUNTS: [string, number, number][] = [
-    ['bron', 7_000, 14_000], ['dardilly', 2_700, 5_400], ['lyon', 7_000, 14_000], ['oullins', 5_400, 10_800], ['vaulx-en-velin', 7_000, 14_000],
+    ['bron', 7_000, 14_000],
+    ['dardilly', 2_700, 5_400],
+    ['lyon', 7_000, 14_000],
+    ['oullins', 5_400, 10_800],
+    ['vaulx-en-velin', 7_000, 14_000],
   ];
 
   beforeAll(async () => {
     for (const [population] of EDGES) {
       for (const offer of ['global', 'restricted']) {
-        const created = await world.api.call(world.admin.bearer, 'POST', '/communes', { slug: `edge-${population}-${offer}`, name: `Commune de ${population} habitants`, population, offer });
+        const created = await world.api.call(world.admin.bearer, 'POST', '/communes', {
+          slug: `edge-${population}-${offer}`,
+          name: `Commune de ${population} habitants`,
+          population,
+          offer,
+        });
         expect(created.status).toBe(201);
       }
     }
@@ -157,25 +197,43 @@ describe('contributions after the convention\'s grid', () => {
     expect(unknown.status).toBe(201);
   });
 
-  const amountsOf = (report: { communes: { commune: string; amount: number | null }[] }) => Object.fromEntries(report.communes.map((c) => [c.commune, c.amount]));
+  const amountsOf = (report: { communes: { commune: string; amount: number | null }[] }) =>
+    Object.fromEntries(report.communes.map((c) => [c.commune, c.amount]));
 
   it('charges the five pilot communes half in 2019 and the full amount in 2020', async () => {
-    const [in2019, in2020] = [amountsOf(await get('/reports/contributions?year=2019')), amountsOf(await get('/reports/contributions?year=2020'))];
+    const [in2019, in2020] = [
+      amountsOf(await get('/reports/contributions?year=2019')),
+      amountsOf(await get('/reports/contributions?year=2020')),
+    ];
     expect(PILOT_AMOUNTS.map(([slug]) => [slug, in2019[slug], in2020[slug]])).toEqual(PILOT_AMOUNTS);
     const lyon = (await get('/reports/contributions?year=2019')).communes.find((c: { commune: string }) => c.commune === 'lyon');
-    expect(lyon).toMatchObject({ offer: 'restricted', pilot: true, population: 522_250, base_amount: 14_000, discount_percent: 50, amount: 7_000 });
+    expect(lyon).toMatchObject({
+      offer: 'restricted',
+      pilot: true,
+      population: 522_250,
+      base_amount: 14_000,
+      discount_percent: 50,
+      amount: 7_000,
+    });
   });
 
-  it.each(EDGES)('puts %i inhabitants in the seed\'s bracket: %i € global, %i € restricted, without pilot discount', async (population, global, restricted) => {
-    for (const year of [2019, 2020]) {
-      const amounts = amountsOf(await get(`/reports/contributions?year=${year}`));
-      expect([amounts[`edge-${population}-global`], amounts[`edge-${population}-restricted`]]).toEqual([global, restricted]);
-    }
-  });
+  it.each(EDGES)(
+    "puts %i inhabitants in the seed's bracket: %i € global, %i € restricted, without pilot discount",
+    async (population, global, restricted) => {
+      for (const year of [2019, 2020]) {
+        const amounts = amountsOf(await get(`/reports/contributions?year=${year}`));
+        expect([amounts[`edge-${population}-global`], amounts[`edge-${population}-restricted`]]).toEqual([global, restricted]);
+      }
+    },
+  );
 
   it('leaves a commune without population unpriced, outside the total', async () => {
     const report = await get('/reports/contributions?year=2020');
-    expect(report.communes.find((c: { commune: string }) => c.commune === 'sans-recensement')).toMatchObject({ population: null, bracket: null, amount: null });
+    expect(report.communes.find((c: { commune: string }) => c.commune === 'sans-recensement')).toMatchObject({
+      population: null,
+      bracket: null,
+      amount: null,
+    });
     const expected = PILOT_AMOUNTS.reduce((sum, [, , amount]) => sum + amount, 0) + EDGES.reduce((sum, [, g, r]) => sum + g + r, 0);
     expect(report.total).toBe(expected);
   });
@@ -187,7 +245,9 @@ describe('contributions after the convention\'s grid', () => {
     expect([csv.code, csv.stderr]).toEqual([0, '']);
     expect(parseCsv(csv.stdout)).toEqual([
       ['year', 'commune', 'name', 'population', 'bracket', 'offer', 'pilot', 'base_amount', 'discount_percent', 'amount', 'currency'],
-      ...api.communes.map((c: Record<string, unknown>) => [year, c.commune, c.name, c.population, c.bracket, c.offer, c.pilot, c.base_amount, c.discount_percent, c.amount, 'EUR'].map(cell)),
+      ...api.communes.map((c: Record<string, unknown>) =>
+        [year, c.commune, c.name, c.population, c.bracket, c.offer, c.pilot, c.base_amount, c.discount_percent, c.amount, 'EUR'].map(cell),
+      ),
     ]);
   });
 });

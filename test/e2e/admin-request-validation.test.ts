@@ -25,22 +25,32 @@ interface DocumentedOperation {
   requestBody?: { content: { 'application/json': { schema: JsonSchema; example?: Record<string, unknown> } } };
 }
 
-const world = useWorld(() => anOidcWorld({
-  communes: [{ slug: 'oullins', name: 'Oullins' }],
-  clients: { site: {} },
-  accounts: { citizen: {} },
-  operators: { admin: { role: 'metropole-admin' } },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: [{ slug: 'oullins', name: 'Oullins' }],
+    clients: { site: {} },
+    accounts: { citizen: {} },
+    operators: { admin: { role: 'metropole-admin' } },
+  }),
+);
 /** A real value for each path parameter, so that a refusal can only come from the field under test. */
 let pathValues: Record<string, string>;
 /** The query parameters a route needs besides the one under test. */
 let requiredQueries: Record<string, Record<string, string>>;
 
 beforeAll(async () => {
-  const { client } = await world.server.registry.addClient('oullins', { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' }, { mayGrantSensitive: false, requestedBy: 'test' });
+  const { client } = await world.server.registry.addClient(
+    'oullins',
+    { name: 'État civil', redirectUris: ['https://ec.oullins.fr/cb'], scope: 'openid phone' },
+    { mayGrantSensitive: false, requestedBy: 'test' },
+  );
   const pending = (await world.server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!;
   pathValues = { slug: 'oullins', clientId: world.site.clientId, id: String(pending.id), sub: world.citizen.id };
-  requiredQueries = { '/accounts': { email: world.citizen.email }, '/reports/usage': { month: '2026-01' }, '/reports/contributions': { year: '2026' } };
+  requiredQueries = {
+    '/accounts': { email: world.citizen.email },
+    '/reports/usage': { month: '2026-01' },
+    '/reports/contributions': { year: '2026' },
+  };
 });
 
 /** A JSON value that the schema refuses for its type alone. */
@@ -58,10 +68,13 @@ function wrongTextFor(schema: JsonSchema): string | undefined {
   return undefined;
 }
 
-const operations = () => Object.entries(world.api.document.paths).flatMap(([template, item]) => HTTP_METHODS.flatMap((method) => {
-  const operation = item[method] as DocumentedOperation | undefined;
-  return operation ? [{ method: method.toUpperCase(), template, operation }] : [];
-}));
+const operations = () =>
+  Object.entries(world.api.document.paths).flatMap(([template, item]) =>
+    HTTP_METHODS.flatMap((method) => {
+      const operation = item[method] as DocumentedOperation | undefined;
+      return operation ? [{ method: method.toUpperCase(), template, operation }] : [];
+    }),
+  );
 
 const concrete = (template: string, wrong: Record<string, string> = {}) =>
   template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(wrong[name] ?? pathValues[name]!));
@@ -81,14 +94,28 @@ function cases(): Case[] {
     const route = `${method} ${template}`;
     const bodySchema = operation.requestBody?.content['application/json'];
     const inBody = Object.entries(bodySchema?.schema.properties ?? {}).map(([field, schema]) => ({
-      route, field, method, template, path: concrete(template), body: { ...bodySchema?.example, [field]: wrongValueFor(schema) },
+      route,
+      field,
+      method,
+      template,
+      path: concrete(template),
+      body: { ...bodySchema?.example, [field]: wrongValueFor(schema) },
     }));
     const inParameters = operation.parameters.flatMap((parameter) => {
       const text = wrongTextFor(parameter.schema);
       if (text === undefined) return [];
       const base = parameter.in === 'path' ? concrete(template, { [parameter.name]: text }) : concrete(template);
       const query = parameter.in === 'query' ? new URLSearchParams({ ...requiredQueries[template], [parameter.name]: text }) : undefined;
-      return [{ route, field: parameter.name, method, template, path: query ? `${base}?${query}` : base, ...(bodySchema?.example ? { body: bodySchema.example } : {}) }];
+      return [
+        {
+          route,
+          field: parameter.name,
+          method,
+          template,
+          path: query ? `${base}?${query}` : base,
+          ...(bodySchema?.example ? { body: bodySchema.example } : {}),
+        },
+      ];
     });
     return [...inBody, ...inParameters];
   });
@@ -97,23 +124,32 @@ function cases(): Case[] {
 const auditRows = async () => Number((await world.server.pool.query<{ count: string }>('select count(*) from audit_log')).rows[0]!.count);
 
 async function send(method: string, path: string, body?: object) {
-  const test = request(world.server.server)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](`${ADMIN_PREFIX}${path}`).set('Authorization', world.admin.bearer);
+  const test = request(world.server.server)
+    [method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](`${ADMIN_PREFIX}${path}`)
+    .set('Authorization', world.admin.bearer);
   return body ? test.send(body) : test;
 }
 
 describe('a value of the wrong type', () => {
   it('in a body is a 400 naming the field, and the change is not made', async () => {
     const refused = await send('POST', '/communes', { slug: 'bron', name: 'Bron', population: 'beaucoup' });
-    expect([refused.status, refused.body]).toEqual([400, { error: 'invalid_request', error_description: 'population: a whole number', field: 'population' }]);
+    expect([refused.status, refused.body]).toEqual([
+      400,
+      { error: 'invalid_request', error_description: 'population: a whole number', field: 'population' },
+    ]);
     expectConformant(world.api.document, 'POST', '/communes', refused.status, refused.body);
     expect((await send('GET', '/communes/bron')).status).toBe(404);
   });
 
   it('is tried on every route that takes a body, and on the typed fields of paths and queries', () => {
     const tried = new Set(cases().map((c) => c.route));
-    const withBody = operations().filter(({ operation }) => operation.requestBody).map(({ method, template }) => `${method} ${template}`);
+    const withBody = operations()
+      .filter(({ operation }) => operation.requestBody)
+      .map(({ method, template }) => `${method} ${template}`);
     expect(withBody.length).toBeGreaterThan(5);
-    expect([...tried]).toEqual(expect.arrayContaining([...withBody, 'GET /communes', 'GET /audit', 'GET /scope-requests', 'GET /reports/contributions']));
+    expect([...tried]).toEqual(
+      expect.arrayContaining([...withBody, 'GET /communes', 'GET /audit', 'GET /scope-requests', 'GET /reports/contributions']),
+    );
   });
 
   it('in any field of any route is refused with a 400 naming that field, as the document says, before anything is written', async () => {
@@ -124,7 +160,15 @@ describe('a value of the wrong type', () => {
       const response = await send(method, path, body);
       expectConformant(world.api.document, method, template, response.status, response.body);
       const description = String(response.body.error_description);
-      outcomes.push({ route, field, status: response.status, error: response.body.error, named: response.body.field, isSaid: description.startsWith(`${field}:`), audited: (await auditRows()) - before });
+      outcomes.push({
+        route,
+        field,
+        status: response.status,
+        error: response.body.error,
+        named: response.body.field,
+        isSaid: description.startsWith(`${field}:`),
+        audited: (await auditRows()) - before,
+      });
       expected.push({ route, field, status: 400, error: 'invalid_request', named: field, isSaid: true, audited: 0 });
     }
     expect(outcomes).toEqual(expected);

@@ -71,24 +71,40 @@ describe('a commune site asking for the operators’ API', () => {
   });
 
   it('gets invalid_target with client credentials when the site is no operator', async () => {
-    const service = await aClient(world.server.registry, 'oullins', { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid' });
+    const service = await aClient(world.server.registry, 'oullins', {
+      grantTypes: ['client_credentials'],
+      redirectUris: [],
+      scope: 'openid',
+    });
     await expect(adminToken(world.server, service)).rejects.toMatchObject({ error: 'invalid_target' });
   });
 
   it('gets invalid_target as a dynamically registered client claiming to be first-party or an operator tool', async () => {
     const { token } = await world.server.oidc.registrationTokens.issue(world.server.pool, 'oullins', 600, 'test');
-    const registered = await request(world.server.server).post('/reg').set('Authorization', `Bearer ${token}`).send({
-      redirect_uris: ['https://attaquant.example.org/cb'], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-      response_types: ['code'], scope: 'openid profile', first_party: true, operator_tool: true,
-    });
+    const registered = await request(world.server.server)
+      .post('/reg')
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        redirect_uris: ['https://attaquant.example.org/cb'],
+        grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+        response_types: ['code'],
+        scope: 'openid profile',
+        first_party: true,
+        operator_tool: true,
+      });
     expect(registered.status).toBe(201);
     expect(registered.body.first_party).not.toBe(true);
     expect(registered.body.operator_tool).not.toBe(true);
     const site: TestClient = {
-      clientId: registered.body.client_id, clientSecret: registered.body.client_secret, commune: 'oullins',
-      redirectUri: 'https://attaquant.example.org/cb', redirectUris: ['https://attaquant.example.org/cb'],
+      clientId: registered.body.client_id,
+      clientSecret: registered.body.client_secret,
+      commune: 'oullins',
+      redirectUri: 'https://attaquant.example.org/cb',
+      redirectUris: ['https://attaquant.example.org/cb'],
     };
-    expect(await siteTriesForAdminToken(site, new UserAgent(world.server.issuer), { resource: resource() }, resource())).toEqual({ error: 'invalid_target' });
+    expect(await siteTriesForAdminToken(site, new UserAgent(world.server.issuer), { resource: resource() }, resource())).toEqual({
+      error: 'invalid_target',
+    });
     await expect(adminToken(world.server, site)).rejects.toMatchObject({ error: 'invalid_target' });
   });
 
@@ -97,7 +113,10 @@ describe('a commune site asking for the operators’ API', () => {
     const config = await discover(world.server.issuer, site);
     const attempt = await startAuthorization(config, site, { scope: 'openid profile admin' });
     const agent = new UserAgent(world.server.issuer);
-    const consent = await agent.submit(await pageAt(agent, attempt.url), { email: world.operator.email, password: world.operator.password });
+    const consent = await agent.submit(await pageAt(agent, attempt.url), {
+      email: world.operator.email,
+      password: world.operator.password,
+    });
     if (!isPage(consent)) throw new Error('expected the consent page');
     expect(consent.html).toContain('value="allow"');
     expect(textOf(consent)).not.toMatch(/\badmin\b/);
@@ -117,7 +136,10 @@ describe('the operators’ API behind its own boundary', () => {
     const grantId = await grant.save();
     // A token as the library would mint it if any path let the site through (a bug, an old token).
     const forged = new provider.AccessToken({
-      accountId: world.operator.id, client: client!, grantId, scope: 'admin',
+      accountId: world.operator.id,
+      client: client!,
+      grantId,
+      scope: 'admin',
       resourceServer: { audience: resource(), scope: 'admin', accessTokenFormat: 'opaque' },
     } as never);
     const value = await forged.save();
@@ -135,7 +157,10 @@ describe('the operators’ API behind its own boundary', () => {
     const config = await discover(world.server.issuer, tool);
     const attempt = await startAuthorization(config, tool, { scope: 'openid admin', resource: resource() });
     const agent = new UserAgent(world.server.issuer);
-    const consent = await agent.submit(await pageAt(agent, attempt.url), { email: world.operator.email, password: world.operator.password });
+    const consent = await agent.submit(await pageAt(agent, attempt.url), {
+      email: world.operator.email,
+      password: world.operator.password,
+    });
     if (!isPage(consent)) throw new Error('expected the consent page');
     expect(consent.html).toContain(`agir en votre nom auprès de ${resource()} (admin)`);
     const callback = await agent.submit(consent, { decision: 'allow' });
@@ -154,7 +179,9 @@ describe('first-party clients', () => {
   it('may not be created by a commune referent through the API', async () => {
     const referentProgram = await anOperatorClient(world.server, 'oullins', 'commune-referent', ['oullins']);
     const token = await adminToken(world.server, referentProgram);
-    const created = await request(world.server.server).post('/admin/api/v1/communes/oullins/clients').set('Authorization', `Bearer ${token}`)
+    const created = await request(world.server.server)
+      .post('/admin/api/v1/communes/oullins/clients')
+      .set('Authorization', `Bearer ${token}`)
       .send({ client_name: 'faux portail', redirect_uris: ['https://portail.example.org/cb'], first_party: true });
     expect(created.status).toBe(403);
     expect(created.body).toMatchObject({ error: 'forbidden', field: 'first_party' });
@@ -163,7 +190,8 @@ describe('first-party clients', () => {
 
   it('may not be created by a syndicate operator through the API', async () => {
     const syndicate = await anOperatorClient(world.server, 'oullins', 'syndicate-operator', ['oullins', 'lyon']);
-    const created = await request(world.server.server).post('/admin/api/v1/communes/lyon/clients')
+    const created = await request(world.server.server)
+      .post('/admin/api/v1/communes/lyon/clients')
       .set('Authorization', `Bearer ${await adminToken(world.server, syndicate)}`)
       .send({ client_name: 'autre portail', redirect_uris: ['https://autre.example.org/cb'], first_party: true });
     expect(created.status).toBe(403);
@@ -171,7 +199,8 @@ describe('first-party clients', () => {
 
   it('may be created by a metropole-admin', async () => {
     const admin = await anOperatorClient(world.server, 'lyon', 'metropole-admin');
-    const created = await request(world.server.server).post('/admin/api/v1/communes/lyon/clients')
+    const created = await request(world.server.server)
+      .post('/admin/api/v1/communes/lyon/clients')
       .set('Authorization', `Bearer ${await adminToken(world.server, admin)}`)
       .send({ client_name: 'portail de la Métropole', redirect_uris: ['https://portail.grandlyon.example.org/cb'], first_party: true });
     expect(created.status).toBe(201);

@@ -3,11 +3,13 @@ import { UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['lyon'],
-  clients: { lyonSite: { postLogoutRedirectUris: ['https://lyon.example.org/bye'] } },
-  accounts: { citizen: {} },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['lyon'],
+    clients: { lyonSite: { postLogoutRedirectUris: ['https://lyon.example.org/bye'] } },
+    accounts: { citizen: {} },
+  }),
+);
 
 describe('a commune site logs a citizen in with openid-client', () => {
   it('runs discovery → PKCE authorization → login → consent → code → ID token → userinfo → refresh → revocation → logout', async () => {
@@ -24,7 +26,13 @@ describe('a commune site logs a citizen in with openid-client', () => {
     expect(claims.sub).not.toBe(world.citizen.id); // pairwise by default
 
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-    expect(userinfo).toMatchObject({ sub: claims.sub, email: world.citizen.email, email_verified: true, given_name: 'Jeanne', family_name: 'Dupont' });
+    expect(userinfo).toMatchObject({
+      sub: claims.sub,
+      email: world.citizen.email,
+      email_verified: true,
+      given_name: 'Jeanne',
+      family_name: 'Dupont',
+    });
 
     expect(tokens.refresh_token).toBeDefined();
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
@@ -41,7 +49,10 @@ describe('a commune site logs a citizen in with openid-client', () => {
     // Revoking a token revokes its grant: the refresh token goes with the access token.
     await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
 
-    const logoutUrl = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://lyon.example.org/bye' });
+    const logoutUrl = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'https://lyon.example.org/bye',
+    });
     const confirmation = await agent.navigate(logoutUrl.toString());
     if (!('html' in confirmation)) throw new Error('expected a logout confirmation page');
     expect(confirmation.html).toContain('Voulez-vous vous déconnecter');

@@ -22,37 +22,69 @@ const PROBES = [
 ];
 
 /** Reachable once listed (private hosts still need https: only loopback may use http). */
-const ADMITTED = ['http://127.0.0.1:22/', 'http://[::1]/', 'http://localhost:6379/', 'https://10.0.0.1/', 'https://169.254.169.254/latest/meta-data/'];
+const ADMITTED = [
+  'http://127.0.0.1:22/',
+  'http://[::1]/',
+  'http://localhost:6379/',
+  'https://10.0.0.1/',
+  'https://169.254.169.254/latest/meta-data/',
+];
 const ALLOW_LIST = '127.0.0.1,::1,localhost,10.0.0.0/8,169.254.169.254';
 
 /** A provider with its own OUTBOUND_ALLOWLIST, the commune the probes register into and its admin program. */
 type Entry = OidcWorld<never, never, 'admin'>;
 
-const anEntry = (allowList: string) => anOidcWorld({ communes: ['venissieux'], operators: { admin: { role: 'metropole-admin' } }, env: { OUTBOUND_ALLOWLIST: allowList } });
+const anEntry = (allowList: string) =>
+  anOidcWorld({ communes: ['venissieux'], operators: { admin: { role: 'metropole-admin' } }, env: { OUTBOUND_ALLOWLIST: allowList } });
 const strict = useWorld(() => anEntry(''));
 const listed = useWorld(() => anEntry(ALLOW_LIST));
 
-const glcAdd = ({ server }: Entry, uri: string) => runGlc([
-  'client', 'add', '--commune', 'venissieux', '--name', 'Probe', '--redirect-uri', 'https://probe.example.org/cb',
-  '--backchannel-logout-uri', uri, '--json',
-], glcEnvOf(server));
+const glcAdd = ({ server }: Entry, uri: string) =>
+  runGlc(
+    [
+      'client',
+      'add',
+      '--commune',
+      'venissieux',
+      '--name',
+      'Probe',
+      '--redirect-uri',
+      'https://probe.example.org/cb',
+      '--backchannel-logout-uri',
+      uri,
+      '--json',
+    ],
+    glcEnvOf(server),
+  );
 
 async function apiCreate({ server, admin }: Entry, uri: string) {
-  return request(server.server).post('/admin/api/v1/communes/venissieux/clients').set('Authorization', admin.bearer)
+  return request(server.server)
+    .post('/admin/api/v1/communes/venissieux/clients')
+    .set('Authorization', admin.bearer)
     .send({ client_name: 'Probe', redirect_uris: ['https://probe.example.org/cb'], backchannel_logout_uri: uri });
 }
 
 async function apiUpdate({ server, admin }: Entry, uri: string) {
-  const created = await request(server.server).post('/admin/api/v1/communes/venissieux/clients').set('Authorization', admin.bearer)
-    .send({ client_name: 'Probe', redirect_uris: ['https://probe.example.org/cb'], backchannel_logout_uri: 'https://probe.example.org/logout' });
+  const created = await request(server.server)
+    .post('/admin/api/v1/communes/venissieux/clients')
+    .set('Authorization', admin.bearer)
+    .send({
+      client_name: 'Probe',
+      redirect_uris: ['https://probe.example.org/cb'],
+      backchannel_logout_uri: 'https://probe.example.org/logout',
+    });
   expect(created.status).toBe(201);
-  return request(server.server).patch(`/admin/api/v1/communes/venissieux/clients/${created.body.client_id}`).set('Authorization', admin.bearer)
+  return request(server.server)
+    .patch(`/admin/api/v1/communes/venissieux/clients/${created.body.client_id}`)
+    .set('Authorization', admin.bearer)
     .send({ backchannel_logout_uri: uri });
 }
 
 async function register({ server }: Entry, uri: string) {
   const { token } = await server.oidc.registrationTokens.issue(server.pool, 'venissieux', 600, 'test');
-  return request(server.server).post('/reg').set('Authorization', `Bearer ${token}`)
+  return request(server.server)
+    .post('/reg')
+    .set('Authorization', `Bearer ${token}`)
     .send({ client_name: 'Probe', redirect_uris: ['https://probe.example.org/cb'], backchannel_logout_uri: uri });
 }
 
@@ -60,9 +92,22 @@ async function register({ server }: Entry, uri: string) {
 async function registrationUpdate(entry: Entry, uri: string) {
   const registered = await register(entry, 'https://probe.example.org/logout');
   expect(registered.status).toBe(201);
-  const { registration_client_uri: location, registration_access_token: accessToken, client_id: clientId, client_secret: clientSecret } = registered.body;
-  return request(entry.server.server).put(new URL(location).pathname).set('Authorization', `Bearer ${accessToken}`)
-    .send({ client_id: clientId, client_secret: clientSecret, client_name: 'Probe', redirect_uris: ['https://probe.example.org/cb'], backchannel_logout_uri: uri });
+  const {
+    registration_client_uri: location,
+    registration_access_token: accessToken,
+    client_id: clientId,
+    client_secret: clientSecret,
+  } = registered.body;
+  return request(entry.server.server)
+    .put(new URL(location).pathname)
+    .set('Authorization', `Bearer ${accessToken}`)
+    .send({
+      client_id: clientId,
+      client_secret: clientSecret,
+      client_name: 'Probe',
+      redirect_uris: ['https://probe.example.org/cb'],
+      backchannel_logout_uri: uri,
+    });
 }
 
 describe('back-channel logout URIs on loopback, private or link-local addresses, OUTBOUND_ALLOWLIST empty', () => {
@@ -72,12 +117,18 @@ describe('back-channel logout URIs on loopback, private or link-local addresses,
 
   it.each(PROBES)('the operators API refuses to create a client calling %s', async (uri) => {
     const response = await apiCreate(strict, uri);
-    expect([response.status, response.body]).toEqual([400, expect.objectContaining({ error: 'uri_private_address', field: 'backchannel_logout_uri' })]);
+    expect([response.status, response.body]).toEqual([
+      400,
+      expect.objectContaining({ error: 'uri_private_address', field: 'backchannel_logout_uri' }),
+    ]);
   });
 
   it.each(PROBES)('the operators API refuses to point a client at %s', async (uri) => {
     const response = await apiUpdate(strict, uri);
-    expect([response.status, response.body]).toEqual([400, expect.objectContaining({ error: 'uri_private_address', field: 'backchannel_logout_uri' })]);
+    expect([response.status, response.body]).toEqual([
+      400,
+      expect.objectContaining({ error: 'uri_private_address', field: 'backchannel_logout_uri' }),
+    ]);
   });
 
   it.each(PROBES)('dynamic registration (/reg) refuses %s with invalid_client_metadata', async (uri) => {

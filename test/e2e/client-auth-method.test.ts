@@ -7,11 +7,13 @@ import { UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['rillieux'],
-  clients: { site: {}, service: { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid' } },
-  accounts: { citizen: {} },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['rillieux'],
+    clients: { site: {}, service: { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid' } },
+    accounts: { citizen: {} },
+  }),
+);
 
 /** The same client, but sending client_id and client_secret in the form body. */
 function postingSecret(client: TestClient): Promise<oidc.Configuration> {
@@ -29,14 +31,20 @@ describe('a client registered with client_secret_basic', () => {
     const callback = new URL(await signIn(new UserAgent(world.server.issuer), attempt, world.citizen));
     const checks = { pkceCodeVerifier: attempt.verifier, expectedState: attempt.state, expectedNonce: attempt.nonce };
 
-    await expect(oidc.authorizationCodeGrant(await postingSecret(world.site), callback, checks)).rejects.toMatchObject(refusedAsInvalidClient);
+    await expect(oidc.authorizationCodeGrant(await postingSecret(world.site), callback, checks)).rejects.toMatchObject(
+      refusedAsInvalidClient,
+    );
     // The code was good: the registered method redeems it.
     expect((await oidc.authorizationCodeGrant(basic, callback, checks)).access_token).toEqual(expect.any(String));
   });
 
   it('is refused at /token for client credentials sent in the body', async () => {
-    await expect(oidc.clientCredentialsGrant(await postingSecret(world.service), { scope: 'openid' })).rejects.toMatchObject(refusedAsInvalidClient);
-    expect((await oidc.clientCredentialsGrant(await discover(world.server.issuer, world.service), { scope: 'openid' })).access_token).toEqual(expect.any(String));
+    await expect(oidc.clientCredentialsGrant(await postingSecret(world.service), { scope: 'openid' })).rejects.toMatchObject(
+      refusedAsInvalidClient,
+    );
+    expect(
+      (await oidc.clientCredentialsGrant(await discover(world.server.issuer, world.service), { scope: 'openid' })).access_token,
+    ).toEqual(expect.any(String));
   });
 
   it('is refused at /token/introspection when it sends its secret in the body', async () => {

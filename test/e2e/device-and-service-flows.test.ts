@@ -7,7 +7,12 @@ import { useWorld } from '../support/world.js';
 const world = useWorld(() => anOidcWorld({ communes: ['lyon'] }));
 
 /** The citizen at home: types the code shown by the kiosk, signs in, allows, confirms. */
-async function approveOnAnotherDevice(agent: UserAgent, verificationUri: string, userCode: string, credentials: { email: string; password: string }) {
+async function approveOnAnotherDevice(
+  agent: UserAgent,
+  verificationUri: string,
+  userCode: string,
+  credentials: { email: string; password: string },
+) {
   let result = await agent.navigate(verificationUri);
   const seen: string[] = [];
   for (let step = 0; step < 8 && isPage(result); step++) {
@@ -34,7 +39,9 @@ async function approveOnAnotherDevice(agent: UserAgent, verificationUri: string,
 describe('device authorization for kiosks in libraries and town halls', () => {
   it('signs a citizen in on a kiosk with a code typed on another device', async () => {
     const kiosk = await aClient(world.server.registry, 'lyon', {
-      isPublic: true, subjectType: 'public', redirectUris: [],
+      isPublic: true,
+      subjectType: 'public',
+      redirectUris: [],
       grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
     });
     const citizen = await anAccount(world.server.accounts);
@@ -76,7 +83,8 @@ describe('client credentials for metropolitan services', () => {
     const site = await aClient(world.server.registry, 'lyon');
     const config = await discover(world.server.issuer, site);
     await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({
-      error: 'invalid_request', error_description: 'requested grant type is not allowed for this client',
+      error: 'invalid_request',
+      error_description: 'requested grant type is not allowed for this client',
     });
   });
 });

@@ -27,7 +27,10 @@ async function submitted(agent: UserAgent, page: Page, fields: Record<string, st
 
 async function aKioskAuthorization() {
   const kiosk = await aClient(world.server.registry, 'vaulx', {
-    isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
+    isPublic: true,
+    subjectType: 'public',
+    redirectUris: [],
+    grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
   });
   const config = await discover(world.server.issuer, kiosk);
   return { config, authorization: await oidc.initiateDeviceAuthorization(config, { scope: 'openid' }) };
@@ -51,8 +54,9 @@ describe('the device page after a refusal', () => {
     expect(aborted.html).toContain(ABORTED);
     expect(aborted.html).not.toContain(WRONG_CODE);
     expect(aborted.html).not.toContain(FAILED);
-    await expect(oidc.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:device_code', { device_code: authorization.device_code }))
-      .rejects.toMatchObject({ error: 'access_denied' });
+    await expect(
+      oidc.genericGrantRequest(config, 'urn:ietf:params:oauth:grant-type:device_code', { device_code: authorization.device_code }),
+    ).rejects.toMatchObject({ error: 'access_denied' });
   });
 
   it('says that the code is wrong, not that the request was interrupted, for a code already aborted', async () => {

@@ -18,12 +18,25 @@ const BAD_REDIRECTS: Case[] = [
   ['a redirect URI with a fragment', { redirect_uris: ['https://bron.example.org/cb#top'] }],
   ['a redirect URI with a wildcard', { redirect_uris: ['https://*.bron.example.org/cb'] }],
   ['no redirect URI for the authorization code', { redirect_uris: [], grant_types: ['authorization_code'] }],
-  ['a URI after logout in plain http', { redirect_uris: ['https://bron.example.org/cb'], post_logout_redirect_uris: ['http://bron.example.org/bye'] }],
+  [
+    'a URI after logout in plain http',
+    { redirect_uris: ['https://bron.example.org/cb'], post_logout_redirect_uris: ['http://bron.example.org/bye'] },
+  ],
 ];
 
 const BAD_METADATA: Case[] = [
-  ['a back-channel logout URI on a private network', { redirect_uris: ['https://bron.example.org/cb'], backchannel_logout_uri: 'https://10.0.0.1/logout' }],
-  ['a public client asking for client credentials', { redirect_uris: ['https://bron.example.org/cb'], grant_types: ['authorization_code', 'client_credentials'], token_endpoint_auth_method: 'none' }],
+  [
+    'a back-channel logout URI on a private network',
+    { redirect_uris: ['https://bron.example.org/cb'], backchannel_logout_uri: 'https://10.0.0.1/logout' },
+  ],
+  [
+    'a public client asking for client credentials',
+    {
+      redirect_uris: ['https://bron.example.org/cb'],
+      grant_types: ['authorization_code', 'client_credentials'],
+      token_endpoint_auth_method: 'none',
+    },
+  ],
 ];
 
 describe('a registration refused by the registry rules', () => {

@@ -10,9 +10,13 @@ import { isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
 // The proxy is the public face: ISSUER is its URL, and the server only ever hears from it.
-const world = useWorld(async () => anOidcWorld({
-  communes: ['vaulx'], clients: { site: {} }, env: { ISSUER: `http://127.0.0.1:${await freePort()}`, TRUST_PROXY: '1' },
-}));
+const world = useWorld(async () =>
+  anOidcWorld({
+    communes: ['vaulx'],
+    clients: { site: {} },
+    env: { ISSUER: `http://127.0.0.1:${await freePort()}`, TRUST_PROXY: '1' },
+  }),
+);
 const proxy = useWorld(() => startReverseProxy(Number(new URL(world.server.issuer).port), world.server.config.port));
 /** The address the proxy sees for every request of these tests (the loopback it listens on). */
 const REAL_ADDRESS = '127.0.0.1';
@@ -25,8 +29,9 @@ describe('X-Forwarded-For written by the client behind TRUST_PROXY=1', () => {
     browser.headers['x-forwarded-for'] = '1.2.3.4, 10.66.66.66';
     await signedIn(proxy.url, citizen, browser);
     await pageAt(browser, '/account/sessions');
-    const exported = await (await browser.request('/account/export.json')).json() as {
-      sessions: { ip: string | null }[]; security_history: { event: string; ip: string | null }[];
+    const exported = (await (await browser.request('/account/export.json')).json()) as {
+      sessions: { ip: string | null }[];
+      security_history: { event: string; ip: string | null }[];
     };
     expect(exported.sessions.map((s) => s.ip)).toEqual([REAL_ADDRESS]);
     const login = exported.security_history.find((e) => e.event === 'login');

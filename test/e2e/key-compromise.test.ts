@@ -84,11 +84,18 @@ describe('a compromised signing key', () => {
   });
 
   it('audits the rotation and the retirement', async () => {
-    const { entries } = jsonOutput(await glc('audit', '--since', '1h', '--json')) as { entries: { action: string; target: string; after: unknown }[] };
-    expect(entries).toEqual(expect.arrayContaining([
-      expect.objectContaining({ action: 'keys.rotated', after: expect.objectContaining({ kids: rotation.kids, signs_from: rotation.signs_from }) }),
-      expect.objectContaining({ action: 'keys.retired', target: `signing-key:${compromisedKid}` }),
-    ]));
+    const { entries } = jsonOutput(await glc('audit', '--since', '1h', '--json')) as {
+      entries: { action: string; target: string; after: unknown }[];
+    };
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'keys.rotated',
+          after: expect.objectContaining({ kids: rotation.kids, signs_from: rotation.signs_from }),
+        }),
+        expect.objectContaining({ action: 'keys.retired', target: `signing-key:${compromisedKid}` }),
+      ]),
+    );
     expect(entries.filter((entry) => entry.action === 'keys.retired')).toHaveLength(1); // refusals leave no trace
   });
 });

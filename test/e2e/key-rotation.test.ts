@@ -35,7 +35,9 @@ describe('signing key rotation', () => {
 
     // The activation delay passes.
     await world.server.pool.query(`update signing_keys set signs_from = now() - interval '1 second' where kid = any($1)`, [rotation.kids]);
-    await world.server.pool.query(`update signing_keys set retired_at = now() - interval '1 second' where not (kid = any($1))`, [rotation.kids]);
+    await world.server.pool.query(`update signing_keys set retired_at = now() - interval '1 second' where not (kid = any($1))`, [
+      rotation.kids,
+    ]);
     await world.server.oidc.reloadKeysIfChanged();
 
     expect(await idTokenKid()).toBe(rotation.kid);

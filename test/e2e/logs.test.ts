@@ -5,7 +5,16 @@ import { UserAgent } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
 const lines: string[] = [];
-const server = useWorld(() => startTestServer({ LOG_LEVEL: 'trace' }, { write: (line: string) => { lines.push(line); } }));
+const server = useWorld(() =>
+  startTestServer(
+    { LOG_LEVEL: 'trace' },
+    {
+      write: (line: string) => {
+        lines.push(line);
+      },
+    },
+  ),
+);
 
 describe('logs', () => {
   it('record every request as JSON with a request id, and never a secret, a token, a code or an email', async () => {

@@ -5,20 +5,26 @@ import { formsOf, isPage, UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['bron'],
-  clients: {
-    site: {},
-    kiosk: { isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'] },
-  },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['bron'],
+    clients: {
+      site: {},
+      kiosk: { isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'] },
+    },
+  }),
+);
 
 const FORM = 'application/x-www-form-urlencoded';
 const asPerson = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8', 'accept-language': 'fr-FR' };
 const asProgram = { accept: 'application/json' };
 
 async function send(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  const response = await fetch(`${world.server.issuer}${path}`, { redirect: 'manual', ...init, method: init.method ?? (init.body ? 'POST' : 'GET') });
+  const response = await fetch(`${world.server.issuer}${path}`, {
+    redirect: 'manual',
+    ...init,
+    method: init.method ?? (init.body ? 'POST' : 'GET'),
+  });
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
@@ -69,11 +75,18 @@ describe('the device pages', () => {
 
 describe('control characters', () => {
   it('refuses a NUL in the client_id of a device authorization with an error object', async () => {
-    expectErrorObject(await send('/device/auth', { headers: { 'content-type': FORM }, body: `client_id=${world.kiosk.clientId}%00&scope=openid` }));
+    expectErrorObject(
+      await send('/device/auth', { headers: { 'content-type': FORM }, body: `client_id=${world.kiosk.clientId}%00&scope=openid` }),
+    );
   });
 
   it('refuses a NUL in a token request with an error object, whatever the Accept header', async () => {
-    expectErrorObject(await send('/token', { headers: { 'content-type': FORM, accept: '*/*' }, body: `grant_type=authorization_code&code=abc&client_id=${world.site.clientId}%00` }));
+    expectErrorObject(
+      await send('/token', {
+        headers: { 'content-type': FORM, accept: '*/*' },
+        body: `grant_type=authorization_code&code=abc&client_id=${world.site.clientId}%00`,
+      }),
+    );
   });
 
   it('refuses a NUL in the query of an authorization request with a page for a person and an object for a program', async () => {
@@ -99,13 +112,20 @@ describe('control characters', () => {
 
   it('refuses a raw NUL byte in a form body and a \\u0000 in a JSON body', async () => {
     expectErrorObject(await send('/token', { headers: { 'content-type': FORM }, body: 'grant_type=client_credentials&scope=a\u0000b' }));
-    expectErrorObject(await send('/reg', { headers: { 'content-type': 'application/json' }, body: '{"redirect_uris":["https://a.example/cb"],"client_name":"a\\u0000b"}' }));
+    expectErrorObject(
+      await send('/reg', {
+        headers: { 'content-type': 'application/json' },
+        body: '{"redirect_uris":["https://a.example/cb"],"client_name":"a\\u0000b"}',
+      }),
+    );
   });
 
   it('keeps tabs and line breaks where they are legitimate: a pretty-printed claims parameter', async () => {
     const claims = JSON.stringify({ id_token: { email: null } }, null, '\t');
     const agent = new UserAgent(world.server.issuer);
-    const login = await agent.navigate((await startAuthorization(await discover(world.server.issuer, world.site), world.site, { claims })).url);
+    const login = await agent.navigate(
+      (await startAuthorization(await discover(world.server.issuer, world.site), world.site, { claims })).url,
+    );
     expect(isPage(login) && login.status).toBe(200);
   });
 });

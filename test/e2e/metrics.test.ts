@@ -16,7 +16,13 @@ describe('/metrics', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
     expect(anonymous.text).not.toContain('glc_http_requests_total');
-    expect((await request(server.server).get('/metrics').set('Authorization', `Bearer ${'0'.repeat(64)}`)).status).toBe(401);
+    expect(
+      (
+        await request(server.server)
+          .get('/metrics')
+          .set('Authorization', `Bearer ${'0'.repeat(64)}`)
+      ).status,
+    ).toBe(401);
     expect((await request(server.server).get('/metrics').set('Authorization', METRICS_TOKEN)).status).toBe(401);
   });
 
@@ -35,7 +41,9 @@ describe('/metrics', () => {
     for (const method of ['purge', 'mkcol', 'search'] as const) await request(server.server)[method](`/${randomBytes(6).toString('hex')}`);
     const after = requestSeries(await scrape());
     expect(after).toHaveLength(before);
-    expect(after.some((line) => line.includes('method="GET"') && line.includes('route="other"') && line.includes('status="404"'))).toBe(true);
+    expect(after.some((line) => line.includes('method="GET"') && line.includes('route="other"') && line.includes('status="404"'))).toBe(
+      true,
+    );
     expect(after.some((line) => line.includes('method="other"') && line.includes('route="other"'))).toBe(true);
     expect(after.some((line) => /PURGE|MKCOL|SEARCH|PROPFIND/.test(line))).toBe(false);
   });

@@ -14,11 +14,17 @@ import type { Credentials } from '../support/relying-party.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: [{ slug: 'lyon', name: 'Lyon' }, { slug: 'oullins', name: 'Oullins-Pierre-Bénite' }, { slug: 'bron', name: 'Bron' }],
-  clients: { operatorConsole: { isFirstParty: true, isOperatorTool: true } },
-  operators: { admin: { role: 'metropole-admin' } },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: [
+      { slug: 'lyon', name: 'Lyon' },
+      { slug: 'oullins', name: 'Oullins-Pierre-Bénite' },
+      { slug: 'bron', name: 'Bron' },
+    ],
+    clients: { operatorConsole: { isFirstParty: true, isOperatorTool: true } },
+    operators: { admin: { role: 'metropole-admin' } },
+  }),
+);
 
 const call = (bearer: string, method: ApiMethod, path: string, body?: object) => world.api.call(bearer, method, path, body);
 const grant = (body: object) => call(world.admin.bearer, 'POST', '/operators/grant', body);
@@ -27,7 +33,10 @@ const grant = (body: object) => call(world.admin.bearer, 'POST', '/operators/gra
 async function communesSeenBy(credentials: Credentials) {
   const { access_token: token } = await operatorTokensAt(world.server, world.operatorConsole, credentials);
   const response = await call(`Bearer ${token}`, 'GET', '/communes');
-  return { status: response.status, communes: response.status === 200 ? (response.body.items as { slug: string }[]).map((c) => c.slug) : [] };
+  return {
+    status: response.status,
+    communes: response.status === 200 ? (response.body.items as { slug: string }[]).map((c) => c.slug) : [],
+  };
 }
 
 const isInvitation = (mail: ReceivedMail) => mail.link?.startsWith(`${world.server.issuer}/operators/invitations?token=`) === true;
@@ -60,7 +69,10 @@ async function resetPasswordOf(email: string, password: string): Promise<void> {
 
 /** Posts an acceptance of `token` the way a hand-made form would, with the browser's own CSRF token. */
 async function postAcceptance(agent: UserAgent, token: string): Promise<Page> {
-  const answer = await agent.navigate('/operators/invitations', { method: 'POST', form: { token, _csrf: csrfOf(await pageAt(agent, '/account')) } });
+  const answer = await agent.navigate('/operators/invitations', {
+    method: 'POST',
+    form: { token, _csrf: csrfOf(await pageAt(agent, '/account')) },
+  });
   if (!isPage(answer)) throw new Error(`expected a page, went to ${answer.leftTo}`);
   return answer;
 }
@@ -77,7 +89,8 @@ describe('an operator role granted by email', () => {
 
     expect(granted.status).toBe(202);
     expect(granted.body).toMatchObject({
-      roles: [], invitation: { email: 'referent@oullins.fr', role: 'commune-referent', communes: ['oullins'], expires_at: expect.any(String) },
+      roles: [],
+      invitation: { email: 'referent@oullins.fr', role: 'commune-referent', communes: ['oullins'], expires_at: expect.any(String) },
     });
     const mail = await invitationTo('referent@oullins.fr');
     expect(mail.subject).toContain('Invitation');
@@ -170,11 +183,19 @@ describe('an invitation link', () => {
     const replayed = await submitTo(agent, confirm, '/operators/invitations', {});
     expect(isPage(replayed) && replayed.status).toBe(410);
 
-    const audit = (await call(world.admin.bearer, 'GET', '/audit?limit=200')).body.items as { action: string; actor: string; target: string; after: { invitation?: number } }[];
+    const audit = (await call(world.admin.bearer, 'GET', '/audit?limit=200')).body.items as {
+      action: string;
+      actor: string;
+      target: string;
+      after: { invitation?: number };
+    }[];
     const invite = audit.find((e) => e.action === 'operator.invite' && e.target === `invitation:${granted.body.invitation.id}`);
     expect(invite?.actor).toBe(`client:${world.admin.clientId}`);
     const grantEntry = audit.find((e) => e.action === 'operator.grant' && e.target === `account:${owner.id}`);
-    expect(grantEntry).toMatchObject({ actor: `client:${world.admin.clientId}`, after: { invitation: granted.body.invitation.id, accepted_by: `account:${owner.id}` } });
+    expect(grantEntry).toMatchObject({
+      actor: `client:${world.admin.clientId}`,
+      after: { invitation: granted.body.invitation.id, accepted_by: `account:${owner.id}` },
+    });
   });
 
   it('asks a visitor who is not signed in to sign in with the invited address, in English with ui_locales=en', async () => {
@@ -199,7 +220,9 @@ describe('an invitation link', () => {
     const owner = await anAccount(world.server.accounts, { email: address });
     const agent = await signedIn(world.server.issuer, owner);
     const confirm = await pageAt(agent, link);
-    await world.server.pool.query(`update operator_invitations set expires_at = now() - interval '1 minute' where id = $1`, [granted.body.invitation.id]);
+    await world.server.pool.query(`update operator_invitations set expires_at = now() - interval '1 minute' where id = $1`, [
+      granted.body.invitation.id,
+    ]);
 
     const late = await submitTo(agent, confirm, '/operators/invitations', {});
     expect(isPage(late) && late.status).toBe(410);
@@ -228,18 +251,31 @@ describe('glc operator', () => {
 
   it('grant --email mails an invitation to an unknown address, and list shows it apart from the operators', async () => {
     const address = `cli-${Date.now()}@bron.fr`;
-    const answer = jsonOutput(await runGlc(['operator', 'grant', '--email', address, '--role', 'commune-referent', '--commune', 'bron', '--json'], glcEnv()));
-    expect(answer).toMatchObject({ email: address, roles: [], invitation: { email: address, role: 'commune-referent', communes: ['bron'], expires_at: expect.any(String) } });
+    const answer = jsonOutput(
+      await runGlc(['operator', 'grant', '--email', address, '--role', 'commune-referent', '--commune', 'bron', '--json'], glcEnv()),
+    );
+    expect(answer).toMatchObject({
+      email: address,
+      roles: [],
+      invitation: { email: address, role: 'commune-referent', communes: ['bron'], expires_at: expect.any(String) },
+    });
 
     // The command line sends the mail itself: it reaches the outbox even if no server runs.
-    const mail = readOutbox(world.server.dataDir).filter((m) => m.to.includes(address)).find(isInvitation);
+    const mail = readOutbox(world.server.dataDir)
+      .filter((m) => m.to.includes(address))
+      .find(isInvitation);
     expect(mail).toBeDefined();
 
     const { operators, invitations } = jsonOutput(await runGlc(['operator', 'list', '--json'], glcEnv())) as {
-      operators: { email?: string }[]; invitations: { email: string; role: string; communes: string[]; expires_at: string; created_by: string }[];
+      operators: { email?: string }[];
+      invitations: { email: string; role: string; communes: string[]; expires_at: string; created_by: string }[];
     };
     expect(operators.some((o) => o.email === address)).toBe(false);
-    expect(invitations).toEqual(expect.arrayContaining([expect.objectContaining({ email: address, role: 'commune-referent', communes: ['bron'], created_by: 'cli' })]));
+    expect(invitations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ email: address, role: 'commune-referent', communes: ['bron'], created_by: 'cli' }),
+      ]),
+    );
 
     jsonOutput(await runGlc(['operator', 'revoke', '--email', address, '--role', 'commune-referent', '--json'], glcEnv()));
     const after = jsonOutput(await runGlc(['operator', 'list', '--json'], glcEnv())) as { invitations: { email: string }[] };

@@ -25,14 +25,22 @@ async function startServerProcess(allowList: string): Promise<{ issuer: string; 
   const port = await freePort();
   const child = spawn(process.execPath, [join(findProjectRoot(), 'dist', 'main.js')], {
     env: {
-      PATH: process.env.PATH, PORT: String(port), DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET_KEY,
-      LOG_LEVEL: 'warn', DATA_DIR: mkdtempSync(join(tmpdir(), 'glc-guard-')), OUTBOUND_ALLOWLIST: allowList,
+      PATH: process.env.PATH,
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      SECRET_KEY: TEST_SECRET_KEY,
+      LOG_LEVEL: 'warn',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'glc-guard-')),
+      OUTBOUND_ALLOWLIST: allowList,
     },
     stdio: 'ignore',
   });
   const issuer = `http://localhost:${port}`;
   for (let attempt = 0; attempt < 100; attempt++) {
-    const ready = await fetch(`${issuer}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${issuer}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { issuer, child };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -57,12 +65,19 @@ async function signInAndOut(issuer: string): Promise<void> {
 beforeAll(async () => {
   database = await freshDatabase();
   const receiverPort = await freePort();
-  receiver = createServer((_req, res) => { received += 1; res.writeHead(200).end(); });
+  receiver = createServer((_req, res) => {
+    received += 1;
+    res.writeHead(200).end();
+  });
   await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
   const log = createLogger('silent');
   // Registered while the receiver was admitted; each server process below then decides on its own list.
   const registry = createRegistry({
-    db: database.pool, sealer: createSealer(TEST_SECRET_KEY), log, cacheTtlSeconds: 0, outboundAllowList: parseOutboundAllowList('127.0.0.1'),
+    db: database.pool,
+    sealer: createSealer(TEST_SECRET_KEY),
+    log,
+    cacheTtlSeconds: 0,
+    outboundAllowList: parseOutboundAllowList('127.0.0.1'),
   });
   await aCommune(registry, { slug: 'givors' });
   site = await aClient(registry, 'givors', { backchannelLogoutUri: `http://127.0.0.1:${receiverPort}/logout` });

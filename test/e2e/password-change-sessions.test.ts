@@ -42,7 +42,9 @@ describe('changing the password while someone else holds the old one', () => {
     expect(isPage(done) && done.status).toBe(200);
     expect(isPage(done) && done.html).toContain('Vos autres sessions ont été fermées');
 
-    await expect(oidc.refreshTokenGrant(attackerSite.config, attackerSite.tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(attackerSite.config, attackerSite.tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     expect((await oidc.tokenIntrospection(attackerSite.config, attackerSite.tokens.access_token)).active).toBe(false);
     expect(isLoginPage(await attackerAccountSpace.navigate('/account'))).toBe(true);
     const reset = await pageAt(new UserAgent(world.server.issuer), attackerResetLink);

@@ -20,9 +20,15 @@ const FLOOD = 150;
 async function flood(agent: UserAgent, page: Page, headers: Record<string, string> = {}): Promise<Response[]> {
   const form = formsOf(page.html)[0]!;
   const action = new URL(form.action, page.url).toString();
-  return Promise.all(Array.from({ length: FLOOD }, (_, i) => agent.request(action, {
-    method: 'POST', headers, form: { ...form.fields, email: `flood-${i}-${Math.random()}@example.org`, password: `guess number ${i} of many` },
-  })));
+  return Promise.all(
+    Array.from({ length: FLOOD }, (_, i) =>
+      agent.request(action, {
+        method: 'POST',
+        headers,
+        form: { ...form.fields, email: `flood-${i}-${Math.random()}@example.org`, password: `guess number ${i} of many` },
+      }),
+    ),
+  );
 }
 
 describe('the argon2 cap', () => {
@@ -33,10 +39,15 @@ describe('the argon2 cap', () => {
     const { memoryKiB } = world.server.config.argon2;
     // argon2's memory is native: the resident memory beside the JavaScript heap and buffers of the
     // requests and responses, which are this same process's too.
-    const native = () => { const m = process.memoryUsage(); return m.rss - m.heapTotal - m.external; };
+    const native = () => {
+      const m = process.memoryUsage();
+      return m.rss - m.heapTotal - m.external;
+    };
     const nativeBefore = native();
     let nativePeak = nativeBefore;
-    const sampler = setInterval(() => { nativePeak = Math.max(nativePeak, native()); }, 5);
+    const sampler = setInterval(() => {
+      nativePeak = Math.max(nativePeak, native());
+    }, 5);
     const answers = await flood(agent, page);
     clearInterval(sampler);
     nativePeak = Math.max(nativePeak, native());
@@ -51,7 +62,9 @@ describe('the argon2 cap', () => {
     // At most `concurrency` hashes hold their memory at once, plus some slack for the sockets and
     // allocator; far below what FLOOD hashes at once would hold.
     const hashesAtOnce = hashingConcurrency() * memoryKiB * 1024;
-    process.stdout.write(`argon2 cap: native memory growth ${Math.round((nativePeak - nativeBefore) / 2 ** 20)} MiB, ${busy.length}/${FLOOD} busy\n`);
+    process.stdout.write(
+      `argon2 cap: native memory growth ${Math.round((nativePeak - nativeBefore) / 2 ** 20)} MiB, ${busy.length}/${FLOOD} busy\n`,
+    );
     expect(nativePeak - nativeBefore).toBeLessThan(hashesAtOnce + 32 * 1024 * 1024);
   });
 

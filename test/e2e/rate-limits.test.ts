@@ -8,17 +8,22 @@ import { useWorld } from '../support/world.js';
 
 // The first wait after the free attempts is long here, so that "at once" does not depend on how fast this
 // machine gets through 100 requests (with the default 2 s, a slow one legitimately admits a 6th check).
-const world = useWorld(() => anOidcWorld({
-  communes: ['lyon'],
-  clients: { site: {} },
-  env: { TRUST_PROXY: '1' },
-  tune: ({ rateLimits }) => ({
-    rateLimits: {
-      ...rateLimits,
-      passwordChecks: { ...rateLimits.passwordChecks, perAccountAndAddress: { ...rateLimits.passwordChecks.perAccountAndAddress, firstDelaySeconds: 600 } },
-    },
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['lyon'],
+    clients: { site: {} },
+    env: { TRUST_PROXY: '1' },
+    tune: ({ rateLimits }) => ({
+      rateLimits: {
+        ...rateLimits,
+        passwordChecks: {
+          ...rateLimits.passwordChecks,
+          perAccountAndAddress: { ...rateLimits.passwordChecks.perAccountAndAddress, firstDelaySeconds: 600 },
+        },
+      },
+    }),
   }),
-}));
+);
 
 let nextAddress = 1;
 /** A documentation address (RFC 5737) no other test uses. */
@@ -48,8 +53,11 @@ describe('password guessing', () => {
     const citizen = await anAccount(world.server.accounts);
     const attacker = agentAt(anAddress());
     const page = await loginPageAt(world.site, attacker);
-    const answers = await Promise.all(Array.from({ length: 100 }, (_, guess) =>
-      attacker.submitOnce(page, { email: citizen.email, password: `guess number ${guess} of many` })));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, guess) =>
+        attacker.submitOnce(page, { email: citizen.email, password: `guess number ${guess} of many` }),
+      ),
+    );
 
     expect(await passwordChecksFailed(citizen.id)).toBeLessThanOrEqual(policy().perAccountAndAddress.free);
     const refused = answers.filter((answer) => answer.status === 429);
@@ -106,7 +114,8 @@ describe('password guessing', () => {
   it('forgets the failures of an address once the citizen signs in from it', async () => {
     const citizen = await anAccount(world.server.accounts);
     const address = anAddress();
-    for (let typo = 0; typo < policy().perAccountAndAddress.free - 1; typo++) await tryPassword(agentAt(address), citizen.email, `typo ${typo} in it`);
+    for (let typo = 0; typo < policy().perAccountAndAddress.free - 1; typo++)
+      await tryPassword(agentAt(address), citizen.email, `typo ${typo} in it`);
     expect((await tryPassword(agentAt(address), citizen.email, citizen.password)).status).toBe(200);
     for (let typo = 0; typo < policy().perAccountAndAddress.free - 1; typo++) {
       expect((await tryPassword(agentAt(address), citizen.email, `typo ${typo} again`)).status).toBe(401);
@@ -116,7 +125,8 @@ describe('password guessing', () => {
   it('keeps counting other accounts separately', async () => {
     const address = anAddress();
     const target = await anAccount(world.server.accounts);
-    for (let guess = 0; guess < policy().perAccountAndAddress.free + 2; guess++) await tryPassword(agentAt(address), target.email, `guess number ${guess} of many`);
+    for (let guess = 0; guess < policy().perAccountAndAddress.free + 2; guess++)
+      await tryPassword(agentAt(address), target.email, `guess number ${guess} of many`);
     const other = await anAccount(world.server.accounts);
     const result = await tryPassword(agentAt(address), other.email, other.password);
     expect(result.status).toBe(200);
@@ -130,10 +140,12 @@ describe('password guessing', () => {
     const citizens = await Promise.all(Array.from({ length: 4 }, () => anAccount(world.server.accounts)));
     const statuses: number[] = [];
     // A steady stream, as at a counter: each of 16 desks signs its citizen in again as soon as it is done.
-    await Promise.all(Array.from({ length: 16 }, async (_, desk) => {
-      const citizen = citizens[desk % citizens.length]!;
-      for (let i = 0; i < 8; i++) statuses.push((await tryPassword(agentAt(address), citizen.email, citizen.password)).status);
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, desk) => {
+        const citizen = citizens[desk % citizens.length]!;
+        for (let i = 0; i < 8; i++) statuses.push((await tryPassword(agentAt(address), citizen.email, citizen.password)).status);
+      }),
+    );
     expect(statuses).toEqual(statuses.map(() => 200));
   });
 });

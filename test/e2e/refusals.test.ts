@@ -5,12 +5,17 @@ import { storedIdOf } from '../support/stored-payloads.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({ communes: ['vaulx-en-velin'], clients: { site: {}, publicSite: { isPublic: true } }, accounts: { citizen: {} } }));
+const world = useWorld(() =>
+  anOidcWorld({ communes: ['vaulx-en-velin'], clients: { site: {}, publicSite: { isPublic: true } }, accounts: { citizen: {} } }),
+);
 
 describe('what the provider refuses', () => {
   it('shows the login page again with a message on a wrong password, without redirecting', async () => {
     const agent = new UserAgent(world.server.issuer);
-    const refused = await agent.submit(await loginPageAt(world.site, agent), { email: world.citizen.email, password: 'not the right password at all' });
+    const refused = await agent.submit(await loginPageAt(world.site, agent), {
+      email: world.citizen.email,
+      password: 'not the right password at all',
+    });
     if (!isPage(refused)) throw new Error('a wrong password must not redirect');
     expect(refused.status).toBe(401);
     expect(refused.html).toContain('Adresse électronique ou mot de passe incorrect.');
@@ -33,7 +38,9 @@ describe('what the provider refuses', () => {
 
   it('shows an error page, never a redirect, for an unknown client', async () => {
     const agent = new UserAgent(world.server.issuer);
-    const result = await agent.navigate(`/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`);
+    const result = await agent.navigate(
+      `/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`,
+    );
     if (!isPage(result)) throw new Error(`redirected to ${result.leftTo}`);
     expect(result.status).toBe(400);
     expect(result.html).toContain('<html lang="fr">');
@@ -82,7 +89,8 @@ describe('what the provider refuses', () => {
     const config = await discover(world.server.issuer, { ...world.site, clientSecret: 'wrong-secret' });
     // Authenticated with the Authorization header, the refusal is a Basic challenge naming invalid_client.
     await expect(oidc.clientCredentialsGrant(config)).rejects.toMatchObject({
-      status: 401, cause: [expect.objectContaining({ scheme: 'basic', parameters: expect.objectContaining({ error: 'invalid_client' }) })],
+      status: 401,
+      cause: [expect.objectContaining({ scheme: 'basic', parameters: expect.objectContaining({ error: 'invalid_client' }) })],
     });
   });
 });

@@ -63,7 +63,13 @@ describe('a consent page open while its grant is revoked', () => {
 
     let result = await browser.submit(consent, { decision: 'allow' });
     if (isPage(result) && result.html.includes('value="allow"')) result = await browser.submit(result, { decision: 'allow' });
-    if (isPage(result)) throw new Error(`expected the way back to the site, got ${result.status}: ${result.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 600)}`);
+    if (isPage(result))
+      throw new Error(
+        `expected the way back to the site, got ${result.status}: ${result.html
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .slice(0, 600)}`,
+      );
     const renewed = await exchange(config, next, result.leftTo);
     expect(renewed.scope?.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
     expect((await oidc.tokenIntrospection(config, renewed.access_token)).active).toBe(true);

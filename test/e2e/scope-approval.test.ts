@@ -4,26 +4,44 @@ import { oidc, signInAt } from '../support/relying-party.js';
 import { UserAgent } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['oullins'],
-  accounts: { citizen: {} },
-  operators: { admin: { role: 'metropole-admin' }, referent: { role: 'commune-referent', communes: ['oullins'] } },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['oullins'],
+    accounts: { citizen: {} },
+    operators: { admin: { role: 'metropole-admin' }, referent: { role: 'commune-referent', communes: ['oullins'] } },
+  }),
+);
 
 beforeAll(async () => {
   await world.server.accounts.selfService.updateProfile(world.citizen.id, {
-    givenName: 'Jeanne', familyName: 'Dupont', phoneNumber: '+33 6 12 34 56 78', address: undefined, locale: 'fr', communeSlug: 'oullins',
+    givenName: 'Jeanne',
+    familyName: 'Dupont',
+    phoneNumber: '+33 6 12 34 56 78',
+    address: undefined,
+    locale: 'fr',
+    communeSlug: 'oullins',
   });
 });
 
 async function aReferentClientAskingForPhone(): Promise<TestClient & { pendingId: number }> {
   const redirectUri = `https://site-${Date.now()}.oullins.example.org/cb`;
-  const created = await world.api.call(world.referent.bearer, 'POST', '/communes/oullins/clients', { client_name: 'Portail famille', redirect_uris: [redirectUri], scope: 'openid email phone' });
+  const created = await world.api.call(world.referent.bearer, 'POST', '/communes/oullins/clients', {
+    client_name: 'Portail famille',
+    redirect_uris: [redirectUri],
+    scope: 'openid email phone',
+  });
   expect(created.status).toBe(201);
   expect(created.body.scope).toBe('openid email');
   const pending = await world.api.call(world.referent.bearer, 'GET', '/scope-requests');
   const request_ = pending.body.items.find((r: { client_id: string }) => r.client_id === created.body.client_id);
-  return { clientId: created.body.client_id, clientSecret: created.body.client_secret, commune: 'oullins', redirectUri, redirectUris: [redirectUri], pendingId: request_.id };
+  return {
+    clientId: created.body.client_id,
+    clientSecret: created.body.client_secret,
+    commune: 'oullins',
+    redirectUri,
+    redirectUris: [redirectUri],
+    pendingId: request_.id,
+  };
 }
 
 /** The Métropole's decision on a pending request, made with `bearer`. */
@@ -52,7 +70,9 @@ describe('sensitive claims need the Métropole’s approval', () => {
   it('keeps the phone number out after a refusal, which says why', async () => {
     const client = await aReferentClientAskingForPhone();
     expect((await decide(world.admin.bearer, client.pendingId, 'refuse')).status).toBe(400);
-    const refused = await decide(world.admin.bearer, client.pendingId, 'refuse', { reason: 'Le téléphone n’est pas nécessaire à ce service.' });
+    const refused = await decide(world.admin.bearer, client.pendingId, 'refuse', {
+      reason: 'Le téléphone n’est pas nécessaire à ce service.',
+    });
     expect(refused.body).toMatchObject({ status: 'refused', reason: 'Le téléphone n’est pas nécessaire à ce service.' });
     expect(await phoneOf(client)).toBe('invalid_scope');
   });

@@ -46,7 +46,10 @@ describe('pages the browser posts on its own', () => {
 
   it('opens a device code given in the link through our page, whose form the provider accepts', async () => {
     const kiosk = await aClient(world.server.registry, 'lyon', {
-      isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
+      isPublic: true,
+      subjectType: 'public',
+      redirectUris: [],
+      grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
     });
     const authorization = await oidc.initiateDeviceAuthorization(await discover(world.server.issuer, kiosk), { scope: 'openid' });
     const agent = new UserAgent(world.server.issuer);

@@ -5,11 +5,13 @@ import { UserAgent } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['lyon', 'oullins'],
-  clients: { lyonFr: {}, lyonBibliotheques: {}, oullinsFr: { commune: 'oullins' }, firstParty: { isFirstParty: true } },
-  accounts: { citizen: {} },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['lyon', 'oullins'],
+    clients: { lyonFr: {}, lyonBibliotheques: {}, oullinsFr: { commune: 'oullins' }, firstParty: { isFirstParty: true } },
+    accounts: { citizen: {} },
+  }),
+);
 
 async function subjectFor(agent: UserAgent, client: TestClient, credentials?: Credentials) {
   return (await signInAt(client, agent, credentials)).tokens.claims()!.sub;
@@ -78,6 +80,8 @@ describe('a commune site on several hosts', () => {
       expect(await subjectFor(agent, { ...twoHosts, redirectUri })).toBe(lyonSub);
     }
     const sector = await (await fetch(`${world.server.issuer}/communes/lyon/sector-identifier`)).json();
-    expect(sector).toEqual(expect.arrayContaining(['https://www.lyon.example.org/cb', 'https://lyon.example.org/cb', world.lyonFr.redirectUri]));
+    expect(sector).toEqual(
+      expect.arrayContaining(['https://www.lyon.example.org/cb', 'https://lyon.example.org/cb', world.lyonFr.redirectUri]),
+    );
   });
 });

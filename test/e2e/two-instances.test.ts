@@ -12,7 +12,9 @@ import { startInstance, TEST_SECRET_KEY, type TestServer } from '../support/serv
 import { UserAgent } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({ communes: ['bron'], clients: { site: {} }, accounts: { citizen: {} }, operators: { admin: { role: 'metropole-admin' } } }));
+const world = useWorld(() =>
+  anOidcWorld({ communes: ['bron'], clients: { site: {} }, accounts: { citizen: {} }, operators: { admin: { role: 'metropole-admin' } } }),
+);
 const second = useWorld(() => startInstance(world.server.database));
 
 describe('several instances on one database', () => {
@@ -23,9 +25,11 @@ describe('several instances on one database', () => {
     const callback = await signIn(new UserAgent(world.server.issuer), attempt, citizen);
     // The second instance has another port, hence another issuer in this test: redeem with a raw request.
     const code = new URL(callback).searchParams.get('code')!;
-    const response = await request(second.server).post('/token')
+    const response = await request(second.server)
+      .post('/token')
       .auth(site.clientId, site.clientSecret!)
-      .type('form').send({ grant_type: 'authorization_code', code, redirect_uri: site.redirectUri, code_verifier: attempt.verifier });
+      .type('form')
+      .send({ grant_type: 'authorization_code', code, redirect_uri: site.redirectUri, code_verifier: attempt.verifier });
     expect(response.status).toBe(200);
     expect(response.body.access_token).toEqual(expect.any(String));
     await expect(exchange(onFirst, attempt, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
@@ -35,10 +39,13 @@ describe('several instances on one database', () => {
 
   onServer('stops knowing a client on every instance as soon as one disables it', async () => {
     const site = await aClient(world.server.registry, 'bron');
-    const authorize = (server: TestServer) => request(server.server)
-      .get(`/auth?client_id=${site.clientId}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(site.redirectUri)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`);
+    const authorize = (server: TestServer) =>
+      request(server.server).get(
+        `/auth?client_id=${site.clientId}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(site.redirectUri)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+      );
     expect((await authorize(second)).status).toBe(303); // now cached by the second instance
-    const disabled = await request(world.server.server).post(`/admin/api/v1/communes/bron/clients/${site.clientId}/disable`)
+    const disabled = await request(world.server.server)
+      .post(`/admin/api/v1/communes/bron/clients/${site.clientId}/disable`)
       .set('Authorization', world.admin.bearer);
     expect(disabled.status).toBe(200);
     expect(await eventually(async () => (await authorize(second)).status === 400)).toBe(true);
@@ -46,7 +53,8 @@ describe('several instances on one database', () => {
 
   onServer('publishes a rotated key on every instance without a restart', async () => {
     const rotation = await rotateKeys(world.server.pool, createSealer(TEST_SECRET_KEY), world.server.config);
-    const published = async () => ((await request(second.server).get('/jwks')).body.keys as { kid: string }[]).some((k) => k.kid === rotation.kid);
+    const published = async () =>
+      ((await request(second.server).get('/jwks')).body.keys as { kid: string }[]).some((k) => k.kid === rotation.kid);
     expect(await eventually(published)).toBe(true);
   });
 });

@@ -17,8 +17,15 @@ const anId = () => randomBytes(12).toString('base64url');
 
 function aToken(overrides: AdapterPayload = {}): AdapterPayload {
   return {
-    kind: 'AccessToken', jti: anId(), accountId: 'account-1', clientId: 'lyon-site', grantId: anId(),
-    scope: 'openid email', iat: 1_790_000_000, exp: 1_790_000_600, ...overrides,
+    kind: 'AccessToken',
+    jti: anId(),
+    accountId: 'account-1',
+    clientId: 'lyon-site',
+    grantId: anId(),
+    scope: 'openid email',
+    iat: 1_790_000_000,
+    exp: 1_790_000_600,
+    ...overrides,
   };
 }
 
@@ -109,7 +116,11 @@ function describeAdapterContract(name: string, makeAdapterFactory: () => Promise
     it('revokes every token of a grant and nothing of another grant', async () => {
       const [revoked, kept] = [anId(), anId()];
       const ids = { code: anId(), access: anId(), refresh: anId(), other: anId() };
-      await adapter('AuthorizationCode').upsert(ids.code, aToken({ kind: 'AuthorizationCode', jti: ids.code, grantId: revoked }), TTL_SECONDS);
+      await adapter('AuthorizationCode').upsert(
+        ids.code,
+        aToken({ kind: 'AuthorizationCode', jti: ids.code, grantId: revoked }),
+        TTL_SECONDS,
+      );
       await adapter('AccessToken').upsert(ids.access, aToken({ jti: ids.access, grantId: revoked }), TTL_SECONDS);
       await adapter('RefreshToken').upsert(ids.refresh, aToken({ kind: 'RefreshToken', jti: ids.refresh, grantId: revoked }), TTL_SECONDS);
       await adapter('AccessToken').upsert(ids.other, aToken({ jti: ids.other, grantId: kept }), TTL_SECONDS);
@@ -132,7 +143,11 @@ describeAdapterContract('oidc-provider memory adapter', async () => ({
 describeAdapterContract('GrandLyonConnect Postgres adapter', async () => {
   const database = await freshDatabase();
   return {
-    adapterFor: createAdapterFactory(database.pool, { find: async () => undefined, upsert: async () => undefined, destroy: async () => undefined }, testSecrets),
+    adapterFor: createAdapterFactory(
+      database.pool,
+      { find: async () => undefined, upsert: async () => undefined, destroy: async () => undefined },
+      testSecrets,
+    ),
     close: () => database.drop(),
   };
 });

@@ -7,15 +7,22 @@ import { discover, exchange, loginPageAt, oidc, signIn, startAuthorization, type
 import { UserAgent } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
-const world = useWorld(() => anOidcWorld({
-  communes: ['vaulx'],
-  clients: {
-    site: {},
-    service: { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid' },
-    kiosk: { isPublic: true, subjectType: 'public', redirectUris: [], grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'] },
-  },
-  accounts: { citizen: {} },
-}));
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['vaulx'],
+    clients: {
+      site: {},
+      service: { grantTypes: ['client_credentials'], redirectUris: [], scope: 'openid' },
+      kiosk: {
+        isPublic: true,
+        subjectType: 'public',
+        redirectUris: [],
+        grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+      },
+    },
+    accounts: { citizen: {} },
+  }),
+);
 /** Every bearer value handed out, by what it is. */
 const issued = new Map<string, string>();
 let browser: UserAgent;
@@ -53,7 +60,8 @@ beforeAll(async () => {
   const initial = (await server.oidc.registrationTokens.issue(server.pool, 'vaulx', 600, 'test')).token;
   issued.set('initial access token', initial);
   const registered = await fetch(`${server.issuer}/reg`, {
-    method: 'POST', headers: { authorization: `Bearer ${initial}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${initial}`, 'content-type': 'application/json' },
     body: JSON.stringify({ client_name: 'Médiathèque', redirect_uris: ['https://mediatheque.vaulx.example.org/cb'] }),
   });
   registration = (await json(registered)) as typeof registration;
@@ -77,15 +85,33 @@ async function placesInDump(value: string): Promise<string[]> {
 describe('a dump of the database', () => {
   it('holds rows for what was issued (the test looks at the right place)', async () => {
     const { rows } = await world.server.pool.query<{ model: string }>(`select distinct model from oidc_payloads`);
-    expect(rows.map((r) => r.model)).toEqual(expect.arrayContaining([
-      'AccessToken', 'AuthorizationCode', 'RefreshToken', 'Session', 'Interaction', 'ClientCredentials', 'DeviceCode',
-      'InitialAccessToken', 'RegistrationAccessToken', 'Grant',
-    ]));
+    expect(rows.map((r) => r.model)).toEqual(
+      expect.arrayContaining([
+        'AccessToken',
+        'AuthorizationCode',
+        'RefreshToken',
+        'Session',
+        'Interaction',
+        'ClientCredentials',
+        'DeviceCode',
+        'InitialAccessToken',
+        'RegistrationAccessToken',
+        'Grant',
+      ]),
+    );
   });
 
   it.each([
-    'access token', 'refresh token', 'redeemed authorization code', 'authorization code not yet redeemed', 'session cookie',
-    'interaction cookie', 'client credentials token', 'device code', 'initial access token', 'registration access token',
+    'access token',
+    'refresh token',
+    'redeemed authorization code',
+    'authorization code not yet redeemed',
+    'session cookie',
+    'interaction cookie',
+    'client credentials token',
+    'device code',
+    'initial access token',
+    'registration access token',
   ])('does not contain the %s in clear', async (what) => {
     expect(await placesInDump(issued.get(what)!)).toEqual([]);
   });
@@ -111,18 +137,26 @@ describe('what was issued still works', () => {
 
   it('answers the kiosk polling with its device code: still waiting for the citizen', async () => {
     const response = await fetch(`${world.server.issuer}/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: issued.get('device code')!, client_id: world.kiosk.clientId }),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        device_code: issued.get('device code')!,
+        client_id: world.kiosk.clientId,
+      }),
     });
     expect((await json(response)).error).toBe('authorization_pending');
   });
 
   it('reads the registered client with its registration access token, and registers again with the initial one', async () => {
-    const read = await fetch(registration.registration_client_uri, { headers: { authorization: `Bearer ${issued.get('registration access token')}` } });
+    const read = await fetch(registration.registration_client_uri, {
+      headers: { authorization: `Bearer ${issued.get('registration access token')}` },
+    });
     expect(read.status).toBe(200);
     expect((await json(read)).client_id).toBe(registration.client_id);
     const again = await fetch(`${world.server.issuer}/reg`, {
-      method: 'POST', headers: { authorization: `Bearer ${issued.get('initial access token')}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${issued.get('initial access token')}`, 'content-type': 'application/json' },
       body: JSON.stringify({ redirect_uris: ['https://ludotheque.vaulx.example.org/cb'] }),
     });
     expect(again.status).toBe(201);

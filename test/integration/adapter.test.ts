@@ -17,8 +17,12 @@ const LYON_SITE: AdapterPayload = { client_id: 'lyon-site', client_secret: 's3cr
 const registered = new Map<string, AdapterPayload>([['lyon-site', LYON_SITE]]);
 const clients: ClientStore = {
   find: jest.fn<ClientStore['find']>(async (clientId) => registered.get(clientId)),
-  upsert: jest.fn<ClientStore['upsert']>(async (clientId, payload) => { registered.set(clientId, payload); }),
-  destroy: jest.fn<ClientStore['destroy']>(async (clientId) => { registered.delete(clientId); }),
+  upsert: jest.fn<ClientStore['upsert']>(async (clientId, payload) => {
+    registered.set(clientId, payload);
+  }),
+  destroy: jest.fn<ClientStore['destroy']>(async (clientId) => {
+    registered.delete(clientId);
+  }),
 };
 
 const database = useFreshDatabase();
@@ -55,7 +59,9 @@ describe('clients', () => {
 describe('credentials at rest', () => {
   it('finds a token by its value, never by the key a dump shows it under', async () => {
     const id = await aStored('RefreshToken', { grantId: anId() });
-    const { rows } = await database.pool.query<{ id: string; payload: AdapterPayload }>(`select id, payload from oidc_payloads where model = 'RefreshToken'`);
+    const { rows } = await database.pool.query<{ id: string; payload: AdapterPayload }>(
+      `select id, payload from oidc_payloads where model = 'RefreshToken'`,
+    );
     const row = rows.find((r) => r.id !== id && !JSON.stringify(r.payload).includes(id));
     expect(row).toBeDefined();
     expect(await adapter('RefreshToken').find(row!.id)).toBeUndefined();

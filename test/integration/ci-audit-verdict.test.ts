@@ -13,8 +13,24 @@ function verdictOn(npmOutput: string) {
 }
 
 const advisory = (name: string, severity: string) => ({
-  name, severity, isDirect: false, range: '<1.2.3', nodes: [`node_modules/${name}`], fixAvailable: true, effects: [],
-  via: [{ source: 1, name, dependency: name, title: `Prototype pollution in ${name}`, url: `https://github.com/advisories/GHSA-${name}`, severity, range: '<1.2.3' }],
+  name,
+  severity,
+  isDirect: false,
+  range: '<1.2.3',
+  nodes: [`node_modules/${name}`],
+  fixAvailable: true,
+  effects: [],
+  via: [
+    {
+      source: 1,
+      name,
+      dependency: name,
+      title: `Prototype pollution in ${name}`,
+      url: `https://github.com/advisories/GHSA-${name}`,
+      severity,
+      range: '<1.2.3',
+    },
+  ],
 });
 
 function report(...found: [string, string][]) {
@@ -23,14 +39,21 @@ function report(...found: [string, string][]) {
   return JSON.stringify({
     auditReportVersion: 2,
     vulnerabilities: Object.fromEntries(found.map(([name, severity]) => [name, advisory(name, severity)])),
-    metadata: { vulnerabilities: { ...counts, total: found.length }, dependencies: { prod: 42, dev: 0, optional: 0, peer: 0, peerOptional: 0, total: 42 } },
+    metadata: {
+      vulnerabilities: { ...counts, total: found.length },
+      dependencies: { prod: 42, dev: 0, optional: 0, peer: 0, peerOptional: 0, total: 42 },
+    },
   });
 }
 
 // What npm printed here: the registry we install from has no bulk advisory endpoint.
 const MIRROR_WITHOUT_AUDIT = JSON.stringify({
   message: '405 Method Not Allowed - POST https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
-  method: 'POST', uri: 'https://registry.npmjs.org/-/npm/v1/security/advisories/bulk', statusCode: 405, body: '', error: { summary: '', detail: '' },
+  method: 'POST',
+  uri: 'https://registry.npmjs.org/-/npm/v1/security/advisories/bulk',
+  statusCode: 405,
+  body: '',
+  error: { summary: '', detail: '' },
 });
 
 describe('CI audit verdict', () => {
@@ -54,7 +77,17 @@ describe('CI audit verdict', () => {
 
   it.each([
     ['a mirror without the audit endpoint (405)', MIRROR_WITHOUT_AUDIT],
-    ['a network error', JSON.stringify({ error: { code: 'ENOTFOUND', summary: 'request to https://registry.npmjs.org/-/npm/v1/security/advisories/bulk failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org', detail: '' } })],
+    [
+      'a network error',
+      JSON.stringify({
+        error: {
+          code: 'ENOTFOUND',
+          summary:
+            'request to https://registry.npmjs.org/-/npm/v1/security/advisories/bulk failed, reason: getaddrinfo ENOTFOUND registry.npmjs.org',
+          detail: '',
+        },
+      }),
+    ],
     ['output that is not JSON', 'npm ERR! code ECONNRESET\nnpm ERR! network aborted'],
     ['no output at all', ''],
   ])('says the registry did not answer, and lets CI go on, for %s', (_case, output) => {

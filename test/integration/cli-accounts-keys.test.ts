@@ -14,7 +14,10 @@ let env: Record<string, string>;
 const glc = (...args: string[]) => runGlc(args, env);
 
 async function accountsWithEmail(email: string): Promise<number> {
-  const { rows } = await server.database.pool.query<{ n: number }>('select count(*)::int as n from accounts where lower(email) = lower($1)', [email]);
+  const { rows } = await server.database.pool.query<{ n: number }>(
+    'select count(*)::int as n from accounts where lower(email) = lower($1)',
+    [email],
+  );
   return rows[0]!.n;
 }
 
@@ -27,7 +30,12 @@ async function publishedKids(): Promise<string[]> {
 
 beforeAll(async () => {
   server = await startTestServer();
-  env = { DATABASE_URL: server.database.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'glc-cli-')), SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn' };
+  env = {
+    DATABASE_URL: server.database.url,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'glc-cli-')),
+    SECRET_KEY: TEST_SECRET_KEY,
+    LOG_LEVEL: 'warn',
+  };
 });
 
 afterAll(async () => {
@@ -52,7 +60,9 @@ describe('glc migrate', () => {
     const first = jsonOutput(await runGlc(['migrate', '--json'], blankEnv));
     expect(first.applied).toEqual(expect.arrayContaining([expect.stringMatching(/^\d{14}_/)]));
     expect(first.applied).not.toHaveLength(0);
-    const tables = await blank.pool.query(`select 1 from information_schema.tables where table_name in ('communes', 'clients', 'accounts', 'signing_keys')`);
+    const tables = await blank.pool.query(
+      `select 1 from information_schema.tables where table_name in ('communes', 'clients', 'accounts', 'signing_keys')`,
+    );
     expect(tables.rowCount).toBe(4);
 
     expect(jsonOutput(await runGlc(['migrate', '--json'], blankEnv))).toEqual({ applied: [] });
@@ -65,14 +75,32 @@ describe('glc migrate', () => {
 
 describe('glc account add', () => {
   it('creates an account and prints its sub and email', async () => {
-    const account = jsonOutput(await glc('account', 'add', '--email', 'Jeanne.Dupont@example.org', '--password', 'une phrase de passe très longue',
-      '--given-name', 'Jeanne', '--family-name', 'Dupont', '--verified', '--json'));
+    const account = jsonOutput(
+      await glc(
+        'account',
+        'add',
+        '--email',
+        'Jeanne.Dupont@example.org',
+        '--password',
+        'une phrase de passe très longue',
+        '--given-name',
+        'Jeanne',
+        '--family-name',
+        'Dupont',
+        '--verified',
+        '--json',
+      ),
+    );
     expect(account).toMatchObject({ sub: expect.stringMatching(/.+/), email: 'Jeanne.Dupont@example.org' });
     expect(await server.accounts.findById(account.sub as string)).toMatchObject({ email: 'Jeanne.Dupont@example.org' });
   });
 
   it('refuses an email already used, whatever its case, and keeps one account', async () => {
-    expectRefusal(await glc('account', 'add', '--email', 'jeanne.dupont@EXAMPLE.org', '--password', 'une autre phrase de passe', '--json'), 1, /email/);
+    expectRefusal(
+      await glc('account', 'add', '--email', 'jeanne.dupont@EXAMPLE.org', '--password', 'une autre phrase de passe', '--json'),
+      1,
+      /email/,
+    );
     expect(await accountsWithEmail('jeanne.dupont@example.org')).toBe(1);
   });
 
@@ -96,24 +124,33 @@ describe('glc account add', () => {
     it.each([
       ['--json', 'a newline', ['--json'], `${password}\n`],
       ['text', 'a CRLF', [], `${password}\r\n`],
-    ])('creates an account (%s output) that signs in with the piped password less %s, never printing it', async (_output, _ending, flags, input) => {
-      const email = `stdin-${flags.length}@example.org`;
-      const result = await runGlc(['account', 'add', '--email', email, '--password-stdin', ...flags], env, input);
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain(email);
-      expect(result.stdout + result.stderr).not.toContain(password);
-      expect(await server.accounts.authenticate(email, password)).toMatchObject({ email });
-      expect(await server.accounts.authenticate(email, input)).toBeUndefined();
-    });
+    ])(
+      'creates an account (%s output) that signs in with the piped password less %s, never printing it',
+      async (_output, _ending, flags, input) => {
+        const email = `stdin-${flags.length}@example.org`;
+        const result = await runGlc(['account', 'add', '--email', email, '--password-stdin', ...flags], env, input);
+        expect(result.code).toBe(0);
+        expect(result.stdout).toContain(email);
+        expect(result.stdout + result.stderr).not.toContain(password);
+        expect(await server.accounts.authenticate(email, password)).toMatchObject({ email });
+        expect(await server.accounts.authenticate(email, input)).toBeUndefined();
+      },
+    );
 
     it('keeps a password that ends in spaces or holds a newline, dropping only the last newline', async () => {
       const unusual = '  deux lignes\nde phrase de passe  ';
-      jsonOutput(await runGlc(['account', 'add', '--email', 'stdin-unusual@example.org', '--password-stdin', '--json'], env, `${unusual}\n`));
+      jsonOutput(
+        await runGlc(['account', 'add', '--email', 'stdin-unusual@example.org', '--password-stdin', '--json'], env, `${unusual}\n`),
+      );
       expect(await server.accounts.authenticate('stdin-unusual@example.org', unusual)).toBeDefined();
     });
 
     it('refuses --password together with --password-stdin, and creates nothing', async () => {
-      const result = await runGlc(['account', 'add', '--email', 'deux@example.org', '--password', password, '--password-stdin', '--json'], env, password);
+      const result = await runGlc(
+        ['account', 'add', '--email', 'deux@example.org', '--password', password, '--password-stdin', '--json'],
+        env,
+        password,
+      );
       expectRefusal(result, 2, /--password-stdin.*--password/);
       expect(await accountsWithEmail('deux@example.org')).toBe(0);
     });
@@ -183,6 +220,10 @@ describe('every command', () => {
 
   it('fails with one line when the database cannot be reached', async () => {
     const closedPort = await freePort();
-    expectRefusal(await runGlc(['migrate', '--json'], { ...env, DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/glc` }), 1, /\S/);
+    expectRefusal(
+      await runGlc(['migrate', '--json'], { ...env, DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/glc` }),
+      1,
+      /\S/,
+    );
   });
 });

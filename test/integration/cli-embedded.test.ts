@@ -17,8 +17,12 @@ let confidentialClientId: string;
 function authorizationUrl(issuer: string, clientId: string, redirectUri: string): string {
   const verifier = randomBytes(32).toString('base64url');
   const query = new URLSearchParams({
-    client_id: clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'openid',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: 'openid',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
   });
   return `${issuer}/auth?${query}`;
 }
@@ -33,13 +37,19 @@ describe('glc on a DATA_DIR that holds no database', () => {
   afterAll(() => rmSync(emptyDir, { recursive: true, force: true }));
 
   it('refuses a command with one line naming DATA_DIR, and creates no second, empty database', async () => {
-    expectRefusal(await onEmpty('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon', '--json'), 1, new RegExp(`DATA_DIR.*${emptyDir}`));
+    expectRefusal(
+      await onEmpty('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon', '--json'),
+      1,
+      new RegExp(`DATA_DIR.*${emptyDir}`),
+    );
     expectRefusal(await onEmpty('keys', 'rotate'), 1, /DATA_DIR/);
     expect(existsSync(join(emptyDir, 'pglite'))).toBe(false);
   }, 60_000);
 
   it('creates it when asked to with --init, after which other commands find it', async () => {
-    expect(jsonOutput(await onEmpty('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon', '--init', '--json'))).toMatchObject({ slug: 'lyon' });
+    expect(jsonOutput(await onEmpty('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon', '--init', '--json'))).toMatchObject({
+      slug: 'lyon',
+    });
     expect(jsonOutput(await onEmpty('commune', 'add', '--slug', 'bron', '--name', 'Bron', '--json'))).toMatchObject({ slug: 'bron' });
   }, 60_000);
 });
@@ -52,7 +62,9 @@ describe('glc on the embedded database, no server running', () => {
 
   it('adds a commune, then a client of it', async () => {
     expect(jsonOutput(await glc('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon', '--json'))).toMatchObject({ slug: 'lyon' });
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'lyon', '--name', 'lyon.fr', '--redirect-uri', 'https://lyon.fr/callback', '--json'));
+    const client = jsonOutput(
+      await glc('client', 'add', '--commune', 'lyon', '--name', 'lyon.fr', '--redirect-uri', 'https://lyon.fr/callback', '--json'),
+    );
     expect(client).toMatchObject({ commune: 'lyon', client_secret: expect.any(String) });
     confidentialClientId = client.client_id as string;
   });
@@ -76,14 +88,23 @@ describe('glc on the embedded database while the server runs on it', () => {
       env: { PATH: process.env.PATH ?? '', PORT: String(port), DATA_DIR: dataDir, SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    server.stdout!.on('data', (chunk: Buffer) => { serverOutput += chunk.toString(); });
-    server.stderr!.on('data', (chunk: Buffer) => { serverOutput += chunk.toString(); });
+    server.stdout!.on('data', (chunk: Buffer) => {
+      serverOutput += chunk.toString();
+    });
+    server.stderr!.on('data', (chunk: Buffer) => {
+      serverOutput += chunk.toString();
+    });
     exited = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
     let stopped = false;
-    void exited.then(() => { stopped = true; });
+    void exited.then(() => {
+      stopped = true;
+    });
     for (;;) {
       if (stopped) throw new Error(`the server exited before answering /healthz:\n${serverOutput}`);
-      const healthy = await fetch(`${issuer}/healthz`).then((response) => response.ok, () => false);
+      const healthy = await fetch(`${issuer}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (healthy) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -103,7 +124,9 @@ describe('glc on the embedded database while the server runs on it', () => {
   it('adds a commune and a public client through the server, and the client can start a sign-in at once', async () => {
     expect(jsonOutput(await glc('commune', 'add', '--slug', 'bron', '--name', 'Bron', '--json'))).toMatchObject({ slug: 'bron' });
     const redirectUri = 'http://localhost:8123/callback';
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'bron', '--name', 'Appli Bron', '--public', '--redirect-uri', redirectUri, '--json'));
+    const client = jsonOutput(
+      await glc('client', 'add', '--commune', 'bron', '--name', 'Appli Bron', '--public', '--redirect-uri', redirectUri, '--json'),
+    );
 
     const response = await fetch(authorizationUrl(issuer, client.client_id as string, redirectUri), { redirect: 'manual' });
     expect(response.status).toBe(303);
@@ -118,7 +141,21 @@ describe('glc on the embedded database while the server runs on it', () => {
 
   it('lets a pairwise site on two hosts of its commune start a sign-in from either host', async () => {
     const hosts = ['https://bron.fr/callback', 'https://www.bron.fr/callback'];
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'bron', '--name', 'bron.fr', '--redirect-uri', hosts[0]!, '--redirect-uri', hosts[1]!, '--json'));
+    const client = jsonOutput(
+      await glc(
+        'client',
+        'add',
+        '--commune',
+        'bron',
+        '--name',
+        'bron.fr',
+        '--redirect-uri',
+        hosts[0]!,
+        '--redirect-uri',
+        hosts[1]!,
+        '--json',
+      ),
+    );
     expect(client.subject_type).toBe('pairwise');
     for (const redirectUri of hosts) {
       const response = await fetch(authorizationUrl(issuer, client.client_id as string, redirectUri), { redirect: 'manual' });

@@ -22,9 +22,32 @@ beforeAll(async () => {
 
 describe('glc commune add', () => {
   it('adds a commune and prints it', async () => {
-    const commune = jsonOutput(await glc('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon', '--insee', '69123',
-      '--population', '522250', '--pilot', '--offer', 'restricted', '--json'));
-    expect(commune).toMatchObject({ slug: 'lyon', name: 'Ville de Lyon', insee: '69123', population: 522250, pilot: true, offer: 'restricted' });
+    const commune = jsonOutput(
+      await glc(
+        'commune',
+        'add',
+        '--slug',
+        'lyon',
+        '--name',
+        'Ville de Lyon',
+        '--insee',
+        '69123',
+        '--population',
+        '522250',
+        '--pilot',
+        '--offer',
+        'restricted',
+        '--json',
+      ),
+    );
+    expect(commune).toMatchObject({
+      slug: 'lyon',
+      name: 'Ville de Lyon',
+      insee: '69123',
+      population: 522250,
+      pilot: true,
+      offer: 'restricted',
+    });
     const { rows } = await database.pool.query('select name from communes where slug = $1', ['lyon']);
     expect(rows).toEqual([{ name: 'Ville de Lyon' }]);
   });
@@ -81,8 +104,19 @@ describe('glc client add', () => {
   });
 
   it('adds a confidential authorization-code client with pairwise subjects by default', async () => {
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'villeurbanne.fr',
-      '--redirect-uri', 'https://villeurbanne.fr/callback', '--json'));
+    const client = jsonOutput(
+      await glc(
+        'client',
+        'add',
+        '--commune',
+        'villeurbanne',
+        '--name',
+        'villeurbanne.fr',
+        '--redirect-uri',
+        'https://villeurbanne.fr/callback',
+        '--json',
+      ),
+    );
     expect(client).toMatchObject({
       client_id: expect.any(String),
       client_secret: expect.stringMatching(/^.{32,}$/),
@@ -99,52 +133,142 @@ describe('glc client add', () => {
   });
 
   it('adds a public client without a secret', async () => {
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Appli mobile', '--public',
-      '--redirect-uri', 'http://localhost:8080/callback', '--json'));
+    const client = jsonOutput(
+      await glc(
+        'client',
+        'add',
+        '--commune',
+        'villeurbanne',
+        '--name',
+        'Appli mobile',
+        '--public',
+        '--redirect-uri',
+        'http://localhost:8080/callback',
+        '--json',
+      ),
+    );
     expect(client).not.toHaveProperty('client_secret');
     expect(client).toMatchObject({ commune: 'villeurbanne', token_endpoint_auth_method: 'none' });
   });
 
   it('gives public subjects on --subject-type public', async () => {
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Portail',
-      '--redirect-uri', 'https://portail.villeurbanne.fr/cb', '--subject-type', 'public', '--json'));
+    const client = jsonOutput(
+      await glc(
+        'client',
+        'add',
+        '--commune',
+        'villeurbanne',
+        '--name',
+        'Portail',
+        '--redirect-uri',
+        'https://portail.villeurbanne.fr/cb',
+        '--subject-type',
+        'public',
+        '--json',
+      ),
+    );
     expect(client.subject_type).toBe('public');
   });
 
   it('registers every --redirect-uri given', async () => {
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Médiathèque',
-      '--redirect-uri', 'https://villeurbanne.fr/mediatheque/cb', '--redirect-uri', 'https://villeurbanne.fr/mediatheque/cb2', '--json'));
+    const client = jsonOutput(
+      await glc(
+        'client',
+        'add',
+        '--commune',
+        'villeurbanne',
+        '--name',
+        'Médiathèque',
+        '--redirect-uri',
+        'https://villeurbanne.fr/mediatheque/cb',
+        '--redirect-uri',
+        'https://villeurbanne.fr/mediatheque/cb2',
+        '--json',
+      ),
+    );
     expect(client.redirect_uris).toEqual(['https://villeurbanne.fr/mediatheque/cb', 'https://villeurbanne.fr/mediatheque/cb2']);
   });
 
   it('registers redirect URIs on several hosts of one commune with the default pairwise subjects', async () => {
     // The commune is the pairwise sector, so sites on several hosts need no sector_identifier_uri.
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Deux sites',
-      '--redirect-uri', 'https://villeurbanne.fr/cb', '--redirect-uri', 'https://www.villeurbanne.fr/cb', '--json'));
-    expect(client).toMatchObject({ subject_type: 'pairwise', redirect_uris: ['https://villeurbanne.fr/cb', 'https://www.villeurbanne.fr/cb'] });
+    const client = jsonOutput(
+      await glc(
+        'client',
+        'add',
+        '--commune',
+        'villeurbanne',
+        '--name',
+        'Deux sites',
+        '--redirect-uri',
+        'https://villeurbanne.fr/cb',
+        '--redirect-uri',
+        'https://www.villeurbanne.fr/cb',
+        '--json',
+      ),
+    );
+    expect(client).toMatchObject({
+      subject_type: 'pairwise',
+      redirect_uris: ['https://villeurbanne.fr/cb', 'https://www.villeurbanne.fr/cb'],
+    });
   });
 
   it('adds a machine client with --grant-type client_credentials and no redirect URI', async () => {
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Synchro',
-      '--grant-type', 'client_credentials', '--json'));
+    const client = jsonOutput(
+      await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Synchro', '--grant-type', 'client_credentials', '--json'),
+    );
     expect(client).toMatchObject({ grant_types: ['client_credentials'], client_secret: expect.any(String) });
   });
 
   it('adds a public kiosk (device flow) client, with public subjects by default', async () => {
-    const client = jsonOutput(await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Borne', '--public',
-      '--grant-type', 'urn:ietf:params:oauth:grant-type:device_code', '--json'));
-    expect(client).toMatchObject({ grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], subject_type: 'public', token_endpoint_auth_method: 'none' });
+    const client = jsonOutput(
+      await glc(
+        'client',
+        'add',
+        '--commune',
+        'villeurbanne',
+        '--name',
+        'Borne',
+        '--public',
+        '--grant-type',
+        'urn:ietf:params:oauth:grant-type:device_code',
+        '--json',
+      ),
+    );
+    expect(client).toMatchObject({
+      grant_types: ['urn:ietf:params:oauth:grant-type:device_code'],
+      subject_type: 'public',
+      token_endpoint_auth_method: 'none',
+    });
     expect(client).not.toHaveProperty('client_secret');
   });
 
   it('marks a client first-party only on --first-party', async () => {
-    const args = ['client', 'add', '--commune', 'villeurbanne', '--name', 'Compte', '--redirect-uri', 'https://villeurbanne.fr/compte', '--json'];
+    const args = [
+      'client',
+      'add',
+      '--commune',
+      'villeurbanne',
+      '--name',
+      'Compte',
+      '--redirect-uri',
+      'https://villeurbanne.fr/compte',
+      '--json',
+    ];
     expect(jsonOutput(await glc(...args, '--first-party')).first_party).toBe(true);
     expect(jsonOutput(await glc(...args)).first_party).toBe(false);
   });
 
   it('prints the client id and the secret once as text without --json', async () => {
-    const result = await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Texte', '--redirect-uri', 'https://villeurbanne.fr/t');
+    const result = await glc(
+      'client',
+      'add',
+      '--commune',
+      'villeurbanne',
+      '--name',
+      'Texte',
+      '--redirect-uri',
+      'https://villeurbanne.fr/t',
+    );
     expect(result.code).toBe(0);
     expect(isJson(result.stdout)).toBe(false);
     expect(result.stdout).toMatch(/villeurbanne-\S+/);
@@ -153,7 +277,11 @@ describe('glc client add', () => {
 
   it('refuses a client for an unknown commune, naming it', async () => {
     const before = await count('clients');
-    expectRefusal(await glc('client', 'add', '--commune', 'atlantis', '--name', 'x', '--redirect-uri', 'https://x.fr/cb', '--json'), 1, /atlantis/);
+    expectRefusal(
+      await glc('client', 'add', '--commune', 'atlantis', '--name', 'x', '--redirect-uri', 'https://x.fr/cb', '--json'),
+      1,
+      /atlantis/,
+    );
     expect(await count('clients')).toBe(before);
   });
 
@@ -165,8 +293,16 @@ describe('glc client add', () => {
     ['an authorization-code client without redirect URI', [], /redirect/],
     ['client_credentials for a public client', ['--public', '--grant-type', 'client_credentials'], /client_credentials/],
     ['an unsupported scope', ['--redirect-uri', 'https://villeurbanne.fr/cb', '--scope', 'openid admin'], /admin/],
-    ['pairwise subjects for a kiosk', ['--public', '--grant-type', 'urn:ietf:params:oauth:grant-type:device_code', '--subject-type', 'pairwise'], /subject-type/],
-    ['an http back-channel logout URI off localhost', ['--redirect-uri', 'https://villeurbanne.fr/cb', '--backchannel-logout-uri', 'http://villeurbanne.fr/bc'], /https/],
+    [
+      'pairwise subjects for a kiosk',
+      ['--public', '--grant-type', 'urn:ietf:params:oauth:grant-type:device_code', '--subject-type', 'pairwise'],
+      /subject-type/,
+    ],
+    [
+      'an http back-channel logout URI off localhost',
+      ['--redirect-uri', 'https://villeurbanne.fr/cb', '--backchannel-logout-uri', 'http://villeurbanne.fr/bc'],
+      /https/,
+    ],
   ])('refuses %s and writes nothing', async (_what, flags, message) => {
     const before = await count('clients');
     expectRefusal(await glc('client', 'add', '--commune', 'villeurbanne', '--name', 'Refusé', ...flags, '--json'), 1, message);

@@ -19,7 +19,8 @@ beforeAll(async () => {
   if (!existsSync(join(PROJECT_ROOT, 'dist', 'cli', 'glc.js'))) throw new Error('dist/ is missing: run "npm run build" first');
   checkout = mkdtempSync(join(tmpdir(), 'glc-tuned-config-'));
   // What glc reads from the checkout: its code, its configuration, the migrations and the texts of its mails.
-  for (const part of ['dist', 'config', 'migrations', 'package.json', 'src/views']) cpSync(join(PROJECT_ROOT, part), join(checkout, part), { recursive: true });
+  for (const part of ['dist', 'config', 'migrations', 'package.json', 'src/views'])
+    cpSync(join(PROJECT_ROOT, part), join(checkout, part), { recursive: true });
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
   const file = join(checkout, 'config', 'default.json');
   const tunables = JSON.parse(readFileSync(file, 'utf8'));
@@ -36,10 +37,22 @@ afterAll(async () => {
 
 function glc(...args: string[]): Promise<GlcResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['dist/cli/glc.js', ...args], {
-      cwd: checkout, timeout: 60_000,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, DATA_DIR: join(checkout, 'data'), SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn' },
-    }, (error, stdout, stderr) => resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      ['dist/cli/glc.js', ...args],
+      {
+        cwd: checkout,
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH ?? '',
+          DATABASE_URL: database.url,
+          DATA_DIR: join(checkout, 'data'),
+          SECRET_KEY: TEST_SECRET_KEY,
+          LOG_LEVEL: 'warn',
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -57,11 +70,16 @@ describe('glc under a tuned config/default.json', () => {
   });
 
   it('accepts a --ttl at the tuned bounds and refuses one beyond them, naming the bounds', async () => {
-    expect(secondsUntil(jsonOutput(await glc('commune', 'token', '--commune', 'bron', '--ttl', String(TTL.max), '--json')).expires_at))
-      .toBeGreaterThan(TTL.max - 60);
+    expect(
+      secondsUntil(jsonOutput(await glc('commune', 'token', '--commune', 'bron', '--ttl', String(TTL.max), '--json')).expires_at),
+    ).toBeGreaterThan(TTL.max - 60);
     jsonOutput(await glc('commune', 'token', '--commune', 'bron', '--ttl', String(TTL.min), '--json'));
     for (const ttl of [TTL.min - 1, TTL.max + 1]) {
-      expectRefusal(await glc('commune', 'token', '--commune', 'bron', '--ttl', String(ttl), '--json'), 2, new RegExp(`--ttl: ${TTL.min} to ${TTL.max} seconds`));
+      expectRefusal(
+        await glc('commune', 'token', '--commune', 'bron', '--ttl', String(ttl), '--json'),
+        2,
+        new RegExp(`--ttl: ${TTL.min} to ${TTL.max} seconds`),
+      );
     }
   });
 

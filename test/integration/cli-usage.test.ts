@@ -49,8 +49,18 @@ describe('glc --help', () => {
 
   it('shows the options of glc client add: every flag the README documents', async () => {
     const help = expectShown(await glc('client', 'add', '--help'));
-    for (const flag of ['--commune', '--name', '--redirect-uri', '--post-logout-redirect-uri', '--grant-type', '--public', '--scope',
-      '--subject-type', '--backchannel-logout-uri', '--first-party']) {
+    for (const flag of [
+      '--commune',
+      '--name',
+      '--redirect-uri',
+      '--post-logout-redirect-uri',
+      '--grant-type',
+      '--public',
+      '--scope',
+      '--subject-type',
+      '--backchannel-logout-uri',
+      '--first-party',
+    ]) {
       expect(help).toMatch(new RegExp(`^  ${flag}\\b`, 'm'));
     }
   });
@@ -81,7 +91,11 @@ describe('a command given wrongly', () => {
   });
 
   it('suggests the option a typo was meant to be, before saying what is missing', async () => {
-    expectRefusal(await glc('commune', 'add', '--slug', 'givors', '--nmae', 'Givors'), 2, /unknown option '--nmae'.*did you mean --name\?/i);
+    expectRefusal(
+      await glc('commune', 'add', '--slug', 'givors', '--nmae', 'Givors'),
+      2,
+      /unknown option '--nmae'.*did you mean --name\?/i,
+    );
   });
 
   it('names the subcommands of a group given alone', async () => {
@@ -89,7 +103,11 @@ describe('a command given wrongly', () => {
   });
 
   it('refuses a value that is not a whole number where one is expected', async () => {
-    expectRefusal(await glc('commune', 'add', '--slug', 'givors', '--name', 'Givors', '--population', 'beaucoup'), 2, /--population.*whole number/);
+    expectRefusal(
+      await glc('commune', 'add', '--slug', 'givors', '--name', 'Givors', '--population', 'beaucoup'),
+      2,
+      /--population.*whole number/,
+    );
   });
 
   it('refuses a stray argument', async () => {

@@ -25,10 +25,16 @@ afterAll(() => rmSync(checkout, { recursive: true, force: true }));
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, {
-      cwd: checkout, timeout: 30_000,
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: join(checkout, 'data'), LOG_LEVEL: 'silent' },
-    }, (error, stdout, stderr) => resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      args,
+      {
+        cwd: checkout,
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: join(checkout, 'data'), LOG_LEVEL: 'silent' },
+      },
+      (error, stdout, stderr) => resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr }),
+    );
   });
 }
 

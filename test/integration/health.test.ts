@@ -26,7 +26,16 @@ describe('health endpoints', () => {
     const response = await request(server.server).get('/.well-known/openid-configuration').set('Host', 'evil.example');
     expect(response.status).toBe(200);
     expect(response.body.issuer).toBe(server.issuer);
-    for (const key of ['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri', 'end_session_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'device_authorization_endpoint']) {
+    for (const key of [
+      'authorization_endpoint',
+      'token_endpoint',
+      'userinfo_endpoint',
+      'jwks_uri',
+      'end_session_endpoint',
+      'introspection_endpoint',
+      'revocation_endpoint',
+      'device_authorization_endpoint',
+    ]) {
       expect(response.body[key]).toMatch(new RegExp(`^${server.issuer}/`));
     }
   });

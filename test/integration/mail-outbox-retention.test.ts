@@ -34,7 +34,10 @@ beforeAll(async () => {
   mailer = createMailer({ db: database.pool, transport, log, policy: config.mail });
   const notify = createAccountNotifier(createViews(config.projectRoot), mailer);
   accounts = createAccounts({
-    db: database.pool, config: { ...config, argon2: CHEAP_ARGON2 }, log, notify,
+    db: database.pool,
+    config: { ...config, argon2: CHEAP_ARGON2 },
+    log,
+    notify,
   });
 });
 
@@ -85,7 +88,9 @@ describe('the outbox keeps a mail only while it serves', () => {
     }
     const [givenUp] = await rowsAbout(email);
     expect(givenUp!.failed_at).toBeInstanceOf(Date);
-    expect((await database.pool.query('select attempts from mail_outbox where lower(to_address) = lower($1)', [email])).rows[0].attempts).toBe(8);
+    expect(
+      (await database.pool.query('select attempts from mail_outbox where lower(to_address) = lower($1)', [email])).rows[0].attempts,
+    ).toBe(8);
     await mailer.purge(new Date(Date.now() + (config.mail.keepDays - 1) * DAY_MS));
     expect(await rowsAbout(email)).toHaveLength(1);
     await mailer.purge(new Date(Date.now() + (config.mail.keepDays + 1) * DAY_MS));

@@ -22,14 +22,20 @@ beforeAll(async () => {
     disabledCommands: ['STARTTLS'],
     onData(stream, session, callback) {
       let data = '';
-      stream.on('data', (chunk: Buffer) => { data += chunk.toString('utf8'); });
+      stream.on('data', (chunk: Buffer) => {
+        data += chunk.toString('utf8');
+      });
       stream.on('end', () => {
         if (failNext > 0) {
           failNext -= 1;
           callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 451 }));
           return;
         }
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined, to: session.envelope.rcptTo.map((r) => r.address), data });
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          data,
+        });
         callback();
       });
     },

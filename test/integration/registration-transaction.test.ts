@@ -25,12 +25,19 @@ let realNotify: AccountNotifier;
 let counter = 0;
 
 beforeAll(async () => {
-  const transport = createTransport({ smtpUrl: undefined, dataDir: mkdtempSync(join(tmpdir(), 'glc-test-')), from: 'GLC <no-reply@example.org>' });
+  const transport = createTransport({
+    smtpUrl: undefined,
+    dataDir: mkdtempSync(join(tmpdir(), 'glc-test-')),
+    from: 'GLC <no-reply@example.org>',
+  });
   const mailer = createMailer({ db: database.pool, transport, log, policy: config.mail });
   realNotify = createAccountNotifier(createViews(config.projectRoot), mailer);
   notify = realNotify;
   accounts = createAccounts({
-    db: database.pool, config: { ...config, argon2: CHEAP_ARGON2 }, log, notify: (notice, db) => notify(notice, db),
+    db: database.pool,
+    config: { ...config, argon2: CHEAP_ARGON2 },
+    log,
+    notify: (notice, db) => notify(notice, db),
   });
 });
 
@@ -44,8 +51,12 @@ async function traces(email: string) {
   const count = async (sql: string) => (await database.pool.query<{ n: number }>(sql, [email])).rows[0]!.n;
   return {
     accounts: await count('select count(*)::int as n from accounts where lower(email) = lower($1)'),
-    events: await count('select count(*)::int as n from security_events e join accounts a on a.id = e.account_id where lower(a.email) = lower($1)'),
-    tokens: await count('select count(*)::int as n from account_tokens t join accounts a on a.id = t.account_id where lower(a.email) = lower($1)'),
+    events: await count(
+      'select count(*)::int as n from security_events e join accounts a on a.id = e.account_id where lower(a.email) = lower($1)',
+    ),
+    tokens: await count(
+      'select count(*)::int as n from account_tokens t join accounts a on a.id = t.account_id where lower(a.email) = lower($1)',
+    ),
     mails: await count('select count(*)::int as n from mail_outbox where lower(to_address) = lower($1)'),
   };
 }
@@ -60,7 +71,9 @@ describe('registration as one transaction', () => {
       begin raise exception 'outbox refused' using errcode = '23514'; end $$`);
     await database.pool.query('create trigger refuse_mail before insert on mail_outbox for each row execute function refuse_mail()');
     try {
-      await expect(accounts.signUp({ email, password: A_PASSWORD }, { linkPath: '/account/email/verify' })).rejects.toThrow('outbox refused');
+      await expect(accounts.signUp({ email, password: A_PASSWORD }, { linkPath: '/account/email/verify' })).rejects.toThrow(
+        'outbox refused',
+      );
       await expect(accounts.register({ email, password: A_PASSWORD })).rejects.toThrow('outbox refused');
     } finally {
       await database.pool.query('drop trigger refuse_mail on mail_outbox');
@@ -71,7 +84,9 @@ describe('registration as one transaction', () => {
 
   it('leaves no account when the mail port throws after the account, event and link were written', async () => {
     const email = anAddress();
-    notify = async () => { throw new Error('mail port down'); };
+    notify = async () => {
+      throw new Error('mail port down');
+    };
     await expect(accounts.signUp({ email, password: A_PASSWORD }, { linkPath: '/account/email/verify' })).rejects.toThrow('mail port down');
     expect(await traces(email)).toEqual(NOTHING);
     // Nothing half-written blocks the address: the citizen can simply try again.
@@ -84,7 +99,10 @@ describe('registration as one transaction', () => {
     await accounts.signUp({ email, password: A_PASSWORD }, { linkPath: '/account/email/verify' });
     expect(await traces(email)).toEqual({ accounts: 1, events: 1, tokens: 1, mails: 1 });
     const account = await accounts.findByEmail(email);
-    const { rows } = await database.pool.query<{ account_id: string }>('select account_id from mail_outbox where lower(to_address) = lower($1)', [email]);
+    const { rows } = await database.pool.query<{ account_id: string }>(
+      'select account_id from mail_outbox where lower(to_address) = lower($1)',
+      [email],
+    );
     expect(rows[0]!.account_id).toBe(account!.id);
   });
 });

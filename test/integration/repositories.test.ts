@@ -25,13 +25,19 @@ beforeAll(async () => {
 });
 
 async function refusalOf(work: Promise<unknown>): Promise<AppError> {
-  const error = await work.then(() => undefined, (reason: unknown) => reason);
+  const error = await work.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   if (error instanceof AppError) return error;
   throw new Error(`expected an AppError, got ${String(error)}`);
 }
 
 async function storedHashOf(email: string): Promise<string> {
-  const { rows } = await database.pool.query<{ password_hash: string }>('select password_hash from accounts where lower(email) = lower($1)', [email]);
+  const { rows } = await database.pool.query<{ password_hash: string }>(
+    'select password_hash from accounts where lower(email) = lower($1)',
+    [email],
+  );
   return rows[0]!.password_hash;
 }
 
@@ -92,7 +98,14 @@ describe('accounts', () => {
 describe('registry: communes', () => {
   it('adds a commune with its defaults', async () => {
     const commune = await registry.addCommune({ slug: 'vaulx-en-velin', name: 'Vaulx-en-Velin', inseeCode: '69256', population: 52000 });
-    expect(commune).toMatchObject({ slug: 'vaulx-en-velin', name: 'Vaulx-en-Velin', inseeCode: '69256', population: 52000, isPilot: false, offer: 'global' });
+    expect(commune).toMatchObject({
+      slug: 'vaulx-en-velin',
+      name: 'Vaulx-en-Velin',
+      inseeCode: '69256',
+      population: 52000,
+      isPilot: false,
+      offer: 'global',
+    });
     expect(await registry.getCommune('vaulx-en-velin')).toEqual(commune);
   });
 
@@ -135,7 +148,9 @@ describe('registry: clients', () => {
     const commune = await aCommune(registry);
     const client = await aClient(registry, commune.slug);
     const { rows } = await database.pool.query<{ client_secret_sealed: string }>(
-      'select client_secret_sealed from clients where client_id = $1', [client.clientId]);
+      'select client_secret_sealed from clients where client_id = $1',
+      [client.clientId],
+    );
     const sealed = rows[0]!.client_secret_sealed;
     expect(client.clientSecret).toEqual(expect.any(String));
     expect(sealed).not.toBe(client.clientSecret);
@@ -170,7 +185,9 @@ describe('registry: clients', () => {
   it('finds no unknown client and writes nothing for a refused one', async () => {
     const commune = await aCommune(registry);
     expect(await registry.findProviderClient('nobody')).toBeUndefined();
-    expect((await refusalOf(registry.addClient(commune.slug, { name: 'site', redirectUris: ['http://site.example/cb'] }))).code).toBe('uri_not_https');
+    expect((await refusalOf(registry.addClient(commune.slug, { name: 'site', redirectUris: ['http://site.example/cb'] }))).code).toBe(
+      'uri_not_https',
+    );
     expect(await registry.listClients(commune.slug)).toEqual([]);
   });
 });

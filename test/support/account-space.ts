@@ -12,11 +12,19 @@ export async function pageAt(agent: UserAgent, url: string): Promise<Page> {
 
 /** Whether the browser was sent to the provider's login form. */
 export function isLoginPage(result: Page | { leftTo: string }): boolean {
-  return isPage(result) && /<input[^>]*name="password"[^>]*autocomplete="current-password"/.test(result.html) && result.url.includes('/interaction/');
+  return (
+    isPage(result) &&
+    /<input[^>]*name="password"[^>]*autocomplete="current-password"/.test(result.html) &&
+    result.url.includes('/interaction/')
+  );
 }
 
 /** A browser signed in to /account: /account sends it to the login page, and the login brings it back. */
-export async function signedIn(issuer: string, credentials: { email: string; password: string }, agent = new UserAgent(issuer)): Promise<UserAgent> {
+export async function signedIn(
+  issuer: string,
+  credentials: { email: string; password: string },
+  agent = new UserAgent(issuer),
+): Promise<UserAgent> {
   const login = await pageAt(agent, '/account');
   if (!isLoginPage(login)) throw new Error(`expected the login page, got ${login.url}`);
   const home = await agent.submit(login, { email: credentials.email, password: credentials.password });
@@ -28,7 +36,9 @@ export async function signedIn(issuer: string, credentials: { email: string; pas
 
 /** The CSRF token the page's forms carry, as a hand-made form would copy it. */
 export function csrfOf(page: Page): string {
-  const token = formsOf(page.html).map((form) => form.fields._csrf).find((value) => value !== undefined);
+  const token = formsOf(page.html)
+    .map((form) => form.fields._csrf)
+    .find((value) => value !== undefined);
   if (token === undefined) throw new Error(`no CSRF token on ${page.url}`);
   return token;
 }
@@ -58,14 +68,21 @@ export async function mailsArrived(server: Pick<TestServer, 'mailer' | 'dataDir'
  * After the registration form answered "check your mailbox": follows the link mailed to `email` in the
  * same browser and presses its button; the authorization flow that sent the citizen goes on from there.
  */
-export async function confirmRegistration(server: Pick<TestServer, 'mailer' | 'dataDir'>, agent: UserAgent, email: string): Promise<Page | { leftTo: string }> {
+export async function confirmRegistration(
+  server: Pick<TestServer, 'mailer' | 'dataDir'>,
+  agent: UserAgent,
+  email: string,
+): Promise<Page | { leftTo: string }> {
   return agent.submit(await pageAt(agent, await newestRegistrationLink(server, email)), {});
 }
 
 /** The link of this registration: the newest one mailed to `email` that still opens (an address may register again). */
 export async function newestRegistrationLink(server: Pick<TestServer, 'mailer' | 'dataDir'>, email: string): Promise<string> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const link = (await mailsTo(server, email)).map((mail) => mail.link).filter((l) => l?.includes('/interaction/')).at(-1);
+    const link = (await mailsTo(server, email))
+      .map((mail) => mail.link)
+      .filter((l) => l?.includes('/interaction/'))
+      .at(-1);
     if (link && (await fetch(link)).status === 200) return link;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

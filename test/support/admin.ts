@@ -19,7 +19,11 @@ export async function anOperatorClient(server: TestServer, commune: string, role
 }
 
 /** A client-credentials token for the operators' API; `resource: null` asks for one without the API's resource. */
-export async function adminToken(server: TestServer, client: TestClient, resource: string | null = adminAudienceOf(server)): Promise<string> {
+export async function adminToken(
+  server: TestServer,
+  client: TestClient,
+  resource: string | null = adminAudienceOf(server),
+): Promise<string> {
   const config = await discover(server.issuer, client);
   const tokens = await oidc.clientCredentialsGrant(config, { scope: 'admin', ...(resource ? { resource } : {}) });
   return tokens.access_token;
@@ -35,7 +39,11 @@ export interface OperatorSpec {
 /** An operator program, its token for the operators' API and that token as an `Authorization` value. */
 export type TestOperator = TestClient & { token: string; bearer: string };
 
-export async function anOperator(server: TestServer, commune: string, { role, communes }: Omit<OperatorSpec, 'commune'>): Promise<TestOperator> {
+export async function anOperator(
+  server: TestServer,
+  commune: string,
+  { role, communes }: Omit<OperatorSpec, 'commune'>,
+): Promise<TestOperator> {
   const client = await anOperatorClient(server, commune, role, communes);
   const token = await adminToken(server, client);
   return { ...client, token, bearer: `Bearer ${token}` };
@@ -45,7 +53,12 @@ export async function anOperator(server: TestServer, commune: string, { role, co
  * The tokens a person gets by signing in at an operator tool (an operators' console) with the admin scope
  * and the API's resource, at authorization and at the token endpoint alike.
  */
-export async function operatorTokensAt(server: TestServer, tool: TestClient, credentials: Credentials, agent = new UserAgent(server.issuer)) {
+export async function operatorTokensAt(
+  server: TestServer,
+  tool: TestClient,
+  credentials: Credentials,
+  agent = new UserAgent(server.issuer),
+) {
   const resource = adminAudienceOf(server);
   const config = await discover(server.issuer, tool);
   const attempt = await startAuthorization(config, tool, { scope: 'openid admin', resource });

@@ -26,11 +26,15 @@ export type ClientOverrides = Partial<ClientRequest> & { isFirstParty?: boolean;
 export async function aClient(registry: Registry, commune: string, overrides: ClientOverrides = {}): Promise<TestClient> {
   const redirectUri = overrides.redirectUris?.[0] ?? `https://rp-${unique()}.example.org/callback`;
   const { isFirstParty, isOperatorTool, ...request } = overrides;
-  const { client, clientSecret } = await registry.addClient(commune, {
-    name: `Site ${unique()}`,
-    redirectUris: [redirectUri],
-    ...request,
-  }, { isFirstParty, isOperatorTool });
+  const { client, clientSecret } = await registry.addClient(
+    commune,
+    {
+      name: `Site ${unique()}`,
+      redirectUris: [redirectUri],
+      ...request,
+    },
+    { isFirstParty, isOperatorTool },
+  );
   return { clientId: client.clientId, clientSecret, commune, redirectUri, redirectUris: client.metadata.redirect_uris };
 }
 

@@ -6,7 +6,10 @@ import { freshDatabase, type TestDatabase } from './database.js';
 export class Relay {
   private server: Server | undefined;
   private sockets = new Set<Socket>();
-  constructor(readonly port: number, private readonly target: { host: string; port: number }) {}
+  constructor(
+    readonly port: number,
+    private readonly target: { host: string; port: number },
+  ) {}
 
   /** A relay on a free port in front of the database, open, and the database URL that goes through it. */
   static async before(database: TestDatabase): Promise<{ relay: Relay; url: string }> {
@@ -25,7 +28,10 @@ export class Relay {
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => { client.destroy(); upstream.destroy(); });
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
       }
       client.pipe(upstream).pipe(client);
     });

@@ -19,7 +19,14 @@ export async function freshDatabase(): Promise<TestDatabase> {
     const embedded = await startEmbedded('', { memory: true });
     const pool = createPool({ connectionString: embedded.connectionString, max: 1, applicationName: 'glc-test' });
     await migrate(pool, projectRoot);
-    return { url: embedded.connectionString, pool, async drop() { await pool.end(); await embedded.stop(); } };
+    return {
+      url: embedded.connectionString,
+      pool,
+      async drop() {
+        await pool.end();
+        await embedded.stop();
+      },
+    };
   }
   const name = `glc_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });

@@ -44,8 +44,12 @@ export function runGlc(args: string[], env: Record<string, string>, input = ''):
  */
 export function glcEnvOf(server: TestServer): Record<string, string> {
   return {
-    DATABASE_URL: server.database.url, DATA_DIR: server.dataDir, SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn',
-    ISSUER: server.issuer, OUTBOUND_ALLOWLIST: server.config.outboundAllowList.entries.join(','),
+    DATABASE_URL: server.database.url,
+    DATA_DIR: server.dataDir,
+    SECRET_KEY: TEST_SECRET_KEY,
+    LOG_LEVEL: 'warn',
+    ISSUER: server.issuer,
+    OUTBOUND_ALLOWLIST: server.config.outboundAllowList.entries.join(','),
   };
 }
 

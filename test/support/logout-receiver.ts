@@ -20,7 +20,9 @@ export async function startLogoutReceiver(): Promise<LogoutReceiver> {
   let notify: (() => void) | undefined;
   const server = createServer((req, res) => {
     let body = '';
-    req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
     req.on('end', () => {
       const token = new URLSearchParams(body).get('logout_token');
       if (token) {
@@ -38,9 +40,15 @@ export async function startLogoutReceiver(): Promise<LogoutReceiver> {
     received,
     tokens,
     async waitFor(count) {
-      while (received.length < count) await new Promise<void>((resolve) => { notify = resolve; });
+      while (received.length < count)
+        await new Promise<void>((resolve) => {
+          notify = resolve;
+        });
       return received;
     },
-    stop: () => new Promise((resolve) => { server.close(() => resolve()); }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+      }),
   };
 }

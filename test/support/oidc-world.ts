@@ -2,7 +2,16 @@
 // and operator programs.
 import type { Commune } from '../../src/registry/index.js';
 import { anOperator, type OperatorSpec, type TestOperator } from './admin.js';
-import { aClient, aCommune, anAccount, type AccountOverrides, type ClientOverrides, type CommuneOverrides, type TestAccount, type TestClient } from './builders.js';
+import {
+  aClient,
+  aCommune,
+  anAccount,
+  type AccountOverrides,
+  type ClientOverrides,
+  type CommuneOverrides,
+  type TestAccount,
+  type TestClient,
+} from './builders.js';
 import type { TestDatabase } from './database.js';
 import { anAdminApi, type AdminApi } from './openapi.js';
 import { startInstance, startTestServer, type TestServer, type Tune } from './server.js';
@@ -33,16 +42,23 @@ interface WorldBase {
   stop(): Promise<void>;
 }
 
-export type OidcWorld<C extends string = never, A extends string = never, O extends string = never> =
-  WorldBase & Record<C, TestClient> & Record<A, TestAccount> & Record<O, TestOperator> & ([O] extends [never] ? unknown : { api: AdminApi });
+export type OidcWorld<C extends string = never, A extends string = never, O extends string = never> = WorldBase &
+  Record<C, TestClient> &
+  Record<A, TestAccount> &
+  Record<O, TestOperator> &
+  ([O] extends [never] ? unknown : { api: AdminApi });
 
 const RESERVED = new Set<string>(['server', 'commune', 'stop', 'api']);
 
-export async function anOidcWorld<C extends string = never, A extends string = never, O extends string = never>(spec: OidcWorldSpec<C, A, O>): Promise<OidcWorld<C, A, O>> {
+export async function anOidcWorld<C extends string = never, A extends string = never, O extends string = never>(
+  spec: OidcWorldSpec<C, A, O>,
+): Promise<OidcWorld<C, A, O>> {
   const names = [...Object.keys(spec.clients ?? {}), ...Object.keys(spec.accounts ?? {}), ...Object.keys(spec.operators ?? {})];
   const clash = names.find((name, index) => RESERVED.has(name) || names.indexOf(name) !== index);
   if (clash) throw new Error(`a test world cannot name two things, or one of its own, "${clash}"`);
-  const server = spec.database ? await startInstance(spec.database, spec.env, undefined, spec.tune) : await startTestServer(spec.env, undefined, spec.tune);
+  const server = spec.database
+    ? await startInstance(spec.database, spec.env, undefined, spec.tune)
+    : await startTestServer(spec.env, undefined, spec.tune);
   try {
     const communes: Commune[] = [];
     for (const commune of spec.communes) {

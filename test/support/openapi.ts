@@ -138,6 +138,10 @@ export async function anAdminApi(server: TestServer): Promise<AdminApi> {
 /** Every operation of the document as "METHOD /path", the way `listAdminRoutes` names routes. */
 export function documentedRoutes(document: OpenApiDocument): string[] {
   return Object.entries(document.paths)
-    .flatMap(([path, item]) => Object.keys(item).filter((key) => HTTP_METHODS.includes(key)).map((method) => `${method.toUpperCase()} ${path}`))
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => HTTP_METHODS.includes(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    )
     .sort();
 }

@@ -19,20 +19,33 @@ function decodeQuotedPrintable(text: string): string {
 
 function decodeHeader(value: string): string {
   // Folding whitespace between two encoded words is not part of the text (RFC 2047, 6.2).
-  return value.replace(/(\?=)\s+(?==\?)/g, '$1').replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_m, encoding: string, data: string) =>
-    encoding.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')));
+  return value
+    .replace(/(\?=)\s+(?==\?)/g, '$1')
+    .replace(/=\?utf-8\?([QB])\?([^?]*)\?=/gi, (_m, encoding: string, data: string) =>
+      encoding.toUpperCase() === 'B' ? Buffer.from(data, 'base64').toString('utf8') : decodeQuotedPrintable(data.replace(/_/g, ' ')),
+    );
 }
 
 export function readOutbox(dataDir: string): ReceivedMail[] {
   const dir = join(dataDir, 'outbox');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((file) => {
-    // RFC 5322 lines end with CRLF; the parsing below reads LF.
-    const raw = readFileSync(join(dir, file), 'utf8').replace(/\r\n/g, '\n');
-    const header = (name: string) => decodeHeader((new RegExp(`^${name}: (.*(?:\\n[ \\t].*)*)`, 'mi').exec(raw)?.[1] ?? '').replace(/\n[ \t]+/g, ' '));
-    const decoded = decodeQuotedPrintable(raw);
-    return { file, to: header('To'), subject: header('Subject'), raw: decoded, link: /(https?:\/\/[^\s"<>]+\?token=[\w-]+)/.exec(decoded)?.[1] };
-  });
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort()
+    .map((file) => {
+      // RFC 5322 lines end with CRLF; the parsing below reads LF.
+      const raw = readFileSync(join(dir, file), 'utf8').replace(/\r\n/g, '\n');
+      const header = (name: string) =>
+        decodeHeader((new RegExp(`^${name}: (.*(?:\\n[ \\t].*)*)`, 'mi').exec(raw)?.[1] ?? '').replace(/\n[ \t]+/g, ' '));
+      const decoded = decodeQuotedPrintable(raw);
+      return {
+        file,
+        to: header('To'),
+        subject: header('Subject'),
+        raw: decoded,
+        link: /(https?:\/\/[^\s"<>]+\?token=[\w-]+)/.exec(decoded)?.[1],
+      };
+    });
 }
 
 /** Delivers what is queued, then answers the mails sent to `to` (newest last). */

@@ -26,7 +26,11 @@ export async function discover(issuer: string, client: TestClient): Promise<oidc
   });
 }
 
-export async function startAuthorization(config: oidc.Configuration, client: TestClient, extra: Record<string, string> = {}): Promise<AuthorizationAttempt> {
+export async function startAuthorization(
+  config: oidc.Configuration,
+  client: TestClient,
+  extra: Record<string, string> = {},
+): Promise<AuthorizationAttempt> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -61,12 +65,22 @@ export async function signIn(agent: UserAgent, attempt: AuthorizationAttempt, cr
 }
 
 /** Redeems the code of `callbackUrl`; `parameters` go to the token endpoint too (a `resource`). */
-export async function exchange(config: oidc.Configuration, attempt: AuthorizationAttempt, callbackUrl: string, parameters?: Record<string, string>) {
-  return oidc.authorizationCodeGrant(config, new URL(callbackUrl), {
-    pkceCodeVerifier: attempt.verifier,
-    expectedState: attempt.state,
-    expectedNonce: attempt.nonce,
-  }, parameters);
+export async function exchange(
+  config: oidc.Configuration,
+  attempt: AuthorizationAttempt,
+  callbackUrl: string,
+  parameters?: Record<string, string>,
+) {
+  return oidc.authorizationCodeGrant(
+    config,
+    new URL(callbackUrl),
+    {
+      pkceCodeVerifier: attempt.verifier,
+      expectedState: attempt.state,
+      expectedNonce: attempt.nonce,
+    },
+    parameters,
+  );
 }
 
 /**
@@ -112,7 +126,10 @@ export async function registerAt(server: Pick<TestServer, 'mailer' | 'dataDir'>,
   const attempt = await startAuthorization(config, site);
   const register = await registrationPageFrom(agent, await pageAt(agent, attempt.url));
   await agent.submit(register, {
-    given_name: newcomer.givenName ?? 'Nora', family_name: newcomer.familyName ?? 'Saïdi', email: newcomer.email, password: newcomer.password ?? A_PASSWORD,
+    given_name: newcomer.givenName ?? 'Nora',
+    family_name: newcomer.familyName ?? 'Saïdi',
+    email: newcomer.email,
+    password: newcomer.password ?? A_PASSWORD,
   });
   let result = await confirmRegistration(server, agent, newcomer.email);
   if (isPage(result) && result.html.includes('value="allow"')) result = await agent.submit(result, { decision: 'allow' });

@@ -32,7 +32,11 @@ export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
 /** Tunables a test sets apart from config/default.json, computed from the defaults. */
 export type Tune = (defaults: Readonly<Config>) => Partial<Tunables>;
 
-export async function startTestServer(env: Record<string, string> = {}, logDestination?: DestinationStream, tune?: Tune): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  logDestination?: DestinationStream,
+  tune?: Tune,
+): Promise<TestServer> {
   const database = await freshDatabase();
   const running = await startInstance(database, env, logDestination, tune);
   return {
@@ -45,7 +49,12 @@ export async function startTestServer(env: Record<string, string> = {}, logDesti
 }
 
 /** One more instance on a database another instance already serves (they share everything but memory). */
-export async function startInstance(database: TestDatabase, env: Record<string, string> = {}, logDestination?: DestinationStream, tune?: Tune): Promise<TestServer> {
+export async function startInstance(
+  database: TestDatabase,
+  env: Record<string, string> = {},
+  logDestination?: DestinationStream,
+  tune?: Tune,
+): Promise<TestServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'glc-test-'));
   const defaults = loadConfig({

@@ -31,7 +31,10 @@ describe('client cache', () => {
 
   it('does not remember an unknown client, so a new one is found at once', async () => {
     const { cache } = aCacheWithClock();
-    const load = jest.fn<() => Promise<{ name: string } | undefined>>().mockResolvedValueOnce(undefined).mockResolvedValueOnce({ name: 'new' });
+    const load = jest
+      .fn<() => Promise<{ name: string } | undefined>>()
+      .mockResolvedValueOnce(undefined)
+      .mockResolvedValueOnce({ name: 'new' });
     expect(await cache.get('lyon-2', load)).toBeUndefined();
     expect(await cache.get('lyon-2', load)).toEqual({ name: 'new' });
     expect(load).toHaveBeenCalledTimes(2);

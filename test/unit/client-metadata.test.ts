@@ -4,7 +4,8 @@ import { thrownBy } from '../support/thrown.js';
 
 const SITE: ClientRequest = { name: 'lyon.fr', redirectUris: ['https://www.lyon.fr/callback'] };
 
-const refusalOf = (request: ClientRequest) => thrownBy(AppError, () => buildClientMetadata(request), `buildClientMetadata(${JSON.stringify(request)})`);
+const refusalOf = (request: ClientRequest) =>
+  thrownBy(AppError, () => buildClientMetadata(request), `buildClientMetadata(${JSON.stringify(request)})`);
 
 describe('buildClientMetadata', () => {
   it('defaults to a confidential code-flow client with pairwise subjects', () => {
@@ -31,7 +32,11 @@ describe('buildClientMetadata', () => {
   });
 
   it('removes duplicate grant types and scopes', () => {
-    const metadata = buildClientMetadata({ ...SITE, grantTypes: ['authorization_code', 'authorization_code'], scope: 'openid  email openid' });
+    const metadata = buildClientMetadata({
+      ...SITE,
+      grantTypes: ['authorization_code', 'authorization_code'],
+      scope: 'openid  email openid',
+    });
     expect(metadata.grant_types).toEqual(['authorization_code']);
     expect(metadata.scope).toBe('openid email');
   });
@@ -112,7 +117,11 @@ describe('pairwise clients and redirect hosts', () => {
 
   it('needs no sector for one host or for public subjects', () => {
     expect(needsSectorIdentifier(buildClientMetadata({ name: 'a', redirectUris: ['https://lyon.fr/a', 'https://lyon.fr/b'] }))).toBe(false);
-    expect(needsSectorIdentifier(buildClientMetadata({ name: 'a', subjectType: 'public', redirectUris: ['https://www.lyon.fr/cb', 'https://lyon.fr/cb'] }))).toBe(false);
+    expect(
+      needsSectorIdentifier(
+        buildClientMetadata({ name: 'a', subjectType: 'public', redirectUris: ['https://www.lyon.fr/cb', 'https://lyon.fr/cb'] }),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -123,7 +132,13 @@ describe('kiosks (device flow)', () => {
   });
 
   it('cannot ask for pairwise subjects, with the reason', () => {
-    expect(() => buildClientMetadata({ name: 'Borne', isPublic: true, subjectType: 'pairwise', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'] }))
-      .toThrow(/private_key_jwt/);
+    expect(() =>
+      buildClientMetadata({
+        name: 'Borne',
+        isPublic: true,
+        subjectType: 'pairwise',
+        grantTypes: ['urn:ietf:params:oauth:grant-type:device_code'],
+      }),
+    ).toThrow(/private_key_jwt/);
   });
 });

@@ -83,7 +83,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(false);
   });
 
-  it.each([['1', 1], ['2', 2]])('reads TRUST_PROXY=%s as that many trusted hops', (value, hops) => {
+  it.each([
+    ['1', 1],
+    ['2', 2],
+  ])('reads TRUST_PROXY=%s as that many trusted hops', (value, hops) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual({ hops });
   });
 
@@ -177,9 +180,10 @@ describe('the files under config/', () => {
     return dir;
   }
 
-  const withJson = (file: string, change: (json: any) => unknown) => aConfigDir((dir) => {
-    writeFileSync(join(dir, file), JSON.stringify(change(JSON.parse(readFileSync(join(dir, file), 'utf8')))));
-  });
+  const withJson = (file: string, change: (json: any) => unknown) =>
+    aConfigDir((dir) => {
+      writeFileSync(join(dir, file), JSON.stringify(change(JSON.parse(readFileSync(join(dir, file), 'utf8')))));
+    });
 
   const refusalOf = (dir: string) => thrownBy(ConfigError, () => loadConfigFiles(dir), `the files of ${dir}`).message;
 
@@ -192,36 +196,133 @@ describe('the files under config/', () => {
   });
 
   it.each<[string, string, (json: any) => unknown, string]>([
-    ['a zero where a positive integer is due', 'default.json', (j) => { j.rateLimits.passwordChecks.perAccount.free = 0; return j; },
-      'config/default.json: rateLimits.passwordChecks.perAccount.free must be a positive integer'],
-    ['a number written as a text', 'default.json', (j) => { j.ttlSeconds.accessToken = '3600'; return j; },
-      'config/default.json: ttlSeconds.accessToken must be a positive integer'],
-    ['a fraction', 'default.json', (j) => { j.argon2.timeCost = 2.5; return j; },
-      'config/default.json: argon2.timeCost must be a positive integer'],
-    ['a missing setting', 'default.json', (j) => { delete j.argon2.timeCost; return j; },
-      'config/default.json: argon2.timeCost is missing'],
-    ['a misspelt setting', 'default.json', (j) => { j.argon2.timecost = 3; return j; },
-      'config/default.json: argon2.timecost is not a known setting'],
-    ['a throttle whose longest delay is below its first', 'default.json', (j) => { j.rateLimits.registrationsPerAddress.maxDelaySeconds = 1; return j; },
-      'config/default.json: rateLimits.registrationsPerAddress.maxDelaySeconds must not be below firstDelaySeconds'],
-    ['a password policy whose maximum is below its minimum', 'default.json', (j) => { j.passwordPolicy.maxLength = 8; return j; },
-      'config/default.json: passwordPolicy.maxLength must not be below minLength'],
-    ['a commune token lifetime outside its own bounds', 'default.json', (j) => { j.operators.communeTokenTtlSeconds.default = 30; return j; },
-      'config/default.json: operators.communeTokenTtlSeconds.default must lie between min and max'],
-    ['a default page of the operators\' API above its largest', 'default.json', (j) => { j.operatorsApi.pageSize.default = 500; return j; },
-      'config/default.json: operatorsApi.pageSize.default must not be above max'],
-    ['an export holding fewer history entries than a page shows', 'default.json', (j) => { j.accountHistory.exportedEntries = 10; return j; },
-      'config/default.json: accountHistory.exportedEntries must not be below securityEventsShown or sharingEntriesShown'],
-    ['an operators\' API body limit above what the edge buffers', 'default.json', (j) => { j.operatorsApi.bodyLimitBytes = j.http.edgeBodyLimitBytes + 1; return j; },
-      'config/default.json: http.edgeBodyLimitBytes must not be below operatorsApi.bodyLimitBytes'],
-    ['a list instead of an object', 'default.json', () => [],
-      'config/default.json: the file must be an object'],
-    ['a bracket edge that is neither a number nor null', 'contributions.json', (j) => { j.brackets[2].upToInhabitants = 'twenty thousand'; return j; },
-      'config/contributions.json: brackets[2].upToInhabitants must be a number of inhabitants, or null for the last, open bracket'],
-    ['brackets out of order', 'contributions.json', (j) => { j.brackets.reverse(); return j; },
-      'config/contributions.json: brackets must be in increasing order and end with an open one'],
-    ['a discount above 100 %', 'contributions.json', (j) => { j.discounts[0].percent = 120; return j; },
-      'config/contributions.json: discounts[0].percent must be a percentage between 0 and 100'],
+    [
+      'a zero where a positive integer is due',
+      'default.json',
+      (j) => {
+        j.rateLimits.passwordChecks.perAccount.free = 0;
+        return j;
+      },
+      'config/default.json: rateLimits.passwordChecks.perAccount.free must be a positive integer',
+    ],
+    [
+      'a number written as a text',
+      'default.json',
+      (j) => {
+        j.ttlSeconds.accessToken = '3600';
+        return j;
+      },
+      'config/default.json: ttlSeconds.accessToken must be a positive integer',
+    ],
+    [
+      'a fraction',
+      'default.json',
+      (j) => {
+        j.argon2.timeCost = 2.5;
+        return j;
+      },
+      'config/default.json: argon2.timeCost must be a positive integer',
+    ],
+    [
+      'a missing setting',
+      'default.json',
+      (j) => {
+        delete j.argon2.timeCost;
+        return j;
+      },
+      'config/default.json: argon2.timeCost is missing',
+    ],
+    [
+      'a misspelt setting',
+      'default.json',
+      (j) => {
+        j.argon2.timecost = 3;
+        return j;
+      },
+      'config/default.json: argon2.timecost is not a known setting',
+    ],
+    [
+      'a throttle whose longest delay is below its first',
+      'default.json',
+      (j) => {
+        j.rateLimits.registrationsPerAddress.maxDelaySeconds = 1;
+        return j;
+      },
+      'config/default.json: rateLimits.registrationsPerAddress.maxDelaySeconds must not be below firstDelaySeconds',
+    ],
+    [
+      'a password policy whose maximum is below its minimum',
+      'default.json',
+      (j) => {
+        j.passwordPolicy.maxLength = 8;
+        return j;
+      },
+      'config/default.json: passwordPolicy.maxLength must not be below minLength',
+    ],
+    [
+      'a commune token lifetime outside its own bounds',
+      'default.json',
+      (j) => {
+        j.operators.communeTokenTtlSeconds.default = 30;
+        return j;
+      },
+      'config/default.json: operators.communeTokenTtlSeconds.default must lie between min and max',
+    ],
+    [
+      "a default page of the operators' API above its largest",
+      'default.json',
+      (j) => {
+        j.operatorsApi.pageSize.default = 500;
+        return j;
+      },
+      'config/default.json: operatorsApi.pageSize.default must not be above max',
+    ],
+    [
+      'an export holding fewer history entries than a page shows',
+      'default.json',
+      (j) => {
+        j.accountHistory.exportedEntries = 10;
+        return j;
+      },
+      'config/default.json: accountHistory.exportedEntries must not be below securityEventsShown or sharingEntriesShown',
+    ],
+    [
+      "an operators' API body limit above what the edge buffers",
+      'default.json',
+      (j) => {
+        j.operatorsApi.bodyLimitBytes = j.http.edgeBodyLimitBytes + 1;
+        return j;
+      },
+      'config/default.json: http.edgeBodyLimitBytes must not be below operatorsApi.bodyLimitBytes',
+    ],
+    ['a list instead of an object', 'default.json', () => [], 'config/default.json: the file must be an object'],
+    [
+      'a bracket edge that is neither a number nor null',
+      'contributions.json',
+      (j) => {
+        j.brackets[2].upToInhabitants = 'twenty thousand';
+        return j;
+      },
+      'config/contributions.json: brackets[2].upToInhabitants must be a number of inhabitants, or null for the last, open bracket',
+    ],
+    [
+      'brackets out of order',
+      'contributions.json',
+      (j) => {
+        j.brackets.reverse();
+        return j;
+      },
+      'config/contributions.json: brackets must be in increasing order and end with an open one',
+    ],
+    [
+      'a discount above 100 %',
+      'contributions.json',
+      (j) => {
+        j.discounts[0].percent = 120;
+        return j;
+      },
+      'config/contributions.json: discounts[0].percent must be a percentage between 0 and 100',
+    ],
   ])('refuses %s, naming the file and the path', (_case, file, change, message) => {
     expect(refusalOf(withJson(file, change))).toBe(message);
   });
@@ -241,21 +342,32 @@ describe('the files under config/', () => {
   });
 
   it('refuses a file or a folder it does not know rather than ignoring it', () => {
-    expect(refusalOf(aConfigDir((d) => writeFileSync(join(d, 'defaults.json'), '{}'))))
-      .toMatch(/^config\/defaults\.json: is not a configuration file \(config\/ holds default\.json, /);
-    expect(refusalOf(aConfigDir((d) => mkdirSync(join(d, 'pages')))))
-      .toMatch(/^config\/pages: is not a configuration file/);
+    expect(refusalOf(aConfigDir((d) => writeFileSync(join(d, 'defaults.json'), '{}')))).toMatch(
+      /^config\/defaults\.json: is not a configuration file \(config\/ holds default\.json, /,
+    );
+    expect(refusalOf(aConfigDir((d) => mkdirSync(join(d, 'pages'))))).toMatch(/^config\/pages: is not a configuration file/);
   });
 
   it('freezes the whole configuration, all the way down', () => {
     const config = loadConfig({ TRUST_PROXY: '10.0.0.1', OUTBOUND_ALLOWLIST: 'localhost' });
     const nested = [
-      config, config.rateLimits, config.rateLimits.passwordChecks.perAccount, config.contributionGrid,
-      config.contributionGrid.brackets, config.contributionGrid.brackets[0], config.frenchCommonPasswords,
-      config.outboundAllowList, config.outboundAllowList.entries, config.trustProxy,
+      config,
+      config.rateLimits,
+      config.rateLimits.passwordChecks.perAccount,
+      config.contributionGrid,
+      config.contributionGrid.brackets,
+      config.contributionGrid.brackets[0],
+      config.frenchCommonPasswords,
+      config.outboundAllowList,
+      config.outboundAllowList.entries,
+      config.trustProxy,
     ];
     for (const value of nested) expect(Object.isFrozen(value)).toBe(true);
-    expect(() => { (config.rateLimits.passwordChecks.perAccount as { free: number }).free = 1_000_000; }).toThrow(TypeError);
-    expect(() => { (config.frenchCommonPasswords as string[]).push('x'); }).toThrow(TypeError);
+    expect(() => {
+      (config.rateLimits.passwordChecks.perAccount as { free: number }).free = 1_000_000;
+    }).toThrow(TypeError);
+    expect(() => {
+      (config.frenchCommonPasswords as string[]).push('x');
+    }).toThrow(TypeError);
   });
 });

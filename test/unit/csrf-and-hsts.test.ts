@@ -29,7 +29,9 @@ describe('CSRF tokens', () => {
     const answer = await request(formApp()).get('/form');
     const cookie = String(answer.headers['set-cookie']).split(';')[0]!;
     expect((await request(formApp()).get('/check').query({ token: answer.text }).set('Cookie', cookie)).text).toBe('true');
-    expect((await request(formApp()).get('/check').query({ token: answer.text }).set('Cookie', 'glc.csrf=AAAAAAAAAAAAAAAAAAAAAAAA')).text).toBe('false');
+    expect(
+      (await request(formApp()).get('/check').query({ token: answer.text }).set('Cookie', 'glc.csrf=AAAAAAAAAAAAAAAAAAAAAAAA')).text,
+    ).toBe('false');
   });
 });
 
@@ -37,12 +39,16 @@ describe('HSTS', () => {
   const answerFor = (issuer: string) => {
     const app = new Koa();
     app.use(securityHeaders(issuer));
-    app.use((ctx) => { ctx.body = 'ok'; });
+    app.use((ctx) => {
+      ctx.body = 'ok';
+    });
     return request(app.callback()).get('/');
   };
 
   it('covers every subdomain when the issuer is https', async () => {
-    expect((await answerFor('https://connexion.grandlyon.example')).headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect((await answerFor('https://connexion.grandlyon.example')).headers['strict-transport-security']).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
   });
 
   it('is not sent by an http issuer (development), where browsers would ignore or mis-pin it', async () => {

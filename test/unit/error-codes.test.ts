@@ -7,26 +7,39 @@ import { findProjectRoot } from '../../src/config.js';
 import type { Locale } from '../../src/locale.js';
 
 const ROOT = findProjectRoot();
-const locale = (name: Locale) => JSON.parse(readFileSync(join(ROOT, 'src', 'views', 'locales', `${name}.json`), 'utf8')) as Record<string, unknown>;
+const locale = (name: Locale) =>
+  JSON.parse(readFileSync(join(ROOT, 'src', 'views', 'locales', `${name}.json`), 'utf8')) as Record<string, unknown>;
 
 /** Every key path, with what it holds (a text or a group), so that a text in one file and a group in the other differ. */
 function keysOf(tree: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([key, value]) => {
     const path = `${prefix}${key}`;
-    return typeof value === 'object' && value !== null ? keysOf(value as Record<string, unknown>, `${path}.`) : [`${path}: ${typeof value}`];
+    return typeof value === 'object' && value !== null
+      ? keysOf(value as Record<string, unknown>, `${path}.`)
+      : [`${path}: ${typeof value}`];
   });
 }
 
 const ERRORS_MODULE = join(ROOT, 'src', 'errors.ts');
 const MAKERS = new Set(['AppError', 'invalid', 'conflict', 'notFound', 'rateLimited', 'unavailable']);
 
-interface ThrownCode { code: string | undefined; where: string }
+interface ThrownCode {
+  code: string | undefined;
+  where: string;
+}
 
 /** The codes given to AppError and its helpers anywhere in src/, as the compiler types them. */
 function thrownCodes(): ThrownCode[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), { noEmit: true, incremental: false }, {
-    ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => { throw new Error(String(diagnostic.messageText)); },
-  })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.json'),
+    { noEmit: true, incremental: false },
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(String(diagnostic.messageText));
+      },
+    },
+  )!;
   const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
   const checker = program.getTypeChecker();
   const isErrorMaker = (callee: ts.Expression) => {

@@ -28,8 +28,10 @@ describe('the form reader', () => {
   });
 
   it('reads a query parameter like a field: cut at its limit, and empty when given twice', () => {
-    const withQuery = (query: Record<string, string | string[]>) => ({ query } as unknown as Context);
-    expect(queryField(withQuery({ token: 't'.repeat(FIELD_LIMITS.token + 50) }), 'token', FIELD_LIMITS.token)).toHaveLength(FIELD_LIMITS.token);
+    const withQuery = (query: Record<string, string | string[]>) => ({ query }) as unknown as Context;
+    expect(queryField(withQuery({ token: 't'.repeat(FIELD_LIMITS.token + 50) }), 'token', FIELD_LIMITS.token)).toHaveLength(
+      FIELD_LIMITS.token,
+    );
     expect(queryField(withQuery({ token: ['a', 'b'] }), 'token', FIELD_LIMITS.token)).toBe('');
     expect(queryField(withQuery({}), 'email', FIELD_LIMITS.email)).toBe('');
   });

@@ -13,28 +13,53 @@ const ctx = { req: {}, res: {}, params: { uid: 'the-uid' } } as unknown as Conte
 
 describe('loadInteraction', () => {
   it('answers interaction_expired when the library finds no such interaction', async () => {
-    const refusal = loadInteraction(depsWhere(async () => { throw new errors.SessionNotFound('interaction session not found'); }), ctx);
+    const refusal = loadInteraction(
+      depsWhere(async () => {
+        throw new errors.SessionNotFound('interaction session not found');
+      }),
+      ctx,
+    );
     await expect(refusal).rejects.toMatchObject({ name: 'AppError', code: 'interaction_expired', kind: 'invalid' });
   });
 
   it('answers interaction_expired for the interaction of another uid', async () => {
-    const refusal = loadInteraction(depsWhere(async () => ({ uid: 'another-uid' })), ctx);
+    const refusal = loadInteraction(
+      depsWhere(async () => ({ uid: 'another-uid' })),
+      ctx,
+    );
     await expect(refusal).rejects.toMatchObject({ code: 'interaction_expired' });
   });
 
   it('lets a database that cannot be read go on as itself, not as an expired interaction', async () => {
     const outage = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    await expect(loadInteraction(depsWhere(async () => { throw outage; }), ctx)).rejects.toBe(outage);
+    await expect(
+      loadInteraction(
+        depsWhere(async () => {
+          throw outage;
+        }),
+        ctx,
+      ),
+    ).rejects.toBe(outage);
   });
 
   it('lets the library’s other refusals go on as themselves', async () => {
     const other = new errors.InvalidRequest('something else');
-    const refusal = loadInteraction(depsWhere(async () => { throw other; }), ctx);
+    const refusal = loadInteraction(
+      depsWhere(async () => {
+        throw other;
+      }),
+      ctx,
+    );
     await expect(refusal).rejects.toBe(other);
     await expect(refusal).rejects.not.toBeInstanceOf(AppError);
   });
 
   it('gives the interaction of the uid in the path', async () => {
-    await expect(loadInteraction(depsWhere(async () => ({ uid: 'the-uid' })), ctx)).resolves.toEqual({ uid: 'the-uid' });
+    await expect(
+      loadInteraction(
+        depsWhere(async () => ({ uid: 'the-uid' })),
+        ctx,
+      ),
+    ).resolves.toEqual({ uid: 'the-uid' });
   });
 });

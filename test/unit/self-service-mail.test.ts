@@ -10,8 +10,17 @@ import { createViews, renderMail } from '../../src/views/index.js';
 
 const views = createViews(findProjectRoot());
 const LINK = 'https://connect.grandlyon.example/account/email/verify?token=abc&x=1';
-const KINDS: NoticeKind[] = ['verify-email', 'reset-password', 'confirm-new-email', 'email-changed', 'password-changed', 'account-deleted', 'retention-warning',
-  'registration-attempted', 'email-change-attempted'];
+const KINDS: NoticeKind[] = [
+  'verify-email',
+  'reset-password',
+  'confirm-new-email',
+  'email-changed',
+  'password-changed',
+  'account-deleted',
+  'retention-warning',
+  'registration-attempted',
+  'email-change-attempted',
+];
 
 describe('retryDelaySeconds', () => {
   const policy = { maxAttempts: 8, firstRetrySeconds: 30, maxRetrySeconds: 3600 };
@@ -52,7 +61,15 @@ describe('renderMail', () => {
     expect(mail.text).not.toContain('Bonjour');
   });
 
-  it.each(KINDS.flatMap((kind) => [[kind, 'fr'], [kind, 'en']] as const))('has a subject and a body for %s in %s', (kind, locale) => {
+  it.each(
+    KINDS.flatMap(
+      (kind) =>
+        [
+          [kind, 'fr'],
+          [kind, 'en'],
+        ] as const,
+    ),
+  )('has a subject and a body for %s in %s', (kind, locale) => {
     const mail = renderMail(views.page(locale), kind, { vars: { newEmail: 'nouvelle@example.org', deleteOn: '2029-01-31' } });
     expect(mail.subject).not.toContain(`mail.${kind}`);
     expect(mail.text).not.toContain(`mail.${kind}`);

@@ -21,12 +21,21 @@ export const audit = defineCommand({
     const entries = await operatorsOf(context).readAudit(parseSince(values.since), 'cli');
     const json = {
       entries: entries.map((e) => ({
-        at: e.at.toISOString(), actor: e.actor, actor_label: e.actorLabel ?? null, action: e.action, commune: e.communeSlug ?? null,
-        target: e.target ?? null, before: e.before ?? null, after: e.after ?? null, origin: e.origin ?? null,
+        at: e.at.toISOString(),
+        actor: e.actor,
+        actor_label: e.actorLabel ?? null,
+        action: e.action,
+        commune: e.communeSlug ?? null,
+        target: e.target ?? null,
+        before: e.before ?? null,
+        after: e.after ?? null,
+        origin: e.origin ?? null,
       })),
     };
     const text = entries.length
-      ? entries.map((e) => `${e.at.toISOString()}  ${e.action}  ${e.communeSlug ?? '-'}  ${e.target ?? '-'}  by ${e.actorLabel ?? e.actor}`).join('\n')
+      ? entries
+          .map((e) => `${e.at.toISOString()}  ${e.action}  ${e.communeSlug ?? '-'}  ${e.target ?? '-'}  by ${e.actorLabel ?? e.actor}`)
+          .join('\n')
       : 'no audit entry';
     return { json, text };
   },

@@ -10,12 +10,21 @@ export const clientPending = defineCommand({
     const requests = await registry.listScopeRequests('pending', 'all');
     const json = {
       pending: requests.map((r) => ({
-        id: r.id, client_id: r.clientId, client_name: r.clientName, commune: r.communeSlug, scope: r.scope,
-        requested_by: r.requestedBy, requested_at: r.requestedAt.toISOString(),
+        id: r.id,
+        client_id: r.clientId,
+        client_name: r.clientName,
+        commune: r.communeSlug,
+        scope: r.scope,
+        requested_by: r.requestedBy,
+        requested_at: r.requestedAt.toISOString(),
       })),
     };
     const text = requests.length
-      ? requests.map((r) => `#${r.id}  ${r.communeSlug}  ${r.clientName} (${r.clientId})  asks for ${r.scope}  since ${r.requestedAt.toISOString()}`).join('\n')
+      ? requests
+          .map(
+            (r) => `#${r.id}  ${r.communeSlug}  ${r.clientName} (${r.clientId})  asks for ${r.scope}  since ${r.requestedAt.toISOString()}`,
+          )
+          .join('\n')
       : 'no pending request';
     return { json, text };
   },

@@ -13,7 +13,10 @@ export const clientAdd = defineCommand({
     name: required('NAME', 'the name citizens see on the consent page'),
     'redirect-uri': list('URL', 'a redirect URI, matched exactly: https (http only on localhost), no fragment or wildcard'),
     'post-logout-redirect-uri': list('URL', 'where the site may send the citizen after signing out'),
-    'grant-type': list('TYPE', 'authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code; default authorization_code and refresh_token'),
+    'grant-type': list(
+      'TYPE',
+      'authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code; default authorization_code and refresh_token',
+    ),
     public: flag('a public client (mobile app, kiosk): no secret, PKCE required'),
     scope: optional('SCOPES', 'the scopes it may ask for, space-separated; default "openid profile email"'),
     'subject-type': optional('TYPE', 'pairwise (default: the commune is the sector) or public'),
@@ -23,30 +26,45 @@ export const clientAdd = defineCommand({
   },
   async run(context, values) {
     await ensureKeys(context.db.pool, context.sealer);
-    const { registryOver } = await openClientRegistry({ pool: context.db.pool, sealer: context.sealer, log: context.log, config: context.config, cacheTtlSeconds: 0 });
+    const { registryOver } = await openClientRegistry({
+      pool: context.db.pool,
+      sealer: context.sealer,
+      log: context.log,
+      config: context.config,
+      cacheTtlSeconds: 0,
+    });
     const { client, clientSecret } = await audited(context.db.pool, cliActor(), async (db) => {
-      const added = await registryOver(db).addClient(values.commune, {
-        name: values.name,
-        redirectUris: values['redirect-uri'],
-        postLogoutRedirectUris: values['post-logout-redirect-uri'],
-        grantTypes: values['grant-type'],
-        isPublic: values.public,
-        scope: values.scope,
-        subjectType: values['subject-type'],
-        backchannelLogoutUri: values['backchannel-logout-uri'],
-      }, { isFirstParty: values['first-party'], isOperatorTool: values['operator-tool'] });
+      const added = await registryOver(db).addClient(
+        values.commune,
+        {
+          name: values.name,
+          redirectUris: values['redirect-uri'],
+          postLogoutRedirectUris: values['post-logout-redirect-uri'],
+          grantTypes: values['grant-type'],
+          isPublic: values.public,
+          scope: values.scope,
+          subjectType: values['subject-type'],
+          backchannelLogoutUri: values['backchannel-logout-uri'],
+        },
+        { isFirstParty: values['first-party'], isOperatorTool: values['operator-tool'] },
+      );
       // The audit keeps the metadata, never the secret.
       return {
         result: added,
         audit: {
-          action: 'client.created', communeSlug: added.client.communeSlug, target: `client:${added.client.clientId}`,
+          action: 'client.created',
+          communeSlug: added.client.communeSlug,
+          target: `client:${added.client.clientId}`,
           after: { ...added.client.metadata, first_party: added.client.isFirstParty, operator_tool: added.client.isOperatorTool },
         },
       };
     });
     const { client_id: clientId, ...rest } = clientJson(client);
     const json = { client_id: clientId, ...(clientSecret ? { client_secret: clientSecret } : {}), ...rest };
-    const text = [`client ${client.clientId} added to ${client.communeSlug}`, clientSecret ? `client_secret (shown once): ${clientSecret}` : 'public client (no secret)'].join('\n');
+    const text = [
+      `client ${client.clientId} added to ${client.communeSlug}`,
+      clientSecret ? `client_secret (shown once): ${clientSecret}` : 'public client (no secret)',
+    ].join('\n');
     return { json, text };
   },
 });

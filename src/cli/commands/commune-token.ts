@@ -11,7 +11,10 @@ export const communeToken = defineCommand({
   options: {
     commune: required('SLUG', 'the commune the registered sites will belong to'),
     // The help is written before the configuration is read: it names where the bounds live.
-    ttl: integer('SECONDS', 'how long the token is valid, in seconds (default and bounds: operators.communeTokenTtlSeconds in config/default.json)'),
+    ttl: integer(
+      'SECONDS',
+      'how long the token is valid, in seconds (default and bounds: operators.communeTokenTtlSeconds in config/default.json)',
+    ),
   },
   async run(context, values) {
     const { commune } = values;
@@ -19,9 +22,23 @@ export const communeToken = defineCommand({
     const ttl = values.ttl ?? bounds.default;
     if (ttl < bounds.min || ttl > bounds.max) throw new UsageError(`--ttl: ${bounds.min} to ${bounds.max} seconds`);
     await ensureKeys(context.db.pool, context.sealer);
-    const { registrationTokens } = await openClientRegistry({ pool: context.db.pool, sealer: context.sealer, log: context.log, config: context.config, cacheTtlSeconds: 0 });
+    const { registrationTokens } = await openClientRegistry({
+      pool: context.db.pool,
+      sealer: context.sealer,
+      log: context.log,
+      config: context.config,
+      cacheTtlSeconds: 0,
+    });
     const { token, expiresAt } = await issueCommuneToken(context.db.pool, registrationTokens, cliActor(), commune, ttl);
-    const json = { initial_access_token: token, commune, expires_at: expiresAt.toISOString(), registration_endpoint: `${context.config.issuer}/reg` };
-    return { json, text: `initial access token for ${commune} (valid until ${json.expires_at}):\n${token}\nregister at ${json.registration_endpoint}` };
+    const json = {
+      initial_access_token: token,
+      commune,
+      expires_at: expiresAt.toISOString(),
+      registration_endpoint: `${context.config.issuer}/reg`,
+    };
+    return {
+      json,
+      text: `initial access token for ${commune} (valid until ${json.expires_at}):\n${token}\nregister at ${json.registration_endpoint}`,
+    };
   },
 });

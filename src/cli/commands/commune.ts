@@ -17,12 +17,19 @@ export const communeAdd = defineCommand({
   },
   async run(context, values) {
     const input = {
-      slug: values.slug, name: values.name, inseeCode: values.insee,
-      population: values.population, isPilot: values.pilot, offer: values.offer,
+      slug: values.slug,
+      name: values.name,
+      inseeCode: values.insee,
+      population: values.population,
+      isPilot: values.pilot,
+      offer: values.offer,
     };
     const commune = await audited(context.db.pool, cliActor(), async (db) => {
       const added = await createRegistry({ db, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0 }).addCommune(input);
-      return { result: added, audit: { action: 'commune.created', communeSlug: added.slug, target: `commune:${added.slug}`, after: communeJson(added) } };
+      return {
+        result: added,
+        audit: { action: 'commune.created', communeSlug: added.slug, target: `commune:${added.slug}`, after: communeJson(added) },
+      };
     });
     return { json: communeJson(commune), text: `commune ${commune.slug} (${commune.name}) added` };
   },

@@ -17,7 +17,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   client: 'the sites and applications of the communes',
   account: "citizens' accounts",
   keys: 'the signing keys of ID tokens',
-  operator: 'who may manage what, through the operators\' API and glc',
+  operator: "who may manage what, through the operators' API and glc",
   report: 'usage and contributions, per commune',
 };
 

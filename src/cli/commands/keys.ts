@@ -15,7 +15,14 @@ export const keysRotate = defineCommand({
     await ensureKeys(context.db.pool, context.sealer);
     const rotation = await audited(context.db.pool, cliActor(), async (tx) => {
       const rotated = await rotateKeys(tx, context.sealer, context.config, { now });
-      return { result: rotated, audit: { action: 'keys.rotated', target: 'signing-keys', after: { kids: rotated.kids, signs_from: rotated.signsFrom.toISOString(), now } } };
+      return {
+        result: rotated,
+        audit: {
+          action: 'keys.rotated',
+          target: 'signing-keys',
+          after: { kids: rotated.kids, signs_from: rotated.signsFrom.toISOString(), now },
+        },
+      };
     });
     const json = { kid: rotation.kid, kids: rotation.kids, signs_from: rotation.signsFrom.toISOString() };
     const when = now ? 'signing now' : `signing from ${json.signs_from}`;
@@ -34,8 +41,14 @@ export const keysRetire = defineCommand({
       return {
         result: retired,
         audit: {
-          action: 'keys.retired', target: `signing-key:${kid}`,
-          before: { alg: retired.alg, signs_from: retired.signsFrom.toISOString(), retired_at: retired.retiredAt?.toISOString() ?? null, published: true },
+          action: 'keys.retired',
+          target: `signing-key:${kid}`,
+          before: {
+            alg: retired.alg,
+            signs_from: retired.signsFrom.toISOString(),
+            retired_at: retired.retiredAt?.toISOString() ?? null,
+            published: true,
+          },
           after: { published: false },
         },
       };

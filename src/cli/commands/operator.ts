@@ -1,5 +1,12 @@
 import { createAccounts } from '../../accounts/index.js';
-import { createOperators, ROLES, type InvitationRecord, type OperatorChange, type OperatorRecord, type OperatorTarget } from '../../operators/index.js';
+import {
+  createOperators,
+  ROLES,
+  type InvitationRecord,
+  type OperatorChange,
+  type OperatorRecord,
+  type OperatorTarget,
+} from '../../operators/index.js';
 import { createRegistry } from '../../registry/index.js';
 import { createInvitationMailer } from '../../services/operator-invitation-mail.js';
 import { cliActor } from '../actor.js';
@@ -22,15 +29,23 @@ function operatorsOf(context: CliContext, mail: CliMailer = cliMailer(context)) 
 
 export function operatorJson(record: OperatorRecord) {
   return {
-    ...(record.accountId ? { account: record.accountId, email: record.email ?? null } : record.clientId ? { client_id: record.clientId } : { email: record.email ?? null }),
+    ...(record.accountId
+      ? { account: record.accountId, email: record.email ?? null }
+      : record.clientId
+        ? { client_id: record.clientId }
+        : { email: record.email ?? null }),
     roles: record.roles.map((r) => ({ role: r.role, communes: r.communes })),
   };
 }
 
 function invitationJson(invitation: InvitationRecord) {
   return {
-    email: invitation.email, role: invitation.role, communes: invitation.communes, expires_at: invitation.expiresAt.toISOString(),
-    created_by: invitation.createdBy, created_at: invitation.createdAt.toISOString(),
+    email: invitation.email,
+    role: invitation.role,
+    communes: invitation.communes,
+    expires_at: invitation.expiresAt.toISOString(),
+    created_by: invitation.createdBy,
+    created_at: invitation.createdAt.toISOString(),
   };
 }
 
@@ -59,9 +74,10 @@ const describeInvitation = (invitation: InvitationRecord) =>
 function operatorChange(kind: 'grant' | 'revoke') {
   return defineCommand({
     name: `operator ${kind}`,
-    summary: kind === 'grant'
-      ? 'give a person or a program an operator role, for some communes or all'
-      : 'take an operator role back, from some communes or all (pending invitations too)',
+    summary:
+      kind === 'grant'
+        ? 'give a person or a program an operator role, for some communes or all'
+        : 'take an operator role back, from some communes or all (pending invitations too)',
     options: {
       ...WHO,
       role: required('ROLE', `one of ${ROLES.join(', ')}`),
@@ -80,7 +96,9 @@ function operatorChange(kind: 'grant' | 'revoke') {
       return {
         json: { ...operatorJson(change), ...(invitation ? { invitation: invitationJson(invitation) } : {}) },
         // No verified account holds the address: the role waits for its owner, who got the link by mail.
-        text: invitation ? `${describeInvitation(invitation)} (invitation mailed; the role is given once it is accepted)` : describe(change),
+        text: invitation
+          ? `${describeInvitation(invitation)} (invitation mailed; the role is given once it is accepted)`
+          : describe(change),
       };
     },
   });

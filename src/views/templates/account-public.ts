@@ -8,10 +8,17 @@ import { csrfInput, field } from './fields.js';
 const languageInput = (page: PageContext) => html`<input type="hidden" name="ui_locales" value="${page.locale}">`;
 
 /** A link from a mail opens a page with a button: only a deliberate click uses a single-use token. */
-export function confirmLinkPage(page: PageContext, view: { title: string; text: string; button: string; action: string; token: string; csrfToken: string }): SafeHtml {
-  return layout(page, view.title, html`<p>${view.text}</p>
+export function confirmLinkPage(
+  page: PageContext,
+  view: { title: string; text: string; button: string; action: string; token: string; csrfToken: string },
+): SafeHtml {
+  return layout(
+    page,
+    view.title,
+    html`<p>${view.text}</p>
 <form method="post" action="${view.action}">${csrfInput(view.csrfToken)}${languageInput(page)}<input type="hidden" name="token" value="${view.token}">
-<button type="submit">${view.button}</button></form>`);
+<button type="submit">${view.button}</button></form>`,
+  );
 }
 
 export function messagePage(page: PageContext, title: string, text: string, link?: { href: string; label: string }): SafeHtml {
@@ -20,23 +27,34 @@ export function messagePage(page: PageContext, title: string, text: string, link
 
 export function forgotPasswordPage(page: PageContext, view: { csrfToken: string; email?: string; sentTo?: string }): SafeHtml {
   const { t } = page;
-  return layout(page, t('account.password.forgot_title'), html`
+  return layout(
+    page,
+    t('account.password.forgot_title'),
+    html`
 ${view.sentTo !== undefined ? html`<p class="panel" role="status">${t('account.password.forgot_sent', { email: view.sentTo })}</p>` : ''}
 <p>${t('account.password.forgot_intro')}</p>
 <form method="post" action="/account/password/forgot">
 ${csrfInput(view.csrfToken)}${languageInput(page)}
 ${field({ name: 'email', type: 'email', label: t('login.email'), autocomplete: 'username', value: view.email, required: true, autofocus: true })}
 <button type="submit">${t('account.password.forgot_submit')}</button>
-</form>`);
+</form>`,
+  );
 }
 
-export function resetPasswordPage(page: PageContext, view: { csrfToken: string; token: string; minLength: number; error?: string }): SafeHtml {
+export function resetPasswordPage(
+  page: PageContext,
+  view: { csrfToken: string; token: string; minLength: number; error?: string },
+): SafeHtml {
   const { t } = page;
-  return layout(page, t('account.password.reset_title'), html`
+  return layout(
+    page,
+    t('account.password.reset_title'),
+    html`
 ${errorSummary(page, view.error ? [view.error] : [])}
 <form method="post" action="/account/password/reset">
 ${csrfInput(view.csrfToken)}${languageInput(page)}<input type="hidden" name="token" value="${view.token}">
 ${field({ name: 'new_password', type: 'password', label: t('account.password.new'), autocomplete: 'new-password', required: true, autofocus: true, error: view.error, hint: t('register.password_hint', { min: view.minLength }) })}
 <button type="submit">${t('account.password.reset_submit')}</button>
-</form>`);
+</form>`,
+  );
 }

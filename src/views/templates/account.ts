@@ -20,24 +20,43 @@ function hrefOf(section: AccountSection): string {
 /** The frame of every account page: navigation, notices, the verification reminder, and the section. */
 export function accountPage(page: PageContext, section: AccountSection, frame: AccountFrame, body: SafeHtml): SafeHtml {
   const { t } = page;
-  return layout(page, t(`account.nav.${section}`), html`
+  return layout(
+    page,
+    t(`account.nav.${section}`),
+    html`
 <nav aria-label="${t('account.nav_label')}" class="links account-nav"><ul>
 ${SECTIONS.map((s) => html`<li><a href="${hrefOf(s)}"${s === section ? html` aria-current="page"` : ''}>${t(`account.nav.${s}`)}</a></li>`)}
 <li><a href="/account/logout">${t('account.nav.logout')}</a></li>
 </ul></nav>
 ${frame.notice ? html`<p class="panel" role="status">${frame.notice}</p>` : ''}
 ${errorSummary(page, frame.errors ?? [])}
-${frame.unverifiedEmail ? html`<form method="post" action="/account/email/resend" class="panel">${csrfInput(frame.csrfToken)}
-<p>${t('account.unverified', { email: frame.unverifiedEmail })}</p><button type="submit" class="secondary">${t('account.resend')}</button></form>` : ''}
-${body}`);
+${
+  frame.unverifiedEmail
+    ? html`<form method="post" action="/account/email/resend" class="panel">${csrfInput(frame.csrfToken)}
+<p>${t('account.unverified', { email: frame.unverifiedEmail })}</p><button type="submit" class="secondary">${t('account.resend')}</button></form>`
+    : ''
+}
+${body}`,
+  );
 }
 
 export interface ProfileValues {
-  givenName: string; familyName: string; phoneNumber: string; street: string; postalCode: string; locality: string;
-  communeSlug: string; locale: string;
+  givenName: string;
+  familyName: string;
+  phoneNumber: string;
+  street: string;
+  postalCode: string;
+  locality: string;
+  communeSlug: string;
+  locale: string;
 }
 
-export function profileForm(page: PageContext, csrfToken: string, values: ProfileValues, communes: { slug: string; name: string }[]): SafeHtml {
+export function profileForm(
+  page: PageContext,
+  csrfToken: string,
+  values: ProfileValues,
+  communes: { slug: string; name: string }[],
+): SafeHtml {
   const { t } = page;
   return html`<form method="post" action="/account/profile">
 ${csrfInput(csrfToken)}

@@ -15,7 +15,10 @@ export interface ConsentView {
 
 export function consentPage(page: PageContext, view: ConsentView): SafeHtml {
   const { t } = page;
-  return layout(page, t('consent.title'), html`
+  return layout(
+    page,
+    t('consent.title'),
+    html`
 <p>${t('consent.intro', { client: view.clientName, commune: view.communeName })}</p>
 <ul class="panel">
 ${view.scopes.map((scope) => html`<li>${t(`consent.scope.${scope}`)}</li>`)}
@@ -28,5 +31,6 @@ ${csrfInput(view.csrfToken)}
 <button type="submit" name="decision" value="allow">${t('consent.allow')}</button>
 <button type="submit" name="decision" value="deny" class="secondary">${t('consent.deny')}</button>
 </div>
-</form>`);
+</form>`,
+  );
 }

@@ -20,9 +20,10 @@ export function field(options: FieldOptions): SafeHtml {
 ${options.hint ? html`<p class="hint" id="${id}-hint">${options.hint}</p>` : ''}
 ${options.error ? html`<p class="field-error" id="${id}-error">${options.error}</p>` : ''}
 <input id="${id}" name="${options.name}" type="${options.type}" autocomplete="${options.autocomplete}"${
-    options.value !== undefined && options.type !== 'password' ? html` value="${options.value}"` : ''}${
-    options.required ? html` required` : ''}${options.autofocus ? html` autofocus` : ''}${
-    describedBy ? html` aria-describedby="${describedBy}"` : ''}${options.error ? html` aria-invalid="true"` : ''}>`;
+    options.value !== undefined && options.type !== 'password' ? html` value="${options.value}"` : ''
+  }${options.required ? html` required` : ''}${options.autofocus ? html` autofocus` : ''}${
+    describedBy ? html` aria-describedby="${describedBy}"` : ''
+  }${options.error ? html` aria-invalid="true"` : ''}>`;
 }
 
 export function csrfInput(token: string): SafeHtml {

@@ -15,7 +15,10 @@ export interface LoginView {
 
 export function loginPage(page: PageContext, view: LoginView): SafeHtml {
   const { t } = page;
-  return layout(page, t('login.title'), html`
+  return layout(
+    page,
+    t('login.title'),
+    html`
 <p>${t('login.intro', { client: view.clientName, commune: view.communeName })}</p>
 ${errorSummary(page, view.error ? [view.error] : [])}
 <form method="post" action="${view.action}" novalidate>
@@ -27,5 +30,6 @@ ${field({ name: 'password', type: 'password', label: t('login.password'), autoco
 <nav class="links" aria-label="${t('form.other_options')}">
 <a href="${view.registerHref}">${t('login.create_account')}</a>
 <a href="${view.forgotHref}">${t('login.forgot_password')}</a>
-</nav>`);
+</nav>`,
+  );
 }

@@ -20,13 +20,17 @@ function buttonedForm(id: string, form: HiddenFieldsForm): SafeHtml {
 
 export function logoutPage(page: PageContext, form: HiddenFieldsForm): SafeHtml {
   const { t } = page;
-  return layout(page, t('logout.title'), html`
+  return layout(
+    page,
+    t('logout.title'),
+    html`
 <p>${t('logout.question')}</p>
 ${buttonedForm('op.logoutForm', form)}
 <div class="actions">
 <button type="submit" form="op.logoutForm" value="yes" name="logout" autofocus>${t('logout.yes')}</button>
 <button type="submit" form="op.logoutForm" class="secondary">${t('logout.no')}</button>
-</div>`);
+</div>`,
+  );
 }
 
 export function logoutDonePage(page: PageContext): SafeHtml {
@@ -35,10 +39,14 @@ export function logoutDonePage(page: PageContext): SafeHtml {
 
 export function errorPage(page: PageContext, view: { code: string; message: string }): SafeHtml {
   const { t } = page;
-  return layout(page, t('error.title'), html`
+  return layout(
+    page,
+    t('error.title'),
+    html`
 <p>${view.message}</p>
 <p>${t('error.code')} : <code>${view.code}</code></p>
-<p>${t('error.back_home')}</p>`);
+<p>${t('error.back_home')}</p>`,
+  );
 }
 
 export interface DeviceInputForm {
@@ -51,26 +59,34 @@ export interface DeviceInputForm {
 /** Our own accessible form, posting the same fields as the provider's (its markup has an English placeholder and inline script). */
 export function deviceInputPage(page: PageContext, form: DeviceInputForm, message: string, isError: boolean): SafeHtml {
   const { t } = page;
-  return layout(page, t('device.title'), html`
+  return layout(
+    page,
+    t('device.title'),
+    html`
 ${isError ? html`<div class="errors" role="alert"><p>${message}</p></div>` : html`<p>${message}</p>`}
 <form id="op.deviceInputForm" method="${form.xsrf === undefined ? 'get' : 'post'}" action="${form.action}">
 ${form.xsrf === undefined ? '' : html`<input type="hidden" name="xsrf" value="${form.xsrf}">`}
 <label for="field-user_code">${t('device.code')}</label>
 <input id="field-user_code" name="user_code" type="text" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required autofocus value="${form.userCode}">
 <button type="submit">${t('device.continue')}</button>
-</form>`);
+</form>`,
+  );
 }
 
 export function deviceConfirmPage(page: PageContext, form: HiddenFieldsForm, clientName: string, userCode: string): SafeHtml {
   const { t } = page;
-  return layout(page, t('device.title'), html`
+  return layout(
+    page,
+    t('device.title'),
+    html`
 <p>${t('device.confirm', { client: clientName })}</p>
 <p><code class="user-code">${userCode}</code></p>
 ${buttonedForm('op.deviceConfirmForm', form)}
 <div class="actions">
 <button type="submit" form="op.deviceConfirmForm" autofocus>${t('device.confirm_button')}</button>
 <button type="submit" form="op.deviceConfirmForm" value="yes" name="abort" class="secondary">${t('device.abort_button')}</button>
-</div>`);
+</div>`,
+  );
 }
 
 export function deviceSuccessPage(page: PageContext): SafeHtml {
@@ -84,11 +100,15 @@ export const AUTO_SUBMIT_SCRIPT_HASH = `sha256-${createHash('sha256').update(AUT
 /** A form the browser posts on its own; without JavaScript, one click on the button does it. */
 export function selfSubmittingFormPage(page: PageContext, form: HiddenFieldsForm): SafeHtml {
   const { t } = page;
-  return layout(page, t('form_post.title'), html`
+  return layout(
+    page,
+    t('form_post.title'),
+    html`
 <script>${trusted(AUTO_SUBMIT)}</script>
 <form method="post" action="${form.action}">
 ${hiddenFields(form.fields)}
 <p>${t('form_post.no_script')}</p>
 <button type="submit" autofocus>${t('form_post.continue')}</button>
-</form>`);
+</form>`,
+  );
 }

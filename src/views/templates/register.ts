@@ -14,7 +14,10 @@ export interface RegisterView {
 export function registerPage(page: PageContext, view: RegisterView): SafeHtml {
   const { t } = page;
   const errors = Object.values(view.fieldErrors).filter((e): e is string => Boolean(e));
-  return layout(page, t('register.title'), html`
+  return layout(
+    page,
+    t('register.title'),
+    html`
 <p>${t('register.intro')}</p>
 ${errorSummary(page, errors)}
 <form method="post" action="${view.action}" novalidate>
@@ -25,5 +28,6 @@ ${field({ name: 'email', type: 'email', label: t('register.email'), autocomplete
 ${field({ name: 'password', type: 'password', label: t('register.password'), autocomplete: 'new-password', error: view.fieldErrors.password, hint: t('register.password_hint', { min: view.passwordMinLength }), required: true })}
 <button type="submit">${t('register.submit')}</button>
 </form>
-<nav class="links" aria-label="${t('form.other_options')}"><a href="${view.loginHref}">${t('register.have_account')}</a></nav>`);
+<nav class="links" aria-label="${t('form.other_options')}"><a href="${view.loginHref}">${t('register.have_account')}</a></nav>`,
+  );
 }
