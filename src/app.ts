@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): Koa {
   const { config, views } = deps;
   // proxy: true because canonicalOrigin rewrites the forwarded headers from ISSUER on every request.
   const app = new Koa({ proxy: true });
-  const csrf = createCsrf(deps.oidc.cookieKeys()[0]!, config.issuer.startsWith('https:'));
+  const csrf = createCsrf(deps.oidc.cookieKeys()[0], config.issuer.startsWith('https:'));
   // Signed cookies are read with the provider's cookie keys (the account space reads its session cookie).
   app.keys = deps.oidc.cookieKeys();
   const rateLimiter = createRateLimiter({

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TLocalizedValidationError } from 'typebox/error';
+import { firstFault } from './schema-faults.js';
 import { Value } from 'typebox/value';
 import { ConfigError } from './config-error.js';
 import { ConfigFilesSchema, type ConfigFiles } from './config-schema.js';
@@ -83,8 +84,8 @@ function explain(path: string, error: TLocalizedValidationError): string {
 /** The first fault, said once: of the errors at its place, the outermost (a union rather than each of its branches). */
 function configErrorOf(errors: TLocalizedValidationError[]): ConfigError {
   const faults = errors.filter((error) => error.keyword !== 'boolean');
-  const place = faults[0]!.instancePath;
-  const fault = faults.filter((error) => error.instancePath === place).sort((a, b) => a.schemaPath.length - b.schemaPath.length)[0]!;
+  const fault = firstFault(faults);
+  if (!fault) return new ConfigError('config/', 'is not valid');
   const [file = '', ...parts] = pointer(fault.instancePath);
   if (file === '') {
     if (fault.keyword === 'required') return new ConfigError(where(fault.params.requiredProperties[0] ?? ''), 'is missing');

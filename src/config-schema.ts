@@ -179,7 +179,7 @@ const BracketSchema = Section({
 /** The edges of the brackets, in order; only the last one is open. */
 const isIncreasingAndOpenEnded = (brackets: Static<typeof BracketSchema>[]) => {
   const edges = brackets.map((bracket) => bracket.upToInhabitants ?? Infinity);
-  return edges.every((edge, i) => i === 0 || edge > edges[i - 1]!) && edges.at(-1) === Infinity;
+  return edges.every((edge, i) => i === 0 || edge > (edges[i - 1] ?? -Infinity)) && edges.at(-1) === Infinity;
 };
 
 /** The convention's grid: population bracket × offer, with the discounts of given years. */

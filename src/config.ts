@@ -97,13 +97,6 @@ function parseDatabaseUrl(value: string | undefined): string | undefined {
   return value;
 }
 
-function parseBoolean(name: string, value: string | undefined): boolean {
-  if (value === undefined || value === '') return false;
-  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
-  if (['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
-  throw new ConfigError(name, `must be true or false, got "${value}"`);
-}
-
 function parseSmtpUrl(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   try {
@@ -123,17 +116,17 @@ export function parseOutboundAllowList(value: string | undefined): OutboundAllow
   const blocks = new BlockList();
   const hosts = new Set<string>();
   for (const entry of entries) {
-    const [address, prefix] = entry.split('/');
-    const family = isIP(address ?? '');
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
     if (family !== 0) {
       const type = family === 4 ? 'ipv4' : 'ipv6';
-      if (prefix === undefined) blocks.addAddress(address!, type);
+      if (prefix === undefined) blocks.addAddress(address, type);
       else {
         const bits = Number(prefix);
         if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) {
           throw new ConfigError('OUTBOUND_ALLOWLIST', `bad CIDR range "${entry}"`);
         }
-        blocks.addSubnet(address!, bits, type);
+        blocks.addSubnet(address, bits, type);
       }
     } else if (prefix === undefined && /^[a-z0-9.-]+$/i.test(entry)) {
       hosts.add(entry.toLowerCase());

@@ -3,7 +3,10 @@
 import type en from './views/locales/en.json';
 import type fr from './views/locales/fr.json';
 
-export type ErrorCode = keyof typeof fr.errors & keyof typeof en.errors;
+type FrenchCode = keyof typeof fr.errors;
+type EnglishCode = keyof typeof en.errors;
+/** `never` (and no AppError compiles) while one locale has an error key the other lacks. */
+export type ErrorCode = [FrenchCode] extends [EnglishCode] ? ([EnglishCode] extends [FrenchCode] ? FrenchCode : never) : never;
 export type ErrorKind = 'invalid' | 'conflict' | 'not_found' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'unavailable';
 
 export class AppError extends Error {
@@ -28,6 +31,12 @@ export const rateLimited = (code: ErrorCode, retryAfterSeconds: number, message?
 /** The service cannot answer for a moment (busy, its database unreachable): 503 with Retry-After. */
 export const unavailable = (code: ErrorCode, retryAfterSeconds: number, message?: string) =>
   new AppError(code, 'unavailable', message, { retryAfterSeconds });
+
+/** A value the code has just written or checked (a row re-read in its own transaction): its absence is a bug. */
+export function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what}: expected to exist`);
+  return value;
+}
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid: 400,

@@ -108,7 +108,7 @@ function startBackgroundWork(config: Config, log: Logger, database: Database, pa
   // The embedded database serves one instance: nobody else to hear.
   const stopListening =
     database.isEmbedded || !config.databaseUrl
-      ? async () => undefined
+      ? () => Promise.resolve()
       : listen(
           config.databaseUrl,
           [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL],
@@ -151,7 +151,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const stopBackground = startBackgroundWork(config, log, database, parts);
 
-  const server = createServer(app.callback());
+  const handle = app.callback();
+  const server = createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = config.http.keepAliveTimeoutSeconds * 1000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   log.info({ event: 'server.listening', port: config.port, issuer: config.issuer, embedded: database.isEmbedded }, 'server.listening');

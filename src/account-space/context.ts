@@ -30,8 +30,9 @@ export async function findCitizen(deps: AccountSpaceDeps, ctx: Context): Promise
   const sessionId = ctx.cookies.get(SESSION_COOKIE, { signed: true });
   if (!sessionId) return undefined;
   const session = await deps.citizen.findSession(sessionId);
-  const account = session && (await deps.accounts.findById(session.accountId));
-  return account && session ? { account, sessionUid: session.uid } : undefined;
+  if (!session) return undefined;
+  const account = await deps.accounts.findById(session.accountId);
+  return account ? { account, sessionUid: session.uid } : undefined;
 }
 
 /** Pages that need a signed-in citizen send the others through the provider's login first. */

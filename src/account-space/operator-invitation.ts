@@ -19,13 +19,15 @@ export interface InvitationPageDeps extends AccountSpaceDeps {
 const ACTION = '/operators/invitations';
 
 /** The status and title of each refusal; its text is the error code's message. */
-const REFUSALS: Record<string, { status: number; title: string }> = {
+const REFUSALS = {
   invitation_not_found: { status: 404, title: 'invitation.not_found_title' },
   invitation_expired: { status: 410, title: 'invitation.expired_title' },
   invitation_used: { status: 410, title: 'invitation.used_title' },
   invitation_wrong_account: { status: 403, title: 'invitation.title' },
   invitation_unverified: { status: 403, title: 'invitation.title' },
-};
+} satisfies Record<string, { status: number; title: string }>;
+type Refusal = keyof typeof REFUSALS;
+const isRefusal = (code: string): code is Refusal => Object.hasOwn(REFUSALS, code);
 
 async function describe(deps: InvitationPageDeps, page: PageContext, invitation: InvitationRecord) {
   const names = new Map((await deps.registry.listCommunes()).map((c) => [c.slug, c.name]));
@@ -36,18 +38,18 @@ async function describe(deps: InvitationPageDeps, page: PageContext, invitation:
   };
 }
 
-function refuse(ctx: Context, page: PageContext, code: string, vars: Record<string, string>, link?: { href: string; label: string }) {
-  const refusal = REFUSALS[code]!;
+function refuse(ctx: Context, page: PageContext, code: Refusal, vars: Record<string, string>, link?: { href: string; label: string }) {
+  const refusal = REFUSALS[code];
   sendPage(ctx, messagePage(page, page.t(refusal.title), page.t(`errors.${code}`, vars), link).toString(), refusal.status);
 }
 
 /** The refusal for this citizen, if the invitation is not theirs to accept (the domain checks it again). */
-function refusalFor(citizen: Citizen, invitation: InvitationRecord): string | undefined {
+function refusalFor(citizen: Citizen, invitation: InvitationRecord): Refusal | undefined {
   if (citizen.account.email.toLowerCase() !== invitation.email) return 'invitation_wrong_account';
   return citizen.account.emailVerified ? undefined : 'invitation_unverified';
 }
 
-function refusalLink(page: PageContext, code: string) {
+function refusalLink(page: PageContext, code: Refusal) {
   if (code === 'invitation_wrong_account') return { href: '/account/logout', label: page.t('invitation.logout_link') };
   if (code === 'invitation_unverified') return { href: '/account', label: page.t('invitation.account_link') };
   return undefined;
@@ -57,18 +59,28 @@ async function show(deps: InvitationPageDeps, ctx: Context) {
   const page = pageOf(deps, ctx);
   const token = queryField(ctx, 'token', FIELD_LIMITS.token);
   const found = await deps.invitations.findInvitation(token);
-  if (!found) return refuse(ctx, page, 'invitation_not_found', {});
-  if (found.state !== 'pending') return refuse(ctx, page, found.state === 'expired' ? 'invitation_expired' : 'invitation_used', {});
+  if (!found) {
+    refuse(ctx, page, 'invitation_not_found', {});
+    return;
+  }
+  if (found.state !== 'pending') {
+    refuse(ctx, page, found.state === 'expired' ? 'invitation_expired' : 'invitation_used', {});
+    return;
+  }
   const intro = page.t('invitation.intro', await describe(deps, page, found.invitation));
   const citizen = await findCitizen(deps, ctx);
   if (!citizen) {
     const signIn = { href: `/account/login?ui_locales=${page.locale}`, label: page.t('invitation.sign_in_link') };
-    return sendPage(ctx, messagePage(page, page.t('invitation.title'), `${intro} ${page.t('invitation.sign_in')}`, signIn).toString());
+    sendPage(ctx, messagePage(page, page.t('invitation.title'), `${intro} ${page.t('invitation.sign_in')}`, signIn).toString());
+    return;
   }
   ctx.state.citizen = citizen;
   const refusal = refusalFor(citizen, found.invitation);
   const vars = { email: maskEmail(found.invitation.email), current: citizen.account.email };
-  if (refusal) return refuse(ctx, page, refusal, vars, refusalLink(page, refusal));
+  if (refusal) {
+    refuse(ctx, page, refusal, vars, refusalLink(page, refusal));
+    return;
+  }
   sendPage(
     ctx,
     confirmLinkPage(page, {
@@ -90,7 +102,7 @@ async function accept(deps: InvitationPageDeps, ctx: Context) {
   const token = textField(body, 'token', FIELD_LIMITS.token);
   if (!citizen) {
     // The session ended since the page was shown: the same page again, which asks to sign in.
-    ctx.redirect(`${ACTION}?${new URLSearchParams({ token, ui_locales: page.locale })}`);
+    ctx.redirect(`${ACTION}?${new URLSearchParams({ token, ui_locales: page.locale }).toString()}`);
     return;
   }
   try {
@@ -106,7 +118,7 @@ async function accept(deps: InvitationPageDeps, ctx: Context) {
       ).toString(),
     );
   } catch (error) {
-    if (!(error instanceof AppError) || !REFUSALS[error.code]) throw error;
+    if (!(error instanceof AppError) || !isRefusal(error.code)) throw error;
     const found = await deps.invitations.findInvitation(token);
     const vars = { email: found ? maskEmail(found.invitation.email) : '', current: citizen.account.email };
     refuse(ctx, page, error.code, vars, refusalLink(page, error.code));

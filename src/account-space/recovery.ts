@@ -19,7 +19,10 @@ function isRefusal(error: unknown): error is AppError {
 
 export async function showVerifyLink(deps: AccountSpaceDeps, ctx: Context, purpose: 'verify-email' | 'change-email') {
   const token = tokenOf(ctx);
-  if (!(await deps.accounts.selfService.isLinkUsable(token, purpose))) return sendInvalidLink(deps, ctx);
+  if (!(await deps.accounts.selfService.isLinkUsable(token, purpose))) {
+    sendInvalidLink(deps, ctx);
+    return;
+  }
   const page = pageOf(deps, ctx);
   const isVerify = purpose === 'verify-email';
   sendPage(
@@ -57,7 +60,10 @@ export async function submitVerifyLink(deps: AccountSpaceDeps, ctx: Context, pur
     }
   } catch (error) {
     if (!isRefusal(error)) throw error;
-    if (error.code === 'link_invalid') return sendInvalidLink(deps, ctx);
+    if (error.code === 'link_invalid') {
+      sendInvalidLink(deps, ctx);
+      return;
+    }
     sendPage(ctx, messagePage(page, page.t('error.title'), page.t(`errors.${error.code}`), link).toString(), 409);
   }
 }
@@ -81,10 +87,11 @@ export async function showResetPassword(deps: AccountSpaceDeps, ctx: Context) {
   const token = tokenOf(ctx);
   const page = pageOf(deps, ctx);
   if (!(await deps.accounts.selfService.isLinkUsable(token, 'reset-password'))) {
-    return sendInvalidLink(deps, ctx, {
+    sendInvalidLink(deps, ctx, {
       href: `/account/password/forgot?ui_locales=${page.locale}`,
       label: page.t('account.password.forgot_title'),
     });
+    return;
   }
   sendPage(
     ctx,
@@ -102,10 +109,11 @@ export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) 
   } catch (error) {
     if (!isRefusal(error)) throw error;
     if (error.code === 'link_invalid') {
-      return sendInvalidLink(deps, ctx, {
+      sendInvalidLink(deps, ctx, {
         href: `/account/password/forgot?ui_locales=${page.locale}`,
         label: page.t('account.password.forgot_title'),
       });
+      return;
     }
     sendPage(
       ctx,

@@ -46,7 +46,7 @@ export function createAccountSpaceRouter(deps: AccountSpaceDeps): Router {
       redirect_uri: `${deps.config.issuer}/account/signed-in`,
       state: randomBytes(12).toString('base64url'),
     });
-    ctx.redirect(`/auth?${params}`);
+    ctx.redirect(`/auth?${params.toString()}`);
   });
   router.get('/signed-in', (ctx) => ctx.redirect('/account'));
   router.get('/logout', (ctx) => {
@@ -54,7 +54,7 @@ export function createAccountSpaceRouter(deps: AccountSpaceDeps): Router {
       client_id: ACCOUNT_SPACE_CLIENT_ID,
       post_logout_redirect_uri: `${deps.config.issuer}/account/signed-out`,
     });
-    ctx.redirect(`/session/end?${params}`);
+    ctx.redirect(`/session/end?${params.toString()}`);
   });
   router.get('/signed-out', (ctx) => {
     const page = pageOf(deps, ctx);

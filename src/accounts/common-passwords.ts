@@ -7,6 +7,6 @@ export interface CommonPasswords {
 }
 
 export function loadCommonPasswords(french: readonly string[]): CommonPasswords {
-  const words = new Set([...(dictionary['passwords-common'] as string[]), ...french].map((w) => w.trim().toLowerCase()).filter(Boolean));
+  const words = new Set([...dictionary['passwords-common'], ...french].map((w) => w.trim().toLowerCase()).filter(Boolean));
   return { has: (password) => words.has(password.normalize('NFKC').toLowerCase()) };
 }

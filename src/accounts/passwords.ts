@@ -31,7 +31,7 @@ export function checkPasswordPolicy(
   common: { has(password: string): boolean } = { has: () => false },
 ): PasswordProblem | undefined {
   const normalized = normalizePassword(password);
-  const length = [...normalized].length;
+  const length = Array.from(normalized).length; // in code points: an emoji is one character of the password
   if (Buffer.byteLength(password, 'utf8') > policy.maxBytes || length > policy.maxLength) return 'password_too_long';
   if (length < policy.minLength) return 'password_too_short';
   const lowered = normalized.toLowerCase();

@@ -80,7 +80,7 @@ export function createRegistration(deps: RegistrationDeps) {
 
   return {
     /** For operators (glc account add, imports): a taken address is refused as such. Joins `db`'s transaction when it is one. */
-    async register(registration: Registration, origin: Origin = {}, db: Pool | PoolClient = pool): Promise<Account> {
+    register: async (registration: Registration, origin: Origin = {}, db: Pool | PoolClient = pool): Promise<Account> => {
       const prepared = await prepare(registration);
       const account = await withTransaction(db, (tx) => create(tx, prepared, origin));
       if (!account) throw conflict('email_taken', 'an account already uses this email');
@@ -92,7 +92,7 @@ export function createRegistration(deps: RegistrationDeps) {
      * A citizen's own sign-up. Answers nothing: a new address gets its verification link (the account
      * exists, unverified, from then on); a taken one gets a mail telling its owner, and nothing changes.
      */
-    async signUp(registration: Registration, options: SignUpOptions, origin: Origin = {}): Promise<void> {
+    signUp: async (registration: Registration, options: SignUpOptions, origin: Origin = {}): Promise<void> => {
       const prepared = await prepare(registration);
       const account = await withTransaction(pool, async (tx) => {
         const created = await create(tx, prepared, origin, options.linkPath);

@@ -192,7 +192,7 @@ export function createSelfService(deps: SelfServiceDeps): SelfService {
           if (!account) return;
           const link = await issueLink(account, 'reset-password', config.selfService.resetPasswordTtlSeconds, '/account/password/reset');
           await notify({ kind: 'reset-password', to: account.email, locale: account.locale, link, accountId: account.id });
-        })().catch((error) => log.error({ event: 'account.reset_request_failed', err: error }, 'account.reset_request_failed'));
+        })().catch((error: unknown) => log.error({ event: 'account.reset_request_failed', err: error }, 'account.reset_request_failed'));
       });
     },
 

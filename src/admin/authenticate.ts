@@ -11,12 +11,12 @@ function unauthorized(ctx: Context, description: string): never {
 
 export function authenticate(deps: AdminDeps, audience: string, scope: string) {
   return async (ctx: Context, next: Next) => {
-    const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(ctx.get('authorization'));
-    if (!match) {
+    const bearer = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(ctx.get('authorization'))?.[1];
+    if (!bearer) {
       ctx.set('WWW-Authenticate', 'Bearer realm="grandlyonconnect-admin"');
       throw new AppError('invalid_token', 'unauthorized', 'a bearer access token is required');
     }
-    const token = await deps.findToken(match[1]!);
+    const token = await deps.findToken(bearer);
     if (!token) unauthorized(ctx, 'the access token is unknown, expired or revoked');
     // A disabled or deleted client's tokens end with it, as at the provider's own endpoints.
     const client = await deps.registry.findProviderClient(token.clientId);

@@ -56,10 +56,16 @@ function answersOf(route: AnyRoute): Record<string, unknown> {
   );
 }
 
+/** TypeBox leaves `required` out when no property is required, whatever its type says. */
+function requiredOf(schema: TObject): readonly string[] {
+  const { required } = schema as { required?: readonly string[] };
+  return required ?? [];
+}
+
 /** The parameters of one part (path or query): a property each; required unless it has a default. */
 function parametersOf(where: 'path' | 'query', schema: TObject | undefined): Json[] {
   if (!schema) return [];
-  const required = new Set(schema.required ?? []);
+  const required = new Set(requiredOf(schema));
   return Object.entries(schema.properties as Record<string, TSchema & Json>).map(([name, property]) => ({
     name,
     in: where,
@@ -70,7 +76,7 @@ function parametersOf(where: 'path' | 'query', schema: TObject | undefined): Jso
 }
 
 function operationOf(route: AnyRoute, bodyLimitBytes: number): Json {
-  const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+  const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
   const declared = Object.keys(route.params?.properties ?? {});
   if (pathNames.join() !== declared.join())
     throw new Error(
@@ -86,7 +92,7 @@ function operationOf(route: AnyRoute, bodyLimitBytes: number): Json {
       ? {
           // A body whose every field is optional may be left out (bodyparser reads none as {}).
           requestBody: {
-            required: (route.body.required ?? []).length > 0,
+            required: requiredOf(route.body).length > 0,
             content: { 'application/json': { schema: jsonOf(route.body), ...(route.example ? { example: route.example } : {}) } },
           },
         }

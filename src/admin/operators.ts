@@ -37,8 +37,9 @@ const RoleChange = Type.Object({
 
 /** A person or a program: exactly one of the two. */
 function targetOf({ email, client_id: clientId }: Static<typeof RoleChange>): OperatorTarget {
-  if (Boolean(email) === Boolean(clientId)) throw invalid('invalid_request', 'give exactly one of email or client_id', { field: 'email' });
-  return email ? { email } : { clientId: clientId! };
+  if (email && !clientId) return { email };
+  if (clientId && !email) return { clientId };
+  throw invalid('invalid_request', 'give exactly one of email or client_id', { field: 'email' });
 }
 
 export const operatorRoutes = ({ pageSize }: ApiPolicy) => [

@@ -4,6 +4,7 @@
 import type { TObject, TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import type { TLocalizedValidationError } from 'typebox/error';
+import { firstFault } from '../schema-faults.js';
 import { AppError, invalid } from '../errors.js';
 
 type Part = 'params' | 'query' | 'body';
@@ -29,7 +30,8 @@ export function expectation(schema: SchemaNode): string {
   if (Array.isArray(schema.enum)) return `one of ${schema.enum.join(', ')}`;
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as SchemaNode[]).map(expectation).join(' or ');
   const type = String(schema.type);
-  if (typeof schema.format === 'string' && FORMAT_NAMES[schema.format]) return FORMAT_NAMES[schema.format]!;
+  const formatName = typeof schema.format === 'string' ? FORMAT_NAMES[schema.format] : undefined;
+  if (formatName) return formatName;
   if (type === 'array') {
     const items = schema.items as SchemaNode | undefined;
     return items?.type === 'string' && !items.format && !items.enum ? 'an array of strings' : 'an array';
@@ -57,8 +59,8 @@ function nodeAt(schema: TSchema, schemaPath: string): SchemaNode {
 
 /** The first fault, said once: of the errors at its place, the outermost (a union rather than each of its branches). */
 export function faultOf(part: Part, schema: TSchema, errors: TLocalizedValidationError[]): AppError {
-  const place = errors[0]!.instancePath;
-  const fault = errors.filter((error) => error.instancePath === place).sort((a, b) => a.schemaPath.length - b.schemaPath.length)[0]!;
+  const fault = firstFault(errors);
+  if (!fault) return invalid('invalid_request', `${part}: not valid`);
   if (fault.keyword === 'required') {
     const field = fault.params.requiredProperties[0] ?? '';
     return invalid('invalid_request', `${field}: required`, { field });

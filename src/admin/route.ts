@@ -45,9 +45,7 @@ export interface RouteInput<P extends TObject, Q extends TObject, B extends TObj
   ctx: Context;
 }
 
-type Empty = TObject<{}>;
-
-export interface Route<P extends TObject = Empty, Q extends TObject = Empty, B extends TObject = Empty, A extends Answers = Answers> {
+export interface Route<P extends TObject = TObject, Q extends TObject = TObject, B extends TObject = TObject, A extends Answers = Answers> {
   method: Method;
   /** Under /admin/api/v1, with OpenAPI's {param}s. */
   path: string;
@@ -68,14 +66,17 @@ export interface Route<P extends TObject = Empty, Q extends TObject = Empty, B e
 }
 
 /** Any route of the table: its input and answer types were checked where it was declared. */
-export type AnyRoute = Omit<Route<TObject, TObject, TObject, Answers>, 'handle'> & {
+export type AnyRoute = Omit<Route, 'handle'> & {
   handle(input: RouteInput<TObject, TObject, TObject>): Promise<{ status: number; body: unknown; location?: string }>;
 };
 
 /** Declares a route: its types follow from its schemas. */
-export function route<P extends TObject = Empty, Q extends TObject = Empty, B extends TObject = Empty, const A extends Answers = Answers>(
-  declaration: Route<P, Q, B, A>,
-): AnyRoute {
+export function route<
+  P extends TObject = TObject,
+  Q extends TObject = TObject,
+  B extends TObject = TObject,
+  const A extends Answers = Answers,
+>(declaration: Route<P, Q, B, A>): AnyRoute {
   return declaration;
 }
 

@@ -53,15 +53,17 @@ const decisionRoute = (action: keyof typeof decisions) =>
     refusals: { 404: 'No such scope request', 409: 'The request was already decided' },
     async handle({ params, body, principal, deps, ctx }) {
       const { decision } = decisions[action];
+      // The two routes' bodies differ (a refusal's reason is required): their common type is the approval's.
+      const { reason } = body as { reason?: string };
       const decided = await audited(deps, ctx, async (db) => {
-        const result = await deps.registryFor(db).decideScopeRequest(params.id, decision, principal.label, body.reason);
+        const result = await deps.registryFor(db).decideScopeRequest(params.id, decision, principal.label, reason);
         return {
           result,
           audit: {
             action: `scope_request.${decision}`,
             communeSlug: result.communeSlug,
             target: `client:${result.clientId}`,
-            after: { scope: result.scope, status: decision, reason: body.reason ?? null },
+            after: { scope: result.scope, status: decision, reason: reason ?? null },
           },
         };
       });

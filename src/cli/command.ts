@@ -22,7 +22,7 @@ export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
   mayCreateDatabase?: boolean;
   /** Offers `--csv`: the result's `csv` instead of its text. */
   hasCsv?: boolean;
-  run(context: CliContext, values: Values<O>): Promise<CommandResult>;
+  run(context: CliContext, values: Values<O>): CommandResult | Promise<CommandResult>;
 }
 
 /** Types `run`'s values from the options declared beside it. */

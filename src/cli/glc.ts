@@ -27,7 +27,7 @@ function exitStatusOf(error: unknown): number {
       ? [2, error.message]
       : error instanceof AppError || error instanceof ConfigError
         ? [1, error.message]
-        : [1, `failed: ${(error as Error).message?.split('\n')[0] ?? String(error)}`];
+        : [1, `failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`];
   process.stderr.write(`glc: ${message}\n`);
   return status;
 }
@@ -42,6 +42,4 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-run(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+process.exitCode = await run(process.argv.slice(2));

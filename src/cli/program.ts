@@ -80,7 +80,7 @@ function groupOf(program: Command, word: string, groups: ProgramParts['groups'])
 
 function addCommand(program: Command, spec: CommandSpec, parts: ProgramParts): void {
   const words = spec.name.split(' ');
-  const leafName = words.pop()!;
+  const leafName = words.pop() ?? spec.name;
   const parent = words.reduce((under, word) => groupOf(under, word, parts.groups), program);
   const leaf = configured(parent.command(leafName)).description(spec.summary);
   for (const [name, option] of Object.entries(spec.options)) for (const built of commanderOptions(name, option)) leaf.addOption(built);

@@ -41,6 +41,7 @@ export async function openDatabase(
   };
 }
 export { listen } from './notifications.js';
+export { oneRow } from './rows.js';
 export {
   takeThrottleAttempt,
   deleteThrottles,

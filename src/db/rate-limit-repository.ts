@@ -2,6 +2,7 @@
 // parallel requests cannot all pass a check before any of them is counted.
 import type { Pool, Queryable } from './pool.js';
 import { withTransaction } from './unit-of-work.js';
+import { oneRow } from './rows.js';
 
 export interface ThrottleKey {
   key: string;
@@ -39,12 +40,14 @@ async function takeOne(db: Queryable, rule: ThrottleKey): Promise<number | undef
             (select ceil(extract(epoch from t.not_before - now()))::integer from throttles t where t.key = $1) as retry_after_seconds`,
     [rule.key, rule.free, rule.windowSeconds, rule.firstDelaySeconds, rule.maxDelaySeconds],
   );
-  const row = rows[0]!;
+  const row = oneRow(rows, 'take a throttle attempt');
   return row.is_counted ? undefined : Math.max(1, row.retry_after_seconds ?? 1);
 }
 
-class Refused {
-  constructor(readonly retryAfterSeconds: number) {}
+class Refused extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('throttled');
+  }
 }
 
 /**
@@ -54,7 +57,8 @@ class Refused {
  * row locks are always taken in the same order.
  */
 export async function takeThrottleAttempt(pool: Pool, rules: readonly ThrottleKey[]): Promise<number | undefined> {
-  if (rules.length === 1) return takeOne(pool, rules[0]!);
+  const [only] = rules;
+  if (rules.length === 1 && only) return takeOne(pool, only);
   try {
     await withTransaction(pool, async (tx) => {
       for (const rule of rules) {

@@ -5,7 +5,8 @@
 import pg from 'pg';
 import type { Pool, PoolClient, Queryable } from './pool.js';
 
-export type Effect = () => Promise<unknown> | unknown;
+/** Awaited when it answers a promise. */
+export type Effect = () => unknown;
 
 export interface UnitOfWork {
   /** Runs `effect` once the transaction has committed; effects run in the order they were registered. */

@@ -35,7 +35,7 @@ async function translated(error: unknown, translate: ErrorTranslator): Promise<u
 
 export function errorHandler(
   renderForPerson: PersonErrorRenderer,
-  translate: ErrorTranslator = async () => undefined,
+  translate: ErrorTranslator = () => Promise.resolve(undefined),
   programPaths: readonly string[] = PROGRAM_PATHS,
 ): Middleware {
   return async (ctx, next) => {
@@ -59,7 +59,7 @@ export function errorHandler(
         field = error.details.field;
         const { retryAfterSeconds } = error.details;
         if (typeof retryAfterSeconds === 'number') setRetryAfter(ctx, retryAfterSeconds);
-        if (error.kind === 'unavailable') ctx.state.log?.warn({ event: 'http.unavailable', code }, 'http.unavailable');
+        if (error.kind === 'unavailable') ctx.state.log.warn({ event: 'http.unavailable', code }, 'http.unavailable');
       } else if (statusOf(error) < 500 && (error as { expose?: boolean }).expose) {
         // Koa/body-parser client errors (payload too large, malformed body).
         status = statusOf(error);
@@ -69,7 +69,7 @@ export function errorHandler(
         status = 500;
         code = 'internal';
         description = 'internal server error';
-        ctx.state.log?.error({ event: 'http.unhandled_error', err: error }, 'http.unhandled_error');
+        ctx.state.log.error({ event: 'http.unhandled_error', err: error }, 'http.unhandled_error');
       }
       if (wantsJson(ctx, programPaths)) {
         ctx.status = status;

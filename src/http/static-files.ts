@@ -6,7 +6,10 @@ export function staticFiles(files: Record<string, { path: string; type: string }
   const loaded = new Map(Object.entries(files).map(([url, file]) => [url, { body: readFileSync(file.path), type: file.type }]));
   return async (ctx, next) => {
     const file = ctx.method === 'GET' || ctx.method === 'HEAD' ? loaded.get(ctx.path) : undefined;
-    if (!file) return next();
+    if (!file) {
+      await next();
+      return;
+    }
     ctx.type = file.type;
     ctx.set('Cache-Control', 'public, max-age=86400');
     ctx.body = file.body;

@@ -1,4 +1,5 @@
 // What every interaction step needs, and the interaction details read once per request.
+import type { RouterContext } from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
@@ -23,6 +24,11 @@ export interface InteractionDeps {
 
 export type { Interaction };
 
+/** The uid the path names (/interaction/:uid/…); empty outside the interaction routes. */
+export function pathUid(ctx: Context): string {
+  return (ctx as Partial<RouterContext>).params?.uid ?? '';
+}
+
 export interface ClientSummary {
   clientName: string;
   communeName: string;
@@ -42,7 +48,7 @@ export async function loadInteraction(deps: InteractionDeps, ctx: Context): Prom
     if (error instanceof errors.SessionNotFound) throw expired();
     throw error;
   }
-  if (interaction.uid !== ctx.params.uid) throw expired();
+  if (interaction.uid !== pathUid(ctx)) throw expired();
   return interaction;
 }
 

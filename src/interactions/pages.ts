@@ -19,8 +19,8 @@ import {
 } from '../views/index.js';
 
 export function pageContextOf(views: Views, ctx: Context | KoaContextWithOIDC, uiLocales?: string): PageContext {
-  const fromParams = uiLocales ?? (ctx as KoaContextWithOIDC).oidc?.params?.ui_locales;
-  const fromQuery = typeof ctx.query?.ui_locales === 'string' ? ctx.query.ui_locales : undefined;
+  const fromParams: unknown = uiLocales ?? ('oidc' in ctx ? (ctx as KoaContextWithOIDC).oidc.params?.ui_locales : undefined);
+  const fromQuery = typeof ctx.query.ui_locales === 'string' ? ctx.query.ui_locales : undefined;
   return views.pageFor(typeof fromParams === 'string' ? fromParams : fromQuery, ctx.get('accept-language'));
 }
 
@@ -67,7 +67,7 @@ function deviceFormAfterError(ctx: KoaContextWithOIDC, form: UserCodeForm, isUns
 /** What the provider's failures may mean beyond its own codes (the database unreachable: 503). */
 export type OutageOf = (error: unknown) => Promise<AppError | undefined>;
 
-export function createProviderPages(views: Views, outageOf: OutageOf = async () => undefined): ProviderPages {
+export function createProviderPages(views: Views, outageOf: OutageOf = () => Promise.resolve(undefined)): ProviderPages {
   return {
     async error(ctx, out, error) {
       const outage = await outageOf(error).catch(() => undefined);
@@ -80,15 +80,15 @@ export function createProviderPages(views: Views, outageOf: OutageOf = async () 
       const status = ctx.status >= 400 ? ctx.status : 400;
       sendPage(ctx, errorPage(page, { code: out.error, message: page.t('error.generic') }).toString(), status);
     },
-    async logout(ctx, form) {
+    logout(ctx, form) {
       sendPage(ctx, logoutPage(pageContextOf(views, ctx), form).toString());
     },
-    async logoutDone(ctx) {
+    logoutDone(ctx) {
       sendPage(ctx, logoutDonePage(pageContextOf(views, ctx)).toString());
     },
-    async deviceInput(ctx, form, out, error) {
+    deviceInput(ctx, form, out, error) {
       const page = pageContextOf(views, ctx);
-      const e = error as (Error & { userCode?: string }) | undefined;
+      const e = error;
       // Without an error this is the form itself: Koa's status is still its default 404 when the provider calls us.
       if (!e) {
         sendPage(ctx, deviceInputPage(page, form, page.t('device.enter_code'), false).toString(), 200);
@@ -108,7 +108,7 @@ export function createProviderPages(views: Views, outageOf: OutageOf = async () 
         status,
       );
     },
-    async deviceConfirm(ctx, form, clientName, userCode) {
+    deviceConfirm(ctx, form, clientName, userCode) {
       sendPage(ctx, deviceConfirmPage(pageContextOf(views, ctx), form, clientName, userCode).toString());
     },
     selfSubmittingForm(ctx, form) {
@@ -123,7 +123,7 @@ export function createProviderPages(views: Views, outageOf: OutageOf = async () 
         renderErrorPage(views, ctx, 404, 'not_found');
       }
     },
-    async deviceSuccess(ctx) {
+    deviceSuccess(ctx) {
       sendPage(ctx, deviceSuccessPage(pageContextOf(views, ctx)).toString());
     },
   };

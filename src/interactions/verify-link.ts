@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import { AppError } from '../errors.js';
 import { FIELD_LIMITS, formOf, sendPage, textField } from '../http/index.js';
 import { confirmLinkPage, messagePage, type PageContext } from '../views/index.js';
-import { requireCsrf, type Interaction, type InteractionDeps } from './context.js';
+import { pathUid, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
 import { pageContextOf } from './pages.js';
 
 export const VERIFY_STEP = 'verify';
@@ -16,7 +16,7 @@ export const VERIFY_STEP = 'verify';
 async function waitingFlow(deps: InteractionDeps, ctx: Context): Promise<Interaction | undefined> {
   try {
     const interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
-    return interaction.uid === ctx.params.uid && interaction.prompt.name === 'login' ? interaction : undefined;
+    return interaction.uid === pathUid(ctx) && interaction.prompt.name === 'login' ? interaction : undefined;
   } catch {
     return undefined;
   }
@@ -33,7 +33,10 @@ function sendInvalidLink(deps: InteractionDeps, ctx: Context): void {
 
 export async function showVerifyLink(deps: InteractionDeps, ctx: Context): Promise<void> {
   const token = textField(ctx.query, 'token', FIELD_LIMITS.token);
-  if (!(await deps.accounts.selfService.isLinkUsable(token, 'verify-email'))) return sendInvalidLink(deps, ctx);
+  if (!(await deps.accounts.selfService.isLinkUsable(token, 'verify-email'))) {
+    sendInvalidLink(deps, ctx);
+    return;
+  }
   const page = pageOf(deps, ctx);
   sendPage(
     ctx,
@@ -41,15 +44,15 @@ export async function showVerifyLink(deps: InteractionDeps, ctx: Context): Promi
       title: page.t('account.email.verify_title'),
       text: page.t('account.email.verify'),
       button: page.t('account.email.verify_button'),
-      action: `/interaction/${ctx.params.uid}/${VERIFY_STEP}`,
+      action: `/interaction/${pathUid(ctx)}/${VERIFY_STEP}`,
       token,
-      csrfToken: deps.csrf.token(ctx, `interaction:${ctx.params.uid}`),
+      csrfToken: deps.csrf.token(ctx, `interaction:${pathUid(ctx)}`),
     }).toString(),
   );
 }
 
 export async function submitVerifyLink(deps: InteractionDeps, ctx: Context): Promise<void> {
-  const body = requireCsrf(deps, ctx, ctx.params.uid!);
+  const body = requireCsrf(deps, ctx, pathUid(ctx));
   let accountId: string;
   try {
     accountId = (
@@ -59,7 +62,10 @@ export async function submitVerifyLink(deps: InteractionDeps, ctx: Context): Pro
       })
     ).id;
   } catch (error) {
-    if (error instanceof AppError && error.code === 'link_invalid') return sendInvalidLink(deps, ctx);
+    if (error instanceof AppError && error.code === 'link_invalid') {
+      sendInvalidLink(deps, ctx);
+      return;
+    }
     throw error;
   }
   if (await waitingFlow(deps, ctx)) {

@@ -66,7 +66,7 @@ export function createMailer({
         log.info({ event: 'mail.sent', mailId: mail.id }, 'mail.sent');
       } catch (error) {
         const retryIn = retryDelaySeconds(mail.attempts, policy);
-        await markMailFailed(db, mail.id, (error as Error).message ?? String(error), retryIn);
+        await markMailFailed(db, mail.id, error instanceof Error ? error.message : String(error), retryIn);
         log.warn(
           {
             event: retryIn ? 'mail.retry_scheduled' : 'mail.given_up',
@@ -112,10 +112,10 @@ export function createMailer({
     startWorker() {
       const timers = [
         setInterval(() => {
-          mailer.deliverDue().catch((error) => log.warn({ event: 'mail.worker_failed', err: error }, 'mail.worker_failed'));
+          mailer.deliverDue().catch((error: unknown) => log.warn({ event: 'mail.worker_failed', err: error }, 'mail.worker_failed'));
         }, policy.pollIntervalSeconds * 1000),
         setInterval(() => {
-          mailer.purge().catch((error) => log.warn({ event: 'mail.purge_failed', err: error }, 'mail.purge_failed'));
+          mailer.purge().catch((error: unknown) => log.warn({ event: 'mail.purge_failed', err: error }, 'mail.purge_failed'));
         }, policy.purgeIntervalSeconds * 1000),
       ];
       for (const timer of timers) timer.unref();

@@ -1,5 +1,5 @@
 // All SQL about the mail outbox. Rows hold live links and addresses: each goes once it is no longer needed.
-import type { Queryable } from '../db/index.js';
+import { oneRow, type Queryable } from '../db/index.js';
 
 export interface OutgoingMail {
   to: string;
@@ -36,7 +36,7 @@ export async function insertMail(db: Queryable, mail: OutgoingMail, keeping: Mai
      values ($1, $2, $3, $4, $5, $6) returning id`,
     [mail.to, mail.subject, mail.text, mail.html, keeping.accountId ?? null, keeping.eraseOnceSent ?? false],
   );
-  return rows[0]!.id;
+  return oneRow(rows, 'insert a mail').id;
 }
 
 /** Takes up to `limit` due messages for this worker for `lockSeconds`; other instances skip them. */

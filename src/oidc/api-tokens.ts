@@ -11,11 +11,11 @@ export interface ApiToken {
 
 export async function findApiToken(provider: Provider, value: string): Promise<ApiToken | undefined> {
   const token = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
-  if (!token || token.isExpired) return undefined;
+  if (!token?.clientId || token.isExpired) return undefined;
   const aud = (token as unknown as { aud?: string | string[] }).aud;
   return {
     accountId: (token as unknown as { accountId?: string }).accountId,
-    clientId: token.clientId!,
+    clientId: token.clientId,
     audiences: aud === undefined ? [] : Array.isArray(aud) ? aud : [aud],
     scopes: new Set((token.scope ?? '').split(' ').filter(Boolean)),
   };

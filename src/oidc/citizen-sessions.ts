@@ -91,7 +91,11 @@ export function createCitizenSessions({ db, provider, adapter, log }: CitizenSes
     if (!client?.backchannelLogoutUri || !sid) return;
     await client.backchannelLogout(accountId, sid).then(
       () => log.info({ event: 'account.backchannel_sent', clientId }, 'account.backchannel_sent'),
-      (error: Error) => log.warn({ event: 'oidc.backchannel.error', clientId, error: error.message }, 'oidc.backchannel.error'),
+      (error: unknown) =>
+        log.warn(
+          { event: 'oidc.backchannel.error', clientId, error: error instanceof Error ? error.message : String(error) },
+          'oidc.backchannel.error',
+        ),
     );
   }
 

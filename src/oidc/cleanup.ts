@@ -27,7 +27,7 @@ export function startCleanup(db: Queryable, log: Logger, options: { intervalSeco
       running = false;
     }
   };
-  const timer = setInterval(sweep, options.intervalSeconds * 1000);
+  const timer = setInterval(() => void sweep(), options.intervalSeconds * 1000);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -15,7 +15,7 @@ export interface ClientRegistry {
   /** The registry over the pool, for reads and single-statement changes. */
   registry: Registry;
   /** The registry writing through `db` (a transaction's client); its cache drops a client once `db` commits. */
-  registryOver(db: Queryable): Registry;
+  registryOver: (db: Queryable) => Registry;
   storage: OidcStorage;
   schema: ClientSchema;
   /** Initial access tokens minted by the client schema's provider (the server uses its own, see index.ts). */

@@ -29,7 +29,7 @@ type Features = NonNullable<Configuration['features']>;
 export function withClientFeatures(features: Configuration['features'] = {}): Features {
   const merged: Record<string, unknown> = { ...features };
   for (const [name, switched] of Object.entries(CLIENT_FEATURES)) merged[name] = { ...features[name as keyof Features], ...switched };
-  return merged as Features;
+  return merged;
 }
 
 export function clientSchemaConfiguration(config: Pick<Config, 'issuer' | 'outboundAllowList'>) {
@@ -70,7 +70,7 @@ export interface ClientSchemaDeps {
 
 export interface ClientSchema {
   /** Checks client metadata with the library's own client schema; a refusal names what is wrong. */
-  validate(metadata: ProviderClientMetadata): Promise<void>;
+  validate: (metadata: ProviderClientMetadata) => Promise<void>;
   /** The library's models (an initial access token is minted from one). */
   provider: Provider;
 }

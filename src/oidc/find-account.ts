@@ -26,14 +26,14 @@ export function releasedClaims(
 }
 
 export function createFindAccount(accounts: Pick<Accounts, 'findById' | 'recordSharing'>, log: Logger): FindAccount {
-  return async (ctx: KoaContextWithOIDC, sub) => {
+  return async (ctx: KoaContextWithOIDC | undefined, sub) => {
     const account = await accounts.findById(sub);
     if (!account) return undefined;
     return {
       accountId: account.id,
       async claims(use, scope, requested, rejected) {
         const available = claimsOf(account);
-        const client = ctx?.oidc?.client as unknown as { clientId: string; clientName?: string; commune_name?: string } | undefined;
+        const client = ctx?.oidc.client as unknown as { clientId: string; clientName?: string; commune_name?: string } | undefined;
         if (client && (use === 'id_token' || use === 'userinfo')) {
           await accounts
             .recordSharing(account.id, {

@@ -14,7 +14,8 @@ export interface ConsentMemory {
 export function createLoadExistingGrant(memory: ConsentMemory) {
   return async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
     const { oidc } = ctx;
-    const client = oidc.client!;
+    const { client } = oidc;
+    if (!client) return undefined;
     const accountId = oidc.session?.accountId;
     const grantId =
       oidc.result?.consent?.grantId ??

@@ -59,14 +59,14 @@ export interface OidcDeps {
 }
 
 export interface Oidc {
-  provider(): Provider;
+  provider: () => Provider;
   /** The cookie keys, newest first: the newest is also the key of our own CSRF tokens. */
-  cookieKeys(): string[];
+  cookieKeys(): [string, ...string[]];
   /** The citizen's sessions and connected services (the account space). */
   citizen: CitizenSessions;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Remembers what a citizen allowed a client, so that consent is asked once per client. */
-  rememberConsent(accountId: string, clientId: string, scope: string, claims: string[]): Promise<void>;
+  rememberConsent: (accountId: string, clientId: string, scope: string, claims: string[]) => Promise<void>;
   /** Initial access tokens for dynamic registration, minted by the serving provider. */
   registrationTokens: RegistrationTokens;
   /** Rebuilds the provider if the published keys or the signing order changed. */
@@ -113,7 +113,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     return true;
   };
   const timer = setInterval(() => {
-    reloadKeysIfChanged().catch((error) => log.warn({ event: 'keys.reload_failed', err: error }, 'keys.reload_failed'));
+    reloadKeysIfChanged().catch((error: unknown) => log.warn({ event: 'keys.reload_failed', err: error }, 'keys.reload_failed'));
   }, config.keys.reloadIntervalSeconds * 1000);
   timer.unref();
 
@@ -121,7 +121,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     provider: () => current.provider,
     cookieKeys: () => current.cookieKeys,
     citizen: createCitizenSessions({ db, provider: () => current.provider, adapter, log }),
-    handle: (req, res) => current.handler(req, res) as unknown as Promise<void>,
+    handle: (req, res) => current.handler(req, res),
     registrationTokens: createRegistrationTokens({
       provider: () => current.provider,
       adapterOver: deps.storage.adapterOver,

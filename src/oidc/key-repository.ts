@@ -1,6 +1,6 @@
 // All SQL about signing keys and server secrets.
 import type { JWK } from 'jose';
-import type { Queryable } from '../db/index.js';
+import { oneRow, type Queryable } from '../db/index.js';
 
 export type SigningAlg = 'RS256' | 'ES256';
 
@@ -68,7 +68,7 @@ export async function countOtherSigningKeys(db: Queryable, alg: SigningAlg, exce
      where alg = $1 and kid <> $2 and ${IS_PUBLISHED} and signs_from <= now() and (retired_at is null or retired_at > now())`,
     [alg, except],
   );
-  return rows[0]!.count;
+  return oneRow(rows, 'count the other signing keys').count;
 }
 
 /** Takes a key out of the JWKS now: it stops signing and stops verifying. */
@@ -81,7 +81,7 @@ export async function unpublishSigningKey(db: Queryable, kid: string): Promise<v
 /** The database's clock: key times are compared with it, whichever instance reads them. */
 export async function databaseNow(db: Queryable): Promise<Date> {
   const { rows } = await db.query<{ now: Date }>('select now() as now');
-  return rows[0]!.now;
+  return oneRow(rows, 'read the clock').now;
 }
 
 export async function listAlgsWithLiveKey(db: Queryable): Promise<SigningAlg[]> {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Config } from '../config.js';
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
-import { invalid, notFound } from '../errors.js';
+import { invalid, notFound, present } from '../errors.js';
 import type { Sealer } from '../sealing.js';
 import {
   countOtherSigningKeys,
@@ -99,7 +99,7 @@ export async function rotateKeys(
       kids.push(key.kid);
     }
     await notifyKeysChanged(db, KEY_CHANGES_CHANNEL);
-    return { kid: kids[0]!, kids, signsFrom };
+    return { kid: present(kids[0], 'the first key made'), kids, signsFrom };
   });
 }
 
@@ -135,7 +135,8 @@ export async function retireKey(pool: Pool | PoolClient, kid: string): Promise<R
 export interface KeyMaterial {
   /** Private JWKs in the order the provider should prefer them for signing. */
   jwks: JWK[];
-  cookieKeys: string[];
+  /** The newest first: it signs; the others still verify. */
+  cookieKeys: [string, ...string[]];
   pairwiseSalt: string;
   /** Changes whenever the published set or the signing order changes. */
   fingerprint: string;
@@ -145,9 +146,10 @@ export async function loadKeyMaterial(db: Queryable, sealer: Sealer): Promise<Ke
   const rows = await listPublishedKeys(db);
   // Keys not yet signing are still handed over (for the JWKS) but after the signing ones, so never chosen first.
   const jwks = await Promise.all(rows.map(async (row) => JSON.parse(await sealer.open(row.private_jwk_sealed)) as JWK));
-  const cookieKeys = await Promise.all((await listServerSecrets(db, 'cookie')).map((value) => sealer.open(value)));
+  const [newest, ...older] = await Promise.all((await listServerSecrets(db, 'cookie')).map((value) => sealer.open(value)));
   const [saltSealed] = await listServerSecrets(db, 'pairwise-salt');
-  if (!saltSealed || cookieKeys.length === 0 || jwks.length === 0) throw new Error('keys missing: run ensureKeys first');
+  if (!saltSealed || newest === undefined || jwks.length === 0) throw new Error('keys missing: run ensureKeys first');
+  const cookieKeys: [string, ...string[]] = [newest, ...older];
   const fingerprint = rows.map((row) => `${row.kid}:${row.is_signing ? 's' : 'p'}`).join(',');
   return { jwks, cookieKeys, pairwiseSalt: await sealer.open(saltSealed), fingerprint };
 }

@@ -7,7 +7,7 @@ type Fetch = NonNullable<Configuration['fetch']>;
 
 export function createOutboundFetch(allowList: OutboundAllowList): Fetch {
   return (url, options) => {
-    const host = new URL(String(url)).hostname;
+    const host = new URL(typeof url === 'string' ? url : url instanceof URL ? url.href : url.url).hostname;
     if (allowList.allows(host)) {
       const { dispatcher: _guarded, ...unguarded } = options as RequestInit & { dispatcher?: unknown };
       return fetch(url, unguarded);

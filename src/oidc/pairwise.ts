@@ -5,7 +5,9 @@ import type { Configuration } from 'oidc-provider';
 
 export function createPairwiseIdentifier(salt: string): NonNullable<Configuration['pairwiseIdentifier']> {
   return (_ctx, accountId, client) => {
-    const sector = (client as unknown as { commune?: string }).commune ?? client.sectorIdentifier ?? client.clientId;
+    // commune is ours (client-schema.ts); sectorIdentifier is the library's, computed but left out of its typings.
+    const { commune, sectorIdentifier } = client as unknown as { commune?: string; sectorIdentifier?: string };
+    const sector = commune ?? sectorIdentifier ?? client.clientId;
     return createHash('sha256').update(`${sector}\u0000${accountId}\u0000${salt}`).digest('base64url');
   };
 }

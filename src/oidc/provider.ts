@@ -1,5 +1,6 @@
 // Assembles oidc-provider from small parts: storage, accounts, registry, keys, pages. The protocol is
 // the library's; this file only says which of its features we use and with which of our pieces.
+import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import type { Config } from '../config.js';
@@ -63,9 +64,9 @@ function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
     // A visitor not signed in is kept only while the form given to them (logout, device code) may be posted.
     Session: (_ctx, session) => (session.accountId ? t.session : t.interaction),
     Grant: t.grant,
-    RefreshToken(ctx, token, client) {
+    RefreshToken(ctx: KoaContextWithOIDC | undefined, token, client) {
       // A rotated public-client refresh token keeps the lifetime of the chain it belongs to.
-      const rotated = ctx?.oidc?.entities.RotatedRefreshToken;
+      const rotated = ctx?.oidc.entities.RotatedRefreshToken;
       if (rotated && client.clientAuthMethod === 'none') return rotated.remainingTTL;
       return t.refreshToken;
     },
@@ -83,7 +84,7 @@ function features(
       enabled: true,
       initialAccessToken: true,
       issueRegistrationAccessToken: true,
-      policies: { [COMMUNE_POLICY]: registrationPolicy as never },
+      policies: { [COMMUNE_POLICY]: registrationPolicy },
     },
     registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
     // One resource server besides userinfo: the operators' API, with short-lived opaque tokens, for
@@ -120,7 +121,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     adapter: deps.adapter,
     clients: [accountSpaceClient(config.issuer)] as Configuration['clients'],
     findAccount: deps.findAccount,
-    jwks: { keys: keys.jwks as NonNullable<Configuration['jwks']>['keys'] },
+    jwks: { keys: keys.jwks },
     cookies: {
       keys: keys.cookieKeys,
       names: { ...PROVIDER_COOKIES },
@@ -132,7 +133,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     features: withClientFeatures(features(rendering, config.issuer, deps.registrationPolicy, config.ttlSeconds.operatorApiAccessToken)),
     ttl: ttl(config),
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     loadExistingGrant: createLoadExistingGrant(deps.consentMemory),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     renderError: rendering.renderError,
@@ -144,11 +145,13 @@ export function createProvider(deps: ProviderDeps): Provider {
     conformIdTokenClaims: true,
   };
   const provider = new (providerClass(rendering.formPost))(config.issuer, configuration);
-  provider.use(async (ctx, next) => {
+  // A path the library does not serve has no oidc context.
+  provider.use(async (ctx: Context & Partial<Pick<KoaContextWithOIDC, 'oidc'>>, next) => {
     await next();
     rendering.afterAnswer(ctx);
     const session = ctx.oidc?.session;
-    if (session?.accountId && (ctx.oidc.route === 'authorization' || ctx.oidc.route === 'resume')) {
+    const route = ctx.oidc?.route;
+    if (session?.accountId && (route === 'authorization' || route === 'resume')) {
       await deps.onSessionSeen({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip });
     }
   });

@@ -30,6 +30,9 @@ type Properties = Record<string, unknown>;
 const strings = (value: unknown): string[] | undefined =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** A back-channel logout URI, registered with its session requirement (our logout tokens always carry sid). */
+const backchannelLogoutOf = (uri: string | undefined) =>
+  uri ? { backchannel_logout_uri: uri, backchannel_logout_session_required: true } : {};
 
 /** The registration policy: finds the commune, applies our rules, keeps only the metadata we support. */
 export function createCommunePolicy(
@@ -68,7 +71,8 @@ export function createCommunePolicy(
     const { granted, pending } = splitSensitiveScopes(metadata.scope, approved);
 
     for (const key of Object.keys(properties)) {
-      if (!LIBRARY_PROPERTIES.includes(key)) delete properties[key];
+      // The library's own object, emptied in place of what the registrant sent: the registry's metadata replaces it.
+      if (!LIBRARY_PROPERTIES.includes(key)) Reflect.deleteProperty(properties, key);
     }
     Object.assign(properties, metadata, {
       scope: granted,
@@ -110,9 +114,7 @@ export function registeredClientStore(
         scope: text(rest.scope) ?? 'openid',
         subject_type: rest.subject_type === 'public' ? 'public' : 'pairwise',
         application_type: 'web',
-        ...(text(rest.backchannel_logout_uri)
-          ? { backchannel_logout_uri: text(rest.backchannel_logout_uri)!, backchannel_logout_session_required: true }
-          : {}),
+        ...backchannelLogoutOf(text(rest.backchannel_logout_uri)),
       };
       const pendingScopes = text(pending)?.split(' ') ?? [];
       await audited(pool, registrant(), async (tx) => {

@@ -16,13 +16,14 @@ import {
 } from './provider-forms.js';
 
 /** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */
+/** Pages are drawn synchronously; only the error page waits (to tell an outage from a refusal). */
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void>;
-  logout(ctx: KoaContextWithOIDC, form: ProviderForm): Promise<void>;
-  logoutDone(ctx: KoaContextWithOIDC): Promise<void>;
-  deviceInput(ctx: KoaContextWithOIDC, form: UserCodeForm, out?: ErrorOut, error?: Error): Promise<void>;
-  deviceConfirm(ctx: KoaContextWithOIDC, form: ProviderForm, clientName: string, userCode: string): Promise<void>;
-  deviceSuccess(ctx: KoaContextWithOIDC): Promise<void>;
+  logout(ctx: KoaContextWithOIDC, form: ProviderForm): void;
+  logoutDone(ctx: KoaContextWithOIDC): void;
+  deviceInput(ctx: KoaContextWithOIDC, form: UserCodeForm, out?: ErrorOut, error?: Error): void;
+  deviceConfirm(ctx: KoaContextWithOIDC, form: ProviderForm, clientName: string, userCode: string): void;
+  deviceSuccess(ctx: KoaContextWithOIDC): void;
   /** A path nobody serves: a readable page for a person, an error object for a program. */
   notFound(ctx: Context): void;
   /** A form the browser posts on by itself (with a button when JavaScript is off). */

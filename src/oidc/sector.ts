@@ -25,9 +25,12 @@ export function isCommuneSectorUri(issuer: string, uri: string | undefined): boo
 /** GET /communes/:slug/sector-identifier — the JSON array of the commune's redirect URIs. */
 export function sectorDocuments(registry: Pick<Clients, 'listSectorRedirectUris'>): Middleware {
   return async (ctx, next) => {
-    const match = ctx.method === 'GET' ? PATH.exec(ctx.path) : null;
-    if (!match) return next();
-    ctx.body = await registry.listSectorRedirectUris(match[1]!);
+    const slug = ctx.method === 'GET' ? PATH.exec(ctx.path)?.[1] : undefined;
+    if (!slug) {
+      await next();
+      return;
+    }
+    ctx.body = await registry.listSectorRedirectUris(slug);
     ctx.set('Cache-Control', 'public, max-age=300');
   };
 }

@@ -14,9 +14,9 @@ type StoredRegistry = Pick<ProviderClients, 'findProviderClient'> &
 
 export interface OidcStorage {
   /** The adapter writing through `db` (the pool, or a transaction's client). */
-  adapterOver(db: Queryable): (model: string) => Adapter;
+  adapterOver: (db: Queryable) => (model: string) => Adapter;
   /** The registry writing through `db`. */
-  registryOver(db: Queryable): StoredRegistry;
+  registryOver: (db: Queryable) => StoredRegistry;
 }
 
 /** `registryOver`: a registry over a connection, sharing the instance's client cache. */

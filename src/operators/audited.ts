@@ -26,7 +26,7 @@ export interface AuditedResult<T> {
 export function audited<T>(
   db: Pool | PoolClient,
   by: Actor,
-  work: (tx: PoolClient, unit: UnitOfWork) => Promise<AuditedResult<T>>,
+  work: (tx: PoolClient, unit: UnitOfWork) => AuditedResult<T> | Promise<AuditedResult<T>>,
 ): Promise<T> {
   return withTransaction(db, async (tx, unit) => {
     const { result, audit } = await work(tx, unit);

@@ -1,7 +1,7 @@
 // Operators (domain): who administers which communes, and the audit log of every change they make.
 import { normaliseEmail, type Account, type Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
-import { withTransaction, type Pool, type Queryable } from '../db/index.js';
+import { withTransaction, type Pool } from '../db/index.js';
 import { audited, type Actor } from './audited.js';
 import { invalid, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';

@@ -1,5 +1,6 @@
 // All SQL about operator invitations: a role waiting for the owner of an address to accept it.
-import type { Queryable } from '../db/index.js';
+import { oneRow, type Queryable } from '../db/index.js';
+import { present } from '../errors.js';
 import type { Role } from './operator-repository.js';
 
 export interface InvitationRecord {
@@ -70,14 +71,14 @@ export async function insertInvitation(db: Queryable, invitation: NewInvitation)
       invitation.expiresAt,
     ],
   );
-  const id = rows[0]!.id;
+  const { id } = oneRow(rows, 'insert an invitation');
   if (invitation.communes.length) {
     await db.query(
       `insert into operator_invitation_communes (invitation_id, commune_slug) select $1, unnest($2::text[]) on conflict do nothing`,
       [id, invitation.communes],
     );
   }
-  return (await findInvitationById(db, Number(id)))!;
+  return present(await findInvitationById(db, Number(id)), 'the invitation just inserted');
 }
 
 async function findInvitationById(db: Queryable, id: number): Promise<InvitationRecord | undefined> {

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Locale } from '../locale.js';
 import type { Config } from '../config.js';
 import type { Pool, PoolClient, Queryable } from '../db/index.js';
-import { AppError, conflict, notFound } from '../errors.js';
+import { AppError, conflict, notFound, present } from '../errors.js';
 import { maskEmail } from '../log.js';
 import { audited, type Actor } from './audited.js';
 import {
@@ -135,7 +135,7 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps): Invi
       for (const invitation of cancelled) {
         const withdrawn = communes.length ? invitation.communes.filter((slug) => communes.includes(slug)) : invitation.communes;
         // One audit row per withdrawn invitation, each in the revocation's transaction.
-        await audited(db, by, async () => ({
+        await audited(db, by, () => ({
           result: undefined,
           audit: {
             action: 'operator.invitation_cancelled',
@@ -166,7 +166,7 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps): Invi
       if (!invitation) throw notFound('invitation_not_found', 'no invitation has this link');
       // The inviter decided the grant: the audit's actor is theirs, the account that accepted is the target.
       return audited(pool, { actor: invitation.createdBy, label: invitation.createdByLabel, origin }, async (db) => {
-        const locked = (await findInvitationByTokenHash(db, hashToken(token), true))!;
+        const locked = present(await findInvitationByTokenHash(db, hashToken(token), true), 'the invitation just found');
         const state = stateOf(locked);
         if (state !== 'pending') throw refusalFor(state);
         const address = await findAccountAddress(db, accountId);
@@ -180,7 +180,7 @@ export function createInvitations({ pool, config, mail }: InvitationsDeps): Invi
         const subject = { accountId };
         const before = await findOperator(db, subject);
         await upsertOperatorRole(db, subject, locked.role, locked.communes);
-        const after = (await findOperator(db, subject))!;
+        const after = present(await findOperator(db, subject), 'the operator just granted');
         const label = maskEmail(address.email);
         return {
           result: { invitation: locked, record: after },

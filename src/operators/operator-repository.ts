@@ -1,5 +1,5 @@
 // All SQL about operators and the communes they manage.
-import type { Queryable } from '../db/index.js';
+import { oneRow, type Queryable } from '../db/index.js';
 
 export const ROLES = ['metropole-admin', 'commune-referent', 'syndicate-operator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -30,7 +30,7 @@ export async function upsertOperatorRole(db: Queryable, subject: OperatorSubject
      returning id`,
     [subjectValue(subject), role],
   );
-  const id = rows[0]!.id;
+  const { id } = oneRow(rows, 'upsert an operator');
   if (communes.length) {
     await db.query(`insert into operator_communes (operator_id, commune_slug) select $1, unnest($2::text[]) on conflict do nothing`, [
       id,

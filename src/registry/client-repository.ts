@@ -1,5 +1,5 @@
 // All SQL about relying-party clients.
-import type { Queryable } from '../db/index.js';
+import { oneRow, type Queryable } from '../db/index.js';
 import type { ClientMetadata } from './client-metadata.js';
 
 export interface ClientRecord {
@@ -119,5 +119,5 @@ export async function countClientsOfCommunes(db: Queryable, communes: string[] |
     `select count(*) as count from clients where ($1::text[] is null or commune_slug = any($1::text[]))`,
     [communes],
   );
-  return rows[0]!.count;
+  return oneRow(rows, 'count the clients').count;
 }

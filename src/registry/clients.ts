@@ -2,7 +2,7 @@
 // provider through a cache that every instance drops on change (NOTIFY).
 import { randomBytes } from 'node:crypto';
 import { afterCommit } from '../db/index.js';
-import { invalid, notFound } from '../errors.js';
+import { invalid, notFound, present } from '../errors.js';
 import { buildClientMetadata, needsSectorIdentifier, splitSensitiveScopes, type ClientMetadata } from './client-metadata.js';
 import { CLIENT_CHANGES_CHANNEL, createClientCache } from './client-cache.js';
 import {
@@ -19,7 +19,7 @@ import { insertScopeRequests } from './scope-request-repository.js';
 import type { Clients, Communes, ProviderClientMetadata, ProviderClients, RegistryDeps } from './types.js';
 
 /** The clients and their provider cache, with `changed`: announce a change made by another part of the registry. */
-export type ClientOperations = Clients & ProviderClients & { changed(clientId: string): Promise<ClientRecord> };
+export type ClientOperations = Clients & ProviderClients & { changed: (clientId: string) => Promise<ClientRecord> };
 
 export function clientOperations(
   {
@@ -101,7 +101,7 @@ export function clientOperations(
       await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, clientId);
       log.info({ event: 'client.added', clientId, commune: commune.slug }, 'client.added');
       const client = await findClient(db, clientId);
-      return { client: client!, clientSecret };
+      return { client: present(client, 'the client just added'), clientSecret };
     },
     async listClients(communeSlug) {
       await communes.getCommune(communeSlug);

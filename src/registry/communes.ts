@@ -1,7 +1,7 @@
 // Communes: validated, unique by slug and by INSEE code.
 import type { Queryable } from '../db/index.js';
 import { hasSqlState, UNIQUE_VIOLATION } from '../db/index.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import { conflict, invalid, notFound, present } from '../errors.js';
 import type { Logger } from '../log.js';
 import { findCommune, insertCommune, listCommunes, updateCommune, type NewCommune } from './commune-repository.js';
 import type { CommuneInput, Communes } from './types.js';
@@ -57,7 +57,7 @@ export function communeOperations(db: Queryable, log: Logger): Communes {
         offer: change.offer ?? current.offer,
       });
       try {
-        return (await updateCommune(db, next))!;
+        return present(await updateCommune(db, next), 'the commune just found');
       } catch (error) {
         if (hasSqlState(error, UNIQUE_VIOLATION))
           throw conflict('commune_insee_taken', `INSEE code ${next.inseeCode} is already registered`);

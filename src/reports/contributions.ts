@@ -2,6 +2,7 @@
 // at start by the configuration's schema): population bracket × offer, with the discounts of the year.
 // Pure: the grid and the communes are given.
 import type { Bracket, ContributionGrid } from '../config.js';
+import { present } from '../errors.js';
 import type { Commune, Offer } from '../registry/index.js';
 
 export interface Contribution {
@@ -19,7 +20,11 @@ export interface Contribution {
 
 /** The bracket of a population; a population exactly on an edge belongs to the lower bracket. */
 export function bracketOf(grid: ContributionGrid, population: number): Bracket {
-  return grid.brackets.find((b) => b.upToInhabitants === null || population <= b.upToInhabitants)!;
+  // The configuration's schema makes the last bracket open-ended: some bracket always holds the population.
+  return present(
+    grid.brackets.find((b) => b.upToInhabitants === null || population <= b.upToInhabitants),
+    `the bracket of ${population} inhabitants`,
+  );
 }
 
 export function contributionOf(grid: ContributionGrid, commune: Commune, year: number): Contribution {

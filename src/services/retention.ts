@@ -40,7 +40,7 @@ export function createRetentionJob(deps: {
     },
     start() {
       const timer = setInterval(() => {
-        job.run().catch((error) => deps.log.warn({ event: 'retention.failed', err: error }, 'retention.failed'));
+        job.run().catch((error: unknown) => deps.log.warn({ event: 'retention.failed', err: error }, 'retention.failed'));
       }, deps.config.retention.intervalSeconds * 1000);
       timer.unref();
       return () => clearInterval(timer);

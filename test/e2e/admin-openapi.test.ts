@@ -152,7 +152,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(scheme.flows.clientCredentials!.scopes)).toEqual(['admin']);
     expect(world.api.document.security).toEqual([{ oauth2: ['admin'] }]);
     const overrides = Object.values(world.api.document.paths)
-      .flatMap((item) => HTTP_METHODS.map((m) => item[m] as (Operation & { security?: unknown }) | undefined))
+      .flatMap((item) => HTTP_METHODS.map((m) => item[m]))
       .filter((operation) => operation?.security !== undefined);
     expect(overrides).toEqual([]);
   });
@@ -165,7 +165,7 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(world.api.document.components.schemas)).toContain(ref.split('/').at(-1));
     }
     const ids = Object.values(world.api.document.paths).flatMap((item) =>
-      HTTP_METHODS.flatMap((m) => (item[m] ? [(item[m] as Operation).operationId] : [])),
+      HTTP_METHODS.flatMap((m) => (item[m] ? [item[m].operationId] : [])),
     );
     expect(new Set(ids).size).toBe(ids.length);
   });

@@ -64,7 +64,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const cell = (value: unknown) => (value === null || value === undefined ? '' : String(value));
+const cell = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
 
 describe('usage per month', () => {
   const month = new Date().toISOString().slice(0, 7);

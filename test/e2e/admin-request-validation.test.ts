@@ -112,7 +112,7 @@ function cases(): Case[] {
           field: parameter.name,
           method,
           template,
-          path: query ? `${base}?${query}` : base,
+          path: query ? `${base}?${query.toString()}` : base,
           ...(bodySchema?.example ? { body: bodySchema.example } : {}),
         },
       ];

@@ -306,17 +306,17 @@ function pairs(random: Random, known: Known, route: string): [string, string][] 
     const at = random.int(Math.max(result.length, 1));
     switch (random.int(6)) {
       case 0:
-        if (result[at]) result[at] = [result[at]![0], garbage(random, known)];
+        if (result[at]) result[at] = [result[at][0], garbage(random, known)];
         break;
       case 1:
         if (result[at])
-          result[at] = [result[at]![0], `${result[at]![1]}${random.pick(['\u0000', '\u0001', '\u001b[0m', '\ud800', '%00', '\uffff'])}`];
+          result[at] = [result[at][0], `${result[at][1]}${random.pick(['\u0000', '\u0001', '\u001b[0m', '\ud800', '%00', '\uffff'])}`];
         break;
       case 2:
         result.splice(at, 1);
         break;
       case 3:
-        if (result[at]) result.push([result[at]![0], random.chance(0.5) ? result[at]![1] : garbage(random, known)]);
+        if (result[at]) result.push([result[at][0], random.chance(0.5) ? result[at][1] : garbage(random, known)]);
         break;
       default:
         result.push([random.chance(0.7) ? random.pick(PARAMS) : garbage(random, known), garbage(random, known)]);

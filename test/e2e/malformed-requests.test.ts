@@ -58,7 +58,7 @@ describe('the device pages', () => {
     // The form it shows works: it starts over by GET (opening a session), and the code is then checked.
     const [form] = formsOf(html);
     expect(form).toMatchObject({ method: 'get', fields: { user_code: 'BCDF-GHJK' } });
-    const restarted = await agent.navigate(`${form!.action}?${new URLSearchParams(form!.fields)}`);
+    const restarted = await agent.navigate(`${form!.action}?${new URLSearchParams(form!.fields).toString()}`);
     if (!isPage(restarted)) throw new Error('expected the page that posts the code');
     const checked = await agent.submit(restarted, {});
     expect(isPage(checked) && checked.html).toContain('Ce code est incorrect ou a expiré');

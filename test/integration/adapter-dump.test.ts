@@ -75,7 +75,8 @@ async function placesInDump(value: string): Promise<string[]> {
   for (const table of ['oidc_payloads', 'registration_tokens', 'session_activity']) {
     for (const row of (await world.server.pool.query<Record<string, unknown>>(`select * from ${table}`)).rows) {
       for (const [column, cell] of Object.entries(row)) {
-        if (JSON.stringify(cell ?? null).includes(value)) places.push(`${table} ${String(row.model ?? '')} ${column}`.replace('  ', ' '));
+        if (JSON.stringify(cell ?? null).includes(value))
+          places.push(`${table} ${typeof row.model === 'string' ? row.model : ''} ${column}`.replace('  ', ' '));
       }
     }
   }

@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const LYON_SITE: AdapterPayload = { client_id: 'lyon-site', client_secret: 's3cret', redirect_uris: ['https://www.lyon.fr/cb'] };
 const registered = new Map<string, AdapterPayload>([['lyon-site', LYON_SITE]]);
-const clients: ClientStore = {
+const clients = {
   find: jest.fn<ClientStore['find']>(async (clientId) => registered.get(clientId)),
   upsert: jest.fn<ClientStore['upsert']>(async (clientId, payload) => {
     registered.set(clientId, payload);
@@ -23,7 +23,7 @@ const clients: ClientStore = {
   destroy: jest.fn<ClientStore['destroy']>(async (clientId) => {
     registered.delete(clientId);
   }),
-};
+} satisfies ClientStore;
 
 const database = useFreshDatabase();
 let adapter: AdapterFactory;

@@ -24,7 +24,7 @@ function authorizationUrl(issuer: string, clientId: string, redirectUri: string)
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
   });
-  return `${issuer}/auth?${query}`;
+  return `${issuer}/auth?${query.toString()}`;
 }
 
 afterAll(() => {
@@ -95,12 +95,12 @@ describe('glc on the embedded database while the server runs on it', () => {
       serverOutput += chunk.toString();
     });
     exited = new Promise((resolve) => server.once('exit', (code) => resolve(code)));
-    let stopped = false;
+    const state = { stopped: false };
     void exited.then(() => {
-      stopped = true;
+      state.stopped = true;
     });
     for (;;) {
-      if (stopped) throw new Error(`the server exited before answering /healthz:\n${serverOutput}`);
+      if (state.stopped) throw new Error(`the server exited before answering /healthz:\n${serverOutput}`);
       const healthy = await fetch(`${issuer}/healthz`).then(
         (response) => response.ok,
         () => false,

@@ -18,6 +18,8 @@ interface Response {
 
 export interface Operation {
   operationId: string;
+  description?: string;
+  security?: Record<string, string[]>[];
   responses: Record<string, Response>;
 }
 
@@ -25,7 +27,7 @@ export interface OpenApiDocument {
   openapi: string;
   servers: { url: string }[];
   security: Record<string, string[]>[];
-  paths: Record<string, Record<string, Operation | unknown>>;
+  paths: Record<string, Record<string, Operation>>;
   components: {
     schemas: Record<string, object>;
     securitySchemes: Record<string, { type: string; flows: Record<string, { tokenUrl?: string; scopes: Record<string, string> }> }>;
@@ -83,7 +85,7 @@ export function expectConformant(document: OpenApiDocument, method: string, path
   const template = templateOf(document, path);
   const name = `${method.toUpperCase()} ${template ?? path} → ${status}`;
   expect({ name, isDocumented: template !== undefined }).toEqual({ name, isDocumented: true });
-  const operation = document.paths[template!]![method.toLowerCase()] as Operation | undefined;
+  const operation = document.paths[template!]![method.toLowerCase()];
   expect({ name, hasOperation: operation !== undefined }).toEqual({ name, hasOperation: true });
   const response = operation!.responses[String(status)];
   expect({ name, isDeclared: response !== undefined }).toEqual({ name, isDeclared: true });

@@ -22,6 +22,7 @@ export interface AuthorizationAttempt {
 export async function discover(issuer: string, client: TestClient): Promise<oidc.Configuration> {
   const authentication = client.clientSecret ? oidc.ClientSecretBasic(client.clientSecret) : oidc.None();
   return oidc.discovery(new URL(issuer), client.clientId, client.clientSecret, authentication, {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test world serves its issuer over plain http on localhost
     execute: [oidc.allowInsecureRequests],
   });
 }

@@ -36,7 +36,7 @@ function thrownCodes(): ThrownCode[] {
     {
       ...ts.sys,
       onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-        throw new Error(String(diagnostic.messageText));
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
       },
     },
   )!;

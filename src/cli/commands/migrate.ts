@@ -5,7 +5,7 @@ export const migrate = defineCommand({
   summary: 'apply the database migrations not applied yet (creates the embedded database if needed)',
   options: {},
   mayCreateDatabase: true,
-  async run(context) {
+  run(context) {
     const { applied } = context;
     return { json: { applied }, text: applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date' };
   },

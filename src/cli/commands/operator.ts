@@ -55,8 +55,9 @@ const WHO = {
 } as const;
 
 function targetOf(values: { email?: string | undefined; client?: string | undefined }): OperatorTarget {
-  if (Boolean(values.email) === Boolean(values.client)) throw new UsageError('give exactly one of --email or --client');
-  return values.email ? { email: values.email } : { clientId: values.client! };
+  if (values.email && !values.client) return { email: values.email };
+  if (values.client && !values.email) return { clientId: values.client };
+  throw new UsageError('give exactly one of --email or --client');
 }
 
 const roleText = (r: { role: string; communes: string[] }) => (r.communes.length ? `${r.role} (${r.communes.join(', ')})` : r.role);
