@@ -34,7 +34,12 @@ export type NoticeKind =
   | 'account-deleted'
   | 'retention-warning'
   | 'registration-attempted'
-  | 'email-change-attempted';
+  | 'email-change-attempted'
+  | 'factor-added'
+  | 'factor-removed'
+  | 'recovery-codes-generated'
+  | 'recovery-code-used'
+  | 'recovered-at-counter';
 
 /** A message for the citizen; the app renders it in their language and sends it. */
 export interface AccountNotice {
