@@ -18,6 +18,7 @@ import {
   type Metrics,
 } from './http/index.js';
 import type { Accounts } from './accounts/index.js';
+import type { Factors } from './accounts/factors/index.js';
 import { createAccountSpaceRouter } from './account-space/router.js';
 import { createInvitationRouter } from './account-space/operator-invitation.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
@@ -33,6 +34,7 @@ export interface AppDeps {
   log: Logger;
   pool: Pool;
   accounts: Accounts;
+  factors: Factors;
   changes: AccountChanges;
   registry: Registry;
   oidc: Oidc;
@@ -60,6 +62,7 @@ export function createApp(deps: AppDeps): Koa {
     provider: deps.oidc.provider,
     rememberConsent: deps.oidc.rememberConsent,
     accounts: deps.accounts,
+    factors: deps.factors,
     views,
     csrf,
     config,
@@ -101,6 +104,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(sectorDocuments(deps.registry));
   const accountSpaceDeps = {
     accounts: deps.accounts,
+    factors: deps.factors,
     changes: deps.changes,
     citizen: deps.oidc.citizen,
     registry: deps.registry,

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createAccounts, type Accounts } from './accounts/index.js';
+import { createFactors, type Factors } from './accounts/factors/index.js';
 import { createMailer, createTransport, senderOf, type Mailer, type MailTransport } from './mail/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -32,6 +33,7 @@ export interface RunningServer {
   isFirstStart: boolean;
   pool: Pool;
   accounts: Accounts;
+  factors: Factors;
   changes: AccountChanges;
   retention: RetentionJob;
   registry: Registry;
@@ -49,6 +51,7 @@ interface Composition {
   transport: MailTransport;
   mailer: Mailer;
   accounts: Accounts;
+  factors: Factors;
   changes: AccountChanges;
   retention: RetentionJob;
   registry: Registry;
@@ -67,7 +70,9 @@ async function compose(config: Config, log: Logger, database: Database): Promise
   const views = createViews(config.projectRoot);
   const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderOf(config.issuer) });
   const mailer = createMailer({ db: pool, transport, log, policy: config.mail });
-  const accounts = createAccounts({ db: pool, config, log, notify: createAccountNotifier(views, mailer) });
+  const notify = createAccountNotifier(views, mailer);
+  const accounts = createAccounts({ db: pool, config, log, notify });
+  const factors = createFactors({ db: pool, sealer, notify, stepTtlSeconds: config.ttlSeconds.interaction });
   const clients = await openClientRegistry({
     pool,
     sealer,
@@ -100,7 +105,7 @@ async function compose(config: Config, log: Logger, database: Database): Promise
     reports: createReports(pool, config.contributionGrid),
     findToken: (value) => findApiToken(oidc.provider(), value),
   };
-  return { isFirstStart: created.length > 0, views, transport, mailer, accounts, changes, retention, registry, oidc, admin };
+  return { isFirstStart: created.length > 0, views, transport, mailer, accounts, factors, changes, retention, registry, oidc, admin };
 }
 
 /** What runs beside requests: cross-instance invalidation, sweeping, mail delivery, retention. Answers its stop. */
@@ -136,12 +141,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const applied = await migrate(database.pool, config.projectRoot);
   if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
   const parts = await compose(config, log, database);
-  const { accounts, changes, registry, oidc, mailer, views, admin } = parts;
+  const { accounts, factors, changes, registry, oidc, mailer, views, admin } = parts;
   const app = createApp({
     config,
     log,
     pool: database.pool,
     accounts,
+    factors,
     changes,
     registry,
     oidc,
@@ -173,6 +179,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     isFirstStart: parts.isFirstStart,
     pool: database.pool,
     accounts,
+    factors,
     changes,
     retention: parts.retention,
     registry,

@@ -2,6 +2,7 @@
 // session cookie), the page context and CSRF.
 import type { Context, Next } from 'koa';
 import type { Account, Accounts } from '../accounts/index.js';
+import type { Factors } from '../accounts/factors/index.js';
 import type { Config } from '../config.js';
 import { csrfCheckedForm, formOf, type Csrf, type FormBody, type RateLimiter } from '../http/index.js';
 import { SESSION_COOKIE, type CitizenSessions } from '../oidc/index.js';
@@ -11,6 +12,7 @@ import type { PageContext, Views } from '../views/index.js';
 
 export interface AccountSpaceDeps {
   accounts: Accounts;
+  factors: Factors;
   /** The changes that also end sessions and tokens (password, deletion, a site revoked). */
   changes: Pick<AccountChanges, 'changePassword' | 'deleteAccount' | 'resetPassword' | 'revokeService'>;
   citizen: CitizenSessions;

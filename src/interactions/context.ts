@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.js';
+import type { Factors } from '../accounts/factors/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { csrfCheckedForm, type Csrf, type FormBody, type Metrics, type RateLimiter } from '../http/index.js';
@@ -15,6 +16,7 @@ export interface InteractionDeps {
   provider: () => Provider;
   rememberConsent: (accountId: string, clientId: string, scope: string, claims: string[]) => Promise<void>;
   accounts: Accounts;
+  factors: Factors;
   views: Views;
   csrf: Csrf;
   config: Pick<Config, 'passwordPolicy' | 'rateLimits' | 'http'>;

@@ -42,6 +42,7 @@ export type { ProviderPages } from './rendering.js';
 export type { ProviderForm, UserCodeForm } from './provider-forms.js';
 export type { CitizenSession, CitizenSessions, ConnectedService } from './citizen-sessions.js';
 export { ACCOUNT_SPACE_CLIENT_ID, ADMIN_SCOPE, adminAudience } from './provider.js';
+export { ACR_INSUFFICIENT, requiredAcr } from './assurance-policy.js';
 export { PROVIDER_COOKIES, SESSION_COOKIE } from './cookies.js';
 export { findApiToken, type ApiToken } from './api-tokens.js';
 export { providerRouteTemplates } from './routes.js';
