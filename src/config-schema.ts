@@ -65,7 +65,19 @@ export const TunablesSchema = Checked(
       }),
       registrationsPerAddress: ThrottlePolicySchema,
       resetRequestsPerAddress: ThrottlePolicySchema,
+      /** A second factor's codes (TOTP, recovery codes) and passkey assertions, per (account, address) and per account. */
+      secondFactorChecks: Section({ perAccountAndAddress: ThrottlePolicySchema, perAccount: ThrottlePolicySchema }),
+      /** The code handed over at a town hall's counter, keyed like passwords. */
+      counterCodeChecks: Section({
+        perAccountAndAddress: ThrottlePolicySchema,
+        perAccount: ThrottlePolicySchema,
+        perAddress: ThrottlePolicySchema,
+      }),
     }),
+    /** codeTtlSeconds: how long the code an agent hands over at the counter stays usable. */
+    counterRecovery: Section({ codeTtlSeconds: PositiveInteger }),
+    /** challengeTtlSeconds: how long a WebAuthn challenge waits for its answer (the browser's own timeout is a minute or two). */
+    passkeys: Section({ challengeTtlSeconds: PositiveInteger }),
     clientCacheTtlSeconds: NonNegativeInteger,
     /** On the embedded database no NOTIFY tells of a change glc made beside the server: clients are cached briefly. */
     embeddedClientCacheTtlSeconds: NonNegativeInteger,

@@ -13,6 +13,8 @@ export {
   createRateLimiter,
   mailQuota,
   passwordCheckRules,
+  secondFactorRules,
+  counterCodeRules,
   registrationRules,
   resetRequestRules,
   setRetryAfter,

@@ -73,6 +73,29 @@ export function passwordCheckRules(limits: Limits, who: { email: string; address
   ];
 }
 
+/**
+ * Every check of a second factor (an app's code, a recovery code, a passkey) on one account spends from these
+ * keys: the pair slows an attacker's address, the account's ceiling bounds guessing from many addresses.
+ */
+export function secondFactorRules(limits: Limits, who: { accountId: string; address: string }): ThrottleRule[] {
+  const { perAccountAndAddress, perAccount } = limits.secondFactorChecks;
+  return [
+    { key: `second-factor:${who.accountId}:${who.address}`, ...perAccountAndAddress, onSuccess: 'forget' },
+    { key: `second-factor:${who.accountId}`, ...perAccount, onSuccess: 'refund' },
+  ];
+}
+
+/** Checks of a counter code, keyed by the address typed (known or not: both answer alike) like passwords. */
+export function counterCodeRules(limits: Limits, who: { email: string; address: string }): ThrottleRule[] {
+  const account = digest(who.email);
+  const { perAccountAndAddress, perAccount, perAddress } = limits.counterCodeChecks;
+  return [
+    { key: `counter-code:${account}:${who.address}`, ...perAccountAndAddress, onSuccess: 'forget' },
+    { key: `counter-code:${account}`, ...perAccount, onSuccess: 'refund' },
+    { key: `counter-code-address:${who.address}`, ...perAddress, onSuccess: 'refund' },
+  ];
+}
+
 export function registrationRules(limits: Limits, address: string): ThrottleRule[] {
   return [{ key: `register:${address}`, ...limits.registrationsPerAddress, onSuccess: 'keep' }];
 }
