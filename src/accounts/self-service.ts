@@ -35,8 +35,10 @@ export type NoticeKind =
   | 'retention-warning'
   | 'registration-attempted'
   | 'email-change-attempted'
-  | 'factor-added'
-  | 'factor-removed'
+  | 'totp-added'
+  | 'totp-removed'
+  | 'passkey-added'
+  | 'passkey-removed'
   | 'recovery-codes-generated'
   | 'recovery-code-used'
   | 'recovered-at-counter';

@@ -1,4 +1,4 @@
-// The login step: email and password; a refusal says why without telling which of the two was wrong.
+// The login step: email and password (a second factor follows in sign-in.ts when one is due); a refusal says why without telling which of the two was wrong.
 // The attempt is throttled (http/rate-limit) before argon2 runs, and argon2 itself is bounded (accounts).
 import type { Context } from 'koa';
 import type { Account } from '../accounts/index.js';
@@ -7,6 +7,7 @@ import { passwordCheckRules, sendPage, setRetryAfter, wantsJson } from '../http/
 import { loginPage } from '../views/index.js';
 import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
 import { readLoginForm } from './forms.js';
+import { signInProved } from './sign-in.js';
 
 async function renderLogin(deps: InteractionDeps, ctx: Context, interaction: Interaction, email?: string, error?: string, status = 200) {
   const page = pageFor(deps, ctx, interaction);
@@ -68,6 +69,5 @@ export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<
   await deps.rateLimiter.succeeded(rules);
   deps.metrics.logins.inc({ outcome: 'ok' });
   ctx.state.log.info({ event: 'login.succeeded', accountId: account.id }, 'login.succeeded');
-  await deps.provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
-  ctx.respond = false;
+  await signInProved(deps, ctx, interaction, account.id, ['password']);
 }

@@ -5,6 +5,8 @@ import { submitConsent, showConsent } from './consent.js';
 import { loadInteraction, type InteractionDeps } from './context.js';
 import { showLogin, submitLogin } from './login.js';
 import { showRegister, submitRegister } from './register.js';
+import { confirmEnrolment, continueAfterEnrolment, showEnrolment, showSecondFactor, startEnrolment, submitSecondFactor } from './second-factor.js';
+import { SECOND_FACTOR_STEP, stepOf } from './sign-in.js';
 import { showVerifyLink, submitVerifyLink, VERIFY_STEP } from './verify-link.js';
 
 export type { InteractionDeps } from './context.js';
@@ -16,10 +18,17 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
 
   router.get('/', async (ctx) => {
     const interaction = await loadInteraction(deps, ctx);
-    if (interaction.prompt.name === 'login') await showLogin(deps, ctx, interaction);
-    else await showConsent(deps, ctx, interaction);
+    if (interaction.prompt.name !== 'login') await showConsent(deps, ctx, interaction);
+    else if (await stepOf(deps, interaction)) ctx.redirect(`/interaction/${interaction.uid}/${SECOND_FACTOR_STEP}`);
+    else await showLogin(deps, ctx, interaction);
   });
   router.post('/login', forms, (ctx) => submitLogin(deps, ctx));
+  router.get(`/${SECOND_FACTOR_STEP}`, (ctx) => showSecondFactor(deps, ctx));
+  router.post(`/${SECOND_FACTOR_STEP}`, forms, (ctx) => submitSecondFactor(deps, ctx));
+  router.post(`/${SECOND_FACTOR_STEP}/enrol`, forms, (ctx) => startEnrolment(deps, ctx));
+  router.get(`/${SECOND_FACTOR_STEP}/enrol`, (ctx) => showEnrolment(deps, ctx));
+  router.post(`/${SECOND_FACTOR_STEP}/confirm`, forms, (ctx) => confirmEnrolment(deps, ctx));
+  router.post(`/${SECOND_FACTOR_STEP}/continue`, forms, (ctx) => continueAfterEnrolment(deps, ctx));
   router.get('/register', (ctx) => showRegister(deps, ctx));
   router.post('/register', forms, (ctx) => submitRegister(deps, ctx));
   router.get(`/${VERIFY_STEP}`, (ctx) => showVerifyLink(deps, ctx));

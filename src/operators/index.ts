@@ -22,7 +22,7 @@ import { checkRoleCommunes, communesOf, type Principal } from './permissions.js'
 import { roleChangeCommunes } from './role-audit.js';
 
 export { ROLES, type Role, type OperatorRecord } from './operator-repository.js';
-export { canManageCommune, communesOf, isMetropoleAdmin, type Principal } from './permissions.js';
+export { canIssueCounterCodes, canManageCommune, communesOf, isMetropoleAdmin, type Principal } from './permissions.js';
 export type { AuditEntry, AuditRecord } from './audit-repository.js';
 export { audited, type Actor, type AuditedChange, type AuditedResult } from './audited.js';
 export type { InvitationMail, InvitationMailer, InvitationRecord, InvitationState } from './invitations.js';

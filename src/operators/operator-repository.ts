@@ -1,7 +1,7 @@
 // All SQL about operators and the communes they manage.
 import { oneRow, type Queryable } from '../db/index.js';
 
-export const ROLES = ['metropole-admin', 'commune-referent', 'syndicate-operator'] as const;
+export const ROLES = ['metropole-admin', 'commune-referent', 'syndicate-operator', 'counter-agent'] as const;
 export type Role = (typeof ROLES)[number];
 
 export type OperatorSubject = { accountId: string } | { clientId: string };

@@ -13,6 +13,7 @@ export * from './templates/provider-pages.js';
 export * from './templates/account.js';
 export * from './templates/account-lists.js';
 export * from './templates/account-public.js';
+export * from './templates/second-factor.js';
 export { renderMail, type RenderedMail } from './templates/mail.js';
 
 export interface Views {

@@ -10,6 +10,7 @@ import { normaliseCode } from './readable-code.js';
 import { countRecoveryCodes, deleteRecoveryCodes, replaceRecoveryCodes, spendRecoveryCode } from './recovery-code-repository.js';
 import { newRecoveryCodes } from './recovery-codes.js';
 import { deleteSignInStep, findSignInStep, putSignInStep, type SignInStep } from './sign-in-step-repository.js';
+import { hasSecondFactor } from './second-factor-repository.js';
 import { claimTotpStep, deleteTotp, findTotp, upsertPendingTotp } from './totp-repository.js';
 import { matchTotp, newTotpSecret, totpUri } from './totp.js';
 
@@ -23,10 +24,10 @@ export type { SignInStep } from './sign-in-step-repository.js';
 export type FactorChange = 'totp_enabled' | 'totp_disabled' | 'recovery_codes_generated' | 'recovery_code_used' | 'passkey_added' | 'passkey_removed';
 
 const MAIL_OF: Record<FactorChange, NoticeKind> = {
-  totp_enabled: 'factor-added',
-  passkey_added: 'factor-added',
-  totp_disabled: 'factor-removed',
-  passkey_removed: 'factor-removed',
+  totp_enabled: 'totp-added',
+  passkey_added: 'passkey-added',
+  totp_disabled: 'totp-removed',
+  passkey_removed: 'passkey-removed',
   recovery_codes_generated: 'recovery-codes-generated',
   recovery_code_used: 'recovery-code-used',
 };
@@ -43,9 +44,8 @@ export function createFactorEvents(notify: AccountNotifier | undefined): FactorE
       await insertSecurityEvent(db, { accountId, kind: change, detail: vars.detail, ...origin });
       const account = await findAccountById(db, accountId);
       if (!notify || !account) return;
-      const factor = change.startsWith('passkey') ? 'passkey' : 'totp';
       await notify(
-        { kind: MAIL_OF[change], to: account.email, locale: account.locale, accountId, vars: { factor, name: vars.detail ?? '', remaining: vars.remaining ?? '' } },
+        { kind: MAIL_OF[change], to: account.email, locale: account.locale, accountId, vars: { name: vars.detail ?? '', remaining: vars.remaining ?? '' } },
         db,
       );
     },
@@ -59,8 +59,10 @@ export interface FactorSummary {
 
 export interface Factors {
   summary(accountId: string): Promise<FactorSummary>;
-  /** Whether a password alone is no longer enough for this account (an app is active). */
+  /** Whether an authenticator app is active. */
   hasTotp(accountId: string): Promise<boolean>;
+  /** Whether a password alone is no longer enough for this account: an app is active or a passkey registered. */
+  hasSecondFactor(accountId: string): Promise<boolean>;
   /** Starts (or restarts) enrolment: the secret to show and its URI. Refused (undefined) while an app is active. */
   startTotp(accountId: string, label: string): Promise<{ secret: string; uri: string } | undefined>;
   /** The enrolment waiting for its first code, to show again (a wrong code, a reload). */
@@ -122,6 +124,7 @@ export function createFactors({ db, sealer, notify, stepTtlSeconds }: FactorsDep
     async hasTotp(accountId) {
       return (await findTotp(db, accountId))?.confirmedAt !== undefined;
     },
+    hasSecondFactor: (accountId) => hasSecondFactor(db, accountId),
     async startTotp(accountId, label) {
       const secret = newTotpSecret();
       const isStarted = await upsertPendingTotp(db, accountId, await sealer.seal(secret));

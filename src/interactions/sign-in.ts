@@ -1,0 +1,81 @@
+// Where a sign-in stands after each proof: finished, when what was proved meets what the site asked and
+// what the account demands (an account with a second factor always asks for it after a password), or on
+// to the second-factor step, the proofs so far kept with the interaction. A session already signed in
+// whose only shortfall is its level (step-up) goes straight to the second factor: the password is not
+// asked again, unless max_age or prompt=login asked for a new sign-in.
+import type { Context } from 'koa';
+import { assuranceOf, satisfies, type AuthMethod, type Proof, type SignInStep } from '../accounts/factors/index.js';
+import { ACR_INSUFFICIENT, requiredAcr } from '../oidc/index.js';
+import type { Interaction, InteractionDeps } from './context.js';
+
+export const SECOND_FACTOR_STEP = 'second-factor';
+
+/** The level this interaction's site asked for, with its registered minimum. */
+export async function requiredAcrOf(deps: InteractionDeps, interaction: Interaction): Promise<string> {
+  const client = await deps.provider().Client.find(String(interaction.params.client_id));
+  return requiredAcr({ acrValues: interaction.params.acr_values, claims: interaction.params.claims }, client);
+}
+
+/** The proofs of a session's sign-in, read back from its amr. */
+function proofsOfAmr(amr: unknown): Proof[] {
+  const methods = new Set(Array.isArray(amr) ? (amr as AuthMethod[]) : []);
+  const proofs: Proof[] = [];
+  if (methods.has('pwd')) proofs.push('password');
+  if (methods.has('otp')) proofs.push('totp');
+  if (methods.has('hwk') || methods.has('swk')) proofs.push({ passkey: { userVerified: methods.has('user'), hardwareBound: methods.has('hwk') } });
+  return proofs;
+}
+
+/**
+ * The sign-in this interaction has under way: one gathered here, or the session's own when the library
+ * prompts only because its level is too low. Undefined: a password (or passkey) is asked first.
+ */
+export async function stepOf(deps: InteractionDeps, interaction: Interaction): Promise<SignInStep | undefined> {
+  const step = await deps.factors.steps.find(interaction.uid);
+  if (step) return step;
+  const { session, prompt } = interaction;
+  const isStepUp = session?.accountId !== undefined && prompt.reasons.length > 0 && prompt.reasons.every((reason) => reason === ACR_INSUFFICIENT);
+  if (!isStepUp || !session.accountId) return undefined;
+  const proofs = proofsOfAmr((session as { amr?: unknown }).amr);
+  return proofs.length ? { accountId: session.accountId, proofs } : undefined;
+}
+
+/**
+ * Whether the proofs are enough: the site's level is met and, after a password alone, the account has no
+ * second factor (a citizen who set one up is always asked for it).
+ */
+async function isEnough(deps: InteractionDeps, interaction: Interaction, accountId: string, proofs: Proof[]): Promise<boolean> {
+  const { acr } = assuranceOf(proofs);
+  if (!satisfies(acr, await requiredAcrOf(deps, interaction))) return false;
+  const isPasswordAlone = proofs.every((proof) => proof === 'password');
+  return !isPasswordAlone || !(await deps.factors.hasSecondFactor(accountId));
+}
+
+/** Ends the interaction as signed in with these proofs: acr, amr and auth_time go into the tokens. */
+async function finish(deps: InteractionDeps, ctx: Context, interaction: Interaction, accountId: string, proofs: Proof[]): Promise<void> {
+  const { acr, amr } = assuranceOf(proofs);
+  await deps.factors.steps.forget(interaction.uid);
+  await deps.provider().interactionFinished(
+    ctx.req,
+    ctx.res,
+    { login: { accountId, acr, amr, ts: Math.floor(Date.now() / 1000) } },
+    { mergeWithLastSubmission: false },
+  );
+  ctx.respond = false;
+}
+
+/**
+ * A proof was just made for `accountId` in this interaction: added to the ones before (the same account
+ * only: a proof for another account starts over), then finished or sent to the second factor.
+ */
+export async function signInProved(deps: InteractionDeps, ctx: Context, interaction: Interaction, accountId: string, proofs: Proof[]): Promise<void> {
+  const earlier = await stepOf(deps, interaction);
+  const gathered = earlier?.accountId === accountId ? [...earlier.proofs, ...proofs] : proofs;
+  if (await isEnough(deps, interaction, accountId, gathered)) {
+    await finish(deps, ctx, interaction, accountId, gathered);
+    return;
+  }
+  await deps.factors.steps.put(interaction.uid, { accountId, proofs: gathered });
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${interaction.uid}/${SECOND_FACTOR_STEP}`);
+}
