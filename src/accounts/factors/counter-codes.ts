@@ -44,7 +44,7 @@ export interface CounterCodes {
 export interface CounterCodesDeps {
   sealer: Pick<Sealer, 'digest'>;
   /** Removes every second factor of the account in the given transaction (Factors.removeAll). */
-  removeFactors(accountId: string, tx: PoolClient): Promise<void>;
+  removeFactors: (accountId: string, tx: PoolClient) => Promise<void>;
   /** Without it (the command line), no mail is queued. */
   notify?: AccountNotifier | undefined;
 }
@@ -75,7 +75,13 @@ export function createCounterCodes({ sealer, removeFactors, notify }: CounterCod
       await removeFactors(account.id, tx);
       await insertSecurityEvent(tx, { accountId: account.id, kind: 'recovered_at_counter', detail: spent.communeName, ...origin });
       await notify?.(
-        { kind: 'recovered-at-counter', to: account.email, locale: account.locale, accountId: account.id, vars: { commune: spent.communeName } },
+        {
+          kind: 'recovered-at-counter',
+          to: account.email,
+          locale: account.locale,
+          accountId: account.id,
+          vars: { commune: spent.communeName },
+        },
         tx,
       );
       return spent;
