@@ -52,7 +52,7 @@ export function assurancePolicy(): ReturnType<typeof interactionPolicy.base> {
   login.checks.remove('essential_acrs');
   login.checks.remove('essential_acr');
   login.checks.add(
-    new interactionPolicy.Check(ACR_INSUFFICIENT, 'a stronger sign-in is required', (ctx: KoaContextWithOIDC) => {
+    new interactionPolicy.Check(ACR_INSUFFICIENT, 'a stronger sign-in is required', 'login_required', (ctx: KoaContextWithOIDC) => {
       const { oidc } = ctx;
       const required = requiredAcr({ acrValues: oidc.params?.acr_values, claims: oidc.claims }, oidc.client);
       return satisfies(oidc.acr, required) ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;

@@ -34,7 +34,8 @@ export function withClientFeatures(features: Configuration['features'] = {}): Fe
 
 export function clientSchemaConfiguration(config: Pick<Config, 'issuer' | 'outboundAllowList'>) {
   return {
-    claims: { ...CLAIMS_BY_SCOPE, openid: ['sub'] } as unknown as Configuration['claims'],
+    // Every ID token says how its sign-in was made (acr, amr, auth_time), asked for or not: a site checks it.
+    claims: { ...CLAIMS_BY_SCOPE, openid: ['sub', 'acr', 'amr', 'auth_time'] } as unknown as Configuration['claims'],
     scopes: SCOPES,
     subjectTypes: ['public', 'pairwise'],
     sectorIdentifierUriValidate: (client) => !isCommuneSectorUri(config.issuer, client.sectorIdentifierUri),
