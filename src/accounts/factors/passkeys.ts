@@ -37,7 +37,13 @@ import {
 
 /** The part of the factors' events passkeys tell (the history line and the mail, in the change's transaction). */
 export interface PasskeyEvents {
-  changed(accountId: string, change: 'passkey_added' | 'passkey_removed', vars: { detail?: string }, db: Queryable, origin?: Origin): Promise<void>;
+  changed(
+    accountId: string,
+    change: 'passkey_added' | 'passkey_removed',
+    vars: { detail?: string },
+    db: Queryable,
+    origin?: Origin,
+  ): Promise<void>;
 }
 
 export interface PasskeySummary {
@@ -49,12 +55,22 @@ export interface PasskeySummary {
   isSynced: boolean;
 }
 
-export type RegistrationOutcome = { isAdded: true; passkey: PasskeySummary } | { isAdded: false; reason: 'name_invalid' | 'refused' | 'already_registered' };
+export type RegistrationOutcome =
+  { isAdded: true; passkey: PasskeySummary } | { isAdded: false; reason: 'name_invalid' | 'refused' | 'already_registered' };
 
 export interface Passkeys {
   /** Options for navigator.credentials.create; the challenge is kept under `register:<sessionKey>`. */
-  registrationOptions(account: { id: string; email: string; displayName?: string }, sessionKey: string): Promise<PublicKeyCredentialCreationOptionsJSON>;
-  verifyRegistration(account: { id: string }, sessionKey: string, responseJson: string, name: string, origin?: Origin): Promise<RegistrationOutcome>;
+  registrationOptions(
+    account: { id: string; email: string; displayName?: string },
+    sessionKey: string,
+  ): Promise<PublicKeyCredentialCreationOptionsJSON>;
+  verifyRegistration(
+    account: { id: string },
+    sessionKey: string,
+    responseJson: string,
+    name: string,
+    origin?: Origin,
+  ): Promise<RegistrationOutcome>;
   /** Options for navigator.credentials.get; with `allowAccountId`, only that account's credentials are offered. */
   authenticationOptions(challengeKey: string, allowAccountId?: string): Promise<PublicKeyCredentialRequestOptionsJSON>;
   /** The account whose credential the answer names, before anything is verified (to throttle by it). */
@@ -82,7 +98,14 @@ export interface PasskeysDeps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const registrationKey = (sessionKey: string) => `register:${sessionKey}`;
 
-const summaryOf = (row: { id: string; name: string; createdAt: Date; lastUsedAt: Date | undefined; isBackedUp: boolean; isMultiDevice: boolean }): PasskeySummary => ({
+const summaryOf = (row: {
+  id: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | undefined;
+  isBackedUp: boolean;
+  isMultiDevice: boolean;
+}): PasskeySummary => ({
   id: row.id,
   name: row.name,
   createdAt: row.createdAt,
@@ -130,7 +153,8 @@ export function createPasskeys({ db, events, issuer, rpName, challengeTtlSeconds
       const result = await verdict(() =>
         verifyRegistrationResponse({ response, expectedChallenge, expectedOrigin, expectedRPID: rpId, requireUserVerification: false }),
       );
-      if (!result?.verified) return { isAdded: false, reason: 'refused' };
+      // The answer's id must name the credential its attestation carries: the list shows what was signed.
+      if (!result?.verified || result.registrationInfo.credential.id !== response.id) return { isAdded: false, reason: 'refused' };
       const { credential, credentialDeviceType, credentialBackedUp } = result.registrationInfo;
       return withTransaction(db, async (tx) => {
         const row = await insertPasskey(tx, {
@@ -178,7 +202,12 @@ export function createPasskeys({ db, events, issuer, rpName, challengeTtlSeconds
           expectedChallenge,
           expectedOrigin,
           expectedRPID: rpId,
-          credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.signCount, transports: passkey.transports },
+          credential: {
+            id: passkey.credentialId,
+            publicKey: new Uint8Array(passkey.publicKey),
+            counter: passkey.signCount,
+            transports: passkey.transports,
+          },
           requireUserVerification: false,
         }),
       );
