@@ -17,7 +17,10 @@ export interface PasskeyRow {
   lastUsedAt: Date | undefined;
 }
 
-export type NewPasskey = Pick<PasskeyRow, 'accountId' | 'credentialId' | 'publicKey' | 'signCount' | 'transports' | 'isBackedUp' | 'isMultiDevice' | 'name'>;
+export type NewPasskey = Pick<
+  PasskeyRow,
+  'accountId' | 'credentialId' | 'publicKey' | 'signCount' | 'transports' | 'isBackedUp' | 'isMultiDevice' | 'name'
+>;
 
 interface Row {
   id: string;
@@ -108,7 +111,10 @@ export async function renamePasskey(db: Queryable, accountId: string, id: string
 
 /** Deletes one of the account's passkeys: its name, or undefined when the account has no such passkey. */
 export async function deletePasskey(db: Queryable, accountId: string, id: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ name: string }>(`delete from passkeys where account_id = $1 and id = $2 returning name`, [accountId, id]);
+  const { rows } = await db.query<{ name: string }>(`delete from passkeys where account_id = $1 and id = $2 returning name`, [
+    accountId,
+    id,
+  ]);
   return rows[0]?.name;
 }
 

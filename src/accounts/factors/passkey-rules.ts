@@ -25,7 +25,7 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 /** A name to show in the list: trimmed, 1 to 100 characters, no control characters; else undefined. */
 export function passkeyName(raw: string): string | undefined {
   const name = raw.trim();
-  // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
+   
   if (name.length === 0 || name.length > PASSKEY_NAME_MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) return undefined;
   return name;
 }
@@ -78,7 +78,10 @@ export function registrationResponseOf(text: string): RegistrationResponseJSON |
   const value = parsedObject(text);
   if (!value || !hasCredentialShape(value) || !isPart(value.response.attestationObject)) return undefined;
   const transports = value.response.transports;
-  if (transports !== undefined && !(Array.isArray(transports) && transports.length <= 10 && transports.every((t) => typeof t === 'string' && t.length <= 20)))
+  if (
+    transports !== undefined &&
+    !(Array.isArray(transports) && transports.length <= 10 && transports.every((t) => typeof t === 'string' && t.length <= 20))
+  )
     return undefined;
   return value as unknown as RegistrationResponseJSON;
 }
