@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { Type, type Static } from 'typebox';
 import { AppError, notFound } from '../errors.js';
 import { isMetropoleAdmin, type AuditedChange, type Principal } from '../operators/index.js';
+import { ACR_VALUES } from '../accounts/factors/index.js';
 import { clientJson, type ClientRecord, type Registry } from '../registry/index.js';
 import { audited, paginate, type AdminDeps, type ApiPolicy } from './context.js';
 import { created, noContent, ok, route } from './route.js';
@@ -21,6 +22,10 @@ const metadata = {
   }),
   scope: Type.String({ description: "Space-separated; sensitive scopes wait for the Métropole's approval unless a metropole-admin asks" }),
 };
+const MinimumAcr = Type.Array(Type.Enum([...ACR_VALUES]), {
+  maxItems: 1,
+  description: 'The minimum assurance level of a sign-in at this client, whatever its requests ask (one value)',
+});
 
 /** Only the Métropole grants sensitive scopes at once; for other operators they wait for its approval. */
 function sensitiveScopePolicy(principal: Principal) {
@@ -129,6 +134,7 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
           token_endpoint_auth_method: Type.Enum(['client_secret_basic', 'none'], { description: 'none: a public client (PKCE required)' }),
           scope: metadata.scope,
           subject_type: Type.Enum(['public', 'pairwise']),
+          default_acr_values: MinimumAcr,
           backchannel_logout_uri: Type.String({
             description: 'Called on sign-out; https, and not a private address unless OUTBOUND_ALLOWLIST admits it',
           }),
@@ -158,6 +164,7 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
             scope: body.scope,
             subjectType: body.subject_type,
             backchannelLogoutUri: body.backchannel_logout_uri,
+            minimumAcr: body.default_acr_values?.[0],
           },
           { isFirstParty, ...sensitiveScopePolicy(principal) },
         );
@@ -207,6 +214,7 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
       Type.Object({
         ...metadata,
         backchannel_logout_uri: Type.Union([Type.String(), Type.Null()], { description: 'null removes it' }),
+        default_acr_values: Type.Union([MinimumAcr, Type.Null()], { description: 'null or [] removes the minimum' }),
       }),
     ),
     example: { client_name: 'Ville d’Oullins', redirect_uris: ['https://www.oullins.fr/callback'] },
@@ -223,6 +231,7 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
             grantTypes: body.grant_types,
             scope: body.scope,
             backchannelLogoutUri: body.backchannel_logout_uri,
+            minimumAcr: body.default_acr_values === null ? null : body.default_acr_values && (body.default_acr_values[0] ?? null),
           },
           sensitiveScopePolicy(principal),
         );

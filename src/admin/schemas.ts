@@ -67,6 +67,9 @@ export const Client = Type.Object(
     application_type: Type.Optional(Type.String()),
     backchannel_logout_uri: Type.Optional(Type.String({ format: 'uri' })),
     backchannel_logout_session_required: Type.Optional(Type.Boolean()),
+    default_acr_values: Type.Optional(
+      Type.Array(Type.String(), { description: 'The minimum assurance level of a sign-in at this client' }),
+    ),
     client_secret: Type.Optional(
       Type.String({ description: 'Only in the answers that create a client or rotate its secret: shown once.' }),
     ),

@@ -2,6 +2,7 @@
 // (scopes and claims, subject types, defaults, authentication methods, algorithms, the features that add
 // metadata), written once for the serving provider and for the one that only checks metadata. That one
 // serves nothing: the command line and the registry validate with it before anything is written.
+import { ACR_VALUES } from '../accounts/factors/index.js';
 import Provider, { errors, type Adapter, type Configuration } from 'oidc-provider';
 import { CLAIMS_BY_SCOPE } from '../accounts/index.js';
 import type { Config } from '../config.js';
@@ -36,6 +37,8 @@ export function clientSchemaConfiguration(config: Pick<Config, 'issuer' | 'outbo
   return {
     // Every ID token says how its sign-in was made (acr, amr, auth_time), asked for or not: a site checks it.
     claims: { ...CLAIMS_BY_SCOPE, openid: ['sub', 'acr', 'amr', 'auth_time'] } as unknown as Configuration['claims'],
+    // Advertised in discovery, and the only values a client's default_acr_values may hold.
+    acrValues: [...ACR_VALUES],
     scopes: SCOPES,
     subjectTypes: ['public', 'pairwise'],
     sectorIdentifierUriValidate: (client) => !isCommuneSectorUri(config.issuer, client.sectorIdentifierUri),

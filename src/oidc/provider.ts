@@ -5,7 +5,6 @@ import type Provider from 'oidc-provider';
 import { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import type { Config } from '../config.js';
 import { LOCALES } from '../locale.js';
-import { ACR_VALUES } from '../accounts/factors/index.js';
 import { assurancePolicy } from './assurance-policy.js';
 import { isOperatorTool } from './client-marks.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
@@ -138,7 +137,6 @@ export function createProvider(deps: ProviderDeps): Provider {
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     loadExistingGrant: createLoadExistingGrant(deps.consentMemory),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: assurancePolicy() },
-    acrValues: [...ACR_VALUES],
     renderError: rendering.renderError,
     discovery: {
       ui_locales_supported: [...LOCALES],

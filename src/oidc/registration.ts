@@ -3,6 +3,7 @@
 // `glc client add`, sensitive scopes waiting for the Métropole's approval, each change audited.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import Provider, { errors } from 'oidc-provider';
+import { levelOf, strongest } from '../accounts/factors/index.js';
 import type { OutboundAllowList } from '../config.js';
 import type { Pool, Queryable } from '../db/index.js';
 import { AppError } from '../errors.js';
@@ -34,6 +35,15 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 const backchannelLogoutOf = (uri: string | undefined) =>
   uri ? { backchannel_logout_uri: uri, backchannel_logout_session_required: true } : {};
 
+/**
+ * The registrant's default_acr_values, kept as one minimum: the strongest level it names, or the first value
+ * we do not know (then refused by the registry's rules).
+ */
+function minimumOf(values: string[] | undefined): string | undefined {
+  if (!values?.length) return undefined;
+  return values.find((value) => levelOf(value) === undefined) ?? strongest(values);
+}
+
 /** The registration policy: finds the commune, applies our rules, keeps only the metadata we support. */
 export function createCommunePolicy(
   registry: Pick<RegistrationTokenBindings, 'registrationTokenCommune'> & Pick<Communes, 'getCommune'> & Pick<Clients, 'getClient'>,
@@ -59,6 +69,7 @@ export function createCommunePolicy(
           scope: text(properties.scope),
           subjectType: text(properties.subject_type),
           backchannelLogoutUri: text(properties.backchannel_logout_uri),
+          minimumAcr: minimumOf(strings(properties.default_acr_values)),
         },
         { outboundAllowList },
       );
@@ -115,6 +126,7 @@ export function registeredClientStore(
         subject_type: rest.subject_type === 'public' ? 'public' : 'pairwise',
         application_type: 'web',
         ...backchannelLogoutOf(text(rest.backchannel_logout_uri)),
+        ...(strings(rest.default_acr_values)?.length ? { default_acr_values: strings(rest.default_acr_values) } : {}),
       };
       const pendingScopes = text(pending)?.split(' ') ?? [];
       await audited(pool, registrant(), async (tx) => {

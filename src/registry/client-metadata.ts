@@ -2,6 +2,7 @@
 // exact https redirect URIs (http only on localhost), no fragments, no wildcards; sensible defaults; a
 // back-channel logout URI off loopback and private networks unless OUTBOUND_ALLOWLIST admits its host.
 import type { OutboundAllowList } from '../config.js';
+import { ACR_VALUES } from '../accounts/factors/assurance.js';
 import { invalid } from '../errors.js';
 import { isAdmittedCallbackHost } from './outbound-target.js';
 
@@ -34,6 +35,8 @@ export interface ClientRequest {
   scope?: string | undefined;
   subjectType?: string | undefined;
   backchannelLogoutUri?: string | undefined;
+  /** The lowest assurance level a sign-in at this client may have (its default_acr_values). */
+  minimumAcr?: string | undefined;
 }
 
 /** The metadata we store (RFC 7591 names). client_id and client_secret are added by the registry. */
@@ -48,6 +51,8 @@ export interface ClientMetadata {
   subject_type: 'public' | 'pairwise';
   backchannel_logout_uri?: string;
   backchannel_logout_session_required?: boolean;
+  /** One level: the minimum a sign-in at this client must reach, whatever its request says (oidc/assurance-policy). */
+  default_acr_values?: string[];
   application_type: 'web' | 'native';
   /** Added when the client is loaded, never stored: see sectorIdentifierUri in the registry. */
   sector_identifier_uri?: string;
@@ -172,6 +177,12 @@ export function buildClientMetadata(request: ClientRequest, callback: CallbackPo
     subject_type: subjectType,
     application_type: 'web',
   };
+  if (request.minimumAcr !== undefined) {
+    if (!(ACR_VALUES as readonly string[]).includes(request.minimumAcr)) {
+      throw invalid('acr_invalid', `acr: "${request.minimumAcr}" is not one of ${ACR_VALUES.join(' ')}`, { field: 'default_acr_values' });
+    }
+    metadata.default_acr_values = [request.minimumAcr];
+  }
   if (request.backchannelLogoutUri) {
     metadata.backchannel_logout_uri = checkRegisteredUri(request.backchannelLogoutUri, 'backchannel_logout_uri', callback);
     metadata.backchannel_logout_session_required = true;

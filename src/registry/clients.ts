@@ -123,6 +123,7 @@ export function clientOperations(
           isPublic: current.metadata.token_endpoint_auth_method === 'none',
           scope: change.scope ?? current.metadata.scope,
           subjectType: current.metadata.subject_type,
+          minimumAcr: change.minimumAcr === null ? undefined : (change.minimumAcr ?? current.metadata.default_acr_values?.[0]),
           backchannelLogoutUri:
             change.backchannelLogoutUri === null ? undefined : (change.backchannelLogoutUri ?? current.metadata.backchannel_logout_uri),
         },

@@ -36,6 +36,8 @@ export interface ClientUpdate {
   grantTypes?: string[] | undefined;
   scope?: string | undefined;
   backchannelLogoutUri?: string | null | undefined;
+  /** null removes the minimum. */
+  minimumAcr?: string | null | undefined;
 }
 
 export interface ClientWriteOptions {

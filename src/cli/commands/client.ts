@@ -21,6 +21,10 @@ export const clientAdd = defineCommand({
     scope: optional('SCOPES', 'the scopes it may ask for, space-separated; default "openid profile email"'),
     'subject-type': optional('TYPE', 'pairwise (default: the commune is the sector) or public'),
     'backchannel-logout-uri': optional('URL', 'called by the server when the citizen signs out'),
+    acr: optional(
+      'ACR',
+      'the minimum level of a sign-in at this site: urn:grandlyonconnect:acr:1fa (default) or urn:grandlyonconnect:acr:2fa',
+    ),
     'first-party': flag('a service of the commune itself: no consent page'),
     'operator-tool': flag('a tool operators sign in to (the console)'),
   },
@@ -45,6 +49,7 @@ export const clientAdd = defineCommand({
           scope: values.scope,
           subjectType: values['subject-type'],
           backchannelLogoutUri: values['backchannel-logout-uri'],
+          minimumAcr: values.acr,
         },
         { isFirstParty: values['first-party'], isOperatorTool: values['operator-tool'] },
       );
