@@ -3,6 +3,7 @@ import { accountRoutes } from './accounts.js';
 import { readRoutes } from './audit-and-reports.js';
 import { clientRoutes } from './clients.js';
 import { communeRoutes } from './communes.js';
+import { counterCodeRoutes } from './counter-codes.js';
 import { operatorRoutes } from './operators.js';
 import type { ApiPolicy } from './context.js';
 import type { AnyRoute } from './route.js';
@@ -14,6 +15,7 @@ export const adminRoutes = (policy: ApiPolicy): readonly AnyRoute[] => [
   ...clientRoutes(policy),
   ...operatorRoutes(policy),
   ...accountRoutes(policy),
+  ...counterCodeRoutes(),
   ...scopeRequestRoutes(policy),
   ...readRoutes(policy),
 ];

@@ -5,3 +5,12 @@ export { createAccountNotifier } from './account-mail.js';
 export { issueCommuneToken } from './commune-tokens.js';
 export { createInvitationMailer } from './operator-invitation-mail.js';
 export { createRetentionJob, type RetentionJob, type RetentionReport } from './retention.js';
+export {
+  createCounterCodeIssuer,
+  createCounterRecovery,
+  type CounterCodeIssuerDeps,
+  type CounterCodeRequest,
+  type CounterRecovery,
+  type CounterRecoveryDeps,
+  type CounterRecoveryRequest,
+} from './counter-recovery.js';

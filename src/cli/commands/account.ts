@@ -1,6 +1,10 @@
 import { createAccounts } from '../../accounts/index.js';
+import { createCounterCodes } from '../../accounts/factors/counter-codes.js';
+import { createFactors } from '../../accounts/factors/index.js';
 import { maskEmail } from '../../log.js';
 import { audited } from '../../operators/index.js';
+import { createRegistry } from '../../registry/index.js';
+import { createCounterCodeIssuer } from '../../services/index.js';
 import { cliActor } from '../actor.js';
 import { defineCommand } from '../command.js';
 import { flag, optional, required, secret } from '../options.js';
@@ -43,5 +47,28 @@ export const accountAdd = defineCommand({
       family_name: account.familyName ?? null,
     };
     return { json, text: `account ${account.email} created (sub ${account.id})` };
+  },
+});
+
+export const accountRecoveryCode = defineCommand({
+  name: 'account recovery-code',
+  summary: "a one-time code to hand over at a town hall's counter, once the citizen's identity is checked",
+  options: {
+    email: required('EMAIL', "the address of the citizen's account"),
+    commune: required('SLUG', 'the commune whose counter hands the code over (named in the audit and the citizen’s history)'),
+  },
+  async run(context, values) {
+    const db = context.db.pool;
+    const factors = createFactors({ db, sealer: context.sealer, stepTtlSeconds: context.config.ttlSeconds.interaction });
+    const issuer = createCounterCodeIssuer({
+      pool: db,
+      config: context.config,
+      accounts: createAccounts({ db, config: context.config, log: context.log }),
+      codes: createCounterCodes({ sealer: context.sealer, removeFactors: (accountId, tx) => factors.removeAll(accountId, tx) }),
+      communes: createRegistry({ db, sealer: context.sealer, log: context.log, cacheTtlSeconds: 0 }),
+    });
+    const { code, expiresAt } = await issuer.issueCounterCode(cliActor(), { email: values.email, commune: values.commune }, 'cli');
+    const json = { code, expires_at: expiresAt.toISOString() };
+    return { json, text: `counter code for ${maskEmail(values.email)}: ${code} (valid until ${json.expires_at})` };
   },
 });

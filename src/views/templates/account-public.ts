@@ -1,5 +1,6 @@
 // Pages reached from a mail or from the login page, without being signed in: verify an email, forgotten
-// password, new password, confirm a new email, and the result pages.
+// password, new password, confirm a new email, recovery with a code handed over at a town hall, and the
+// result pages.
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, layout, type PageContext } from '../layout.js';
 import { csrfInput, field } from './fields.js';
@@ -37,7 +38,8 @@ ${view.sentTo !== undefined ? html`<p class="panel" role="status">${t('account.p
 ${csrfInput(view.csrfToken)}${languageInput(page)}
 ${field({ name: 'email', type: 'email', label: t('login.email'), autocomplete: 'username', value: view.email, required: true, autofocus: true })}
 <button type="submit">${t('account.password.forgot_submit')}</button>
-</form>`,
+</form>
+<p><a href="/account/recover?ui_locales=${page.locale}">${t('counter.link')}</a></p>`,
   );
 }
 
@@ -55,6 +57,32 @@ ${errorSummary(page, view.error ? [view.error] : [])}
 ${csrfInput(view.csrfToken)}${languageInput(page)}<input type="hidden" name="token" value="${view.token}">
 ${field({ name: 'new_password', type: 'password', label: t('account.password.new'), autocomplete: 'new-password', required: true, autofocus: true, error: view.error, hint: t('register.password_hint', { min: view.minLength }) })}
 <button type="submit">${t('account.password.reset_submit')}</button>
+</form>`,
+  );
+}
+
+/** Which field a refusal of the counter recovery form is about. */
+export type CounterRecoveryFault = { field: 'code' | 'new_password'; message: string };
+
+/** "J'ai un code remis en mairie": the address of the account, the code read at the counter, a new password. */
+export function counterRecoveryPage(
+  page: PageContext,
+  view: { csrfToken: string; minLength: number; email?: string | undefined; fault?: CounterRecoveryFault | undefined },
+): SafeHtml {
+  const { t } = page;
+  const errorOf = (name: CounterRecoveryFault['field']) => (view.fault?.field === name ? view.fault.message : undefined);
+  return layout(
+    page,
+    t('counter.title'),
+    html`
+${errorSummary(page, view.fault ? [view.fault.message] : [])}
+<p>${t('counter.intro')}</p>
+<form method="post" action="/account/recover">
+${csrfInput(view.csrfToken)}${languageInput(page)}
+${field({ name: 'email', type: 'email', label: t('counter.email'), autocomplete: 'email', value: view.email, required: true, autofocus: !view.fault })}
+${field({ name: 'code', type: 'text', label: t('counter.code'), autocomplete: 'one-time-code', hint: t('counter.code_hint'), error: errorOf('code'), required: true })}
+${field({ name: 'new_password', type: 'password', label: t('counter.new_password'), autocomplete: 'new-password', hint: t('register.password_hint', { min: view.minLength }), error: errorOf('new_password'), required: true })}
+<button type="submit">${t('counter.submit')}</button>
 </form>`,
   );
 }
