@@ -199,11 +199,16 @@ describe('signing in with a passkey', () => {
     expect((await passkeys.authenticationOptions('discoverable')).allowCredentials ?? []).toEqual([]);
   });
 
-  it('tells the account of an answer before verifying it, for throttling', async () => {
+  it('tells whose credential an answer names before verifying it, for throttling', async () => {
     const { citizen, device } = await withPasskey();
     const answer = JSON.stringify(device.authenticate(await passkeys.authenticationOptions('who')));
-    expect(await passkeys.accountOf(answer)).toBe(citizen.id);
-    expect(await passkeys.accountOf('not json')).toBeUndefined();
+    expect(await passkeys.ownerOf(answer)).toEqual({ kind: 'known', accountId: citizen.id });
+    const stranger = aSoftAuthenticator(ISSUER);
+    stranger.register(await passkeys.registrationOptions(citizen, 'never-verified'));
+    expect(await passkeys.ownerOf(JSON.stringify(stranger.authenticate(await passkeys.authenticationOptions('who'))))).toEqual({
+      kind: 'unknown',
+    });
+    expect(await passkeys.ownerOf('not json')).toEqual({ kind: 'malformed' });
   });
 
   it.each([

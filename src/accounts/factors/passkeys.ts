@@ -58,6 +58,9 @@ export interface PasskeySummary {
 export type RegistrationOutcome =
   { isAdded: true; passkey: PasskeySummary } | { isAdded: false; reason: 'name_invalid' | 'refused' | 'already_registered' };
 
+/** Whom a sign-in answer claims to be: not an answer at all, a credential we do not know, or an account's. */
+export type CredentialOwner = { kind: 'malformed' } | { kind: 'unknown' } | { kind: 'known'; accountId: string };
+
 export interface Passkeys {
   /** Options for navigator.credentials.create; the challenge is kept under `register:<sessionKey>`. */
   registrationOptions(
@@ -74,7 +77,7 @@ export interface Passkeys {
   /** Options for navigator.credentials.get; with `allowAccountId`, only that account's credentials are offered. */
   authenticationOptions(challengeKey: string, allowAccountId?: string): Promise<PublicKeyCredentialRequestOptionsJSON>;
   /** The account whose credential the answer names, before anything is verified (to throttle by it). */
-  accountOf(responseJson: string): Promise<string | undefined>;
+  ownerOf(responseJson: string): Promise<CredentialOwner>;
   /** The account and what was proved, or undefined for any answer that does not verify. The challenge is spent either way. */
   verifyAuthentication(challengeKey: string, responseJson: string): Promise<{ accountId: string; proof: Proof } | undefined>;
   list(accountId: string): Promise<PasskeySummary[]>;
@@ -185,9 +188,11 @@ export function createPasskeys({ db, events, issuer, rpName, challengeTtlSeconds
       return options;
     },
 
-    async accountOf(responseJson) {
+    async ownerOf(responseJson) {
       const response = authenticationResponseOf(responseJson);
-      return response && (await findPasskeyByCredentialId(db, response.id))?.accountId;
+      if (!response) return { kind: 'malformed' };
+      const passkey = await findPasskeyByCredentialId(db, response.id);
+      return passkey ? { kind: 'known', accountId: passkey.accountId } : { kind: 'unknown' };
     },
 
     async verifyAuthentication(challengeKey, responseJson) {
