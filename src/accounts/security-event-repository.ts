@@ -33,7 +33,13 @@ export interface SecurityEvent {
 
 export async function insertSecurityEvent(
   db: Queryable,
-  event: { accountId: string; kind: SecurityEventKind; ip?: string | undefined; userAgent?: string | undefined; detail?: string | undefined },
+  event: {
+    accountId: string;
+    kind: SecurityEventKind;
+    ip?: string | undefined;
+    userAgent?: string | undefined;
+    detail?: string | undefined;
+  },
 ): Promise<void> {
   await db.query(`insert into security_events (account_id, kind, ip, user_agent, detail) values ($1, $2, $3, $4, $5)`, [
     event.accountId,
@@ -45,7 +51,13 @@ export async function insertSecurityEvent(
 }
 
 export async function listSecurityEvents(db: Queryable, accountId: string, limit: number): Promise<SecurityEvent[]> {
-  const { rows } = await db.query<{ kind: SecurityEventKind; ip: string | null; user_agent: string | null; detail: string | null; created_at: Date }>(
+  const { rows } = await db.query<{
+    kind: SecurityEventKind;
+    ip: string | null;
+    user_agent: string | null;
+    detail: string | null;
+    created_at: Date;
+  }>(
     `select kind, ip, user_agent, detail, created_at from security_events where account_id = $1 order by created_at desc, id desc limit $2`,
     [accountId, limit],
   );

@@ -5,7 +5,14 @@ import { submitConsent, showConsent } from './consent.js';
 import { loadInteraction, type InteractionDeps } from './context.js';
 import { showLogin, submitLogin } from './login.js';
 import { showRegister, submitRegister } from './register.js';
-import { confirmEnrolment, continueAfterEnrolment, showEnrolment, showSecondFactor, startEnrolment, submitSecondFactor } from './second-factor.js';
+import {
+  confirmEnrolment,
+  continueAfterEnrolment,
+  showEnrolment,
+  showSecondFactor,
+  startEnrolment,
+  submitSecondFactor,
+} from './second-factor.js';
 import { SECOND_FACTOR_STEP, stepOf } from './sign-in.js';
 import { showVerifyLink, submitVerifyLink, VERIFY_STEP } from './verify-link.js';
 

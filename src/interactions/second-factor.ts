@@ -15,7 +15,12 @@ const CODE_MAX_LENGTH = 40;
 const isAppCode = (code: string) => /^[0-9]{6}$/.test(code.replace(/\s/g, ''));
 
 /** Extra options on the step page (the passkey button), given by whoever has them. */
-export type StepOptions = (deps: InteractionDeps, ctx: Context, interaction: Interaction, step: SignInStep) => Promise<SafeHtml | undefined>;
+export type StepOptions = (
+  deps: InteractionDeps,
+  ctx: Context,
+  interaction: Interaction,
+  step: SignInStep,
+) => Promise<SafeHtml | undefined>;
 
 const base = (interaction: Interaction) => `/interaction/${interaction.uid}/${SECOND_FACTOR_STEP}`;
 
@@ -36,7 +41,11 @@ export async function renderSecondFactor(
   const summary = await clientSummary(deps, interaction);
   const csrfToken = deps.csrf.token(ctx, `interaction:${interaction.uid}`);
   if (!(await deps.factors.hasSecondFactor(step.accountId))) {
-    sendPage(ctx, factorRequiredPage(page, { ...summary, enrolAction: `${base(interaction)}/enrol`, csrfToken }).toString(), options.status ?? 200);
+    sendPage(
+      ctx,
+      factorRequiredPage(page, { ...summary, enrolAction: `${base(interaction)}/enrol`, csrfToken }).toString(),
+      options.status ?? 200,
+    );
     return;
   }
   sendPage(
@@ -86,7 +95,10 @@ export async function submitSecondFactor(deps: InteractionDeps, ctx: Context, pa
       ? (await deps.factors.verifyTotp(step.accountId, code)) && ('totp' as const)
       : (await deps.factors.useRecoveryCode(step.accountId, code)) !== undefined && ('recovery-code' as const);
   if (!proof) {
-    await deps.accounts.selfService.recordEvent(step.accountId, 'second_factor_failed', { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
+    await deps.accounts.selfService.recordEvent(step.accountId, 'second_factor_failed', {
+      ip: ctx.ip,
+      userAgent: ctx.get('user-agent') || undefined,
+    });
     ctx.state.log.info({ event: 'second_factor.failed' }, 'second_factor.failed');
     await again('second_factor.invalid_code', 401);
     return;
@@ -102,13 +114,21 @@ export async function startEnrolment(deps: InteractionDeps, ctx: Context): Promi
   requireCsrf(deps, ctx, interaction.uid);
   const step = await requireStep(deps, interaction);
   const account = await deps.accounts.findById(step.accountId);
-  if (!account || (await deps.factors.hasSecondFactor(step.accountId))) throw new AppError('interaction_expired', 'invalid', 'nothing to enrol');
+  if (!account || (await deps.factors.hasSecondFactor(step.accountId)))
+    throw new AppError('interaction_expired', 'invalid', 'nothing to enrol');
   await deps.factors.startTotp(step.accountId, account.email);
   ctx.status = 303;
   ctx.redirect(`${base(interaction)}/enrol`);
 }
 
-async function renderEnrolment(deps: InteractionDeps, ctx: Context, interaction: Interaction, step: SignInStep, error?: string, status = 200) {
+async function renderEnrolment(
+  deps: InteractionDeps,
+  ctx: Context,
+  interaction: Interaction,
+  step: SignInStep,
+  error?: string,
+  status = 200,
+) {
   const page = pageFor(deps, ctx, interaction);
   const account = await deps.accounts.findById(step.accountId);
   const pending = account && (await deps.factors.pendingTotp(step.accountId, account.email));
@@ -147,7 +167,11 @@ export async function confirmEnrolment(deps: InteractionDeps, ctx: Context): Pro
   const page = pageFor(deps, ctx, interaction);
   sendPage(
     ctx,
-    recoveryCodesPage(page, { codes, action: `${base(interaction)}/continue`, csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`) }).toString(),
+    recoveryCodesPage(page, {
+      codes,
+      action: `${base(interaction)}/continue`,
+      csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
+    }).toString(),
   );
 }
 

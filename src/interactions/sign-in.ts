@@ -22,7 +22,8 @@ function proofsOfAmr(amr: unknown): Proof[] {
   const proofs: Proof[] = [];
   if (methods.has('pwd')) proofs.push('password');
   if (methods.has('otp')) proofs.push('totp');
-  if (methods.has('hwk') || methods.has('swk')) proofs.push({ passkey: { userVerified: methods.has('user'), hardwareBound: methods.has('hwk') } });
+  if (methods.has('hwk') || methods.has('swk'))
+    proofs.push({ passkey: { userVerified: methods.has('user'), hardwareBound: methods.has('hwk') } });
   return proofs;
 }
 
@@ -34,7 +35,8 @@ export async function stepOf(deps: InteractionDeps, interaction: Interaction): P
   const step = await deps.factors.steps.find(interaction.uid);
   if (step) return step;
   const { session, prompt } = interaction;
-  const isStepUp = session?.accountId !== undefined && prompt.reasons.length > 0 && prompt.reasons.every((reason) => reason === ACR_INSUFFICIENT);
+  const isStepUp =
+    session?.accountId !== undefined && prompt.reasons.length > 0 && prompt.reasons.every((reason) => reason === ACR_INSUFFICIENT);
   if (!isStepUp || !session.accountId) return undefined;
   const proofs = proofsOfAmr((session as { amr?: unknown }).amr);
   return proofs.length ? { accountId: session.accountId, proofs } : undefined;
@@ -55,12 +57,14 @@ async function isEnough(deps: InteractionDeps, interaction: Interaction, account
 async function finish(deps: InteractionDeps, ctx: Context, interaction: Interaction, accountId: string, proofs: Proof[]): Promise<void> {
   const { acr, amr } = assuranceOf(proofs);
   await deps.factors.steps.forget(interaction.uid);
-  await deps.provider().interactionFinished(
-    ctx.req,
-    ctx.res,
-    { login: { accountId, acr, amr, ts: Math.floor(Date.now() / 1000) } },
-    { mergeWithLastSubmission: false },
-  );
+  await deps
+    .provider()
+    .interactionFinished(
+      ctx.req,
+      ctx.res,
+      { login: { accountId, acr, amr, ts: Math.floor(Date.now() / 1000) } },
+      { mergeWithLastSubmission: false },
+    );
   ctx.respond = false;
 }
 
@@ -68,7 +72,13 @@ async function finish(deps: InteractionDeps, ctx: Context, interaction: Interact
  * A proof was just made for `accountId` in this interaction: added to the ones before (the same account
  * only: a proof for another account starts over), then finished or sent to the second factor.
  */
-export async function signInProved(deps: InteractionDeps, ctx: Context, interaction: Interaction, accountId: string, proofs: Proof[]): Promise<void> {
+export async function signInProved(
+  deps: InteractionDeps,
+  ctx: Context,
+  interaction: Interaction,
+  accountId: string,
+  proofs: Proof[],
+): Promise<void> {
   const earlier = await stepOf(deps, interaction);
   const gathered = earlier?.accountId === accountId ? [...earlier.proofs, ...proofs] : proofs;
   if (await isEnough(deps, interaction, accountId, gathered)) {

@@ -107,7 +107,9 @@ describe('two-step sign-in', () => {
     const code = codes[0] ?? '';
     const agent = new UserAgent(world.server.issuer);
     const one = await passwordAt(agent, account);
-    const claims = (await tokensFrom(agent, one.flow, await agent.submit(await expectPage(one.after), { code: code.toLowerCase() }))).claims();
+    const claims = (
+      await tokensFrom(agent, one.flow, await agent.submit(await expectPage(one.after), { code: code.toLowerCase() }))
+    ).claims();
     expect(claims?.amr).toEqual(['pwd', 'otp', 'mfa']);
 
     const again = new UserAgent(world.server.issuer);

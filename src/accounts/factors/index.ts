@@ -21,7 +21,8 @@ export { newCounterCode } from './counter-code.js';
 export type { SignInStep } from './sign-in-step-repository.js';
 
 /** What happened to a factor: each is a line of the citizen's history and a mail to them. */
-export type FactorChange = 'totp_enabled' | 'totp_disabled' | 'recovery_codes_generated' | 'recovery_code_used' | 'passkey_added' | 'passkey_removed';
+export type FactorChange =
+  'totp_enabled' | 'totp_disabled' | 'recovery_codes_generated' | 'recovery_code_used' | 'passkey_added' | 'passkey_removed';
 
 const MAIL_OF: Record<FactorChange, NoticeKind> = {
   totp_enabled: 'totp-added',
@@ -34,7 +35,13 @@ const MAIL_OF: Record<FactorChange, NoticeKind> = {
 
 export interface FactorEvents {
   /** Records the change in the citizen's history and mails them, in `db` (the change's transaction). */
-  changed(accountId: string, change: FactorChange, vars: { detail?: string; remaining?: string }, db: Queryable, origin?: Origin): Promise<void>;
+  changed(
+    accountId: string,
+    change: FactorChange,
+    vars: { detail?: string; remaining?: string },
+    db: Queryable,
+    origin?: Origin,
+  ): Promise<void>;
 }
 
 /** The history line and the mail of a factor change, in the change's transaction. */
@@ -45,7 +52,13 @@ export function createFactorEvents(notify: AccountNotifier | undefined): FactorE
       const account = await findAccountById(db, accountId);
       if (!notify || !account) return;
       await notify(
-        { kind: MAIL_OF[change], to: account.email, locale: account.locale, accountId, vars: { name: vars.detail ?? '', remaining: vars.remaining ?? '' } },
+        {
+          kind: MAIL_OF[change],
+          to: account.email,
+          locale: account.locale,
+          accountId,
+          vars: { name: vars.detail ?? '', remaining: vars.remaining ?? '' },
+        },
         db,
       );
     },
