@@ -22,6 +22,7 @@ import {
 import type { CommonPasswords } from './common-passwords.js';
 import { normaliseEmail, parseEmail } from './email-address.js';
 import { checkPasswordPolicy, type Passwords } from './passwords.js';
+import { deleteSecondFactors } from './factors/second-factor-repository.js';
 import { insertSecurityEvent, type SecurityEventKind } from './security-event-repository.js';
 import { expireAccountTokens, findUsableAccountToken, insertAccountToken, useAccountToken, type TokenPurpose } from './token-repository.js';
 
@@ -214,8 +215,10 @@ export function createSelfService(deps: SelfServiceDeps): SelfService {
         if (!(await useAccountToken(tx, hash, 'reset-password')))
           throw invalid('link_invalid', 'this link is expired, already used or unknown');
         await updatePasswordHash(tx, account.id, passwordHash);
-        // A citizen who could reset also proved they read the mailbox.
+        // A citizen who could reset also proved they read the mailbox. Second factors set up before the
+        // address was ever proved were set up by whoever registered it, maybe not its owner: they go.
         await markEmailVerified(tx, account.id, account.email);
+        if (!account.emailVerified) await deleteSecondFactors(tx, account.id);
         await service.recordEvent(account.id, 'password_reset', origin, tx);
         await notify({ kind: 'password-changed', to: account.email, locale: account.locale, accountId: account.id }, tx);
       });

@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import type { Config } from '../config.js';
 import { LOCALES } from '../locale.js';
+import { ACR_2FA, satisfies } from '../accounts/factors/index.js';
 import { assurancePolicy } from './assurance-policy.js';
 import { isOperatorTool } from './client-marks.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
@@ -93,8 +94,15 @@ function features(
     // authorization, token and refresh alike, so that it can never act as that operator.
     resourceIndicators: {
       enabled: true,
-      getResourceServerInfo: (_ctx, resourceIndicator, client) => {
+      getResourceServerInfo: (ctx, resourceIndicator, client) => {
         if (resourceIndicator === adminAudience(issuer) && isOperatorTool(client)) {
+          // A person's token for the API comes only from a two-factor sign-in (the login prompt asks it of
+          // operator tools); checked again where a code, refresh token or device code turns into a token.
+          const { AuthorizationCode, RefreshToken, DeviceCode } = ctx.oidc.entities;
+          const grant = AuthorizationCode ?? RefreshToken ?? DeviceCode;
+          if (grant?.accountId && !satisfies(grant.acr, ACR_2FA)) {
+            throw new errors.InvalidGrant('the operators’ API needs a two-factor sign-in');
+          }
           return {
             scope: ADMIN_SCOPE,
             audience: adminAudience(issuer),

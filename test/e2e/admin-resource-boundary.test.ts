@@ -1,7 +1,7 @@
 // The trust boundary between commune sites and the operators' API, tried as an attacker: a site that an
 // operator signs in to must never come away with a token that opens the API, whichever way it asks.
 import request from 'supertest';
-import { adminAudienceOf, adminToken, anOperatorClient, operatorsOf, operatorTokensAt } from '../support/admin.js';
+import { adminAudienceOf, adminToken, anOperatorClient, operatorsOf, operatorTokensAt, secondFactorOf } from '../support/admin.js';
 import { aClient, type TestClient } from '../support/builders.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { pageAt, textOf } from '../support/account-space.js';
@@ -113,10 +113,13 @@ describe('a commune site asking for the operators’ API', () => {
     const config = await discover(world.server.issuer, site);
     const attempt = await startAuthorization(config, site, { scope: 'openid profile admin' });
     const agent = new UserAgent(world.server.issuer);
-    const consent = await agent.submit(await pageAt(agent, attempt.url), {
+    const secondFactor = await secondFactorOf(world.server, world.operator.email);
+    const step = await agent.submit(await pageAt(agent, attempt.url), {
       email: world.operator.email,
       password: world.operator.password,
     });
+    if (!isPage(step)) throw new Error('expected the second factor');
+    const consent = await agent.submit(step, { code: secondFactor() });
     if (!isPage(consent)) throw new Error('expected the consent page');
     expect(consent.html).toContain('value="allow"');
     expect(textOf(consent)).not.toMatch(/\badmin\b/);
@@ -157,10 +160,13 @@ describe('the operators’ API behind its own boundary', () => {
     const config = await discover(world.server.issuer, tool);
     const attempt = await startAuthorization(config, tool, { scope: 'openid admin', resource: resource() });
     const agent = new UserAgent(world.server.issuer);
-    const consent = await agent.submit(await pageAt(agent, attempt.url), {
+    const secondFactor = await secondFactorOf(world.server, world.operator.email);
+    const step = await agent.submit(await pageAt(agent, attempt.url), {
       email: world.operator.email,
       password: world.operator.password,
     });
+    if (!isPage(step)) throw new Error('expected the second factor');
+    const consent = await agent.submit(step, { code: secondFactor() });
     if (!isPage(consent)) throw new Error('expected the consent page');
     expect(consent.html).toContain(`agir en votre nom auprès de ${resource()} (admin)`);
     const callback = await agent.submit(consent, { decision: 'allow' });

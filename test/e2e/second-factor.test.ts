@@ -163,7 +163,7 @@ describe('two-step sign-in', () => {
     const agent = new UserAgent(world.server.issuer);
     const one = await passwordAt(agent, account);
     await tokensFrom(agent, one.flow, one.after);
-    for (const extra of [{ max_age: '0' }, { prompt: 'login' }]) {
+    for (const extra of [{ max_age: '0' }, { prompt: 'login' }] as Record<string, string>[]) {
       const flow = await authorize(agent, world.site, extra);
       expect((await expectPage(flow.first)).html).toContain('name="password"');
     }

@@ -22,12 +22,15 @@ export function isLoginPage(result: Page | { leftTo: string }): boolean {
 /** A browser signed in to /account: /account sends it to the login page, and the login brings it back. */
 export async function signedIn(
   issuer: string,
-  credentials: { email: string; password: string },
+  credentials: { email: string; password: string; secondFactor?: () => string },
   agent = new UserAgent(issuer),
 ): Promise<UserAgent> {
   const login = await pageAt(agent, '/account');
   if (!isLoginPage(login)) throw new Error(`expected the login page, got ${login.url}`);
-  const home = await agent.submit(login, { email: credentials.email, password: credentials.password });
+  let home = await agent.submit(login, { email: credentials.email, password: credentials.password });
+  if (isPage(home) && home.url.includes('/second-factor') && credentials.secondFactor) {
+    home = await agent.submit(home, { code: credentials.secondFactor() });
+  }
   if (!isPage(home) || !home.url.endsWith('/account')) {
     throw new Error(`the login did not lead back to /account: ${isPage(home) ? `${home.status} ${home.url}` : home.leftTo}`);
   }

@@ -2,6 +2,7 @@
 import { aClient, type TestClient } from './builders.js';
 import { discover, exchange, oidc, signIn, startAuthorization, type Credentials } from './relying-party.js';
 import type { TestServer } from './server.js';
+import { TestAuthenticator } from './second-factor.js';
 import { UserAgent } from './user-agent.js';
 
 export const adminAudienceOf = (server: TestServer) => `${server.issuer}/admin/api/v1`;
@@ -62,5 +63,31 @@ export async function operatorTokensAt(
   const resource = adminAudienceOf(server);
   const config = await discover(server.issuer, tool);
   const attempt = await startAuthorization(config, tool, { scope: 'openid admin', resource });
-  return exchange(config, attempt, await signIn(agent, attempt, credentials), { resource });
+  const withFactor = { ...credentials, secondFactor: credentials.secondFactor ?? (await secondFactorOf(server, credentials.email)) };
+  return exchange(config, attempt, await signIn(agent, attempt, withFactor), { resource });
+}
+
+const recoveryCodes = new Map<string, string[]>();
+
+/**
+ * An authenticator app for the account of `email` (set up once), and recovery codes as its fresh codes: an
+ * operator signs in with two factors, and a test may sign in more often than once a time step.
+ */
+export async function secondFactorOf(server: TestServer, email: string): Promise<() => string> {
+  const account = await server.accounts.findByEmail(email);
+  if (!account) throw new Error(`no account ${email}`);
+  const { factors } = server;
+  if (!(await factors.hasTotp(account.id))) {
+    const started = await factors.startTotp(account.id, email);
+    if (!started) throw new Error('enrolment refused');
+    const codes = await factors.confirmTotp(account.id, new TestAuthenticator(started.secret).code());
+    if (!codes) throw new Error('first code refused');
+    recoveryCodes.set(account.id, codes);
+  }
+  if (!recoveryCodes.get(account.id)?.length) recoveryCodes.set(account.id, await factors.regenerateRecoveryCodes(account.id));
+  return () => {
+    const code = recoveryCodes.get(account.id)?.shift();
+    if (!code) throw new Error('out of recovery codes: call secondFactorOf again');
+    return code;
+  };
 }

@@ -9,6 +9,8 @@ import { isPage, UserAgent, type Page } from './user-agent.js';
 export interface Credentials {
   email: string;
   password: string;
+  /** A fresh code (an app's or a recovery code) each call, when the account has a second factor. */
+  secondFactor?: () => string;
 }
 
 export interface AuthorizationAttempt {
@@ -50,9 +52,12 @@ export async function startAuthorization(
 /** Drives the pages like a citizen: logs in if asked, allows consent if asked; answers the callback URL. */
 export async function signIn(agent: UserAgent, attempt: AuthorizationAttempt, credentials?: Credentials): Promise<string> {
   let result = await agent.navigate(attempt.url);
-  for (let step = 0; step < 5 && isPage(result); step++) {
+  for (let step = 0; step < 6 && isPage(result); step++) {
     const page: Page = result;
-    if (page.html.includes('name="password"')) {
+    if (page.url.includes('/second-factor') && page.html.includes('autocomplete="one-time-code"')) {
+      if (!credentials?.secondFactor) throw new Error('asked for a second factor without one');
+      result = await agent.submit(page, { code: credentials.secondFactor() });
+    } else if (page.html.includes('name="password"')) {
       if (!credentials) throw new Error('asked to log in without credentials');
       result = await agent.submit(page, { email: credentials.email, password: credentials.password });
     } else if (page.html.includes('value="allow"')) {

@@ -10,7 +10,7 @@ import { normaliseCode } from './readable-code.js';
 import { countRecoveryCodes, deleteRecoveryCodes, replaceRecoveryCodes, spendRecoveryCode } from './recovery-code-repository.js';
 import { newRecoveryCodes } from './recovery-codes.js';
 import { deleteSignInStep, findSignInStep, putSignInStep, type SignInStep } from './sign-in-step-repository.js';
-import { hasSecondFactor } from './second-factor-repository.js';
+import { deleteSecondFactors, hasSecondFactor } from './second-factor-repository.js';
 import { claimTotpStep, deleteTotp, findTotp, upsertPendingTotp } from './totp-repository.js';
 import { matchTotp, newTotpSecret, totpUri } from './totp.js';
 
@@ -184,10 +184,7 @@ export function createFactors({ db, sealer, notify, stepTtlSeconds }: FactorsDep
         return remaining;
       });
     },
-    async removeAll(accountId, through) {
-      await deleteTotp(through, accountId);
-      await deleteRecoveryCodes(through, accountId);
-    },
+    removeAll: (accountId, through) => deleteSecondFactors(through, accountId),
     steps: {
       put: (uid, step) => putSignInStep(db, uid, step, stepTtlSeconds),
       find: (uid) => findSignInStep(db, uid),
