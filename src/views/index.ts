@@ -14,6 +14,7 @@ export * from './templates/account.js';
 export * from './templates/account-lists.js';
 export * from './templates/account-public.js';
 export * from './templates/second-factor.js';
+export * from './templates/security.js';
 export { renderMail, type RenderedMail } from './templates/mail.js';
 
 export interface Views {

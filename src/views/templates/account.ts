@@ -10,7 +10,7 @@ export interface AccountFrame {
   unverifiedEmail?: string | undefined;
 }
 
-const SECTIONS = ['profile', 'email', 'password', 'services', 'sessions', 'history', 'journal', 'export', 'delete'] as const;
+const SECTIONS = ['profile', 'email', 'password', 'security', 'services', 'sessions', 'history', 'journal', 'export', 'delete'] as const;
 export type AccountSection = (typeof SECTIONS)[number];
 
 function hrefOf(section: AccountSection): string {
