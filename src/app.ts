@@ -18,7 +18,7 @@ import {
   type Metrics,
 } from './http/index.js';
 import type { Accounts } from './accounts/index.js';
-import type { Factors } from './accounts/factors/index.js';
+import type { Factors } from './accounts/index.js';
 import { createAccountSpaceRouter } from './account-space/router.js';
 import { createInvitationRouter } from './account-space/operator-invitation.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
@@ -26,7 +26,7 @@ import type { Logger } from './log.js';
 import { ADMIN_SCOPE, adminAudience, providerRouteTemplates, SECTOR_DOCUMENT_ROUTE, sectorDocuments, type Oidc } from './oidc/index.js';
 import { createAdminRouters, type AdminDeps } from './admin/router.js';
 import type { Registry } from './registry/index.js';
-import type { AccountChanges } from './services/index.js';
+import type { AccountChanges, CounterRecovery } from './services/index.js';
 import type { Views } from './views/index.js';
 
 export interface AppDeps {
@@ -36,6 +36,7 @@ export interface AppDeps {
   accounts: Accounts;
   factors: Factors;
   changes: AccountChanges;
+  counterRecovery: CounterRecovery;
   registry: Registry;
   oidc: Oidc;
   views: Views;
@@ -107,6 +108,7 @@ export function createApp(deps: AppDeps): Koa {
     factors: deps.factors,
     changes: deps.changes,
     citizen: deps.oidc.citizen,
+    counterRecovery: deps.counterRecovery,
     registry: deps.registry,
     views,
     csrf,

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createAccounts, type Accounts } from './accounts/index.js';
-import { createFactors, type Factors } from './accounts/factors/index.js';
+import { createCounterCodes } from './accounts/index.js';
+import { createFactors, type Factors } from './accounts/index.js';
 import { createMailer, createTransport, senderOf, type Mailer, type MailTransport } from './mail/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -19,9 +20,11 @@ import { createReports } from './reports/index.js';
 import {
   createAccountChanges,
   createAccountNotifier,
+  createCounterRecovery,
   createInvitationMailer,
   createRetentionJob,
   type AccountChanges,
+  type CounterRecovery,
   type RetentionJob,
 } from './services/index.js';
 import { createSealer, resolveSecretKey } from './sealing.js';
@@ -53,6 +56,7 @@ interface Composition {
   accounts: Accounts;
   factors: Factors;
   changes: AccountChanges;
+  counterRecovery: CounterRecovery;
   retention: RetentionJob;
   registry: Registry;
   oidc: Oidc;
@@ -93,19 +97,42 @@ async function compose(config: Config, log: Logger, database: Database): Promise
   });
   const changes = createAccountChanges({ pool, accounts, citizen: oidc.citizen });
   const retention = createRetentionJob({ accounts, changes, config, log });
+  const counterRecovery = createCounterRecovery({
+    pool,
+    config,
+    accounts,
+    hashNewPassword: (email, password) => accounts.selfService.hashNewPassword(email, password),
+    codes: createCounterCodes({ sealer, notify, removeFactors: (accountId, tx) => factors.removeAll(accountId, tx) }),
+    communes: registry,
+    citizen: oidc.citizen,
+  });
   const admin: AdminDeps = {
     pool,
     issuer: config.issuer,
     policy: config.operatorsApi,
     accounts,
     changes,
+    counterRecovery,
     registry,
     registryFor: clients.registryOver,
     operators: createOperators({ pool, config, accounts, registry, invitationMail: createInvitationMailer({ views, mailer }) }),
     reports: createReports(pool, config.contributionGrid),
     findToken: (value) => findApiToken(oidc.provider(), value),
   };
-  return { isFirstStart: created.length > 0, views, transport, mailer, accounts, factors, changes, retention, registry, oidc, admin };
+  return {
+    isFirstStart: created.length > 0,
+    views,
+    transport,
+    mailer,
+    accounts,
+    factors,
+    changes,
+    counterRecovery,
+    retention,
+    registry,
+    oidc,
+    admin,
+  };
 }
 
 /** What runs beside requests: cross-instance invalidation, sweeping, mail delivery, retention. Answers its stop. */
@@ -141,7 +168,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const applied = await migrate(database.pool, config.projectRoot);
   if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
   const parts = await compose(config, log, database);
-  const { accounts, factors, changes, registry, oidc, mailer, views, admin } = parts;
+  const { accounts, factors, changes, counterRecovery, registry, oidc, mailer, views, admin } = parts;
   const app = createApp({
     config,
     log,
@@ -149,6 +176,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     accounts,
     factors,
     changes,
+    counterRecovery,
     registry,
     oidc,
     views,

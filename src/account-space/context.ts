@@ -2,12 +2,12 @@
 // session cookie), the page context and CSRF.
 import type { Context, Next } from 'koa';
 import type { Account, Accounts } from '../accounts/index.js';
-import type { Factors } from '../accounts/factors/index.js';
+import type { Factors } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { csrfCheckedForm, formOf, type Csrf, type FormBody, type RateLimiter } from '../http/index.js';
 import { SESSION_COOKIE, type CitizenSessions } from '../oidc/index.js';
 import type { Communes } from '../registry/index.js';
-import type { AccountChanges } from '../services/index.js';
+import type { AccountChanges, CounterRecovery } from '../services/index.js';
 import type { PageContext, Views } from '../views/index.js';
 
 export interface AccountSpaceDeps {
@@ -16,6 +16,8 @@ export interface AccountSpaceDeps {
   /** The changes that also end sessions and tokens (password, deletion, a site revoked). */
   changes: Pick<AccountChanges, 'changePassword' | 'deleteAccount' | 'resetPassword' | 'revokeService'>;
   citizen: CitizenSessions;
+  /** Recovery with a code handed over at a town hall's counter (/account/recover). */
+  counterRecovery: Pick<CounterRecovery, 'recoverAtCounter'>;
   registry: Pick<Communes, 'listCommunes'>;
   views: Views;
   csrf: Csrf;

@@ -18,6 +18,7 @@ import {
 } from './activity.js';
 import { pageOf, requireCitizen, type AccountSpaceDeps } from './context.js';
 import { showDelete, showEmail, showPassword, submitDelete, submitEmail, submitPassword } from './credentials.js';
+import { showCounterRecovery, submitCounterRecovery } from './counter-recovery.js';
 import { resendVerification, saveProfile, showProfile } from './profile.js';
 import { confirmTotp, disableTotp, regenerateRecoveryCodes, showSecurity, showTotpEnrolment, startTotp } from './security.js';
 import {
@@ -76,6 +77,10 @@ export function createAccountSpaceRouter(deps: AccountSpaceDeps): Router {
   router.post('/password/forgot', forms, (ctx) => submitForgotPassword(deps, ctx));
   router.get('/password/reset', (ctx) => showResetPassword(deps, ctx));
   router.post('/password/reset', forms, (ctx) => submitResetPassword(deps, ctx));
+  router.get('/recover', (ctx) => {
+    showCounterRecovery(deps, ctx);
+  });
+  router.post('/recover', forms, (ctx) => submitCounterRecovery(deps, ctx));
 
   router.get('/', signedIn, (ctx) => showProfile(deps, ctx));
   router.post('/profile', signedIn, forms, (ctx) => saveProfile(deps, ctx));

@@ -2,7 +2,7 @@
 // Turning the app off asks the password and a current code (a stolen session alone cannot weaken the
 // account); new codes ask the password. Codes are checked under the second factors' throttle.
 import type { Context } from 'koa';
-import { totpQrSvg } from '../accounts/factors/index.js';
+import { totpQrSvg } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import { secondFactorRules, secretField, setRetryAfter, textField } from '../http/index.js';
 import { securitySection, securityTotpEnrolment, type SafeHtml } from '../views/index.js';

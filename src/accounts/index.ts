@@ -31,6 +31,7 @@ export type { Retention, RetentionWarning } from './retention.js';
 export type { InactiveAccount } from './account-repository.js';
 export type { Registration, SignUpOptions } from './registration.js';
 export { normaliseEmail, parseEmail } from './email-address.js';
+export * from './factors/index.js';
 
 export interface Accounts {
   /** For operators (glc, imports): refused with `email_taken` when the address has an account. */

@@ -84,6 +84,12 @@ export interface SelfService {
    * happen after the caller has answered, so neither the answer nor its timing tells.
    */
   requestPasswordReset(email: string): void;
+  /**
+   * The hash of a new password for the account of `email` once it meets the policy (refused with the policy's
+   * code otherwise), made in the bounded queue; a caller that proved the citizen another way (a counter code)
+   * stores it in its own transaction.
+   */
+  hashNewPassword(email: string, newPassword: string): Promise<string>;
   /** A new password from a reset link (the caller then revokes every session and token of the account). */
   resetPassword(token: string, newPassword: string, origin?: Origin): Promise<Account>;
   /**
@@ -202,6 +208,11 @@ export function createSelfService(deps: SelfServiceDeps): SelfService {
           await notify({ kind: 'reset-password', to: account.email, locale: account.locale, link, accountId: account.id });
         })().catch((error: unknown) => log.error({ event: 'account.reset_request_failed', err: error }, 'account.reset_request_failed'));
       });
+    },
+
+    hashNewPassword(email, newPassword) {
+      checkNewPassword(newPassword, email);
+      return passwords.hash(newPassword);
     },
 
     async resetPassword(token, newPassword, origin = {}) {

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { Type, type Static } from 'typebox';
 import { AppError, notFound } from '../errors.js';
 import { isMetropoleAdmin, type AuditedChange, type Principal } from '../operators/index.js';
-import { ACR_VALUES } from '../accounts/factors/index.js';
+import { ACR_VALUES } from '../accounts/index.js';
 import { clientJson, type ClientRecord, type Registry } from '../registry/index.js';
 import { audited, paginate, type AdminDeps, type ApiPolicy } from './context.js';
 import { created, noContent, ok, route } from './route.js';

@@ -7,7 +7,7 @@ import type { Actor, Operators, Principal } from '../operators/index.js';
 import type { Registry } from '../registry/index.js';
 import type { Reports } from '../reports/index.js';
 import type { Accounts } from '../accounts/index.js';
-import type { AccountChanges } from '../services/index.js';
+import type { AccountChanges, CounterRecovery } from '../services/index.js';
 import { audited as sharedAudited, type AuditedChange } from '../operators/index.js';
 
 /** The API's settings (config/default.json, operatorsApi): its page sizes, its body limit, the audit's reach. */
@@ -21,6 +21,8 @@ export interface AdminDeps {
   accounts: Accounts;
   /** The account changes that also end sessions and tokens (locking). */
   changes: Pick<AccountChanges, 'setLocked'>;
+  /** Counter codes, issued by the counter agents of a commune. */
+  counterRecovery: Pick<CounterRecovery, 'issueCounterCode'>;
   registry: Registry;
   /** A registry whose writes go through `db` (the request's transaction). */
   registryFor(db: Queryable): Registry;

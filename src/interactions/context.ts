@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Accounts } from '../accounts/index.js';
-import type { Factors } from '../accounts/factors/index.js';
+import type { Factors } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { csrfCheckedForm, type Csrf, type FormBody, type Metrics, type RateLimiter } from '../http/index.js';

@@ -20,6 +20,7 @@ async function renderLogin(deps: InteractionDeps, ctx: Context, interaction: Int
       action: `${base}/login`,
       registerHref: `${base}/register`,
       forgotHref: `/account/password/forgot?ui_locales=${page.locale}`,
+      counterHref: `/account/recover?ui_locales=${page.locale}`,
       csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
       email: email ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined),
       error: error && page.t(error),

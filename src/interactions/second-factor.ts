@@ -2,8 +2,8 @@
 // interactions/passkey.ts), each check throttled per (account, address) and per account before it runs. An
 // account with only a password, at a site that needs two factors, sets up an app here and goes on.
 import type { Context } from 'koa';
-import type { SignInStep } from '../accounts/factors/index.js';
-import { totpQrSvg } from '../accounts/factors/index.js';
+import type { SignInStep } from '../accounts/index.js';
+import { totpQrSvg } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import { secondFactorRules, sendPage, setRetryAfter, textField } from '../http/index.js';
 import { factorRequiredPage, recoveryCodesPage, secondFactorPage, totpEnrolmentPage, type SafeHtml } from '../views/index.js';

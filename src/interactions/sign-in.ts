@@ -4,7 +4,7 @@
 // whose only shortfall is its level (step-up) goes straight to the second factor: the password is not
 // asked again, unless max_age or prompt=login asked for a new sign-in.
 import type { Context } from 'koa';
-import { assuranceOf, satisfies, type AuthMethod, type Proof, type SignInStep } from '../accounts/factors/index.js';
+import { assuranceOf, satisfies, type AuthMethod, type Proof, type SignInStep } from '../accounts/index.js';
 import { ACR_INSUFFICIENT, requiredAcr } from '../oidc/index.js';
 import type { Interaction, InteractionDeps } from './context.js';
 

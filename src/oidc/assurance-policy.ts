@@ -5,7 +5,7 @@
 // the operators' API. Levels are ordered, so a two-factor session meets a one-factor request, which the
 // library's own acr checks (equality) would not.
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { ACR_1FA, ACR_2FA, satisfies, strongest } from '../accounts/factors/index.js';
+import { ACR_1FA, ACR_2FA, satisfies, strongest } from '../accounts/index.js';
 import { isOperatorTool } from './client-marks.js';
 
 export const ACR_INSUFFICIENT = 'acr_insufficient';

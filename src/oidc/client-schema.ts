@@ -2,7 +2,7 @@
 // (scopes and claims, subject types, defaults, authentication methods, algorithms, the features that add
 // metadata), written once for the serving provider and for the one that only checks metadata. That one
 // serves nothing: the command line and the registry validate with it before anything is written.
-import { ACR_VALUES } from '../accounts/factors/index.js';
+import { ACR_VALUES } from '../accounts/index.js';
 import Provider, { errors, type Adapter, type Configuration } from 'oidc-provider';
 import { CLAIMS_BY_SCOPE } from '../accounts/index.js';
 import type { Config } from '../config.js';

@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import type { Config } from '../config.js';
 import { LOCALES } from '../locale.js';
-import { ACR_2FA, satisfies } from '../accounts/factors/index.js';
+import { ACR_2FA, satisfies } from '../accounts/index.js';
 import { assurancePolicy } from './assurance-policy.js';
 import { isOperatorTool } from './client-marks.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';

@@ -3,7 +3,7 @@
 // `glc client add`, sensitive scopes waiting for the Métropole's approval, each change audited.
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import Provider, { errors } from 'oidc-provider';
-import { levelOf, strongest } from '../accounts/factors/index.js';
+import { levelOf, strongest } from '../accounts/index.js';
 import type { OutboundAllowList } from '../config.js';
 import type { Pool, Queryable } from '../db/index.js';
 import { AppError } from '../errors.js';

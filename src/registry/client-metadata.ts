@@ -2,7 +2,7 @@
 // exact https redirect URIs (http only on localhost), no fragments, no wildcards; sensible defaults; a
 // back-channel logout URI off loopback and private networks unless OUTBOUND_ALLOWLIST admits its host.
 import type { OutboundAllowList } from '../config.js';
-import { ACR_VALUES } from '../accounts/factors/assurance.js';
+import { ACR_VALUES } from '../accounts/index.js';
 import { invalid } from '../errors.js';
 import { isAdmittedCallbackHost } from './outbound-target.js';
 

@@ -3,7 +3,7 @@
 // password, loses every second factor, and every session and token of the account ends. Accounts are
 // territorial: an agent of Bron may help any citizen, and the audit and the citizen's history name Bron.
 import type { Accounts, Origin } from '../accounts/index.js';
-import type { CounterCodes } from '../accounts/factors/counter-codes.js';
+import type { CounterCodes } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { withTransaction, type Pool } from '../db/index.js';
 import { AppError, invalid, notFound } from '../errors.js';

@@ -69,6 +69,8 @@ const MATRIX: Record<string, Partial<Record<Target, Statuses>>> = {
   'GET /accounts': { 'no commune': adminOnly(200) },
   'POST /accounts/{sub}/lock': { 'no commune': adminOnly(200) },
   'POST /accounts/{sub}/unlock': { 'no commune': adminOnly(200) },
+  // Only counter agents of the commune issue its counter codes: no caller of this matrix is one (counter-recovery.test.ts has them).
+  'POST /counter-codes': { 'no commune': adminOnly(403) },
   'GET /audit': { 'no commune': everyOperator(200) },
   'GET /reports/usage': { 'no commune': everyOperator(200) },
   'GET /reports/contributions': { 'no commune': everyOperator(200) },
@@ -148,6 +150,10 @@ const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
   'GET /accounts': async () => ({ path: `/accounts?email=${encodeURIComponent((await anAccount(world.server.accounts)).email)}` }),
   'POST /accounts/{sub}/lock': async () => ({ path: `/accounts/${(await anAccount(world.server.accounts)).id}/lock` }),
   'POST /accounts/{sub}/unlock': async () => ({ path: `/accounts/${(await anAccount(world.server.accounts)).id}/unlock` }),
+  'POST /counter-codes': async () => ({
+    path: '/counter-codes',
+    body: { email: (await anAccount(world.server.accounts)).email, commune: 'oullins' },
+  }),
   'GET /audit': async () => ({ path: '/audit' }),
   'GET /reports/usage': async () => ({ path: '/reports/usage?month=2026-01' }),
   'GET /reports/contributions': async () => ({ path: '/reports/contributions?year=2019' }),

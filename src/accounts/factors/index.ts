@@ -192,3 +192,5 @@ export function createFactors({ db, sealer, notify, stepTtlSeconds }: FactorsDep
     },
   };
 }
+export { createCounterCodes, type CounterCodes, type CounterCodesDeps } from './counter-codes.js';
+export { deleteExpiredCounterCodes } from './counter-code-repository.js';

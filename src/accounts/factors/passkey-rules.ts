@@ -25,7 +25,7 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 /** A name to show in the list: trimmed, 1 to 100 characters, no control characters; else undefined. */
 export function passkeyName(raw: string): string | undefined {
   const name = raw.trim();
-   
+
   if (name.length === 0 || name.length > PASSKEY_NAME_MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) return undefined;
   return name;
 }

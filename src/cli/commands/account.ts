@@ -1,6 +1,6 @@
 import { createAccounts } from '../../accounts/index.js';
-import { createCounterCodes } from '../../accounts/factors/counter-codes.js';
-import { createFactors } from '../../accounts/factors/index.js';
+import { createCounterCodes } from '../../accounts/index.js';
+import { createFactors } from '../../accounts/index.js';
 import { maskEmail } from '../../log.js';
 import { audited } from '../../operators/index.js';
 import { createRegistry } from '../../registry/index.js';

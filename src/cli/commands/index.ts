@@ -1,7 +1,7 @@
 // Every glc command, one row each, in the order `glc --help` lists them; a new command is a new row (and
 // a new first word, a row in GROUPS).
 import type { CommandSpec } from '../command.js';
-import { accountAdd } from './account.js';
+import { accountAdd, accountRecoveryCode } from './account.js';
 import { audit } from './audit.js';
 import { clientPending } from './client-pending.js';
 import { clientAdd } from './client.js';
@@ -28,6 +28,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   clientAdd,
   clientPending,
   accountAdd,
+  accountRecoveryCode,
   keysRotate,
   keysRetire,
   operatorGrant,

@@ -63,6 +63,8 @@ ${s.lastSeenAt ? html`<p>${t('account.sessions.last_seen', { date: dateOf(page, 
 export interface EventView {
   kind: string;
   ip: string | undefined;
+  /** What it was about (a passkey's name, the commune of a counter). */
+  detail?: string | undefined;
   createdAt: Date;
 }
 
@@ -73,7 +75,7 @@ ${
   events.length === 0
     ? html`<p>${t('account.history.empty')}</p>`
     : html`<ul>
-${events.map((e) => html`<li><time datetime="${e.createdAt.toISOString()}">${dateOf(page, e.createdAt)}</time> — ${t(`account.events.${e.kind}`)}${e.ip ? html` (${t('account.history.from', { ip: e.ip })})` : ''}</li>`)}
+${events.map((e) => html`<li><time datetime="${e.createdAt.toISOString()}">${dateOf(page, e.createdAt)}</time> — ${t(`account.events.${e.kind}`)}${e.detail ? ` : ${e.detail}` : ''}${e.ip ? html` (${t('account.history.from', { ip: e.ip })})` : ''}</li>`)}
 </ul>`
 }`;
 }

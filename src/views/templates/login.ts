@@ -6,6 +6,8 @@ export interface LoginView {
   action: string;
   registerHref: string;
   forgotHref: string;
+  /** "J'ai un code remis en mairie": recovery with the code an agent handed over. */
+  counterHref: string;
   csrfToken: string;
   clientName: string;
   communeName: string;
@@ -30,6 +32,7 @@ ${field({ name: 'password', type: 'password', label: t('login.password'), autoco
 <nav class="links" aria-label="${t('form.other_options')}">
 <a href="${view.registerHref}">${t('login.create_account')}</a>
 <a href="${view.forgotHref}">${t('login.forgot_password')}</a>
+<a href="${view.counterHref}">${t('counter.link')}</a>
 </nav>`,
   );
 }
