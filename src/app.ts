@@ -77,7 +77,18 @@ export function createApp(deps: AppDeps): Koa {
     await next();
   });
   app.use(requestContext(deps.log));
-  const staticFileRoutes = { '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' } };
+  const staticFileRoutes = {
+    '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' },
+    '/static/passkeys.js': {
+      path: join(config.projectRoot, 'src', 'views', 'static', 'passkeys.js'),
+      type: 'text/javascript; charset=utf-8',
+    },
+    // @simplewebauthn/browser, served from our own origin (no CDN); its bundle sets globalThis.SimpleWebAuthnBrowser.
+    '/static/simplewebauthn-browser.js': {
+      path: join(config.projectRoot, 'node_modules', '@simplewebauthn', 'browser', 'dist', 'bundle', 'index.umd.min.js'),
+      type: 'text/javascript; charset=utf-8',
+    },
+  };
   app.use(
     deps.metrics.middleware([
       ...providerRouteTemplates(deps.oidc.provider()),

@@ -76,7 +76,13 @@ async function compose(config: Config, log: Logger, database: Database): Promise
   const mailer = createMailer({ db: pool, transport, log, policy: config.mail });
   const notify = createAccountNotifier(views, mailer);
   const accounts = createAccounts({ db: pool, config, log, notify });
-  const factors = createFactors({ db: pool, sealer, notify, stepTtlSeconds: config.ttlSeconds.interaction });
+  const factors = createFactors({
+    db: pool,
+    sealer,
+    notify,
+    stepTtlSeconds: config.ttlSeconds.interaction,
+    passkeys: { issuer: config.issuer, rpName: 'GrandLyonConnect', challengeTtlSeconds: config.passkeys.challengeTtlSeconds },
+  });
   const clients = await openClientRegistry({
     pool,
     sealer,

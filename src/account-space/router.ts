@@ -20,6 +20,7 @@ import { pageOf, requireCitizen, type AccountSpaceDeps } from './context.js';
 import { showDelete, showEmail, showPassword, submitDelete, submitEmail, submitPassword } from './credentials.js';
 import { showCounterRecovery, submitCounterRecovery } from './counter-recovery.js';
 import { resendVerification, saveProfile, showProfile } from './profile.js';
+import { passkeySectionOf, showPasskeyOptions, submitPasskey, submitPasskeyRemoval } from './passkeys.js';
 import { confirmTotp, disableTotp, regenerateRecoveryCodes, showSecurity, showTotpEnrolment, startTotp } from './security.js';
 import {
   showForgotPassword,
@@ -89,12 +90,15 @@ export function createAccountSpaceRouter(deps: AccountSpaceDeps): Router {
   router.post('/email', signedIn, forms, (ctx) => submitEmail(deps, ctx));
   router.get('/password', signedIn, (ctx) => showPassword(deps, ctx));
   router.post('/password', signedIn, forms, (ctx) => submitPassword(deps, ctx));
-  router.get('/security', signedIn, (ctx) => showSecurity(deps, ctx));
+  router.get('/security', signedIn, (ctx) => showSecurity(deps, ctx, passkeySectionOf));
   router.post('/security/totp', signedIn, forms, (ctx) => startTotp(deps, ctx));
   router.get('/security/totp', signedIn, (ctx) => showTotpEnrolment(deps, ctx));
-  router.post('/security/totp/confirm', signedIn, forms, (ctx) => confirmTotp(deps, ctx));
-  router.post('/security/totp/disable', signedIn, forms, (ctx) => disableTotp(deps, ctx));
-  router.post('/security/recovery-codes', signedIn, forms, (ctx) => regenerateRecoveryCodes(deps, ctx));
+  router.post('/security/totp/confirm', signedIn, forms, (ctx) => confirmTotp(deps, ctx, passkeySectionOf));
+  router.post('/security/totp/disable', signedIn, forms, (ctx) => disableTotp(deps, ctx, passkeySectionOf));
+  router.post('/security/recovery-codes', signedIn, forms, (ctx) => regenerateRecoveryCodes(deps, ctx, passkeySectionOf));
+  router.get('/security/passkeys/options', signedIn, (ctx) => showPasskeyOptions(deps, ctx));
+  router.post('/security/passkeys', signedIn, forms, (ctx) => submitPasskey(deps, ctx));
+  router.post('/security/passkeys/remove', signedIn, forms, (ctx) => submitPasskeyRemoval(deps, ctx));
   router.get('/services', signedIn, (ctx) => showServices(deps, ctx));
   router.post('/services/revoke', signedIn, forms, (ctx) => revokeService(deps, ctx));
   router.get('/sessions', signedIn, (ctx) => showSessions(deps, ctx));

@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { secondFactorRules, secretField, setRetryAfter, textField } from '../http/index.js';
 import { securitySection, securityTotpEnrolment, type SafeHtml } from '../views/index.js';
 import { citizenOf, csrfToken, pageOf, requireCsrf, type AccountSpaceDeps } from './context.js';
+import { passkeyNoticeOf } from './passkeys.js';
 import { checkingPassword } from './password-checks.js';
 import { sendSection } from './profile.js';
 
@@ -32,7 +33,7 @@ async function sendSecurity(deps: AccountSpaceDeps, ctx: Context, passkeys: Pass
 }
 
 export function showSecurity(deps: AccountSpaceDeps, ctx: Context, passkeys?: PasskeyPart) {
-  return sendSecurity(deps, ctx, passkeys);
+  return sendSecurity(deps, ctx, passkeys, { notice: passkeyNoticeOf(pageOf(deps, ctx), ctx) });
 }
 
 export async function startTotp(deps: AccountSpaceDeps, ctx: Context) {

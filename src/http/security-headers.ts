@@ -18,7 +18,8 @@ export function securityHeaders(issuer: string): Middleware {
 }
 
 // No form-action: after a form is posted the flow redirects to the relying party, which the directive would block.
-const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+// Scripts only from our own origin (the passkey buttons) or an inline one named by its hash; fetch only to it.
+const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
  * Sends a page: HTML, no caching, CSP with frame-ancestors 'none', no third-party resources; a page with
@@ -27,10 +28,7 @@ const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri
 export function sendPage(ctx: Context, body: string, status = 200, scriptHashes: string[] = []): void {
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  ctx.set(
-    'Content-Security-Policy',
-    scriptHashes.length ? `${PAGE_CSP}; script-src ${scriptHashes.map((h) => `'${h}'`).join(' ')}` : PAGE_CSP,
-  );
+  ctx.set('Content-Security-Policy', `${PAGE_CSP}; script-src 'self'${scriptHashes.map((h) => ` '${h}'`).join('')}`);
   ctx.set('Cache-Control', 'no-store');
   ctx.body = body;
 }

@@ -21,6 +21,7 @@ async function renderLogin(deps: InteractionDeps, ctx: Context, interaction: Int
       registerHref: `${base}/register`,
       forgotHref: `/account/password/forgot?ui_locales=${page.locale}`,
       counterHref: `/account/recover?ui_locales=${page.locale}`,
+      passkey: { optionsUrl: `${base}/passkey/options`, action: `${base}/passkey` },
       csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
       email: email ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined),
       error: error && page.t(error),

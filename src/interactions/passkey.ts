@@ -6,7 +6,8 @@
 // and the account's ceiling, before any signature is checked.
 import type { Context } from 'koa';
 import { secondFactorRules, secretField, sendPage, setRetryAfter, type ThrottleRule } from '../http/index.js';
-import { messagePage } from '../views/index.js';
+import { messagePage, passkeyLoginFragment } from '../views/index.js';
+import type { StepOptions } from './second-factor.js';
 import { loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
 import { signInProved, stepOf } from './sign-in.js';
 
@@ -88,3 +89,14 @@ export async function submitPasskeyLogin(deps: InteractionDeps, ctx: Context): P
   await deps.accounts.selfService.recordEvent(account.id, 'login', { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
   await signInProved(deps, ctx, interaction, account.id, [result.proof]);
 }
+
+/** The passkey button of the second-factor step, for an account that has a passkey. */
+export const passkeyStepOption: StepOptions = async (deps, ctx, interaction, step) => {
+  if (!(await deps.factors.passkeys.hasPasskey(step.accountId))) return undefined;
+  const base = `/interaction/${interaction.uid}/${PASSKEY_STEP}`;
+  return passkeyLoginFragment(pageFor(deps, ctx, interaction), {
+    optionsUrl: `${base}/options`,
+    action: base,
+    csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
+  });
+};

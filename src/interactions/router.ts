@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import { submitConsent, showConsent } from './consent.js';
 import { loadInteraction, type InteractionDeps } from './context.js';
 import { showLogin, submitLogin } from './login.js';
+import { PASSKEY_STEP, passkeyStepOption, showPasskeyLoginOptions, submitPasskeyLogin } from './passkey.js';
 import { showRegister, submitRegister } from './register.js';
 import {
   confirmEnrolment,
@@ -30,8 +31,10 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
     else await showLogin(deps, ctx, interaction);
   });
   router.post('/login', forms, (ctx) => submitLogin(deps, ctx));
-  router.get(`/${SECOND_FACTOR_STEP}`, (ctx) => showSecondFactor(deps, ctx));
-  router.post(`/${SECOND_FACTOR_STEP}`, forms, (ctx) => submitSecondFactor(deps, ctx));
+  router.get(`/${SECOND_FACTOR_STEP}`, (ctx) => showSecondFactor(deps, ctx, passkeyStepOption));
+  router.post(`/${SECOND_FACTOR_STEP}`, forms, (ctx) => submitSecondFactor(deps, ctx, passkeyStepOption));
+  router.get(`/${PASSKEY_STEP}/options`, (ctx) => showPasskeyLoginOptions(deps, ctx));
+  router.post(`/${PASSKEY_STEP}`, forms, (ctx) => submitPasskeyLogin(deps, ctx));
   router.post(`/${SECOND_FACTOR_STEP}/enrol`, forms, (ctx) => startEnrolment(deps, ctx));
   router.get(`/${SECOND_FACTOR_STEP}/enrol`, (ctx) => showEnrolment(deps, ctx));
   router.post(`/${SECOND_FACTOR_STEP}/confirm`, forms, (ctx) => confirmEnrolment(deps, ctx));

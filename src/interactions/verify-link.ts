@@ -9,6 +9,7 @@ import { FIELD_LIMITS, formOf, sendPage, textField } from '../http/index.js';
 import { confirmLinkPage, messagePage, type PageContext } from '../views/index.js';
 import { pathUid, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
 import { pageContextOf } from './pages.js';
+import { signInProved } from './sign-in.js';
 
 export const VERIFY_STEP = 'verify';
 
@@ -68,9 +69,10 @@ export async function submitVerifyLink(deps: InteractionDeps, ctx: Context): Pro
     }
     throw error;
   }
-  if (await waitingFlow(deps, ctx)) {
-    await deps.provider().interactionFinished(ctx.req, ctx.res, { login: { accountId } }, { mergeWithLastSubmission: false });
-    ctx.respond = false;
+  const flow = await waitingFlow(deps, ctx);
+  if (flow) {
+    // The password was typed in this flow, at registration: one factor, and the site's level decides the rest.
+    await signInProved(deps, ctx, flow, accountId, ['password']);
     return;
   }
   const page = pageOf(deps, ctx);

@@ -15,6 +15,7 @@ export * from './templates/account-lists.js';
 export * from './templates/account-public.js';
 export * from './templates/second-factor.js';
 export * from './templates/security.js';
+export * from './templates/passkeys.js';
 export { renderMail, type RenderedMail } from './templates/mail.js';
 
 export interface Views {

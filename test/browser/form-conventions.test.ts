@@ -42,7 +42,7 @@ async function openConsentPage() {
 describe('the login page follows the autofill conventions', () => {
   it('has one form with an email username field, a current-password field and exactly one submit button', async () => {
     const controls = [
-      'input[name=email][type=email][autocomplete=username]',
+      "input[name=email][type=email][autocomplete='username webauthn']",
       'input[name=password][type=password][autocomplete=current-password]',
       SUBMIT_BUTTON,
     ];

@@ -9,7 +9,10 @@ import type { AccountNotifier, NoticeKind, Origin } from '../self-service.js';
 import { normaliseCode } from './readable-code.js';
 import { countRecoveryCodes, deleteRecoveryCodes, replaceRecoveryCodes, spendRecoveryCode } from './recovery-code-repository.js';
 import { newRecoveryCodes } from './recovery-codes.js';
-import { deleteSignInStep, findSignInStep, putSignInStep, type SignInStep } from './sign-in-step-repository.js';
+import { deleteExpiredSignInSteps, deleteSignInStep, findSignInStep, putSignInStep, type SignInStep } from './sign-in-step-repository.js';
+import { deleteExpiredChallenges } from './passkey-repository.js';
+import { createPasskeys, type Passkeys } from './passkeys.js';
+import { deleteExpiredCounterCodes } from './counter-code-repository.js';
 import { deleteSecondFactors, hasSecondFactor } from './second-factor-repository.js';
 import { claimTotpStep, deleteTotp, findTotp, upsertPendingTotp } from './totp-repository.js';
 import { matchTotp, newTotpSecret, totpUri } from './totp.js';
@@ -19,6 +22,7 @@ export { totpQrSvg, TOTP_ISSUER } from './totp.js';
 export { normaliseCode } from './readable-code.js';
 export { newCounterCode } from './counter-code.js';
 export type { SignInStep } from './sign-in-step-repository.js';
+export type { CredentialOwner, Passkeys, PasskeySummary, RegistrationOutcome } from './passkeys.js';
 
 /** What happened to a factor: each is a line of the citizen's history and a mail to them. */
 export type FactorChange =
@@ -91,6 +95,7 @@ export interface Factors {
   useRecoveryCode(accountId: string, code: string): Promise<number | undefined>;
   /** Every factor goes (counter recovery, in its transaction); no event here, the caller tells its own story. */
   removeAll(accountId: string, db: Queryable): Promise<void>;
+  passkeys: Passkeys;
   steps: {
     put(interactionUid: string, step: SignInStep): Promise<void>;
     find(interactionUid: string): Promise<SignInStep | undefined>;
@@ -105,10 +110,13 @@ export interface FactorsDeps {
   notify?: AccountNotifier | undefined;
   /** How long a sign-in waits between its steps: the interaction's own lifetime. */
   stepTtlSeconds: number;
+  /** The WebAuthn relying party: the ISSUER (its host is the rp id, its origin the only one accepted). */
+  passkeys: { issuer: string; rpName: string; challengeTtlSeconds: number };
 }
 
-export function createFactors({ db, sealer, notify, stepTtlSeconds }: FactorsDeps): Factors {
+export function createFactors({ db, sealer, notify, stepTtlSeconds, passkeys: relyingParty }: FactorsDeps): Factors {
   const events = createFactorEvents(notify);
+  const passkeys = createPasskeys({ db, events, ...relyingParty });
   const digest = (code: string) => sealer.digest(`recovery:${normaliseCode(code)}`);
 
   async function newSet(accountId: string, tx: PoolClient): Promise<string[]> {
@@ -185,6 +193,7 @@ export function createFactors({ db, sealer, notify, stepTtlSeconds }: FactorsDep
       });
     },
     removeAll: (accountId, through) => deleteSecondFactors(through, accountId),
+    passkeys,
     steps: {
       put: (uid, step) => putSignInStep(db, uid, step, stepTtlSeconds),
       find: (uid) => findSignInStep(db, uid),
@@ -193,4 +202,12 @@ export function createFactors({ db, sealer, notify, stepTtlSeconds }: FactorsDep
   };
 }
 export { createCounterCodes, type CounterCodes, type CounterCodesDeps } from './counter-codes.js';
-export { deleteExpiredCounterCodes } from './counter-code-repository.js';
+
+/** What expired in the factor tables (sign-ins left half-way, unanswered challenges, counter codes), swept a batch at a time. */
+export async function deleteExpiredFactorRows(db: Queryable, batchSize: number): Promise<number> {
+  return (
+    (await deleteExpiredSignInSteps(db)) +
+    (await deleteExpiredChallenges(db, batchSize)) +
+    (await deleteExpiredCounterCodes(db, new Date(), batchSize))
+  );
+}

@@ -59,7 +59,16 @@ export const accountRecoveryCode = defineCommand({
   },
   async run(context, values) {
     const db = context.db.pool;
-    const factors = createFactors({ db, sealer: context.sealer, stepTtlSeconds: context.config.ttlSeconds.interaction });
+    const factors = createFactors({
+      db,
+      sealer: context.sealer,
+      stepTtlSeconds: context.config.ttlSeconds.interaction,
+      passkeys: {
+        issuer: context.config.issuer,
+        rpName: 'GrandLyonConnect',
+        challengeTtlSeconds: context.config.passkeys.challengeTtlSeconds,
+      },
+    });
     const issuer = createCounterCodeIssuer({
       pool: db,
       config: context.config,

@@ -1,8 +1,9 @@
-// The passkey buttons (progressive enhancement): each form marked data-passkey-register or
-// data-passkey-login fetches its options, runs the WebAuthn ceremony through @simplewebauthn/browser (served
-// from our own origin), puts the browser's answer in the hidden `response` field and posts the form, so that
-// the server answers with a page or a redirect like any other form. Without this script the forms stay
-// hidden and the page says passkeys need JavaScript. On a login page whose email input asks for
+// The passkey buttons (progressive enhancement): each form marked data-passkey-register, and each
+// data-passkey-login block, fetches its options, runs the WebAuthn ceremony through @simplewebauthn/browser
+// (served from our own origin), puts the browser's answer in a `response` field and posts it, so that the
+// server answers with a page or a redirect like any other form. A login page keeps one form (the password's):
+// the passkey's is made only to post its answer. Without this script the buttons stay hidden and the page
+// says passkeys need JavaScript. On a login page whose email input asks for
 // autocomplete="username webauthn", passkeys are also offered in the browser's autofill (conditional UI).
 /* global document, HTMLFormElement -- a browser script; the ESLint environment of our .js files is Node's */
 import './simplewebauthn-browser.js';
@@ -30,7 +31,29 @@ function showError(form, text) {
   error.hidden = false;
 }
 
-function post(form, answer) {
+/** The form that carries an answer: the element itself, or one made for it from its data-action and data-csrf. */
+function formOf(element) {
+  if (element instanceof HTMLFormElement) return element;
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = element.dataset.action;
+  form.hidden = true;
+  for (const [name, value] of [
+    ['_csrf', element.dataset.csrf],
+    ['response', ''],
+  ]) {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    form.append(input);
+  }
+  document.body.append(form);
+  return form;
+}
+
+function post(element, answer) {
+  const form = formOf(element);
   form.querySelector('input[name=response]').value = JSON.stringify(answer);
   // A native submit: it does not fire 'submit' again, and the server's redirect is followed as for any form.
   HTMLFormElement.prototype.submit.call(form);
@@ -38,10 +61,11 @@ function post(form, answer) {
 
 /** Runs `ceremony` and posts its answer; a cancelled or failed ceremony leaves the form with a message. */
 function enhance(form, ceremony) {
-  form.addEventListener('submit', async (event) => {
+  const isForm = form instanceof HTMLFormElement;
+  const button = form.querySelector(isForm ? 'button[type=submit]' : 'button');
+  (isForm ? form : button).addEventListener(isForm ? 'submit' : 'click', async (event) => {
     event.preventDefault();
-    if (!form.reportValidity()) return;
-    const button = form.querySelector('button[type=submit]');
+    if (isForm && !form.reportValidity()) return;
     button.disabled = true;
     isModalStarted = true;
     try {
@@ -67,7 +91,7 @@ async function offerInAutofill(form) {
 }
 
 function start() {
-  const forms = document.querySelectorAll('form[data-passkey-register], form[data-passkey-login]');
+  const forms = document.querySelectorAll('form[data-passkey-register], [data-passkey-login]');
   if (forms.length === 0) return;
   const isSupported = browserSupportsWebAuthn();
   for (const fallback of document.querySelectorAll('[data-passkey-fallback]')) {

@@ -66,11 +66,11 @@ ${SCRIPT}
 /** The passkey button of the login and second-factor pages; the page's email input carries autocomplete="username webauthn". */
 export function passkeyLoginFragment(page: PageContext, view: { optionsUrl: string; action: string; csrfToken: string }): SafeHtml {
   const { t } = page;
-  return html`<form method="post" action="${view.action}" class="passkey-login" data-passkey-login data-options-url="${view.optionsUrl}" ${scriptTexts(page)} hidden>
-${csrfInput(view.csrfToken)}<input type="hidden" name="response" value="">
+  // Not a form: the login page has one (the password's); the script posts the answer to data-action.
+  return html`<div class="passkey-login" data-passkey-login data-action="${view.action}" data-csrf="${view.csrfToken}" data-options-url="${view.optionsUrl}" ${scriptTexts(page)} hidden>
 <p class="field-error" role="alert" data-passkey-error hidden></p>
-<button type="submit" class="secondary">${t('passkeys.sign_in')}</button>
-</form>
+<button type="button" class="secondary">${t('passkeys.sign_in')}</button>
+</div>
 <p class="hint" data-passkey-fallback>${t('passkeys.sign_in_needs_javascript')}</p>
 ${SCRIPT}`;
 }
