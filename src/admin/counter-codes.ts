@@ -3,8 +3,7 @@
 // Only a counter agent of the commune named in the body may issue it, not even the Métropole otherwise;
 // the audit names the agent and the commune, never the code.
 import { Type } from 'typebox';
-import type { CounterRecovery } from '../services/index.js';
-import { actorOf, type AdminDeps } from './context.js';
+import { actorOf } from './context.js';
 import { route } from './route.js';
 
 const CounterCode = Type.Object(
@@ -16,12 +15,6 @@ const CounterCode = Type.Object(
   },
   { additionalProperties: false, examples: [{ code: 'K7QM-3XWT-9HRP', expires_at: '2026-12-08T10:30:00.000Z' }] },
 );
-
-/**
- * The API's dependencies with the counter recovery service. Until AdminDeps declares `counterRecovery`
- * (main.ts composes it), this file reads it through this type; the guard names the omission.
- */
-type CounterCodeDeps = AdminDeps & { counterRecovery?: Pick<CounterRecovery, 'issueCounterCode'> };
 
 export const counterCodeRoutes = () => [
   route({
@@ -41,9 +34,11 @@ export const counterCodeRoutes = () => [
     answers: { 201: { description: 'The code, to read to the citizen; it is not shown again', schema: CounterCode } },
     refusals: { 404: 'No account with this email, or no such commune' },
     async handle({ body, principal, deps, ctx }) {
-      const service = (deps as CounterCodeDeps).counterRecovery;
-      if (!service) throw new Error('the operators API was composed without counterRecovery');
-      const { code, expiresAt } = await service.issueCounterCode(actorOf(ctx), { email: body.email, commune: body.commune }, principal);
+      const { code, expiresAt } = await deps.counterRecovery.issueCounterCode(
+        actorOf(ctx),
+        { email: body.email, commune: body.commune },
+        principal,
+      );
       return { status: 201 as const, body: { code, expires_at: expiresAt.toISOString() } };
     },
   }),
