@@ -3,7 +3,7 @@ import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequest
 // alone at a commune site (the ID token says hwk and two factors), and every endpoint fed what an attacker
 // or a broken browser would send: a readable 400/401/403 page or a JSON error, never a 500.
 import { anAccount, type TestAccount } from '../support/builders.js';
-import { csrfOf, formIndex, pageAt, signedIn } from '../support/account-space.js';
+import { csrfOf, pageAt, signedIn } from '../support/account-space.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { discover, exchange, startAuthorization } from '../support/relying-party.js';
 import { aSoftAuthenticator, type SoftAuthenticator } from '../support/soft-authenticator.js';
@@ -63,13 +63,20 @@ async function loginAtSite(extra: Record<string, string> = {}) {
 
 const passkeyAction = (uid: string) => `/interaction/${uid}/passkey`;
 
+/** Posts an answer as the login page's script does: to its data-action, with its data-csrf token. */
+function postPasskey(agent: UserAgent, login: Page, uid: string, response: string) {
+  const csrf = /data-passkey-login[^>]*data-csrf="([^"]+)"/.exec(login.html)?.[1];
+  if (!csrf) throw new Error(`no passkey sign-in on ${login.url}`);
+  return agent.navigate(passkeyAction(uid), { method: 'POST', form: { _csrf: csrf, response } });
+}
+
 describe('passkeys end to end', () => {
   it('registers a passkey in /account with its name, and signs in at a site with it alone: amr hwk, acr 2fa', async () => {
     const { device } = await citizenWithPasskey();
     const { agent, config, attempt, login, uid, options } = await loginAtSite();
     expect(login.html).toContain(`action="${passkeyAction(uid)}"`);
     const answer = device.authenticate(await options());
-    let result = await agent.submit(login, { response: JSON.stringify(answer) }, formIndex(login, passkeyAction(uid)));
+    let result = await postPasskey(agent, login, uid, JSON.stringify(answer));
     if (isPage(result) && result.html.includes('value="allow"')) result = await agent.submit(result, { decision: 'allow' });
     if (isPage(result)) throw new Error(`expected the site, got ${result.status} ${result.url}`);
     const claims = (await exchange(config, attempt, result.leftTo)).claims();
@@ -85,7 +92,7 @@ describe('passkeys end to end', () => {
     expect(before.html).toContain('Ajoutée le');
     expect(before.html).toContain('Pas encore utilisée');
     const { agent: browser, login, uid, options } = await loginAtSite();
-    await browser.submit(login, { response: JSON.stringify(device.authenticate(await options())) }, formIndex(login, passkeyAction(uid)));
+    await postPasskey(browser, login, uid, JSON.stringify(device.authenticate(await options())));
     expect((await pageAt(agent, SECURITY)).html).toContain('Dernière utilisation le');
   });
 
@@ -97,11 +104,7 @@ describe('passkeys end to end', () => {
     expect([removed.status, removed.location]).toEqual([303, `${SECURITY}?passkey=removed`]);
     expect((await pageAt(agent, removed.location)).html).toContain('La clé d’accès est supprimée.');
     const { agent: browser, login, uid, options } = await loginAtSite();
-    const refused = await browser.submit(
-      login,
-      { response: JSON.stringify(device.authenticate(await options())) },
-      formIndex(login, passkeyAction(uid)),
-    );
+    const refused = await postPasskey(browser, login, uid, JSON.stringify(device.authenticate(await options())));
     expect(isPage(refused) && refused.status).toBe(401);
   });
 });
@@ -115,7 +118,7 @@ describe('what the passkey endpoints refuse', () => {
     ] as const) {
       const { agent, login, uid, options } = await loginAtSite(extra);
       const answer = device.authenticate(await options(), { tamperSignature: true });
-      const refused = await agent.submit(login, { response: JSON.stringify(answer) }, formIndex(login, passkeyAction(uid)));
+      const refused = await postPasskey(agent, login, uid, JSON.stringify(answer));
       expect(isPage(refused) && [refused.status, refused.html.includes(words)]).toEqual([401, true]);
     }
   });
@@ -126,11 +129,7 @@ describe('what the passkey endpoints refuse', () => {
     const second = await loginAtSite();
     const answer = device.authenticate(await first.options());
     await second.options();
-    const refused = await second.agent.submit(
-      second.login,
-      { response: JSON.stringify(answer) },
-      formIndex(second.login, passkeyAction(second.uid)),
-    );
+    const refused = await postPasskey(second.agent, second.login, second.uid, JSON.stringify(answer));
     expect(isPage(refused) && refused.status).toBe(401);
   });
 
@@ -138,7 +137,7 @@ describe('what the passkey endpoints refuse', () => {
     'answers the sign-in garbage %p with a 400 page',
     async (garbage) => {
       const { agent, login, uid } = await loginAtSite();
-      const refused = await agent.submit(login, { response: garbage }, formIndex(login, passkeyAction(uid)));
+      const refused = await postPasskey(agent, login, uid, garbage);
       expect(isPage(refused) && [refused.status, refused.html.includes('illisible')]).toEqual([400, true]);
     },
   );
@@ -155,7 +154,7 @@ describe('what the passkey endpoints refuse', () => {
     ]) {
       const { agent, login, uid, options } = await loginAtSite();
       const answer = bend.device.authenticate(await options(), { tamperSignature: bend.tamper });
-      const result = await agent.submit(login, { response: JSON.stringify(answer) }, formIndex(login, passkeyAction(uid)));
+      const result = await postPasskey(agent, login, uid, JSON.stringify(answer));
       pages.push(isPage(result) ? [result.status, result.html.replace(/\/interaction\/[^"/]+/g, '')] : result.leftTo);
     }
     expect(pages[0]).toEqual(pages[1]);
