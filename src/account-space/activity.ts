@@ -64,11 +64,12 @@ export function showExport(deps: AccountSpaceDeps, ctx: Context) {
 export async function downloadExport(deps: AccountSpaceDeps, ctx: Context) {
   const { account } = citizenOf(ctx);
   const { exportedEntries } = deps.config.accountHistory;
-  const [services, sessions, history, journal] = await Promise.all([
+  const [services, sessions, history, journal, factors] = await Promise.all([
     deps.citizen.listServices(account.id),
     deps.citizen.listSessions(account.id),
     deps.accounts.securityHistory(account.id, exportedEntries),
     deps.accounts.sharingJournal(account.id, exportedEntries),
+    deps.factors.exportOf(account.id),
   ]);
   ctx.set('Content-Disposition', 'attachment; filename="grandlyonconnect-mes-donnees.json"');
   ctx.set('Cache-Control', 'no-store');
@@ -105,7 +106,14 @@ export async function downloadExport(deps: AccountSpaceDeps, ctx: Context) {
         ip: s.ip ?? null,
         services: s.clientIds,
       })),
-      security_history: history.map((e) => ({ event: e.kind, at: e.createdAt, ip: e.ip ?? null, user_agent: e.userAgent ?? null })),
+      second_factors: factors,
+      security_history: history.map((e) => ({
+        event: e.kind,
+        at: e.createdAt,
+        detail: e.detail ?? null,
+        ip: e.ip ?? null,
+        user_agent: e.userAgent ?? null,
+      })),
       sharing_journal: journal.map((e) => ({
         at: e.createdAt,
         client_id: e.clientId,

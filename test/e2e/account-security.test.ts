@@ -96,3 +96,26 @@ describe('the security section of /account', () => {
     expect(response.headers.get('location')).toContain('/account/login');
   });
 });
+
+describe('the export and the deletion', () => {
+  it('lists the factors in the export, without any secret', async () => {
+    const { agent, app, codes } = await enrolled();
+    const response = await agent.request('/account/export.json');
+    const text = await response.text();
+    const exported = JSON.parse(text) as { second_factors: { authenticator_app: unknown; recovery_codes: unknown; passkeys: unknown[] } };
+    expect(exported.second_factors.authenticator_app).toMatchObject({ active_since: expect.any(String) });
+    expect(exported.second_factors.recovery_codes).toEqual({ total: 10, remaining: 10 });
+    expect(text).not.toContain(app.secret);
+    expect(text).not.toContain(codes[0]);
+  });
+
+  it('removes the factors with the account', async () => {
+    const { account } = await enrolled();
+    await world.server.changes.deleteAccount(account.id, account.password);
+    const { rows } = await world.server.pool.query<{ n: number }>(
+      `select (select count(*) from totp_factors where account_id = $1)::int + (select count(*) from recovery_codes where account_id = $1)::int as n`,
+      [account.id],
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+});

@@ -74,8 +74,16 @@ export interface FactorSummary {
   recoveryCodes: { total: number; remaining: number };
 }
 
+export interface FactorExport {
+  authenticator_app: { added_at: Date; active_since: Date | null; last_used_at: Date | null } | null;
+  recovery_codes: { total: number; remaining: number };
+  passkeys: { name: string; created_at: Date; last_used_at: Date | null; synced: boolean }[];
+}
+
 export interface Factors {
   summary(accountId: string): Promise<FactorSummary>;
+  /** The factors as the citizen's export lists them: kinds, names and dates, never a secret. */
+  exportOf(accountId: string): Promise<FactorExport>;
   /** Whether an authenticator app is active. */
   hasTotp(accountId: string): Promise<boolean>;
   /** Whether a password alone is no longer enough for this account: an app is active or a passkey registered. */
@@ -146,6 +154,25 @@ export function createFactors({ db, sealer, notify, stepTtlSeconds, passkeys: re
       return (await findTotp(db, accountId))?.confirmedAt !== undefined;
     },
     hasSecondFactor: (accountId) => hasSecondFactor(db, accountId),
+    async exportOf(accountId) {
+      const [row, recoveryCodes, keys] = await Promise.all([
+        findTotp(db, accountId),
+        countRecoveryCodes(db, accountId),
+        passkeys.list(accountId),
+      ]);
+      return {
+        authenticator_app: row
+          ? { added_at: row.createdAt, active_since: row.confirmedAt ?? null, last_used_at: row.lastUsedAt ?? null }
+          : null,
+        recovery_codes: recoveryCodes,
+        passkeys: keys.map((key) => ({
+          name: key.name,
+          created_at: key.createdAt,
+          last_used_at: key.lastUsedAt ?? null,
+          synced: key.isSynced,
+        })),
+      };
+    },
     async startTotp(accountId, label) {
       const secret = newTotpSecret();
       const isStarted = await upsertPendingTotp(db, accountId, await sealer.seal(secret));
