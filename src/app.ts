@@ -22,6 +22,7 @@ import type { Factors } from './accounts/index.js';
 import { createAccountSpaceRouter } from './account-space/router.js';
 import { createInvitationRouter } from './account-space/operator-invitation.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
+import { createSiteRouter, SITE_ROUTES } from './site/router.js';
 import type { Logger } from './log.js';
 import { ADMIN_SCOPE, adminAudience, providerRouteTemplates, SECTOR_DOCUMENT_ROUTE, sectorDocuments, type Oidc } from './oidc/index.js';
 import { createAdminRouters, type AdminDeps } from './admin/router.js';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestContext(deps.log));
   const staticFileRoutes = {
     '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' },
+    '/favicon.svg': { path: join(config.projectRoot, 'src', 'views', 'static', 'favicon.svg'), type: 'image/svg+xml' },
     '/static/passkeys.js': {
       path: join(config.projectRoot, 'src', 'views', 'static', 'passkeys.js'),
       type: 'text/javascript; charset=utf-8',
@@ -94,6 +96,7 @@ export function createApp(deps: AppDeps): Koa {
       ...providerRouteTemplates(deps.oidc.provider()),
       ...HEALTH_ROUTES,
       ...Object.keys(staticFileRoutes),
+      ...SITE_ROUTES,
       SECTOR_DOCUMENT_ROUTE,
     ]),
   );
@@ -129,9 +132,11 @@ export function createApp(deps: AppDeps): Koa {
   const accountSpace = createAccountSpaceRouter(accountSpaceDeps);
   const invitations = createInvitationRouter({ ...accountSpaceDeps, invitations: deps.admin.operators });
   const admin = createAdminRouters(deps.admin, adminAudience(config.issuer), ADMIN_SCOPE);
+  const site = createSiteRouter({ views, registry: deps.registry, config });
   app.use(admin.document.routes());
   app.use(admin.api.routes());
   app.use(admin.api.allowedMethods());
+  app.use(site.routes());
   app.use(interactions.routes());
   app.use(accountSpace.routes());
   app.use(accountSpace.allowedMethods());

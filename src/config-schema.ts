@@ -153,7 +153,9 @@ export const TunablesSchema = Checked(
     /**
      * The operators' API: the pages of its lists (?limit= up to max, default when not given), the largest JSON
      * body it reads (a longer one is refused with 413), and the audit it reads when no ?since= is given (the
-     * last defaultDays), maxEntries at most.
+     * last defaultDays), maxEntries at most. secretRotationOverlapSeconds: how long a client's previous secret
+     * keeps working after a rotation when the operator does not say (API and glc); at most 90 days, the
+     * registry's bound (registry/secret-rotation.ts).
      */
     operatorsApi: Section({
       pageSize: Checked(
@@ -163,6 +165,7 @@ export const TunablesSchema = Checked(
       ),
       bodyLimitBytes: PositiveInteger,
       audit: Section({ defaultDays: PositiveInteger, maxEntries: PositiveInteger }),
+      secretRotationOverlapSeconds: Type.Integer({ minimum: 0, maximum: 7_776_000, description: 'from 0 to 7776000 (90 days)' }),
     }),
     /**
      * The citizen's space: the latest security events and sharing-journal entries its pages show, and how many
@@ -220,10 +223,21 @@ export const PasswordListSchema = Type.Array(
 );
 
 /** Every file under config/, by name: the one schema of the configuration read from files. */
+/** A page of the footer, in Markdown (rendered without raw HTML): what an operator edits. */
+const PageTextSchema = Type.String({ minLength: 1, maxLength: 50000, description: 'a Markdown text' });
+
 export const ConfigFilesSchema = Section({
   'default.json': TunablesSchema,
   'contributions.json': ContributionGridSchema,
   'common-passwords-fr.txt': PasswordListSchema,
+  'page-accessibility.fr.md': PageTextSchema,
+  'page-accessibility.en.md': PageTextSchema,
+  'page-legal.fr.md': PageTextSchema,
+  'page-legal.en.md': PageTextSchema,
+  'page-privacy.fr.md': PageTextSchema,
+  'page-privacy.en.md': PageTextSchema,
+  'page-help.fr.md': PageTextSchema,
+  'page-help.en.md': PageTextSchema,
 });
 
 export type Tunables = Static<typeof TunablesSchema>;

@@ -29,11 +29,17 @@ export interface ProxyList {
  */
 export type TrustProxy = false | { readonly hops: number } | { readonly proxies: ProxyList };
 
+/** The pages every public-service site carries in its footer. */
+export const INFO_PAGES = ['accessibility', 'legal', 'privacy', 'help'] as const;
+export type InfoPage = (typeof INFO_PAGES)[number];
+
 export interface Config extends Tunables {
   /** config/contributions.json: what each commune pays a year. */
   contributionGrid: ContributionGrid;
   /** config/common-passwords-fr.txt: refused passwords beyond zxcvbn's list, one a line (blank lines ignored). */
   frenchCommonPasswords: string[];
+  /** config/page-<name>.<fr|en>.md: the footer's pages, Markdown an operator edits. */
+  infoPages: Record<InfoPage, { fr: string; en: string }>;
   port: number;
   issuer: string;
   databaseUrl: string | undefined;
@@ -227,6 +233,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...files['default.json'],
     contributionGrid: files['contributions.json'],
     frenchCommonPasswords: files['common-passwords-fr.txt'],
+    infoPages: {
+      accessibility: { fr: files['page-accessibility.fr.md'], en: files['page-accessibility.en.md'] },
+      legal: { fr: files['page-legal.fr.md'], en: files['page-legal.en.md'] },
+      privacy: { fr: files['page-privacy.fr.md'], en: files['page-privacy.en.md'] },
+      help: { fr: files['page-help.fr.md'], en: files['page-help.en.md'] },
+    },
     port,
     issuer: parseIssuer(env.ISSUER, port),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),

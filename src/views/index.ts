@@ -5,7 +5,7 @@ import type { PageContext } from './layout.js';
 
 export { html, escapeHtml, SafeHtml } from './html.js';
 export { pickLocale, type Translate } from './i18n.js';
-export type { PageContext } from './layout.js';
+export { INFO_PAGE_LINKS, type PageContext } from './layout.js';
 export { loginPage, type LoginView } from './templates/login.js';
 export { registerPage, type RegisterView } from './templates/register.js';
 export { consentPage, type ConsentView } from './templates/consent.js';
@@ -16,6 +16,7 @@ export * from './templates/account-public.js';
 export * from './templates/second-factor.js';
 export * from './templates/security.js';
 export * from './templates/passkeys.js';
+export * from './templates/info-pages.js';
 export { renderMail, type RenderedMail } from './templates/mail.js';
 
 export interface Views {

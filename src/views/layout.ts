@@ -3,6 +3,14 @@ import { html, type SafeHtml } from './html.js';
 import type { Locale } from '../locale.js';
 import type { Translate } from './i18n.js';
 
+/** Where the footer's pages are (public-service conventions: accessibility, legal notice, personal data, help). */
+export const INFO_PAGE_LINKS = [
+  { page: 'accessibility', path: '/accessibilite' },
+  { page: 'legal', path: '/mentions-legales' },
+  { page: 'privacy', path: '/donnees-personnelles' },
+  { page: 'help', path: '/aide' },
+] as const;
+
 export interface PageContext {
   locale: Locale;
   t: Translate;
@@ -16,14 +24,21 @@ export function layout(page: PageContext, title: string, body: SafeHtml): SafeHt
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${page.t('brand')}</title>
 <link rel="stylesheet" href="/static/glc.css">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 </head>
 <body>
+<a class="skip-link" href="#main">${page.t('layout.skip')}</a>
 <header class="brand"><p>${page.t('brand')}</p></header>
-<main id="main">
+<main id="main" tabindex="-1">
 <h1>${title}</h1>
 ${body}
 </main>
-<footer><p>${page.t('footer')}</p></footer>
+<footer>
+<nav aria-label="${page.t('layout.footer_nav')}"><ul class="footer-links">
+${INFO_PAGE_LINKS.map((link) => html`<li><a href="${link.path}?ui_locales=${page.locale}">${page.t(`info_pages.${link.page}.${link.page === 'accessibility' ? 'link' : 'title'}`)}</a></li>`)}
+</ul></nav>
+<p>${page.t('footer')}</p>
+</footer>
 </body>
 </html>`;
 }

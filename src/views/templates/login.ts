@@ -26,6 +26,7 @@ export function loginPage(page: PageContext, view: LoginView): SafeHtml {
     html`
 <p>${t('login.intro', { client: view.clientName, commune: view.communeName })}</p>
 ${errorSummary(page, view.error ? [view.error] : [])}
+<p class="required-note">${t('layout.required_note')}</p>
 <form method="post" action="${view.action}" novalidate>
 ${csrfInput(view.csrfToken)}
 ${field({ name: 'email', type: 'email', label: t('login.email'), autocomplete: view.passkey ? 'username webauthn' : 'username', value: view.email, required: true, autofocus: !view.email })}

@@ -20,6 +20,7 @@ export function registerPage(page: PageContext, view: RegisterView): SafeHtml {
     html`
 <p>${t('register.intro')}</p>
 ${errorSummary(page, errors)}
+<p class="required-note">${t('layout.required_note')}</p>
 <form method="post" action="${view.action}" novalidate>
 ${csrfInput(view.csrfToken)}
 ${field({ name: 'given_name', type: 'text', label: t('register.given_name'), autocomplete: 'given-name', value: view.values.givenName, error: view.fieldErrors.givenName })}
