@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import { communesOf } from '../operators/index.js';
 import { communeJson } from '../registry/index.js';
+import { communeIdentityRoutes } from './commune-identity.js';
 import { audited, paginate } from './context.js';
 import { created, ok, route } from './route.js';
 import type { ApiPolicy } from './context.js';
@@ -123,4 +124,5 @@ export const communeRoutes = ({ pageSize }: ApiPolicy) => [
       return ok(communeJson(commune));
     },
   }),
+  ...communeIdentityRoutes(),
 ];

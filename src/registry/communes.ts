@@ -3,7 +3,17 @@ import type { Queryable } from '../db/index.js';
 import { hasSqlState, UNIQUE_VIOLATION } from '../db/index.js';
 import { conflict, invalid, notFound, present } from '../errors.js';
 import type { Logger } from '../log.js';
-import { findCommune, insertCommune, listCommunes, updateCommune, type NewCommune } from './commune-repository.js';
+import { checkIdentityChange, checkLogo } from './commune-identity.js';
+import {
+  findCommune,
+  findCommuneLogo,
+  insertCommune,
+  listCommunes,
+  updateCommune,
+  updateCommuneIdentity,
+  updateCommuneLogo,
+  type NewCommune,
+} from './commune-repository.js';
 import type { CommuneInput, Communes } from './types.js';
 
 function checkCommune(input: CommuneInput): NewCommune {
@@ -64,6 +74,32 @@ export function communeOperations(db: Queryable, log: Logger): Communes {
         throw error;
       }
     },
+    async setCommuneIdentity(slug, change) {
+      const checked = checkIdentityChange(change);
+      const current = await operations.getCommune(slug);
+      const identity = { ...current.identity };
+      for (const [key, value] of Object.entries(checked) as [keyof typeof identity, string | null][]) identity[key] = value ?? undefined;
+      const updated = present(await updateCommuneIdentity(db, slug, identity), 'the commune just found');
+      log.info({ event: 'commune.identity_changed', commune: slug, fields: Object.keys(checked) }, 'commune.identity_changed');
+      return updated;
+    },
+    async setCommuneLogo(slug, bytes, maxBytes) {
+      const logo = bytes === null ? null : checkLogo(bytes, maxBytes);
+      const updated = await updateCommuneLogo(db, slug, logo);
+      if (!updated) throw notFound('commune_not_found', `unknown commune "${slug}"`);
+      log.info({ event: 'commune.logo_changed', commune: slug, type: logo?.contentType ?? null }, 'commune.logo_changed');
+      return {
+        commune: updated,
+        logo: logo && {
+          contentType: logo.contentType,
+          sha256: logo.sha256,
+          bytes: logo.bytes.length,
+          width: logo.width,
+          height: logo.height,
+        },
+      };
+    },
+    findCommuneLogo: (slug) => findCommuneLogo(db, slug),
   };
   return operations;
 }

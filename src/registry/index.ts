@@ -5,7 +5,21 @@ import { clientOperations } from './clients.js';
 import { communeOperations } from './communes.js';
 import type { Registry, RegistryDeps } from './types.js';
 
-export { listCommunes, type Commune, type Offer } from './commune-repository.js';
+export { listCommunes, type Commune, type Offer, type StoredLogo } from './commune-repository.js';
+export {
+  checkColor,
+  checkIdentityChange,
+  checkIdentityUrl,
+  checkLogo,
+  contrastWithWhite,
+  LOGO_MAX_BYTES,
+  LOGO_TYPES,
+  relativeLuminance,
+  type CommuneIdentity,
+  type CommuneIdentityChange,
+  type Logo,
+  type LogoType,
+} from './commune-identity.js';
 export type { ClientRecord } from './client-repository.js';
 export {
   buildClientMetadata,
@@ -19,13 +33,15 @@ export {
 } from './client-metadata.js';
 export type { ScopeRequest, ScopeRequestStatus } from './scope-request-repository.js';
 export { CLIENT_CHANGES_CHANNEL, createClientCache, type ClientCache } from './client-cache.js';
-export { clientJson, communeJson } from './json.js';
+export { clientJson, communeJson, communeLogoPath, logoSummaryJson } from './json.js';
+export { checkSecretOverlap, MAX_SECRET_OVERLAP_SECONDS } from './secret-rotation.js';
 export type {
   ClientUpdate,
   Clients,
   ClientWriteOptions,
   CommuneInput,
   Communes,
+  LogoSummary,
   NewClientResult,
   ProviderClientMetadata,
   ProviderClients,

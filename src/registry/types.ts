@@ -6,7 +6,8 @@ import type { Sealer } from '../sealing.js';
 import type { ClientCache } from './client-cache.js';
 import type { ClientMetadata, ClientRequest } from './client-metadata.js';
 import type { ClientRecord } from './client-repository.js';
-import type { Commune } from './commune-repository.js';
+import type { CommuneIdentityChange, LogoType } from './commune-identity.js';
+import type { Commune, StoredLogo } from './commune-repository.js';
 import type { ScopeRequest, ScopeRequestStatus } from './scope-request-repository.js';
 
 export interface CommuneInput {
@@ -61,6 +62,21 @@ export interface Communes {
   getCommune(slug: string): Promise<Commune>;
   listCommunes(): Promise<Commune[]>;
   updateCommune(slug: string, change: Partial<Omit<CommuneInput, 'slug'>>): Promise<Commune>;
+  /** Changes the identity fields given (undefined keeps one, null or '' clears it), with the rules of commune-identity.ts. */
+  setCommuneIdentity(slug: string, change: CommuneIdentityChange): Promise<Commune>;
+  /** Stores a logo whose content is a PNG, JPEG or WebP image (null removes it); what is said of it omits the bytes. */
+  setCommuneLogo(slug: string, bytes: Uint8Array | null, maxBytes?: number): Promise<{ commune: Commune; logo: LogoSummary | null }>;
+  /** The logo to serve; undefined when the commune is unknown or has none. */
+  findCommuneLogo(slug: string): Promise<StoredLogo | undefined>;
+}
+
+/** A stored logo as the audit and the answers describe it: never its bytes. */
+export interface LogoSummary {
+  contentType: LogoType;
+  sha256: string;
+  bytes: number;
+  width: number;
+  height: number;
 }
 
 /** The sites of a commune as its operators and the registration endpoint change them. */
@@ -79,8 +95,14 @@ export interface Clients {
     pendingScopes: string[],
   ): Promise<{ before: ClientRecord | undefined; after: ClientRecord }>;
   setClientEnabled(clientId: string, isEnabled: boolean): Promise<ClientRecord>;
-  /** A new secret, shown once; the old one stops working at once. */
-  rotateClientSecret(clientId: string): Promise<{ client: ClientRecord; clientSecret: string }>;
+  /**
+   * A new secret, shown once; the one it replaces keeps working for `overlapSeconds` (0: it stops at once,
+   * a suspected leak), then stops. A confidential client only.
+   */
+  rotateClientSecret(
+    clientId: string,
+    overlapSeconds: number,
+  ): Promise<{ client: ClientRecord; clientSecret: string; previousSecretExpiresAt: Date | undefined }>;
   deleteClient(clientId: string): Promise<void>;
   /** Every redirect URI registered for the commune: the document behind its sector_identifier_uri. */
   listSectorRedirectUris(communeSlug: string): Promise<string[]>;
@@ -90,6 +112,11 @@ export interface Clients {
 export interface ProviderClients {
   /** The enabled client for the provider, from cache; undefined when unknown or disabled. */
   findProviderClient(clientId: string): Promise<ProviderClientMetadata | undefined>;
+  /**
+   * The secret a rotation replaced, in clear, while its overlap runs by the database's clock (never cached:
+   * an overlap ended in the database ends on every instance at once); undefined otherwise.
+   */
+  findLivePreviousSecret(clientId: string): Promise<string | undefined>;
   /** Drops a client from this instance's cache (called on NOTIFY). */
   forget(clientId?: string): void;
   /** Tells every instance, once `db`'s transaction commits, that a client changed outside the registry (its operator roles). */
