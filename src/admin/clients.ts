@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 import { AppError, notFound } from '../errors.js';
 import { isMetropoleAdmin, type AuditedChange, type Principal } from '../operators/index.js';
 import { ACR_VALUES } from '../accounts/index.js';
-import { clientJson, type ClientRecord, type Registry } from '../registry/index.js';
+import { clientJson, MAX_SECRET_OVERLAP_SECONDS, type ClientRecord, type Registry } from '../registry/index.js';
 import { audited, paginate, type AdminDeps, type ApiPolicy } from './context.js';
 import { created, noContent, ok, route } from './route.js';
 import { Client, Page, pagingQuery } from './schemas.js';
@@ -70,6 +70,17 @@ async function changeClient<T>(
 
 const NO_CLIENT = 'No such commune, or no such client in it';
 
+/** A client as this API shows it: while a rotation's overlap runs, when the previous secret stops (never the secret). */
+const ClientJson = Type.Object(
+  {
+    ...Client.properties,
+    previous_secret_expires_at: Type.Optional(
+      Type.String({ format: 'date-time', description: 'While the secret a rotation replaced still works: when it stops' }),
+    ),
+  },
+  { examples: (Client as { examples?: unknown[] }).examples },
+);
+
 /** Switches a client off (the provider no longer knows it, its tokens stop working) or on again. */
 const switchRoute = (action: 'disable' | 'enable') =>
   route({
@@ -84,7 +95,7 @@ const switchRoute = (action: 'disable' | 'enable') =>
         ? 'The provider no longer knows the client: no sign-in, no token, and its tokens stop opening anything (audited).'
         : 'The client works again with its metadata and secret as they were (audited).',
     params: ClientParams,
-    answers: { 200: { description: action === 'disable' ? 'Disabled' : 'Enabled', schema: Client } },
+    answers: { 200: { description: action === 'disable' ? 'Disabled' : 'Enabled', schema: ClientJson } },
     refusals: { 404: NO_CLIENT },
     async handle({ params, deps, ctx }) {
       const isEnabled = action === 'enable';
@@ -96,7 +107,7 @@ const switchRoute = (action: 'disable' | 'enable') =>
     },
   });
 
-export const clientRoutes = ({ pageSize }: ApiPolicy) => [
+export const clientRoutes = ({ pageSize, secretRotationOverlapSeconds }: ApiPolicy) => [
   route({
     method: 'GET',
     path: '/communes/{slug}/clients',
@@ -107,7 +118,7 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
     description: 'The relying parties of a commune the operator manages, by pages. No secret is shown.',
     params: SlugParam,
     query: Type.Object(pagingQuery(pageSize)),
-    answers: { 200: { description: "The commune's clients", schema: Page(Client) } },
+    answers: { 200: { description: "The commune's clients", schema: Page(ClientJson) } },
     refusals: { 404: 'No such commune' },
     async handle({ params, query, deps }) {
       return ok(paginate((await deps.registry.listClients(params.slug)).map(clientJson), query));
@@ -147,7 +158,7 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
       redirect_uris: ['https://www.oullins.fr/cb'],
       post_logout_redirect_uris: ['https://www.oullins.fr/'],
     },
-    answers: { 201: { description: 'Created; client_secret is shown once', schema: Client } },
+    answers: { 201: { description: 'Created; client_secret is shown once', schema: ClientJson } },
     refusals: { 404: 'No such commune' },
     async handle({ params, body, principal, deps, ctx }) {
       const isFirstParty = body.first_party ?? false;
@@ -194,7 +205,7 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
     summary: 'Read a client',
     description: 'One client of the commune, without its secret.',
     params: ClientParams,
-    answers: { 200: { description: 'The client', schema: Client } },
+    answers: { 200: { description: 'The client', schema: ClientJson } },
     refusals: { 404: NO_CLIENT },
     async handle({ params, deps }) {
       return ok(clientJson(await clientOfCommune(deps, params)));
@@ -218,7 +229,7 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
       }),
     ),
     example: { client_name: 'Ville d’Oullins', redirect_uris: ['https://www.oullins.fr/callback'] },
-    answers: { 200: { description: 'Updated', schema: Client } },
+    answers: { 200: { description: 'Updated', schema: ClientJson } },
     refusals: { 404: NO_CLIENT },
     async handle({ params, body, principal, deps, ctx }) {
       const client = await changeClient(deps, ctx, params, async (registry, current) => {
@@ -251,17 +262,50 @@ export const clientRoutes = ({ pageSize }: ApiPolicy) => [
     tag: 'clients',
     permission: 'manages-path-commune',
     summary: "Rotate a client's secret",
-    description: 'A new secret, shown once in this answer; the old one stops working at once (audited, without either secret).',
+    description: `A new secret, shown once in this answer. The one it replaces keeps working for overlap_seconds (default ${secretRotationOverlapSeconds} s; 0 ends it at once, after a leak), then the token, introspection and revocation endpoints refuse it (invalid_client). A confidential client only (audited, without either secret).`,
     params: ClientParams,
-    answers: { 200: { description: 'The new secret, shown once; the old one stops working', schema: Client } },
+    body: Type.Object({
+      overlap_seconds: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: MAX_SECRET_OVERLAP_SECONDS,
+          description: `How long the previous secret keeps working, in seconds (0 to ${MAX_SECRET_OVERLAP_SECONDS}); default ${secretRotationOverlapSeconds}`,
+        }),
+      ),
+    }),
+    example: { overlap_seconds: 86_400 },
+    answers: {
+      200: {
+        description: 'The new secret, shown once, and when the previous one stops (null: it stopped at once)',
+        schema: Type.Object({
+          ...ClientJson.properties,
+          client_secret: Type.String({ description: 'The new secret: shown once' }),
+          previous_secret_expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+            description: 'When the previous secret stops working; null when it stopped at once',
+          }),
+        }),
+      },
+    },
     refusals: { 404: NO_CLIENT },
-    async handle({ params, deps, ctx }) {
-      const { client, clientSecret } = await changeClient(deps, ctx, params, async (registry, current) => ({
-        result: await registry.rotateClientSecret(current.clientId),
-        // The audit says that the secret changed, never what it is.
-        audit: { action: 'client.secret_rotated' },
-      }));
-      return ok({ ...clientJson(client), client_secret: clientSecret });
+    async handle({ params, body, deps, ctx }) {
+      const overlapSeconds = body.overlap_seconds ?? deps.policy.secretRotationOverlapSeconds;
+      const rotated = await changeClient(deps, ctx, params, async (registry, current) => {
+        const result = await registry.rotateClientSecret(current.clientId, overlapSeconds);
+        // The audit says that the secret changed and how long the old one lasts, never either secret.
+        const previousSecretExpiresAt = result.previousSecretExpiresAt?.toISOString() ?? null;
+        return {
+          result,
+          audit: {
+            action: 'client.secret_rotated',
+            after: { overlap_seconds: overlapSeconds, previous_secret_expires_at: previousSecretExpiresAt },
+          },
+        };
+      });
+      return ok({
+        ...clientJson(rotated.client),
+        client_secret: rotated.clientSecret,
+        previous_secret_expires_at: rotated.previousSecretExpiresAt?.toISOString() ?? null,
+      });
     },
   }),
 

@@ -95,6 +95,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
       pages: deps.pages,
       consentMemory,
       registrationPolicy,
+      findPreviousSecret: (clientId) => deps.registry.findLivePreviousSecret(clientId),
       onSessionSeen: (activity) =>
         recordSessionActivity(db, activity).catch((error: unknown) =>
           log.warn({ event: 'session_activity.write_failed', err: error }, 'session_activity.write_failed'),

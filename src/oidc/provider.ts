@@ -15,6 +15,7 @@ import { createPairwiseIdentifier } from './pairwise.js';
 import { clientSchemaConfiguration, withClientFeatures } from './client-schema.js';
 import { COMMUNE_POLICY } from './registration.js';
 import { createRenderingHooks, providerClass, type ProviderPages, type RenderingHooks } from './rendering.js';
+import { acceptPreviousSecrets, type FindPreviousSecret } from './previous-secrets.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'ttlSeconds' | 'outboundAllowList'>;
@@ -27,6 +28,8 @@ export interface ProviderDeps {
   /** The policy bound to every initial access token: registration into its commune (oidc/registration.ts). */
   registrationPolicy: (ctx: KoaContextWithOIDC, properties: Record<string, unknown>) => Promise<void>;
   onSessionSeen: (activity: { uid: string; accountId: string; userAgent?: string; ip?: string }) => Promise<void>;
+  /** A client's previous secret while a rotation's overlap runs (the registry): accepted beside the current one. */
+  findPreviousSecret: FindPreviousSecret;
 }
 
 /** The operators' API as a resource server: tokens for it are asked with resource=<this> and scope admin. */
@@ -154,6 +157,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     conformIdTokenClaims: true,
   };
   const provider = new (providerClass(rendering.formPost))(config.issuer, configuration);
+  acceptPreviousSecrets(provider, deps.findPreviousSecret);
   // A path the library does not serve has no oidc context.
   provider.use(async (ctx: Context & Partial<Pick<KoaContextWithOIDC, 'oidc'>>, next) => {
     await next();

@@ -14,6 +14,8 @@ export interface ClientRecord {
   isOperatorTool: boolean;
   isEnabled: boolean;
   createdAt: Date;
+  /** While the secret it replaced still works (an overlap after a rotation): when it stops. Never the secret. */
+  previousSecretExpiresAt: Date | undefined;
 }
 
 interface ClientRow {
@@ -27,6 +29,7 @@ interface ClientRow {
   is_operator_tool: boolean;
   is_enabled: boolean;
   created_at: Date;
+  previous_secret_expires_at: Date | null;
 }
 
 function toClient(row: ClientRow): ClientRecord {
@@ -41,11 +44,13 @@ function toClient(row: ClientRow): ClientRecord {
     isOperatorTool: row.is_operator_tool,
     isEnabled: row.is_enabled,
     createdAt: row.created_at,
+    previousSecretExpiresAt: row.previous_secret_expires_at ?? undefined,
   };
 }
 
 const SELECT = `select c.client_id, c.commune_slug, m.name as commune_name, c.name, c.metadata,
   c.client_secret_sealed, c.is_first_party, c.is_enabled, c.created_at,
+  case when c.previous_secret_expires_at > now() then c.previous_secret_expires_at end as previous_secret_expires_at,
   (c.is_operator_tool or exists (select 1 from operators o where o.client_id = c.client_id)) as is_operator_tool
   from clients c join communes m on m.slug = c.commune_slug`;
 
@@ -101,12 +106,46 @@ export async function updateClient(db: Queryable, clientId: string, change: Clie
   return rowCount === 1;
 }
 
+/** A new secret that replaces the current one at once (registration's RFC 7592 update): no overlap left. */
 export async function updateClientSecret(db: Queryable, clientId: string, clientSecretSealed: string): Promise<boolean> {
-  const { rowCount } = await db.query(`update clients set client_secret_sealed = $2, updated_at = now() where client_id = $1`, [
-    clientId,
-    clientSecretSealed,
-  ]);
+  const { rowCount } = await db.query(
+    `update clients set client_secret_sealed = $2, previous_secret_sealed = null, previous_secret_expires_at = null,
+       updated_at = now() where client_id = $1`,
+    [clientId, clientSecretSealed],
+  );
   return rowCount === 1;
+}
+
+/**
+ * The new secret in place of the current one, which becomes the previous one until now() + overlap (the
+ * database's clock); with no overlap it ends at once. A previous secret still running is dropped: two at most.
+ */
+export async function rotateClientSecret(
+  db: Queryable,
+  clientId: string,
+  clientSecretSealed: string,
+  overlapSeconds: number,
+): Promise<{ previousSecretExpiresAt: Date | undefined } | undefined> {
+  const { rows } = await db.query<{ previous_secret_expires_at: Date | null }>(
+    `update clients set
+       previous_secret_sealed = case when $3::integer > 0 then client_secret_sealed end,
+       previous_secret_expires_at = case when $3::integer > 0 then now() + make_interval(secs => $3::integer) end,
+       client_secret_sealed = $2, updated_at = now()
+     where client_id = $1
+     returning previous_secret_expires_at`,
+    [clientId, clientSecretSealed, overlapSeconds],
+  );
+  return rows[0] && { previousSecretExpiresAt: rows[0].previous_secret_expires_at ?? undefined };
+}
+
+/** The previous secret (sealed) while its overlap runs by the database's clock; undefined once it ended. */
+export async function findLivePreviousSecret(db: Queryable, clientId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ previous_secret_sealed: string }>(
+    `select previous_secret_sealed from clients
+     where client_id = $1 and is_enabled and previous_secret_sealed is not null and previous_secret_expires_at > now()`,
+    [clientId],
+  );
+  return rows[0]?.previous_secret_sealed;
 }
 
 export async function deleteClient(db: Queryable, clientId: string): Promise<boolean> {

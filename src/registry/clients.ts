@@ -8,14 +8,17 @@ import { CLIENT_CHANGES_CHANNEL, createClientCache } from './client-cache.js';
 import {
   deleteClient,
   findClient,
+  findLivePreviousSecret,
   insertClient,
   listClientsOfCommune,
   notifyClientChanged,
+  rotateClientSecret,
   updateClient,
   updateClientSecret,
   type ClientRecord,
 } from './client-repository.js';
 import { insertScopeRequests } from './scope-request-repository.js';
+import { checkSecretOverlap } from './secret-rotation.js';
 import type { Clients, Communes, ProviderClientMetadata, ProviderClients, RegistryDeps } from './types.js';
 
 /** The clients and their provider cache, with `changed`: announce a change made by another part of the registry. */
@@ -173,12 +176,16 @@ export function clientOperations(
       await updateClient(db, clientId, { metadata: current.metadata, isEnabled });
       return changed(clientId);
     },
-    async rotateClientSecret(clientId) {
+    async rotateClientSecret(clientId, overlapSeconds) {
+      checkSecretOverlap(overlapSeconds);
       const current = await operations.getClient(clientId);
-      if (current.metadata.token_endpoint_auth_method === 'none') throw invalid('client_public', 'a public client has no secret');
+      if (current.metadata.token_endpoint_auth_method === 'none') {
+        throw invalid('client_public', `client "${clientId}" is public (no secret): there is nothing to rotate`);
+      }
       const clientSecret = randomBytes(32).toString('base64url');
-      await updateClientSecret(db, clientId, await sealer.seal(clientSecret));
-      return { client: await changed(clientId), clientSecret };
+      const rotated = present(await rotateClientSecret(db, clientId, await sealer.seal(clientSecret), overlapSeconds), 'the client');
+      log.info({ event: 'client.secret_rotated', clientId, overlapSeconds }, 'client.secret_rotated');
+      return { client: await changed(clientId), clientSecret, previousSecretExpiresAt: rotated.previousSecretExpiresAt };
     },
     async deleteClient(clientId) {
       await operations.getClient(clientId);
@@ -194,6 +201,10 @@ export function clientOperations(
         const record = await findClient(db, clientId);
         return record?.isEnabled ? toProviderClient(record) : undefined;
       });
+    },
+    async findLivePreviousSecret(clientId) {
+      const sealed = await findLivePreviousSecret(db, clientId);
+      return sealed === undefined ? undefined : sealer.open(sealed);
     },
     forget: (clientId) => cache.invalidate(clientId),
     announceClientChange: (clientId, through) => announce(clientId, through),

@@ -1,3 +1,4 @@
+import { invalid } from '../../errors.js';
 import { ensureKeys, openClientRegistry } from '../../oidc/index.js';
 import { audited } from '../../operators/index.js';
 import { clientJson } from '../../registry/index.js';
@@ -69,6 +70,63 @@ export const clientAdd = defineCommand({
     const text = [
       `client ${client.clientId} added to ${client.communeSlug}`,
       clientSecret ? `client_secret (shown once): ${clientSecret}` : 'public client (no secret)',
+    ].join('\n');
+    return { json, text };
+  },
+});
+
+/** A whole number of seconds as typed (digits only: "1e3", "12s" or "-1" are refused, not read loosely). */
+function overlapOf(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^[0-9]{1,10}$/.test(value)) throw invalid('client_secret_overlap_invalid', `--overlap: a whole number of seconds, not "${value}"`);
+  return Number(value);
+}
+
+export const clientRotateSecret = defineCommand({
+  name: 'client rotate-secret',
+  summary: 'give a confidential client a new secret (shown once); the previous one keeps working for the overlap, then stops',
+  options: {
+    client: required('CLIENT_ID', 'the client'),
+    overlap: optional(
+      'SECONDS',
+      'how long the previous secret keeps working: default operatorsApi.secretRotationOverlapSeconds (7 days); 0 ends it at once (a leak)',
+    ),
+  },
+  async run(context, values) {
+    const overlapSeconds = overlapOf(values.overlap, context.config.operatorsApi.secretRotationOverlapSeconds);
+    await ensureKeys(context.db.pool, context.sealer);
+    const { registryOver } = await openClientRegistry({
+      pool: context.db.pool,
+      sealer: context.sealer,
+      log: context.log,
+      config: context.config,
+      cacheTtlSeconds: 0,
+    });
+    const rotated = await audited(context.db.pool, cliActor(), async (db) => {
+      const registry = registryOver(db);
+      const current = await registry.getClient(values.client);
+      const result = await registry.rotateClientSecret(current.clientId, overlapSeconds);
+      const previousSecretExpiresAt = result.previousSecretExpiresAt?.toISOString() ?? null;
+      // The audit says that the secret changed and how long the old one lasts, never either secret.
+      return {
+        result,
+        audit: {
+          action: 'client.secret_rotated',
+          communeSlug: current.communeSlug,
+          target: `client:${current.clientId}`,
+          after: { overlap_seconds: overlapSeconds, previous_secret_expires_at: previousSecretExpiresAt },
+        },
+      };
+    });
+    const previousSecretExpiresAt = rotated.previousSecretExpiresAt?.toISOString() ?? null;
+    const json = {
+      client_id: rotated.client.clientId,
+      client_secret: rotated.clientSecret,
+      previous_secret_expires_at: previousSecretExpiresAt,
+    };
+    const text = [
+      `client_secret of ${rotated.client.clientId} (shown once): ${rotated.clientSecret}`,
+      previousSecretExpiresAt ? `the previous secret works until ${previousSecretExpiresAt}` : 'the previous secret no longer works',
     ].join('\n');
     return { json, text };
   },

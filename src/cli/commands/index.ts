@@ -4,7 +4,7 @@ import type { CommandSpec } from '../command.js';
 import { accountAdd, accountRecoveryCode } from './account.js';
 import { audit } from './audit.js';
 import { clientPending } from './client-pending.js';
-import { clientAdd } from './client.js';
+import { clientAdd, clientRotateSecret } from './client.js';
 import { communeToken } from './commune-token.js';
 import { communeAdd } from './commune.js';
 import { keysRetire, keysRotate } from './keys.js';
@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   communeAdd,
   communeToken,
   clientAdd,
+  clientRotateSecret,
   clientPending,
   accountAdd,
   accountRecoveryCode,
