@@ -6,7 +6,7 @@ import { audit } from './audit.js';
 import { clientPending } from './client-pending.js';
 import { clientAdd, clientRotateSecret } from './client.js';
 import { communeToken } from './commune-token.js';
-import { communeAdd } from './commune.js';
+import { communeAdd, communeSet } from './commune.js';
 import { keysRetire, keysRotate } from './keys.js';
 import { migrate } from './migrate.js';
 import { operatorGrant, operatorList, operatorRevoke } from './operator.js';
@@ -24,6 +24,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
 export const COMMANDS: readonly CommandSpec[] = [
   migrate,
   communeAdd,
+  communeSet,
   communeToken,
   clientAdd,
   clientRotateSecret,
