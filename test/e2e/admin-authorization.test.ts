@@ -55,6 +55,9 @@ const MATRIX: Record<string, Partial<Record<Target, Statuses>>> = {
   'POST /communes': { 'no commune': adminOnly(201) },
   'GET /communes/{slug}': communeScoped(200),
   'PATCH /communes/{slug}': { 'own commune': adminOnly(200), lyon: adminOnly(200) },
+  'PATCH /communes/{slug}/identity': communeScoped(200),
+  'POST /communes/{slug}/logo': communeScoped(200),
+  'DELETE /communes/{slug}/logo': communeScoped(200),
   'GET /communes/{slug}/clients': communeScoped(200),
   'POST /communes/{slug}/clients': communeScoped(201),
   'GET /communes/{slug}/clients/{clientId}': communeScoped(200),
@@ -118,6 +121,13 @@ const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
   }),
   'GET /communes/{slug}': async (commune) => ({ path: `/communes/${commune}` }),
   'PATCH /communes/{slug}': async (commune) => ({ path: `/communes/${commune}`, body: { population: 26_000 } }),
+  'PATCH /communes/{slug}/identity': async (commune) => ({ path: `/communes/${commune}/identity`, body: { color: '#0B4F9C' } }),
+  // A 1×1 lossless WebP.
+  'POST /communes/{slug}/logo': async (commune) => ({
+    path: `/communes/${commune}/logo`,
+    body: { image_base64: 'UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==' },
+  }),
+  'DELETE /communes/{slug}/logo': async (commune) => ({ path: `/communes/${commune}/logo` }),
   'GET /communes/{slug}/clients': async (commune) => ({ path: `/communes/${commune}/clients` }),
   'POST /communes/{slug}/clients': async (commune) => ({
     path: `/communes/${commune}/clients`,
