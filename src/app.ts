@@ -23,6 +23,7 @@ import { createAccountSpaceRouter } from './account-space/router.js';
 import { createInvitationRouter } from './account-space/operator-invitation.js';
 import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
 import { createSiteRouter, SITE_ROUTES } from './site/router.js';
+import { createCommuneLogoRouter } from './interactions/commune-logo.js';
 import type { Logger } from './log.js';
 import { ADMIN_SCOPE, adminAudience, providerRouteTemplates, SECTOR_DOCUMENT_ROUTE, sectorDocuments, type Oidc } from './oidc/index.js';
 import { createAdminRouters, type AdminDeps } from './admin/router.js';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Koa {
   const staticFileRoutes = {
     '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' },
     '/favicon.svg': { path: join(config.projectRoot, 'src', 'views', 'static', 'favicon.svg'), type: 'image/svg+xml' },
+    '/static/forms.js': { path: join(config.projectRoot, 'src', 'views', 'static', 'forms.js'), type: 'text/javascript; charset=utf-8' },
     '/static/passkeys.js': {
       path: join(config.projectRoot, 'src', 'views', 'static', 'passkeys.js'),
       type: 'text/javascript; charset=utf-8',
@@ -117,6 +119,7 @@ export function createApp(deps: AppDeps): Koa {
   );
   app.use(refuseControlCharacters({ maxBodyBytes: config.http.edgeBodyLimitBytes }));
   app.use(sectorDocuments(deps.registry));
+  app.use(createCommuneLogoRouter({ registry: deps.registry }).routes());
   const accountSpaceDeps = {
     accounts: deps.accounts,
     factors: deps.factors,

@@ -25,8 +25,9 @@ export function layout(page: PageContext, title: string, body: SafeHtml): SafeHt
 <title>${title} · ${page.t('brand')}</title>
 <link rel="stylesheet" href="/static/glc.css">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<script type="module" src="/static/forms.js"></script>
 </head>
-<body>
+<body data-show-password="${page.t('layout.show_password')}" data-hide-password="${page.t('layout.hide_password')}">
 <a class="skip-link" href="#main">${page.t('layout.skip')}</a>
 <header class="brand"><p>${page.t('brand')}</p></header>
 <main id="main" tabindex="-1">

@@ -5,7 +5,12 @@ import { anOidcWorld } from '../support/oidc-world.js';
 import { ADMIN_PREFIX } from '../support/openapi.js';
 import { useWorld } from '../support/world.js';
 
-const POLICY = { pageSize: { default: 2, max: 3 }, bodyLimitBytes: 2048, audit: { defaultDays: 1, maxEntries: 2 } };
+const POLICY = {
+  pageSize: { default: 2, max: 3 },
+  bodyLimitBytes: 2048,
+  audit: { defaultDays: 1, maxEntries: 2 },
+  secretRotationOverlapSeconds: 604800,
+};
 
 const world = useWorld(() =>
   anOidcWorld({

@@ -3,14 +3,9 @@
 // sandboxing CSP. Refused: an SVG, an HTML file named .png, a GIF, a file over the limit, a colour white text
 // cannot be read on, a non-https link; another commune's referent and a counter agent (403). Every change is
 // audited, never with the logo's bytes.
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Koa from 'koa';
-import { createCommuneLogoRouter } from '../../src/interactions/commune-logo.js';
 import { LOGO_MAX_BYTES } from '../../src/registry/index.js';
 import { expectRefusal, glcEnvOf, jsonOutput, runGlc } from '../support/glc.js';
 import { aGif, aJpeg, anHtmlPage, anSvg, aPng, aPngOfAbout, aWebp } from '../support/images.js';
@@ -32,17 +27,8 @@ const world = useWorld(() =>
   }),
 );
 
-// The logo router as app.ts mounts it, over the world's registry (its own small server: no page middleware in front).
-let logoServer: Server;
-let logoOrigin: string;
-beforeAll(async () => {
-  const app = new Koa();
-  app.use(createCommuneLogoRouter({ registry: world.server.registry }).routes());
-  logoServer = app.listen(0, '127.0.0.1');
-  await once(logoServer, 'listening');
-  logoOrigin = `http://127.0.0.1:${(logoServer.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise((resolve) => logoServer.close(resolve)));
+// The logo as the running server serves it, behind every middleware a citizen's browser meets.
+const logoOrigin = () => world.server.issuer;
 
 type Caller = 'referent' | 'lyonReferent' | 'agent' | 'admin';
 const patch = (caller: Caller, slug: string, body: object) =>
@@ -133,7 +119,7 @@ describe("a commune's logo", () => {
       const logoUrl = (answer.body as { logo_url: string }).logo_url;
       expect(logoUrl).toMatch(/^\/communes\/oullins\/logo\?v=[0-9a-f]{16}$/);
 
-      const served = await fetch(`${logoOrigin}${logoUrl}`);
+      const served = await fetch(`${logoOrigin()}${logoUrl}`);
       expect([served.status, served.headers.get('content-type'), served.headers.get('x-content-type-options')]).toEqual([
         200,
         type,
@@ -144,7 +130,7 @@ describe("a commune's logo", () => {
       expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
       const etag = served.headers.get('etag')!;
       expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
-      expect((await fetch(`${logoOrigin}/communes/oullins/logo`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+      expect((await fetch(`${logoOrigin()}/communes/oullins/logo`, { headers: { 'if-none-match': etag } })).status).toBe(304);
 
       const row = (await auditRows('commune.logo_changed')).at(-1)!;
       expect(row.after).toEqual({
@@ -168,7 +154,7 @@ describe("a commune's logo", () => {
     await upload('referent', 'oullins', aWebp());
     const answer = await upload('referent', 'oullins', bytes);
     expect([answer.status, answer.body]).toEqual([400, expect.objectContaining({ error, field: 'logo' })]);
-    const served = await fetch(`${logoOrigin}/communes/oullins/logo`);
+    const served = await fetch(`${logoOrigin()}/communes/oullins/logo`);
     expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/webp']);
   });
 
@@ -178,13 +164,13 @@ describe("a commune's logo", () => {
   });
 
   it('answers 404 for a commune without a logo and for one that does not exist, and the logo is gone once removed', async () => {
-    expect((await fetch(`${logoOrigin}/communes/lyon/logo`)).status).toBe(404);
-    expect((await fetch(`${logoOrigin}/communes/nowhere/logo`)).status).toBe(404);
+    expect((await fetch(`${logoOrigin()}/communes/lyon/logo`)).status).toBe(404);
+    expect((await fetch(`${logoOrigin()}/communes/nowhere/logo`)).status).toBe(404);
     await upload('admin', 'lyon', aPng());
-    expect((await fetch(`${logoOrigin}/communes/lyon/logo`)).status).toBe(200);
+    expect((await fetch(`${logoOrigin()}/communes/lyon/logo`)).status).toBe(200);
     const removed = await world.api.call(world.admin.bearer, 'DELETE', '/communes/lyon/logo');
     expect([removed.status, (removed.body as { logo_url: unknown }).logo_url]).toEqual([200, null]);
-    expect((await fetch(`${logoOrigin}/communes/lyon/logo`)).status).toBe(404);
+    expect((await fetch(`${logoOrigin()}/communes/lyon/logo`)).status).toBe(404);
   });
 });
 
@@ -221,7 +207,7 @@ describe('glc commune set', () => {
         logo_url: expect.stringMatching(/^\/communes\/lyon\/logo\?v=/),
       }),
     );
-    const served = await fetch(`${logoOrigin}/communes/lyon/logo`);
+    const served = await fetch(`${logoOrigin()}/communes/lyon/logo`);
     expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
 
     const cleared = jsonOutput(await glc('--slug', 'lyon', '--website', '', '--logo', ''));

@@ -1,4 +1,5 @@
 // The lists of the account space: connected services, sign-ins, security history, sharing journal.
+import { deviceName, readableAddress } from '../device-names.js';
 import { html, type SafeHtml } from '../html.js';
 import type { PageContext } from '../layout.js';
 import { csrfInput } from './fields.js';
@@ -50,11 +51,11 @@ export function sessionsList(page: PageContext, csrfToken: string, sessions: Ses
 ${sessions.map(
   (
     s,
-  ) => html`<li class="panel"><h2>${s.userAgent ?? t('account.sessions.unknown_device')} ${s.isCurrent ? t('account.sessions.this_device') : ''}</h2>
-${s.signedInAt ? html`<p>${t('account.sessions.signed_in', { date: dateOf(page, s.signedInAt) })}${s.ip ? html` · ${s.ip}` : ''}</p>` : ''}
+  ) => html`<li class="panel"><h2>${deviceName(s.userAgent) ?? t('account.sessions.unknown_device')} ${s.isCurrent ? t('account.sessions.this_device') : ''}</h2>
+${s.signedInAt ? html`<p>${t('account.sessions.signed_in', { date: dateOf(page, s.signedInAt) })}${s.ip ? html` · ${readableAddress(s.ip)}` : ''}</p>` : ''}
 ${s.lastSeenAt ? html`<p>${t('account.sessions.last_seen', { date: dateOf(page, s.lastSeenAt) })}</p>` : ''}
 <form method="post" action="/account/sessions/end">${csrfInput(csrfToken)}<input type="hidden" name="session" value="${s.uid}">
-<button type="submit" class="secondary" aria-label="${t('account.sessions.end')} — ${s.userAgent ?? t('account.sessions.unknown_device')}${s.signedInAt ? `, ${dateOf(page, s.signedInAt)}` : ''}">${t('account.sessions.end')}</button></form></li>`,
+<button type="submit" class="secondary" aria-label="${t('account.sessions.end')} — ${deviceName(s.userAgent) ?? t('account.sessions.unknown_device')}${s.signedInAt ? `, ${dateOf(page, s.signedInAt)}` : ''}">${t('account.sessions.end')}</button></form></li>`,
 )}
 </ul>
 <form method="post" action="/account/sessions/end-all">${csrfInput(csrfToken)}<button type="submit">${t('account.sessions.end_all')}</button></form>`;
@@ -75,7 +76,7 @@ ${
   events.length === 0
     ? html`<p>${t('account.history.empty')}</p>`
     : html`<ul>
-${events.map((e) => html`<li><time datetime="${e.createdAt.toISOString()}">${dateOf(page, e.createdAt)}</time> — ${t(`account.events.${e.kind}`)}${e.detail ? ` : ${e.detail}` : ''}${e.ip ? html` (${t('account.history.from', { ip: e.ip })})` : ''}</li>`)}
+${events.map((e) => html`<li><time datetime="${e.createdAt.toISOString()}">${dateOf(page, e.createdAt)}</time> — ${t(`account.events.${e.kind}`)}${e.detail ? ` : ${e.detail}` : ''}${e.ip ? html` (${t('account.history.from', { ip: readableAddress(e.ip) ?? '' })})` : ''}</li>`)}
 </ul>`
 }`;
 }

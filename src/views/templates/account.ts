@@ -63,9 +63,11 @@ ${csrfInput(csrfToken)}
 ${field({ name: 'given_name', type: 'text', label: t('account.profile.given_name'), autocomplete: 'given-name', value: values.givenName })}
 ${field({ name: 'family_name', type: 'text', label: t('account.profile.family_name'), autocomplete: 'family-name', value: values.familyName })}
 ${field({ name: 'phone_number', type: 'tel', label: t('account.profile.phone'), autocomplete: 'tel', value: values.phoneNumber, hint: t('account.profile.phone_hint') })}
+<fieldset><legend>${t('account.profile.address')}</legend>
 ${field({ name: 'street_address', type: 'text', label: t('account.profile.street'), autocomplete: 'street-address', value: values.street })}
 ${field({ name: 'postal_code', type: 'text', label: t('account.profile.postal_code'), autocomplete: 'postal-code', value: values.postalCode })}
 ${field({ name: 'locality', type: 'text', label: t('account.profile.locality'), autocomplete: 'address-level2', value: values.locality })}
+</fieldset>
 <label for="field-commune">${t('account.profile.commune')}</label>
 <select id="field-commune" name="commune">
 <option value="">${t('account.profile.commune_none')}</option>
