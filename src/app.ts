@@ -71,6 +71,7 @@ export function createApp(deps: AppDeps): Koa {
     config,
     metrics: deps.metrics,
     rateLimiter,
+    communes: deps.registry,
   });
 
   app.use(canonicalOrigin(config.issuer, config.trustProxy));

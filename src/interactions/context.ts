@@ -9,7 +9,9 @@ import type { Factors } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { csrfCheckedForm, type Csrf, type FormBody, type Metrics, type RateLimiter } from '../http/index.js';
+import type { Communes } from '../registry/index.js';
 import type { Views, PageContext } from '../views/index.js';
+import { FACE_STATE, faceInState, faceOf } from './commune-face.js';
 import { pageContextOf } from './pages.js';
 
 export interface InteractionDeps {
@@ -22,6 +24,7 @@ export interface InteractionDeps {
   config: Pick<Config, 'passwordPolicy' | 'rateLimits' | 'http'>;
   metrics: Pick<Metrics, 'logins'>;
   rateLimiter: RateLimiter;
+  communes: Pick<Communes, 'getCommune'>;
 }
 
 export type { Interaction };
@@ -51,12 +54,16 @@ export async function loadInteraction(deps: InteractionDeps, ctx: Context): Prom
     throw error;
   }
   if (interaction.uid !== pathUid(ctx)) throw expired();
+  const client = await deps.provider().Client.find(String(interaction.params.client_id));
+  (ctx.state as Record<string, unknown>)[FACE_STATE] = await faceOf(client, (slug) =>
+    deps.communes.getCommune(slug),
+  );
   return interaction;
 }
 
 export function pageFor(deps: InteractionDeps, ctx: Context, interaction: Interaction): PageContext {
   const uiLocales = interaction.params.ui_locales;
-  return pageContextOf(deps.views, ctx, typeof uiLocales === 'string' ? uiLocales : undefined);
+  return { ...pageContextOf(deps.views, ctx, typeof uiLocales === 'string' ? uiLocales : undefined), face: faceInState(ctx) };
 }
 
 export async function clientSummary(deps: InteractionDeps, interaction: Interaction): Promise<ClientSummary> {

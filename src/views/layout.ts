@@ -11,9 +11,33 @@ export const INFO_PAGE_LINKS = [
   { page: 'help', path: '/aide' },
 ] as const;
 
+/** The site and commune a flow came from, shown in the header of its pages (issue 10: the commune's face). */
+export interface CommuneFace {
+  siteName: string;
+  communeName: string;
+  logoUrl?: string | undefined;
+  /** The commune's colour, as a stylesheet of its own (the CSP allows no inline style). */
+  themeUrl?: string | undefined;
+  /** Where "Retour à …" leads: the site's client_uri, else its commune's website. */
+  backHref?: string | undefined;
+  helpContact?: string | undefined;
+}
+
 export interface PageContext {
   locale: Locale;
   t: Translate;
+  face?: CommuneFace | undefined;
+}
+
+function header(page: PageContext): SafeHtml {
+  const { face } = page;
+  if (!face) return html`<header class="brand"><p>${page.t('brand')}</p></header>`;
+  return html`<header class="brand commune-face">
+${face.logoUrl ? html`<img class="commune-logo" src="${face.logoUrl}" alt="" width="48" height="48">` : ''}
+<p><span class="site-name">${face.siteName}</span> — ${face.communeName}</p>
+<p class="through">${page.t('layout.through', { brand: page.t('brand') })}</p>
+</header>
+${face.backHref ? html`<p class="back-link"><a href="${face.backHref}">${page.t('layout.back_to', { site: face.siteName })}</a></p>` : ''}`;
 }
 
 export function layout(page: PageContext, title: string, body: SafeHtml): SafeHtml {
@@ -26,10 +50,11 @@ export function layout(page: PageContext, title: string, body: SafeHtml): SafeHt
 <link rel="stylesheet" href="/static/glc.css">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <script type="module" src="/static/forms.js"></script>
+${page.face?.themeUrl ? html`<link rel="stylesheet" href="${page.face.themeUrl}">` : ''}
 </head>
 <body data-show-password="${page.t('layout.show_password')}" data-hide-password="${page.t('layout.hide_password')}">
 <a class="skip-link" href="#main">${page.t('layout.skip')}</a>
-<header class="brand"><p>${page.t('brand')}</p></header>
+${header(page)}
 <main id="main" tabindex="-1">
 <h1>${title}</h1>
 ${body}

@@ -62,19 +62,19 @@ describe('without JavaScript', () => {
 });
 
 describe('with the keyboard alone', () => {
-  it('Tab goes from the top of the login page to the email, the password, then the submit button', async () => {
+  it('Tab goes from the top of the login page to the email, the password, its show-password button, then the submit button', async () => {
     const page = await world.newPage();
     await page.goto((await startAuthorization(world.config, world.client)).url);
     // Start sequential navigation at the top of the page, as after clicking its banner.
     await page.locator('header').click();
 
     const stops: string[] = [];
-    for (let press = 0; press < 3; press++) {
+    for (let press = 0; press < 4; press++) {
       await page.keyboard.press('Tab');
       stops.push(await focused(page));
     }
 
-    expect(stops).toEqual(['input email', 'input password', `button ${fr.login.submit}`]);
+    expect(stops).toEqual(['input email', 'input password', 'button Afficher le mot de passe', `button ${fr.login.submit}`]);
   });
 
   it('typing the credentials and pressing Enter signs in', async () => {
