@@ -55,9 +55,7 @@ export async function loadInteraction(deps: InteractionDeps, ctx: Context): Prom
   }
   if (interaction.uid !== pathUid(ctx)) throw expired();
   const client = await deps.provider().Client.find(String(interaction.params.client_id));
-  (ctx.state as Record<string, unknown>)[FACE_STATE] = await faceOf(client, (slug) =>
-    deps.communes.getCommune(slug),
-  );
+  (ctx.state as Record<string, unknown>)[FACE_STATE] = await faceOf(client, (slug) => deps.communes.getCommune(slug));
   return interaction;
 }
 
