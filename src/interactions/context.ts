@@ -54,8 +54,12 @@ export async function loadInteraction(deps: InteractionDeps, ctx: Context): Prom
     throw error;
   }
   if (interaction.uid !== pathUid(ctx)) throw expired();
-  const client = await deps.provider().Client.find(String(interaction.params.client_id));
-  (ctx.state as Record<string, unknown>)[FACE_STATE] = await faceOf(client, (slug) => deps.communes.getCommune(slug));
+  // The face of the site and commune the flow came from, for every page of this request (pageFor).
+  const clientId = interaction.params.client_id;
+  if (typeof clientId === 'string') {
+    const client = await deps.provider().Client.find(clientId);
+    (ctx.state as Record<string, unknown>)[FACE_STATE] = await faceOf(client, (slug) => deps.communes.getCommune(slug));
+  }
   return interaction;
 }
 

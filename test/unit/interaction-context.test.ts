@@ -57,9 +57,9 @@ describe('loadInteraction', () => {
   it('gives the interaction of the uid in the path', async () => {
     await expect(
       loadInteraction(
-        depsWhere(async () => ({ uid: 'the-uid' })),
+        depsWhere(async () => ({ uid: 'the-uid', params: {} })),
         ctx,
       ),
-    ).resolves.toEqual({ uid: 'the-uid' });
+    ).resolves.toEqual({ uid: 'the-uid', params: {} });
   });
 });
