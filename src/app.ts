@@ -21,7 +21,7 @@ import type { Accounts } from './accounts/index.js';
 import type { Factors } from './accounts/index.js';
 import { createAccountSpaceRouter } from './account-space/router.js';
 import { createInvitationRouter } from './account-space/operator-invitation.js';
-import { createInteractionRouter, renderErrorPage } from './interactions/router.js';
+import { createInteractionRouter, faceOf, renderErrorPage } from './interactions/router.js';
 import { createSiteRouter, SITE_ROUTES } from './site/router.js';
 import { createCommuneLogoRouter } from './interactions/commune-logo.js';
 import type { Logger } from './log.js';
@@ -132,6 +132,8 @@ export function createApp(deps: AppDeps): Koa {
     csrf,
     rateLimiter,
     config,
+    faceOfClient: async (clientId: string) =>
+      faceOf(await deps.oidc.provider().Client.find(clientId), (slug) => deps.registry.getCommune(slug)),
   };
   const accountSpace = createAccountSpaceRouter(accountSpaceDeps);
   const invitations = createInvitationRouter({ ...accountSpaceDeps, invitations: deps.admin.operators });

@@ -8,7 +8,7 @@ import { csrfCheckedForm, formOf, type Csrf, type FormBody, type RateLimiter } f
 import { SESSION_COOKIE, type CitizenSessions } from '../oidc/index.js';
 import type { Communes } from '../registry/index.js';
 import type { AccountChanges, CounterRecovery } from '../services/index.js';
-import type { PageContext, Views } from '../views/index.js';
+import type { CommuneFace, PageContext, Views } from '../views/index.js';
 
 export interface AccountSpaceDeps {
   accounts: Accounts;
@@ -22,6 +22,8 @@ export interface AccountSpaceDeps {
   views: Views;
   csrf: Csrf;
   rateLimiter: RateLimiter;
+  /** The face of a site the citizen came from, by its client_id; undefined for a client nobody registered. */
+  faceOfClient: (clientId: string) => Promise<CommuneFace | undefined>;
   config: Pick<Config, 'issuer' | 'passwordPolicy' | 'selfService' | 'retention' | 'rateLimits' | 'http' | 'accountHistory'>;
 }
 

@@ -2,8 +2,8 @@
 // password) and the forgotten-password form, which answers the same whether or not the email exists.
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
-import { FIELD_LIMITS, queryField, resetRequestRules, secretField, sendPage, textField } from '../http/index.js';
-import { confirmLinkPage, forgotPasswordPage, messagePage, resetPasswordPage } from '../views/index.js';
+import { FIELD_LIMITS, formOf, queryField, resetRequestRules, secretField, sendPage, textField } from '../http/index.js';
+import { confirmLinkPage, forgotPasswordPage, messagePage, resetPasswordPage, type PageContext } from '../views/index.js';
 import { csrfToken, originOf, pageOf, requireCsrf, type AccountSpaceDeps } from './context.js';
 
 const tokenOf = (ctx: Context) => queryField(ctx, 'token', FIELD_LIMITS.token);
@@ -68,9 +68,20 @@ export async function submitVerifyLink(deps: AccountSpaceDeps, ctx: Context, pur
   }
 }
 
-export function showForgotPassword(deps: AccountSpaceDeps, ctx: Context) {
+/**
+ * The site a reset started from (client_id in the query or the form), when the registry knows it: the pages
+ * then wear its commune's face and end with a way back to it. An unknown value is dropped, never echoed.
+ */
+async function siteOf(deps: AccountSpaceDeps, ctx: Context): Promise<{ page: PageContext; clientId: string | undefined }> {
+  const raw = queryField(ctx, 'client_id', FIELD_LIMITS.token) || textField(formOf(ctx), 'client_id', FIELD_LIMITS.token);
+  const face = raw ? await deps.faceOfClient(raw) : undefined;
+  return { page: { ...pageOf(deps, ctx), face }, clientId: face ? raw : undefined };
+}
+
+export async function showForgotPassword(deps: AccountSpaceDeps, ctx: Context) {
   const email = queryField(ctx, 'email', FIELD_LIMITS.email) || undefined;
-  sendPage(ctx, forgotPasswordPage(pageOf(deps, ctx), { csrfToken: csrfToken(deps, ctx), email }).toString());
+  const { page, clientId } = await siteOf(deps, ctx);
+  sendPage(ctx, forgotPasswordPage(page, { csrfToken: csrfToken(deps, ctx), email, clientId }).toString());
 }
 
 /** Always the same answer; the mail, if any, is sent after it (see selfService.requestPasswordReset). */
@@ -79,13 +90,14 @@ export async function submitForgotPassword(deps: AccountSpaceDeps, ctx: Context)
   const email = textField(body, 'email', FIELD_LIMITS.email);
   // Refused or not, the answer is the same (it must not tell whether the address has an account).
   const rules = resetRequestRules(deps.config.rateLimits, { email, address: ctx.ip }, deps.config.selfService.passwordResetMailsPerHour);
-  if (email && (await deps.rateLimiter.attempt(rules)).isAdmitted) deps.accounts.selfService.requestPasswordReset(email);
-  sendPage(ctx, forgotPasswordPage(pageOf(deps, ctx), { csrfToken: csrfToken(deps, ctx), sentTo: email }).toString());
+  const { page, clientId } = await siteOf(deps, ctx);
+  if (email && (await deps.rateLimiter.attempt(rules)).isAdmitted) deps.accounts.selfService.requestPasswordReset(email, { clientId });
+  sendPage(ctx, forgotPasswordPage(page, { csrfToken: csrfToken(deps, ctx), sentTo: email, clientId }).toString());
 }
 
 export async function showResetPassword(deps: AccountSpaceDeps, ctx: Context) {
   const token = tokenOf(ctx);
-  const page = pageOf(deps, ctx);
+  const { page, clientId } = await siteOf(deps, ctx);
   if (!(await deps.accounts.selfService.isLinkUsable(token, 'reset-password'))) {
     sendInvalidLink(deps, ctx, {
       href: `/account/password/forgot?ui_locales=${page.locale}`,
@@ -95,13 +107,18 @@ export async function showResetPassword(deps: AccountSpaceDeps, ctx: Context) {
   }
   sendPage(
     ctx,
-    resetPasswordPage(page, { csrfToken: csrfToken(deps, ctx), token, minLength: deps.config.passwordPolicy.minLength }).toString(),
+    resetPasswordPage(page, {
+      csrfToken: csrfToken(deps, ctx),
+      token,
+      minLength: deps.config.passwordPolicy.minLength,
+      clientId,
+    }).toString(),
   );
 }
 
 export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) {
   const body = requireCsrf(deps, ctx);
-  const page = pageOf(deps, ctx);
+  const { page, clientId } = await siteOf(deps, ctx);
   const token = textField(body, 'token', FIELD_LIMITS.token);
   const { minLength, maxLength } = deps.config.passwordPolicy;
   try {
@@ -121,6 +138,7 @@ export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) 
         csrfToken: csrfToken(deps, ctx),
         token,
         minLength,
+        clientId,
         error: page.t(`errors.${error.code}`, { min: minLength, max: maxLength }),
       }).toString(),
       400,
@@ -129,9 +147,13 @@ export async function submitResetPassword(deps: AccountSpaceDeps, ctx: Context) 
   }
   sendPage(
     ctx,
-    messagePage(page, page.t('account.password.reset_title'), page.t('account.password.reset_done'), {
-      href: '/account',
-      label: page.t('account.title'),
-    }).toString(),
+    messagePage(
+      page,
+      page.t('account.password.reset_title'),
+      page.t('account.password.reset_done'),
+      page.face?.backHref
+        ? { href: page.face.backHref, label: page.t('layout.back_to', { site: page.face.siteName }) }
+        : { href: '/account', label: page.t('account.title') },
+    ).toString(),
   );
 }

@@ -83,7 +83,8 @@ export interface SelfService {
    * Answers at once, the same way whether or not the email has an account: the lookup and the mail
    * happen after the caller has answered, so neither the answer nor its timing tells.
    */
-  requestPasswordReset(email: string): void;
+  /** `clientId`: the site the citizen came from, which the mailed link names so that the reset ends with a way back to it. */
+  requestPasswordReset(email: string, options?: { clientId?: string | undefined }): void;
   /**
    * The hash of a new password for the account of `email` once it meets the policy (refused with the policy's
    * code otherwise), made in the bounded queue; a caller that proved the citizen another way (a counter code)
@@ -198,13 +199,14 @@ export function createSelfService(deps: SelfServiceDeps): SelfService {
       return { ...withoutHash(account), emailVerified: true };
     },
 
-    requestPasswordReset(email) {
+    requestPasswordReset(email, { clientId } = {}) {
       setImmediate(() => {
         void (async () => {
           const address = parseEmail(email);
           const account = address && (await findAccountByEmail(pool, address));
           if (!account) return;
-          const link = await issueLink(account, 'reset-password', config.selfService.resetPasswordTtlSeconds, '/account/password/reset');
+          const issued = await issueLink(account, 'reset-password', config.selfService.resetPasswordTtlSeconds, '/account/password/reset');
+          const link = clientId ? `${issued}&client_id=${encodeURIComponent(clientId)}` : issued;
           await notify({ kind: 'reset-password', to: account.email, locale: account.locale, link, accountId: account.id });
         })().catch((error: unknown) => log.error({ event: 'account.reset_request_failed', err: error }, 'account.reset_request_failed'));
       });

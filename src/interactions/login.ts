@@ -19,7 +19,7 @@ async function renderLogin(deps: InteractionDeps, ctx: Context, interaction: Int
       ...summary,
       action: `${base}/login`,
       registerHref: `${base}/register`,
-      forgotHref: `/account/password/forgot?ui_locales=${page.locale}`,
+      forgotHref: `/account/password/forgot?${new URLSearchParams({ ui_locales: page.locale, client_id: String(interaction.params.client_id) }).toString()}`,
       counterHref: `/account/recover?ui_locales=${page.locale}`,
       passkey: { optionsUrl: `${base}/passkey/options`, action: `${base}/passkey` },
       csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),

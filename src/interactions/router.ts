@@ -19,6 +19,7 @@ import { showVerifyLink, submitVerifyLink, VERIFY_STEP } from './verify-link.js'
 
 export type { InteractionDeps } from './context.js';
 export { createProviderPages, renderErrorPage } from './pages.js';
+export { faceOf } from './commune-face.js';
 
 export function createInteractionRouter(deps: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });

@@ -1,6 +1,7 @@
 // The commune's face on the pages of a flow: a citizen coming from an Oullins site sees the site's and the
 // commune's names, its logo and colour, and a way back to the site, on login, registration, consent and
 // second-factor pages; a flow from a commune with no identity set keeps the plain GrandLyonConnect header.
+import { mailsArrived, pageAt } from '../support/account-space.js';
 import { anAccount } from '../support/builders.js';
 import { aPng } from '../support/images.js';
 import { anOidcWorld } from '../support/oidc-world.js';
@@ -73,5 +74,39 @@ describe('the commune’s face on the flow’s pages', () => {
   it('answers 404 for the colour of a commune without one, or of none', async () => {
     expect((await fetch(`${world.server.issuer}/communes/bron/theme.css`)).status).toBe(404);
     expect((await fetch(`${world.server.issuer}/communes/..%2Fetc/theme.css`)).status).toBe(404);
+  });
+});
+
+describe('the password reset remembers the site it started from', () => {
+  it('wears the commune’s face from the login page’s link to the end, and ends with a way back to the site', async () => {
+    const account = await anAccount(world.server.accounts);
+    const agent = new UserAgent(world.server.issuer);
+    const login = await loginPageAt(world.oullinsFr, agent);
+    const forgotHref = (/href="([^"]*\/account\/password\/forgot[^"]*)"/.exec(login.html)?.[1] ?? '').replace(/&amp;/g, '&');
+    expect(forgotHref).toContain(`client_id=${world.oullinsFr.clientId}`);
+    const forgot = await pageAt(agent, forgotHref);
+    expect(forgot.html).toContain('Ville d’Oullins');
+    const sent = await expectPage(await agent.submit(forgot, { email: account.email }));
+    expect(sent.html).toContain('Ville d’Oullins');
+
+    const [mail] = await mailsArrived(world.server, account.email);
+    expect(mail?.link).toContain(`client_id=${world.oullinsFr.clientId}`);
+    const reset = await pageAt(new UserAgent(world.server.issuer), mail?.link ?? '');
+    expect(reset.html).toContain('Ville d’Oullins');
+    const fresh = new UserAgent(world.server.issuer);
+    const resetPage = await pageAt(fresh, mail?.link ?? '');
+    const done = await expectPage(await fresh.submit(resetPage, { new_password: 'une toute nouvelle phrase de passe' }));
+    expect(done.html).toContain('<a href="https://www.oullins.fr/">Retour à oullins.fr</a>');
+  });
+
+  it('drops a client_id nobody registered: no face, nothing of it in the page or the mail', async () => {
+    const account = await anAccount(world.server.accounts);
+    const agent = new UserAgent(world.server.issuer);
+    const forgot = await pageAt(agent, '/account/password/forgot?client_id=%3Cscript%3Eevil');
+    expect(forgot.html).not.toContain('evil');
+    expect(forgot.html).not.toContain('name="client_id"');
+    await agent.submit(forgot, { email: account.email, client_id: 'evil-client' });
+    const [mail] = await mailsArrived(world.server, account.email);
+    expect(mail?.link).not.toContain('client_id');
   });
 });

@@ -43,7 +43,7 @@ export function readOutbox(dataDir: string): ReceivedMail[] {
         to: header('To'),
         subject: header('Subject'),
         raw: decoded,
-        link: /(https?:\/\/[^\s"<>]+\?token=[\w-]+)/.exec(decoded)?.[1],
+        link: /(https?:\/\/[^\s"<>]+\?token=[\w-]+(?:&[\w%.-]+=[\w%.-]+)*)/.exec(decoded)?.[1],
       };
     });
 }

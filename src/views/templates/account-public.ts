@@ -26,7 +26,13 @@ export function messagePage(page: PageContext, title: string, text: string, link
   return layout(page, title, html`<p role="status">${text}</p>${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}`);
 }
 
-export function forgotPasswordPage(page: PageContext, view: { csrfToken: string; email?: string; sentTo?: string }): SafeHtml {
+/** The site a reset started from, carried by its forms (only a client the registry knows: see account-space/recovery.ts). */
+const clientInput = (clientId: string | undefined) => (clientId ? html`<input type="hidden" name="client_id" value="${clientId}">` : '');
+
+export function forgotPasswordPage(
+  page: PageContext,
+  view: { csrfToken: string; email?: string | undefined; sentTo?: string; clientId?: string | undefined },
+): SafeHtml {
   const { t } = page;
   return layout(
     page,
@@ -35,7 +41,7 @@ export function forgotPasswordPage(page: PageContext, view: { csrfToken: string;
 ${view.sentTo !== undefined ? html`<p class="panel" role="status">${t('account.password.forgot_sent', { email: view.sentTo })}</p>` : ''}
 <p>${t('account.password.forgot_intro')}</p>
 <form method="post" action="/account/password/forgot">
-${csrfInput(view.csrfToken)}${languageInput(page)}
+${csrfInput(view.csrfToken)}${languageInput(page)}${clientInput(view.clientId)}
 ${field({ name: 'email', type: 'email', label: t('login.email'), autocomplete: 'username', value: view.email, required: true, autofocus: true })}
 <button type="submit">${t('account.password.forgot_submit')}</button>
 </form>
@@ -45,7 +51,7 @@ ${field({ name: 'email', type: 'email', label: t('login.email'), autocomplete: '
 
 export function resetPasswordPage(
   page: PageContext,
-  view: { csrfToken: string; token: string; minLength: number; error?: string },
+  view: { csrfToken: string; token: string; minLength: number; error?: string; clientId?: string | undefined },
 ): SafeHtml {
   const { t } = page;
   return layout(
@@ -54,7 +60,7 @@ export function resetPasswordPage(
     html`
 ${errorSummary(page, view.error ? [view.error] : [])}
 <form method="post" action="/account/password/reset">
-${csrfInput(view.csrfToken)}${languageInput(page)}<input type="hidden" name="token" value="${view.token}">
+${csrfInput(view.csrfToken)}${languageInput(page)}${clientInput(view.clientId)}<input type="hidden" name="token" value="${view.token}">
 ${field({ name: 'new_password', type: 'password', label: t('account.password.new'), autocomplete: 'new-password', required: true, autofocus: true, error: view.error, hint: t('register.password_hint', { min: view.minLength }) })}
 <button type="submit">${t('account.password.reset_submit')}</button>
 </form>`,
