@@ -27,6 +27,8 @@ import { createCommuneLogoRouter } from './interactions/commune-logo.js';
 import type { Logger } from './log.js';
 import { ADMIN_SCOPE, adminAudience, providerRouteTemplates, SECTOR_DOCUMENT_ROUTE, sectorDocuments, type Oidc } from './oidc/index.js';
 import { createAdminRouters, type AdminDeps } from './admin/router.js';
+import { createConsoleRouter } from './console/router.js';
+import { createConsoleSessions } from './operators/index.js';
 import type { Registry } from './registry/index.js';
 import type { AccountChanges, CounterRecovery } from './services/index.js';
 import type { Views } from './views/index.js';
@@ -83,6 +85,7 @@ export function createApp(deps: AppDeps): Koa {
   const staticFileRoutes = {
     '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' },
     '/favicon.svg': { path: join(config.projectRoot, 'src', 'views', 'static', 'favicon.svg'), type: 'image/svg+xml' },
+    '/static/console.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'console.css'), type: 'text/css' },
     '/static/forms.js': { path: join(config.projectRoot, 'src', 'views', 'static', 'forms.js'), type: 'text/javascript; charset=utf-8' },
     '/static/passkeys.js': {
       path: join(config.projectRoot, 'src', 'views', 'static', 'passkeys.js'),
@@ -139,9 +142,20 @@ export function createApp(deps: AppDeps): Koa {
   const invitations = createInvitationRouter({ ...accountSpaceDeps, invitations: deps.admin.operators });
   const admin = createAdminRouters(deps.admin, adminAudience(config.issuer), ADMIN_SCOPE);
   const site = createSiteRouter({ views, registry: deps.registry, config });
+  const operatorsConsole = createConsoleRouter({
+    admin: deps.admin,
+    invoke: admin.invoke,
+    sessions: createConsoleSessions(deps.pool, config.console),
+    redeemCode: (code) => deps.oidc.redeemConsoleCode(code),
+    views,
+    csrf,
+    config,
+  });
   app.use(admin.document.routes());
   app.use(admin.api.routes());
   app.use(admin.api.allowedMethods());
+  app.use(operatorsConsole.routes());
+  app.use(operatorsConsole.allowedMethods());
   app.use(site.routes());
   app.use(interactions.routes());
   app.use(accountSpace.routes());

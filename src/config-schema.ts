@@ -168,6 +168,15 @@ export const TunablesSchema = Checked(
       secretRotationOverlapSeconds: Type.Integer({ minimum: 0, maximum: 7_776_000, description: 'from 0 to 7776000 (90 days)' }),
     }),
     /**
+     * The operators' console (/admin): a session ends after idleTimeoutSeconds without a request, and after
+     * maxLifetimeSeconds whatever its use (a console left open on a town hall's computer).
+     */
+    console: Checked(
+      Section({ idleTimeoutSeconds: PositiveInteger, maxLifetimeSeconds: PositiveInteger }),
+      (lifetimes) => lifetimes.idleTimeoutSeconds <= lifetimes.maxLifetimeSeconds,
+      'idleTimeoutSeconds must not be above maxLifetimeSeconds',
+    ),
+    /**
      * The citizen's space: the latest security events and sharing-journal entries its pages show, and how many
      * of each the export (RGPD art. 15 and 20) holds at most: never fewer than a page shows.
      */

@@ -2,6 +2,7 @@
 // but the OpenAPI document needs a bearer token issued by this provider for this API.
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import type { TObject } from 'typebox';
 import { authenticate } from './authenticate.js';
 import { principalOf, type AdminDeps } from './context.js';
@@ -21,23 +22,62 @@ const koaPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 /** Reads a part of the request against its schema; a part the route does not declare reads as {}. */
 const readerOf = (part: 'params' | 'query' | 'body', schema: TObject | undefined) => (schema ? partReader(part, schema) : () => ({}));
 
-function mount(api: Router, route: AnyRoute, deps: AdminDeps): void {
-  const read = { params: readerOf('params', route.params), query: readerOf('query', route.query), body: readerOf('body', route.body) };
-  api.register(koaPath(route.path), [route.method], async (ctx) => {
+/** A route's input as it arrives: path parameters and query as text, the body as parsed (JSON, or a console form). */
+export interface RouteCall {
+  params?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+}
+export type RouteReply = Awaited<ReturnType<AnyRoute['handle']>>;
+/** Calls a route of the table by its operationId for the principal on ctx.state (the API's and the console's one way in). */
+export type InvokeRoute = (operationId: string, ctx: Context, call: RouteCall) => Promise<RouteReply>;
+
+/**
+ * Every route of the table, behind the same checks: its permission for the principal, then its input read
+ * against its schemas, then its handler. The API and the console both call through here, so that a rule
+ * is never said twice.
+ */
+export function createRouteInvoker(deps: AdminDeps): { routes: readonly AnyRoute[]; invoke: InvokeRoute } {
+  const routes = adminRoutes(deps.policy);
+  const table = new Map(
+    routes.map((route) => [
+      route.operationId,
+      {
+        route,
+        read: { params: readerOf('params', route.params), query: readerOf('query', route.query), body: readerOf('body', route.body) },
+      },
+    ]),
+  );
+  const invoke: InvokeRoute = async (operationId, ctx, call) => {
+    const entry = table.get(operationId);
+    if (!entry) throw new Error(`no route ${operationId} in the operators' API`);
+    const { route, read } = entry;
     const principal = principalOf(ctx);
-    authorize(route.permission, principal, ctx.params.slug);
-    const params = read.params(ctx.params) as Record<string, unknown>;
-    const query = read.query(ctx.query) as Record<string, unknown>;
-    const body = read.body(ctx.request.body) as Record<string, unknown>;
-    const reply = await route.handle({ params, query, body, principal, deps, ctx });
+    const slug = call.params?.slug;
+    authorize(route.permission, principal, typeof slug === 'string' ? slug : undefined);
+    const params = read.params(call.params ?? {}) as Record<string, unknown>;
+    const query = read.query(call.query ?? {}) as Record<string, unknown>;
+    const body = read.body(call.body ?? {}) as Record<string, unknown>;
+    return route.handle({ params, query, body, principal, deps, ctx });
+  };
+  return { routes, invoke };
+}
+
+function mount(api: Router, route: AnyRoute, invoke: InvokeRoute): void {
+  api.register(koaPath(route.path), [route.method], async (ctx) => {
+    const reply = await invoke(route.operationId, ctx, { params: ctx.params, query: ctx.query, body: ctx.request.body });
     ctx.status = reply.status;
     if (reply.location) ctx.set('Location', reply.location);
     if (reply.body !== undefined) ctx.body = reply.body;
   });
 }
 
-export function createAdminRouters(deps: AdminDeps, audience: string, scope: string): { document: Router; api: Router } {
-  const routes = adminRoutes(deps.policy);
+export function createAdminRouters(
+  deps: AdminDeps,
+  audience: string,
+  scope: string,
+): { document: Router; api: Router; invoke: InvokeRoute } {
+  const { routes, invoke } = createRouteInvoker(deps);
   const document = new Router({ prefix: ADMIN_PREFIX });
   const openapi = openApiDocument(routes, { issuer: deps.issuer, audience, scope, bodyLimitBytes: deps.policy.bodyLimitBytes });
   document.get('/openapi.json', (ctx) => {
@@ -58,8 +98,8 @@ export function createAdminRouters(deps: AdminDeps, audience: string, scope: str
       },
     }),
   );
-  for (const route of routes) mount(api, route, deps);
-  return { document, api };
+  for (const route of routes) mount(api, route, invoke);
+  return { document, api, invoke };
 }
 
 /** Every route of the API as "METHOD /path/{param}", the way the OpenAPI document names them. */

@@ -26,11 +26,11 @@ export function logProviderEvents(provider: Provider, log: Logger): void {
 }
 
 /** Each successful authorization of a commune site is a sign-in in the usage figures. */
-export function countSignIns(provider: Provider, db: Queryable, log: Logger, ignoredClientId: string): void {
+export function countSignIns(provider: Provider, db: Queryable, log: Logger, ignoredClientIds: readonly string[]): void {
   provider.on('authorization.success', (ctx) => {
     const client = ctx.oidc.client as unknown as { clientId: string; commune?: string } | undefined;
     const accountId = ctx.oidc.session?.accountId;
-    if (!client?.commune || !accountId || client.clientId === ignoredClientId) return;
+    if (!client?.commune || !accountId || ignoredClientIds.includes(client.clientId)) return;
     insertSignIn(db, { clientId: client.clientId, communeSlug: client.commune, accountId }).catch((error: unknown) =>
       log.warn({ event: 'usage.write_failed', err: error }, 'usage.write_failed'),
     );

@@ -18,7 +18,8 @@ import { findConsent, upsertConsent } from './consent-repository.js';
 import { countSignIns, logProviderEvents } from './events.js';
 import { createFindAccount } from './find-account.js';
 import { loadKeyMaterial } from './keys.js';
-import { ACCOUNT_SPACE_CLIENT_ID, createProvider } from './provider.js';
+import { createProvider, OWN_CLIENT_IDS } from './provider.js';
+import { redeemConsoleCode, type ConsoleSignIn } from './console-code.js';
 import type { ProviderPages } from './rendering.js';
 
 export { createClientSchema, type ClientSchema } from './client-schema.js';
@@ -41,7 +42,8 @@ export { communeSectorUri, SECTOR_DOCUMENT_ROUTE, sectorDocuments } from './sect
 export type { ProviderPages } from './rendering.js';
 export type { ProviderForm, UserCodeForm } from './provider-forms.js';
 export type { CitizenSession, CitizenSessions, ConnectedService } from './citizen-sessions.js';
-export { ACCOUNT_SPACE_CLIENT_ID, ADMIN_SCOPE, adminAudience } from './provider.js';
+export { ACCOUNT_SPACE_CLIENT_ID, ADMIN_SCOPE, adminAudience, CONSOLE_CLIENT_ID } from './provider.js';
+export type { ConsoleSignIn } from './console-code.js';
 export { ACR_INSUFFICIENT, requiredAcr } from './assurance-policy.js';
 export { PROVIDER_COOKIES, SESSION_COOKIE } from './cookies.js';
 export { findApiToken, type ApiToken } from './api-tokens.js';
@@ -70,6 +72,8 @@ export interface Oidc {
   rememberConsent: (accountId: string, clientId: string, scope: string, claims: string[]) => Promise<void>;
   /** Initial access tokens for dynamic registration, minted by the serving provider. */
   registrationTokens: RegistrationTokens;
+  /** The sign-in behind an authorization code of the operators' console (spent by this call), if it is good. */
+  redeemConsoleCode(code: { code: string; verifier: string; redirectUri: string }): Promise<ConsoleSignIn | undefined>;
   /** Rebuilds the provider if the published keys or the signing order changed. */
   reloadKeysIfChanged(): Promise<boolean>;
   stop(): void;
@@ -102,7 +106,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
         ),
     });
     logProviderEvents(provider, log);
-    countSignIns(provider, db, log, ACCOUNT_SPACE_CLIENT_ID);
+    countSignIns(provider, db, log, OWN_CLIENT_IDS);
     return { provider, handler: provider.callback(), fingerprint: keys.fingerprint, cookieKeys: keys.cookieKeys };
   };
 
@@ -130,6 +134,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
       registryOver: deps.storage.registryOver,
     }),
     reloadKeysIfChanged,
+    redeemConsoleCode: (code) => redeemConsoleCode(current.provider, code),
     rememberConsent: (accountId, clientId, scope, claims) =>
       upsertConsent(db, accountId, clientId, scope.split(' ').filter(Boolean), claims),
     stop: () => clearInterval(timer),

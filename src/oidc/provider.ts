@@ -57,6 +57,35 @@ function accountSpaceClient(issuer: string) {
   };
 }
 
+/**
+ * The operators' console signs operators in like any site: a public client with the code flow and PKCE, its
+ * code redeemed in this process (oidc/console-code.ts). Two factors always (its registered minimum); it is
+ * no operator tool, so it is never given the operators' API's tokens: the console acts through its own session.
+ */
+export const CONSOLE_CLIENT_ID = 'grandlyonconnect-console';
+
+function consoleClient(issuer: string) {
+  return {
+    client_id: CONSOLE_CLIENT_ID,
+    client_name: 'Console GrandLyonConnect',
+    token_endpoint_auth_method: 'none',
+    response_types: ['code'],
+    grant_types: ['authorization_code'],
+    redirect_uris: [`${issuer}/admin/signed-in`],
+    post_logout_redirect_uris: [`${issuer}/admin/signed-out`],
+    subject_type: 'public',
+    scope: 'openid',
+    default_acr_values: [ACR_2FA],
+    commune: 'metropole',
+    commune_name: 'Métropole de Lyon',
+    first_party: true,
+    operator_tool: false,
+  };
+}
+
+/** The clients of GrandLyonConnect itself (not in the registry, never counted as a commune's use). */
+export const OWN_CLIENT_IDS = [ACCOUNT_SPACE_CLIENT_ID, CONSOLE_CLIENT_ID] as const;
+
 function ttl(config: ProviderDeps['config']): Configuration['ttl'] {
   const t = config.ttlSeconds;
   return {
@@ -131,7 +160,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   const rendering = createRenderingHooks(deps.pages);
   const configuration: Configuration = {
     adapter: deps.adapter,
-    clients: [accountSpaceClient(config.issuer)] as Configuration['clients'],
+    clients: [accountSpaceClient(config.issuer), consoleClient(config.issuer)] as Configuration['clients'],
     findAccount: deps.findAccount,
     jwks: { keys: keys.jwks },
     cookies: {

@@ -26,6 +26,8 @@ export { canIssueCounterCodes, canManageCommune, communesOf, isMetropoleAdmin, t
 export type { AuditEntry, AuditRecord } from './audit-repository.js';
 export { audited, type Actor, type AuditedChange, type AuditedResult } from './audited.js';
 export type { InvitationMail, InvitationMailer, InvitationRecord, InvitationState } from './invitations.js';
+export { createConsoleSessions, type ConsoleSessions } from './console-sessions.js';
+export { deleteEndedConsoleSessions } from './console-session-repository.js';
 
 /** Who an operator change is about: a person by email, or a program by client id. */
 export type OperatorTarget = { email: string } | { clientId: string };

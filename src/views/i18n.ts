@@ -1,5 +1,6 @@
-// French first, English second: the locale of a page, and its strings from locales/{fr,en}.json.
-import { readFileSync } from 'node:fs';
+// French first, English second: the locale of a page, and its strings from locales/{fr,en}.json and the
+// locales/<part>.{fr,en}.json of a face that keeps its own (the console's pages); a key is said in one file only.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LOCALE, isLocale, type Locale } from '../locale.js';
 
@@ -17,8 +18,19 @@ function flatten(tree: Record<string, unknown>, prefix = '', out: Messages = {})
 }
 
 export function loadMessages(projectRoot: string): Record<Locale, Messages> {
-  const read = (locale: Locale) =>
-    flatten(JSON.parse(readFileSync(join(projectRoot, 'src', 'views', 'locales', `${locale}.json`), 'utf8')) as Record<string, unknown>);
+  const directory = join(projectRoot, 'src', 'views', 'locales');
+  const read = (locale: Locale) => {
+    const files = readdirSync(directory).filter((name) => name === `${locale}.json` || name.endsWith(`.${locale}.json`));
+    const messages: Messages = {};
+    for (const file of files.sort()) {
+      const part = flatten(JSON.parse(readFileSync(join(directory, file), 'utf8')) as Record<string, unknown>);
+      for (const key of Object.keys(part)) {
+        if (key in messages) throw new Error(`the message ${key} is said twice (${file})`);
+      }
+      Object.assign(messages, part);
+    }
+    return messages;
+  };
   return { fr: read('fr'), en: read('en') };
 }
 

@@ -35,3 +35,7 @@ export function createViews(projectRoot: string): Views {
     pageFor: (uiLocales, acceptLanguage) => contexts[pickLocale(uiLocales, acceptLanguage)],
   };
 }
+export * from './templates/console-frame.js';
+export * from './templates/console-fields.js';
+export * from './templates/console-home.js';
+export { dateOf } from './dates.js';

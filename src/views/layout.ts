@@ -21,16 +21,21 @@ export interface CommuneFace {
   /** Where "Retour à …" leads: the site's client_uri, else its commune's website. */
   backHref?: string | undefined;
   helpContact?: string | undefined;
+  /** The site's privacy policy, linked from the consent page: its commune's. */
+  privacyHref?: string | undefined;
 }
 
 export interface PageContext {
   locale: Locale;
   t: Translate;
   face?: CommuneFace | undefined;
+  /** The operators' console's pages: wider, with tables (their own stylesheet beside ours). */
+  isConsole?: boolean | undefined;
 }
 
 function header(page: PageContext): SafeHtml {
   const { face } = page;
+  if (page.isConsole) return html`<header class="brand"><p>${page.t('brand')} · ${page.t('console.brand')}</p></header>`;
   if (!face) return html`<header class="brand"><p>${page.t('brand')}</p></header>`;
   return html`<header class="brand commune-face">
 ${face.logoUrl ? html`<img class="commune-logo" src="${face.logoUrl}" alt="" width="48" height="48">` : ''}
@@ -51,6 +56,7 @@ export function layout(page: PageContext, title: string, body: SafeHtml): SafeHt
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <script type="module" src="/static/forms.js"></script>
 ${page.face?.themeUrl ? html`<link rel="stylesheet" href="${page.face.themeUrl}">` : ''}
+${page.isConsole ? html`<link rel="stylesheet" href="/static/console.css">` : ''}
 </head>
 <body data-show-password="${page.t('layout.show_password')}" data-hide-password="${page.t('layout.hide_password')}">
 <a class="skip-link" href="#main">${page.t('layout.skip')}</a>

@@ -1,15 +1,9 @@
 // The lists of the account space: connected services, sign-ins, security history, sharing journal.
+import { dateOf } from '../dates.js';
 import { deviceName, readableAddress } from '../device-names.js';
 import { html, type SafeHtml } from '../html.js';
 import type { PageContext } from '../layout.js';
 import { csrfInput } from './fields.js';
-
-const dateOf = (page: PageContext, date: Date) =>
-  new Intl.DateTimeFormat(page.locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Europe/Paris',
-  }).format(date);
 
 const claimList = (page: PageContext, claims: string[]) => claims.map((c) => page.t(`account.claims.${c}`)).join(', ');
 

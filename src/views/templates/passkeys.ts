@@ -2,6 +2,7 @@
 // passkey button of the login page. Both are plain forms that post without JavaScript plumbing: the script
 // (/static/passkeys.js, no inline script under our CSP) runs the ceremony, puts the browser's answer in the
 // hidden `response` field and submits. Without JavaScript they say that passkeys need it.
+import { dateOf } from '../dates.js';
 import { html, type SafeHtml } from '../html.js';
 import type { PageContext } from '../layout.js';
 import { csrfInput } from './fields.js';
@@ -13,13 +14,6 @@ export interface PasskeyView {
   lastUsedAt: Date | undefined;
   isSynced: boolean;
 }
-
-const dateOf = (page: PageContext, date: Date) =>
-  new Intl.DateTimeFormat(page.locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Europe/Paris',
-  }).format(date);
 
 const SCRIPT = html`<script type="module" src="/static/passkeys.js"></script>`;
 
