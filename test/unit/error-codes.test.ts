@@ -1,14 +1,17 @@
 // Every AppError code is a locale key: both locales have the same keys, and every code the source throws
 // (read by the TypeScript compiler, whatever the variable it travels in) has its French and English text.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { findProjectRoot } from '../../src/config.js';
 import type { Locale } from '../../src/locale.js';
 
 const ROOT = findProjectRoot();
-const locale = (name: Locale) =>
-  JSON.parse(readFileSync(join(ROOT, 'src', 'views', 'locales', `${name}.json`), 'utf8')) as Record<string, unknown>;
+const LOCALES = join(ROOT, 'src', 'views', 'locales');
+const read = (file: string) => JSON.parse(readFileSync(join(LOCALES, file), 'utf8')) as Record<string, unknown>;
+const locale = (name: Locale) => read(`${name}.json`);
+/** The parts a face keeps apart (console-clients.fr.json…), by their name without the language. */
+const parts = () => [...new Set(readdirSync(LOCALES).flatMap((file) => /^(.+)\.(?:fr|en)\.json$/.exec(file)?.[1] ?? []))];
 
 /** Every key path, with what it holds (a text or a group), so that a text in one file and a group in the other differ. */
 function keysOf(tree: Record<string, unknown>, prefix = ''): string[] {
@@ -73,6 +76,16 @@ describe('the locale files', () => {
     const english = keysOf(locale('en'));
     expect(french.filter((key) => !english.includes(key))).toEqual([]);
     expect(english.filter((key) => !french.includes(key))).toEqual([]);
+  });
+
+  it('have every part in both languages, with the same keys', () => {
+    expect(parts()).toContain('console');
+    for (const part of parts()) {
+      const french = keysOf(read(`${part}.fr.json`));
+      const english = keysOf(read(`${part}.en.json`));
+      expect({ part, missingInEnglish: french.filter((key) => !english.includes(key)) }).toEqual({ part, missingInEnglish: [] });
+      expect({ part, missingInFrench: english.filter((key) => !french.includes(key)) }).toEqual({ part, missingInFrench: [] });
+    }
   });
 });
 
