@@ -148,3 +148,45 @@ describe('the console session', () => {
     expect((await agent.request('/admin')).status).toBe(303);
   });
 });
+
+describe('the console’s authorization code', () => {
+  /** Follows the sign-in of `agent` until the provider sends it back to /admin/signed-in, and answers that URL. */
+  async function callbackOf(agent: UserAgent): Promise<string> {
+    const secondFactor = await secondFactorOf(world.server, world.referent.email);
+    const login = await agent.navigate('/admin/login');
+    if (!isPage(login)) throw new Error('expected the login page');
+    const factor = await agent.submit(login, { email: world.referent.email, password: world.referent.password });
+    if (!isPage(factor)) throw new Error('expected the second-factor page');
+    let response = await agent.submitOnce(factor, { code: secondFactor() });
+    let location = '';
+    for (let hops = 0; hops < 10 && response.status >= 300 && response.status < 400; hops++) {
+      location = new URL(response.headers.get('location') ?? '', world.server.issuer).toString();
+      if (location.includes('/admin/signed-in')) return location;
+      response = await agent.request(location);
+    }
+    throw new Error(`no callback to the console, last ${location}`);
+  }
+
+  it('opens no session for a code replayed in the browser that used it', async () => {
+    const agent = new UserAgent(world.server.issuer);
+    const callback = await callbackOf(agent);
+    expect((await agent.request(callback)).status).toBe(302);
+    agent.cookies.delete('glc.console');
+    const replay = await agent.request(callback);
+    expect(replay.status).toBe(400);
+    expect(agent.cookies.has('glc.console')).toBe(false);
+  });
+
+  it('opens no session for a code carried to another browser, even one that started its own sign-in', async () => {
+    const victim = new UserAgent(world.server.issuer);
+    const callback = await callbackOf(victim);
+    const attacker = new UserAgent(world.server.issuer);
+    await attacker.request('/admin/login');
+    const stolen = await attacker.request(callback);
+    expect(stolen.status).toBe(400);
+    expect(attacker.cookies.has('glc.console')).toBe(false);
+    // The code is still the victim's: unspent by the attempt, it signs the victim in.
+    expect((await victim.request(callback)).status).toBe(302);
+    expect(victim.cookies.has('glc.console')).toBe(true);
+  });
+});
