@@ -2,6 +2,7 @@
 // and the forms of logout, the device flow and response_mode=form_post, read from its arguments and
 // context (provider-forms.ts), never from its HTML. Every answer our pages draw is noted: an HTML answer
 // none of them drew is a self-submitting form the library drew itself, and our page takes its place.
+// The logout's pages name the client that asked it (ctx.oidc.client): they wear that site's face.
 import type { Context } from 'koa';
 import Provider, { type Configuration, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
 import {
@@ -16,11 +17,11 @@ import {
 } from './provider-forms.js';
 
 /** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */
-/** Pages are drawn synchronously; only the error page waits (to tell an outage from a refusal). */
+/** The error and logout pages may wait (to tell an outage from a refusal, to read the face of the site that asked); the others are drawn synchronously. */
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: ErrorOut, error: Error): Promise<void>;
-  logout(ctx: KoaContextWithOIDC, form: ProviderForm): void;
-  logoutDone(ctx: KoaContextWithOIDC): void;
+  logout(ctx: KoaContextWithOIDC, form: ProviderForm): void | Promise<void>;
+  logoutDone(ctx: KoaContextWithOIDC): void | Promise<void>;
   deviceInput(ctx: KoaContextWithOIDC, form: UserCodeForm, out?: ErrorOut, error?: Error): void;
   deviceConfirm(ctx: KoaContextWithOIDC, form: ProviderForm, clientName: string, userCode: string): void;
   deviceSuccess(ctx: KoaContextWithOIDC): void;
@@ -41,6 +42,23 @@ export interface RenderingHooks {
   formPost: ResponseMode;
   /** Once the library answered: a page for a path nobody serves, ours for a form it drew itself. */
   afterAnswer(ctx: Context): void;
+}
+
+/**
+ * Signing out of everything, the library leaves the client that asked out of its way to the "signed out"
+ * page (lib/actions/end_session.js forwards client_id only to one who stays signed in elsewhere): it is put
+ * back, so that page wears that site's face too. The client is the one the logout's session recorded, never
+ * one the request names; a logout that goes back to the site (post_logout_redirect_uri) is left alone.
+ */
+function signedOutPageNamesItsClient(ctx: Context): void {
+  const { oidc } = ctx as Partial<KoaContextWithOIDC>;
+  if (oidc?.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.client) return;
+  const success = new URL(oidc.urlFor('end_session_success'));
+  const location = new URL(ctx.response.get('location'), success);
+  if (location.origin !== success.origin || location.pathname !== success.pathname || location.searchParams.has('client_id')) return;
+  location.searchParams.set('client_id', oidc.client.clientId);
+  ctx.redirect(location.href);
+  ctx.status = 303;
 }
 
 export function createRenderingHooks(pages: ProviderPages): RenderingHooks {
@@ -66,6 +84,7 @@ export function createRenderingHooks(pages: ProviderPages): RenderingHooks {
       pages.selfSubmittingForm(noted(ctx), authorizationResponseForm(redirectUri, parameters));
     },
     afterAnswer(ctx) {
+      signedOutPageNamesItsClient(ctx);
       if (ctx.status === 404 && ctx.body === undefined) pages.notFound(noted(ctx));
       const form = drawn.has(ctx) ? undefined : formDrawnByTheLibrary(ctx);
       if (form) pages.selfSubmittingForm(ctx, form);

@@ -37,15 +37,26 @@ export function logoutDonePage(page: PageContext): SafeHtml {
   return layout(page, page.t('logout.done_title'), html`<p>${page.t('logout.done')}</p>`);
 }
 
+/**
+ * What went wrong, in plain words, then whom to ask: the help contact of the commune whose site the person
+ * came from, else our own help page. The code is for whoever helps, drawn small, never the headline; the
+ * library's description (it may quote the request) is drawn nowhere.
+ */
 export function errorPage(page: PageContext, view: { code: string; message: string }): SafeHtml {
-  const { t } = page;
+  const { t, face } = page;
+  const help = face?.helpContact
+    ? html`<p>${t('error.help_commune', { commune: face.communeName })}</p>
+<p class="help-contact">${face.helpContact}</p>`
+    : html`<p>${t('error.help_site')}</p>
+<p><a href="/aide?ui_locales=${page.locale}">${t('info_pages.help.title')}</a></p>`;
   return layout(
     page,
     t('error.title'),
     html`
 <p>${view.message}</p>
-<p>${t('error.code')} : <code>${view.code}</code></p>
-<p>${t('error.back_home')}</p>`,
+<h2>${t('error.help_title')}</h2>
+${help}
+<p class="error-code">${t('error.code')} : <code>${view.code}</code></p>`,
   );
 }
 
