@@ -22,6 +22,7 @@ export async function showConsent(deps: InteractionDeps, ctx: Context, interacti
       scopes: (details.missingOIDCScope ?? []).filter((scope) => scope !== 'openid' || details.missingOIDCScope?.length === 1),
       claims: details.missingOIDCClaims ?? [],
       resources: Object.entries(details.missingResourceScopes ?? {}).map(([indicator, scopes]) => ({ indicator, scopes })),
+      privacyHref: page.face?.privacyHref,
     }).toString(),
   );
 }
