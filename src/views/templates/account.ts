@@ -10,8 +10,19 @@ export interface AccountFrame {
   unverifiedEmail?: string | undefined;
 }
 
-const SECTIONS = ['profile', 'email', 'password', 'security', 'services', 'sessions', 'history', 'journal', 'export', 'delete'] as const;
-export type AccountSection = (typeof SECTIONS)[number];
+/**
+ * The navigation in three labelled groups, inside a native disclosure (no script): a phone shows only its
+ * summary, the section's name, until it is opened, so the section itself is on the first screen; a wider
+ * screen shows the groups open, its summary hidden (glc.css).
+ */
+const NAV_GROUPS = [
+  { id: 'details', sections: ['profile', 'email'] },
+  { id: 'sign-in', sections: ['password', 'security', 'sessions', 'history'] },
+  { id: 'data', sections: ['services', 'journal', 'export', 'delete'] },
+] as const;
+
+/** Every section of the account space is in one group: the sections are the groups' (none is left out of the navigation). */
+export type AccountSection = (typeof NAV_GROUPS)[number]['sections'][number];
 
 function hrefOf(section: AccountSection): string {
   return section === 'profile' ? '/account' : `/account/${section}`;
@@ -24,10 +35,22 @@ export function accountPage(page: PageContext, section: AccountSection, frame: A
     page,
     t(`account.nav.${section}`),
     html`
-<nav aria-label="${t('account.nav_label')}" class="links account-nav"><ul>
-${SECTIONS.map((s) => html`<li><a href="${hrefOf(s)}"${s === section ? html` aria-current="page"` : ''}>${t(`account.nav.${s}`)}</a></li>`)}
-<li><a href="/account/logout">${t('account.nav.logout')}</a></li>
-</ul></nav>
+<nav aria-label="${t('account.nav_label')}" class="account-nav">
+<details>
+<summary>${t('account.nav_summary')} <span class="nav-current">${t(`account.nav.${section}`)}</span></summary>
+<div class="nav-groups">
+${NAV_GROUPS.map(
+  (group) => html`<div class="nav-group">
+<p class="nav-group-label" id="account-nav-${group.id}">${t(`account.nav_group.${group.id}`)}</p>
+<ul aria-labelledby="account-nav-${group.id}">
+${group.sections.map((s) => html`<li><a href="${hrefOf(s)}"${s === section ? html` aria-current="page"` : ''}>${t(`account.nav.${s}`)}</a></li>`)}
+</ul>
+</div>`,
+)}
+<p class="nav-logout"><a href="/account/logout">${t('account.nav.logout')}</a></p>
+</div>
+</details>
+</nav>
 ${frame.notice ? html`<p class="panel" role="status">${frame.notice}</p>` : ''}
 ${errorSummary(page, frame.errors ?? [])}
 ${
