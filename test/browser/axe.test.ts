@@ -5,9 +5,10 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { anAccount } from '../support/builders.js';
+import { aPng } from '../support/images.js';
 import { startAuthorization } from '../support/relying-party.js';
 import { useWorld } from '../support/world.js';
-import { logIn, messages, startBrowserWorld } from './support.js';
+import { backOnSite, logIn, messages, startBrowserWorld } from './support.js';
 
 const world = useWorld(startBrowserWorld);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -27,6 +28,18 @@ async function violationsOf(page: Page): Promise<string[]> {
 }
 
 const WIDTHS = [1280, 375];
+
+/** The commune of the world's site wears a face (name, logo, colour, help contact): its pages are checked with it. */
+beforeAll(async () => {
+  await world.server.registry.setCommuneIdentity(world.client.commune, {
+    displayName: 'Ville de Villeurbanne',
+    mainColor: '#0B4F9C',
+    websiteUrl: 'https://www.villeurbanne.fr/',
+    privacyUrl: 'https://www.villeurbanne.fr/donnees-personnelles',
+    helpContact: 'Accueil de la mairie, 04 78 03 67 67',
+  });
+  await world.server.registry.setCommuneLogo(world.client.commune, aPng(32, 32));
+});
 const LOCALES = ['fr', 'en'] as const;
 const PUBLIC_PATHS = [
   '/',
@@ -76,6 +89,31 @@ describe('axe-core finds no WCAG 2.1 A or AA violation', () => {
         .click();
       await page.waitForURL(/\/account\/security\/totp$/);
       expect({ at: 'enrolment', violations: await violationsOf(page) }).toEqual({ at: 'enrolment', violations: [] });
+    });
+
+    it.each(WIDTHS)('on the consent, logout and error pages of a commune’s site, wearing its face, at %i px', async (width) => {
+      const page = await world.newPage({ viewport: { width, height: 900 } });
+      const text = messages(locale);
+      await page.goto((await startAuthorization(world.config, world.client, { ui_locales: locale })).url);
+      await logIn(page, await anAccount(world.server.accounts), text);
+      await page.getByRole('heading', { level: 1, name: text.consent.title, exact: true }).waitFor();
+      expect({ at: 'consent', violations: await violationsOf(page) }).toEqual({ at: 'consent', violations: [] });
+      await page.getByRole('button', { name: text.consent.allow, exact: true }).click();
+      await backOnSite(page, world.site);
+
+      await page.goto(`${world.server.issuer}/session/end?client_id=${world.client.clientId}&ui_locales=${locale}`);
+      await page.locator('.commune-logo').waitFor();
+      expect({ at: 'logout', violations: await violationsOf(page) }).toEqual({ at: 'logout', violations: [] });
+
+      const refused = await startAuthorization(
+        world.config,
+        { ...world.client, redirectUri: 'https://evil.example/cb' },
+        { ui_locales: locale },
+      );
+      await page.goto(refused.url);
+      await page.locator('.error-code').waitFor();
+      await page.locator('.commune-logo').waitFor();
+      expect({ at: 'error', violations: await violationsOf(page) }).toEqual({ at: 'error', violations: [] });
     });
   });
 });
