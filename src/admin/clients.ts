@@ -1,11 +1,12 @@
 // /communes/{slug}/clients: a commune's relying parties, managed by its referents, its syndicate and the Métropole.
 import type { Context } from 'koa';
 import { Type, type Static } from 'typebox';
-import { AppError, notFound } from '../errors.js';
+import { AppError, invalid, notFound } from '../errors.js';
 import { isMetropoleAdmin, type AuditedChange, type Principal } from '../operators/index.js';
 import { ACR_VALUES } from '../accounts/index.js';
 import { clientJson, MAX_SECRET_OVERLAP_SECONDS, type ClientRecord, type Registry } from '../registry/index.js';
-import { audited, paginate, type AdminDeps, type ApiPolicy } from './context.js';
+import { issueCommuneToken } from '../services/index.js';
+import { actorOf, audited, paginate, type AdminDeps, type ApiPolicy } from './context.js';
 import { created, noContent, ok, route } from './route.js';
 import { Client, Page, pagingQuery } from './schemas.js';
 
@@ -44,10 +45,16 @@ function checkFirstParty(principal: Principal, isFirstParty: boolean): void {
   }
 }
 
-/** The client, if it belongs to the commune of the path (a client of another commune is simply not there). */
+/**
+ * The client, if it belongs to the commune of the path. A client of another commune is simply not there: the
+ * same refusal, word for word, as a client nobody registered, so that an operator cannot learn which exist.
+ */
 async function clientOfCommune(deps: AdminDeps, { slug, clientId }: ClientPath): Promise<ClientRecord> {
-  const client = await deps.registry.getClient(clientId);
-  if (client.communeSlug !== slug) throw notFound('client_not_found', `no client "${clientId}" in commune "${slug}"`);
+  const refusal = notFound('client_not_found', `no client "${clientId}" in commune "${slug}"`);
+  const client = await deps.registry.getClient(clientId).catch((error: unknown) => {
+    throw error instanceof AppError && error.kind === 'not_found' ? refusal : error;
+  });
+  if (client.communeSlug !== slug) throw refusal;
   return client;
 }
 
@@ -306,6 +313,58 @@ export const clientRoutes = ({ pageSize, secretRotationOverlapSeconds }: ApiPoli
         client_secret: rotated.clientSecret,
         previous_secret_expires_at: rotated.previousSecretExpiresAt?.toISOString() ?? null,
       });
+    },
+  }),
+
+  route({
+    method: 'POST',
+    path: '/communes/{slug}/registration-tokens',
+    operationId: 'issueRegistrationToken',
+    tag: 'clients',
+    permission: 'manages-path-commune',
+    summary: 'Issue an initial access token for dynamic registration',
+    description:
+      "A token with which a site registers itself into the commune (RFC 7591, at the registration_endpoint), as `glc commune token` issues it: valid ttl_seconds (default and bounds: operators.communeTokenTtlSeconds, 7 days as shipped), shown once in this answer (audited with its expiry, never the token).",
+    params: SlugParam,
+    body: Type.Object({
+      ttl_seconds: Type.Optional(
+        Type.Integer({ minimum: 1, description: 'How long the token is valid, in seconds, within operators.communeTokenTtlSeconds' }),
+      ),
+    }),
+    example: { ttl_seconds: 86_400 },
+    answers: {
+      201: {
+        description: 'The token, shown once',
+        schema: Type.Object(
+          {
+            initial_access_token: Type.String({ description: 'The bearer token of the registration request: shown once' }),
+            commune: Type.String({ description: 'The commune the registered sites will belong to' }),
+            expires_at: Type.String({ format: 'date-time' }),
+            registration_endpoint: Type.String({ format: 'uri' }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    refusals: { 404: 'No such commune' },
+    async handle({ params, body, deps, ctx }) {
+      const bounds = deps.registrationTokens.ttlSeconds;
+      const ttl = body.ttl_seconds ?? bounds.default;
+      if (ttl < bounds.min || ttl > bounds.max) {
+        throw invalid('registration_token_ttl_invalid', `ttl_seconds: ${bounds.min} to ${bounds.max} seconds`, { field: 'ttl_seconds' });
+      }
+      const commune = await deps.registry.getCommune(params.slug);
+      const { token, expiresAt } = await issueCommuneToken(deps.pool, deps.registrationTokens, actorOf(ctx), commune.slug, ttl);
+      // No Location: a token is no resource of this API (it is spent at the registration endpoint).
+      return {
+        status: 201 as const,
+        body: {
+          initial_access_token: token,
+          commune: commune.slug,
+          expires_at: expiresAt.toISOString(),
+          registration_endpoint: `${deps.issuer}/reg`,
+        },
+      };
     },
   }),
 

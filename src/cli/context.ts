@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { migrate, openDatabase, type Database } from '../db/index.js';
 import { createLogger, type Logger } from '../log.js';
+import { ensureKeys, openClientRegistry, type ClientRegistry } from '../oidc/index.js';
 import { createSealer, resolveSecretKey, type Sealer } from '../sealing.js';
 
 export interface CliContext {
@@ -28,4 +29,19 @@ export async function openCliContext({ mayCreateDatabase }: { mayCreateDatabase:
     await db.close();
     throw error;
   }
+}
+
+/**
+ * The client registry as a command changes it: the provider's keys exist (a client's secret is sealed and its
+ * registration tokens signed with them) and nothing is cached, since the command ends after one change.
+ */
+export async function openCliRegistry(context: CliContext): Promise<ClientRegistry> {
+  await ensureKeys(context.db.pool, context.sealer);
+  return openClientRegistry({
+    pool: context.db.pool,
+    sealer: context.sealer,
+    log: context.log,
+    config: context.config,
+    cacheTtlSeconds: 0,
+  });
 }

@@ -1,8 +1,8 @@
 import { invalid } from '../../errors.js';
-import { ensureKeys, openClientRegistry } from '../../oidc/index.js';
 import { audited } from '../../operators/index.js';
 import { clientJson } from '../../registry/index.js';
 import { cliActor } from '../actor.js';
+import { openCliRegistry } from '../context.js';
 import { defineCommand } from '../command.js';
 import { flag, list, optional, required } from '../options.js';
 
@@ -30,14 +30,7 @@ export const clientAdd = defineCommand({
     'operator-tool': flag('a tool operators sign in to (the console)'),
   },
   async run(context, values) {
-    await ensureKeys(context.db.pool, context.sealer);
-    const { registryOver } = await openClientRegistry({
-      pool: context.db.pool,
-      sealer: context.sealer,
-      log: context.log,
-      config: context.config,
-      cacheTtlSeconds: 0,
-    });
+    const { registryOver } = await openCliRegistry(context);
     const { client, clientSecret } = await audited(context.db.pool, cliActor(), async (db) => {
       const added = await registryOver(db).addClient(
         values.commune,
@@ -94,14 +87,7 @@ export const clientRotateSecret = defineCommand({
   },
   async run(context, values) {
     const overlapSeconds = overlapOf(values.overlap, context.config.operatorsApi.secretRotationOverlapSeconds);
-    await ensureKeys(context.db.pool, context.sealer);
-    const { registryOver } = await openClientRegistry({
-      pool: context.db.pool,
-      sealer: context.sealer,
-      log: context.log,
-      config: context.config,
-      cacheTtlSeconds: 0,
-    });
+    const { registryOver } = await openCliRegistry(context);
     const rotated = await audited(context.db.pool, cliActor(), async (db) => {
       const registry = registryOver(db);
       const current = await registry.getClient(values.client);

@@ -1,6 +1,6 @@
-import { ensureKeys, openClientRegistry } from '../../oidc/index.js';
 import { issueCommuneToken } from '../../services/index.js';
 import { cliActor } from '../actor.js';
+import { openCliRegistry } from '../context.js';
 import { defineCommand } from '../command.js';
 import { integer, required } from '../options.js';
 import { UsageError } from '../usage.js';
@@ -21,14 +21,7 @@ export const communeToken = defineCommand({
     const bounds = context.config.operators.communeTokenTtlSeconds;
     const ttl = values.ttl ?? bounds.default;
     if (ttl < bounds.min || ttl > bounds.max) throw new UsageError(`--ttl: ${bounds.min} to ${bounds.max} seconds`);
-    await ensureKeys(context.db.pool, context.sealer);
-    const { registrationTokens } = await openClientRegistry({
-      pool: context.db.pool,
-      sealer: context.sealer,
-      log: context.log,
-      config: context.config,
-      cacheTtlSeconds: 0,
-    });
+    const { registrationTokens } = await openCliRegistry(context);
     const { token, expiresAt } = await issueCommuneToken(context.db.pool, registrationTokens, cliActor(), commune, ttl);
     const json = {
       initial_access_token: token,
