@@ -54,8 +54,6 @@ export interface CounterRecovery {
    * refusal (`counter_code_invalid`), after the same work (the new password is hashed in every case).
    */
   recoverAtCounter(request: CounterRecoveryRequest, origin?: Origin): Promise<{ accountId: string; communeName: string }>;
-  /** Forgets the codes expired before `before` (now by default); how many went. */
-  deleteExpiredCodes(before?: Date): Promise<number>;
 }
 
 const refused = () => invalid('counter_code_invalid', 'unknown address, or a code wrong, expired or spent', { field: 'code' });
@@ -114,7 +112,5 @@ export function createCounterRecovery(deps: CounterRecoveryDeps): CounterRecover
       await citizen.revokeEverything(account.id);
       return { accountId: account.id, communeName: recovered.communeName };
     },
-
-    deleteExpiredCodes: (before = new Date()) => codes.deleteExpired(pool, before),
   };
 }

@@ -1,7 +1,7 @@
 // Counter codes, the account's side (domain): a code is kept only as a keyed digest of its normalised form;
 // spending one sets the password the citizen chose, removes every second factor and tells the citizen, all
 // in the caller's transaction. Who may issue one, and the sessions and tokens that end, are decided above.
-import type { PoolClient, Queryable } from '../../db/index.js';
+import type { PoolClient } from '../../db/index.js';
 import type { Locale } from '../../locale.js';
 import type { Sealer } from '../../sealing.js';
 import { updatePasswordHash } from '../account-repository.js';
@@ -9,7 +9,7 @@ import { insertSecurityEvent } from '../security-event-repository.js';
 import type { AccountNotifier, Origin } from '../self-service.js';
 import { expireAccountTokens } from '../token-repository.js';
 import { newCounterCode, normaliseCode } from './counter-code.js';
-import { deleteExpiredCounterCodes, insertCounterCode, spendCounterCode } from './counter-code-repository.js';
+import { insertCounterCode, spendCounterCode } from './counter-code-repository.js';
 
 export interface CounterCodeIssue {
   accountId: string;
@@ -37,8 +37,6 @@ export interface CounterCodes {
    * is not the account's live one.
    */
   recover(tx: PoolClient, recovery: CounterCodeRecovery): Promise<{ communeSlug: string; communeName: string } | undefined>;
-  /** Forgets codes expired before `before` (the cleanup job); how many went. */
-  deleteExpired(db: Queryable, before: Date): Promise<number>;
 }
 
 export interface CounterCodesDeps {
@@ -86,7 +84,5 @@ export function createCounterCodes({ sealer, removeFactors, notify }: CounterCod
       );
       return spent;
     },
-
-    deleteExpired: (db, before) => deleteExpiredCounterCodes(db, before),
   };
 }
