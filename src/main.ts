@@ -99,7 +99,7 @@ async function compose(config: Config, log: Logger, database: Database): Promise
     accounts,
     registry,
     storage,
-    pages: createProviderPages(views, databaseUnavailability(pool, config.database.outageRetryAfterSeconds)),
+    pages: createProviderPages(views, databaseUnavailability(pool, config.database.outageRetryAfterSeconds), registry),
   });
   const changes = createAccountChanges({ pool, accounts, citizen: oidc.citizen });
   const retention = createRetentionJob({ accounts, changes, config, log });

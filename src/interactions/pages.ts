@@ -1,9 +1,12 @@
-// Drawing our pages for the provider's hooks (errors, logout, device flow) and for our own routes.
+// Drawing our pages for the provider's hooks (errors, logout, device flow) and for our own routes. Error and
+// logout pages wear the face of the site a person came from when the registry knows it (commune-face.ts).
 import type { Context } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { AppError } from '../errors.js';
 import { sendPage, setRetryAfter, wantsJson } from '../http/index.js';
 import type { ProviderPages, UserCodeForm } from '../oidc/index.js';
+import type { Communes } from '../registry/index.js';
+import { faceInState, faceOfProviderRequest } from './commune-face.js';
 import {
   deviceConfirmPage,
   deviceInputPage,
@@ -13,6 +16,7 @@ import {
   logoutPage,
   AUTO_SUBMIT_SCRIPT_HASH,
   selfSubmittingFormPage,
+  type CommuneFace,
   type DeviceInputForm,
   type PageContext,
   type Views,
@@ -24,13 +28,15 @@ export function pageContextOf(views: Views, ctx: Context | KoaContextWithOIDC, u
   return views.pageFor(typeof fromParams === 'string' ? fromParams : fromQuery, ctx.get('accept-language'));
 }
 
-/** A readable error page in the person's language: the message for our codes, the generic one otherwise. */
-export function renderErrorPage(views: Views, ctx: Context, status: number, code: string): void {
-  const page = pageContextOf(views, ctx);
+/**
+ * A readable error page in the person's language: the message for our codes, the generic one otherwise;
+ * the face of the flow's site when this request read it (loadInteraction), and so whom to contact.
+ */
+export function renderErrorPage(views: Views, ctx: Context, status: number, code: string, face = faceInState(ctx)): void {
+  const page: PageContext = { ...pageContextOf(views, ctx), face };
   const key = `errors.${code}`;
   const known = page.t(key);
-  const message = known === key ? page.t('error.generic') : known;
-  sendPage(ctx, errorPage(page, { code, message }).toString(), status);
+  sendPage(ctx, errorPage(page, { code, message: known === key ? page.t('error.generic') : known }).toString(), status);
 }
 
 /**
@@ -67,24 +73,36 @@ function deviceFormAfterError(ctx: KoaContextWithOIDC, form: UserCodeForm, isUns
 /** What the provider's failures may mean beyond its own codes (the database unreachable: 503). */
 export type OutageOf = (error: unknown) => Promise<AppError | undefined>;
 
-export function createProviderPages(views: Views, outageOf: OutageOf = () => Promise.resolve(undefined)): ProviderPages {
+/**
+ * The provider's pages; given the registry's communes, its error and logout pages wear the face of the client
+ * the library loaded or the request names (commune-face.ts), and only the registry's word counts.
+ */
+export function createProviderPages(
+  views: Views,
+  outageOf: OutageOf = () => Promise.resolve(undefined),
+  communes?: Pick<Communes, 'getCommune'>,
+): ProviderPages {
+  const faceOf = (ctx: KoaContextWithOIDC): Promise<CommuneFace | undefined> =>
+    communes ? faceOfProviderRequest(ctx, (slug) => communes.getCommune(slug)) : Promise.resolve(undefined);
+  const faced = async (ctx: KoaContextWithOIDC): Promise<PageContext> => ({ ...pageContextOf(views, ctx), face: await faceOf(ctx) });
   return {
     async error(ctx, out, error) {
+      const status = ctx.status >= 400 ? ctx.status : 400;
       const outage = await outageOf(error).catch(() => undefined);
       if (outage) {
         setRetryAfter(ctx, Number(outage.details.retryAfterSeconds));
-        renderErrorPage(views, ctx, 503, outage.code);
+        renderErrorPage(views, ctx, 503, outage.code, undefined);
         return;
       }
-      const page = pageContextOf(views, ctx);
-      const status = ctx.status >= 400 ? ctx.status : 400;
+      const page = await faced(ctx);
+      // The library's codes are OAuth's (invalid_request…), not ours: the generic message says what to do.
       sendPage(ctx, errorPage(page, { code: out.error, message: page.t('error.generic') }).toString(), status);
     },
-    logout(ctx, form) {
-      sendPage(ctx, logoutPage(pageContextOf(views, ctx), form).toString());
+    async logout(ctx, form) {
+      sendPage(ctx, logoutPage(await faced(ctx), form).toString());
     },
-    logoutDone(ctx) {
-      sendPage(ctx, logoutDonePage(pageContextOf(views, ctx)).toString());
+    async logoutDone(ctx) {
+      sendPage(ctx, logoutDonePage(await faced(ctx)).toString());
     },
     deviceInput(ctx, form, out, error) {
       const page = pageContextOf(views, ctx);
