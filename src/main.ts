@@ -121,6 +121,7 @@ async function compose(config: Config, log: Logger, database: Database): Promise
     counterRecovery,
     registry,
     registryFor: clients.registryOver,
+    registrationTokens: { ...oidc.registrationTokens, ttlSeconds: config.operators.communeTokenTtlSeconds },
     operators: createOperators({ pool, config, accounts, registry, invitationMail: createInvitationMailer({ views, mailer }) }),
     reports: createReports(pool, config.contributionGrid),
     findToken: (value) => findApiToken(oidc.provider(), value),

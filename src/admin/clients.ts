@@ -324,7 +324,7 @@ export const clientRoutes = ({ pageSize, secretRotationOverlapSeconds }: ApiPoli
     permission: 'manages-path-commune',
     summary: 'Issue an initial access token for dynamic registration',
     description:
-      "A token with which a site registers itself into the commune (RFC 7591, at the registration_endpoint), as `glc commune token` issues it: valid ttl_seconds (default and bounds: operators.communeTokenTtlSeconds, 7 days as shipped), shown once in this answer (audited with its expiry, never the token).",
+      'A token with which a site registers itself into the commune (RFC 7591, at the registration_endpoint), as `glc commune token` issues it: valid ttl_seconds (default and bounds: operators.communeTokenTtlSeconds, 7 days as shipped), shown once in this answer (audited with its expiry, never the token).',
     params: SlugParam,
     body: Type.Object({
       ttl_seconds: Type.Optional(

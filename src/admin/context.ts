@@ -8,6 +8,7 @@ import type { Registry } from '../registry/index.js';
 import type { Reports } from '../reports/index.js';
 import type { Accounts } from '../accounts/index.js';
 import type { AccountChanges, CounterRecovery } from '../services/index.js';
+import type { RegistrationTokens } from '../oidc/index.js';
 import { audited as sharedAudited, type AuditedChange } from '../operators/index.js';
 
 /** The API's settings (config/default.json, operatorsApi): its page sizes, its body limit, the audit's reach. */
@@ -24,6 +25,11 @@ export interface AdminDeps {
   /** Counter codes, issued by the counter agents of a commune. */
   counterRecovery: Pick<CounterRecovery, 'issueCounterCode'>;
   registry: Registry;
+  /**
+   * Initial access tokens for dynamic registration into a commune (RFC 7591, at /reg), minted by the serving
+   * provider, and their life in seconds (operators.communeTokenTtlSeconds: default and bounds).
+   */
+  registrationTokens: Pick<RegistrationTokens, 'issue'> & { ttlSeconds: { default: number; min: number; max: number } };
   /** A registry whose writes go through `db` (the request's transaction). */
   registryFor(db: Queryable): Registry;
   reports: Reports;

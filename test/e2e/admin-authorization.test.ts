@@ -66,6 +66,7 @@ const MATRIX: Record<string, Partial<Record<Target, Statuses>>> = {
   'POST /communes/{slug}/clients/{clientId}/disable': communeScoped(200),
   'POST /communes/{slug}/clients/{clientId}/enable': communeScoped(200),
   'POST /communes/{slug}/clients/{clientId}/secret': communeScoped(200),
+  'POST /communes/{slug}/registration-tokens': communeScoped(201),
   'GET /operators': { 'no commune': adminOnly(200) },
   'POST /operators/grant': { 'no commune': adminOnly(200) },
   'POST /operators/revoke': { 'no commune': adminOnly(200) },
@@ -148,6 +149,7 @@ const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
   'POST /communes/{slug}/clients/{clientId}/secret': async (commune) => ({
     path: `/communes/${commune}/clients/${await aSite(commune)}/secret`,
   }),
+  'POST /communes/{slug}/registration-tokens': async (commune) => ({ path: `/communes/${commune}/registration-tokens`, body: {} }),
   'GET /operators': async () => ({ path: '/operators' }),
   'POST /operators/grant': async () => ({
     path: '/operators/grant',
