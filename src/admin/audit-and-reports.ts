@@ -1,5 +1,6 @@
 // /audit and /reports: read-only views, limited to the communes the operator manages.
 import { Type, type Static } from 'typebox';
+import { AppError, invalid } from '../errors.js';
 import { communesOf, type AuditRecord } from '../operators/index.js';
 import type { ContributionsReport, UsageReport as UsageReportRecord } from '../reports/index.js';
 import { paginate, type ApiPolicy } from './context.js';
@@ -70,15 +71,50 @@ export const readRoutes = ({ pageSize, audit }: ApiPolicy) => [
     tag: 'audit',
     permission: 'any-operator',
     summary: 'Read the audit log',
-    description: `The changes since ?since= (the last ${audit.defaultDays} days by default, ${audit.maxEntries} entries at most) that touch the communes the operator manages, oldest first, by pages.`,
+    description: `The changes since ?since= (the last ${audit.defaultDays} days by default, ${audit.maxEntries} entries at most) that touch the communes the operator manages, oldest first, by pages. ?until=, ?commune=, ?actor= and ?action= narrow them; a commune the operator does not manage is refused.`,
     query: Type.Object({
       since: Type.Optional(Type.String({ format: 'date-time', description: 'The oldest moment to read from' })),
+      until: Type.Optional(
+        Type.String({
+          format: 'date-time',
+          description: `The moment to read up to, excluded (now by default; without ?since=, the period starts ${audit.defaultDays} days before it)`,
+        }),
+      ),
+      commune: Type.Optional(
+        Type.String({
+          pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+          maxLength: 63,
+          description: 'Only the changes touching this commune, one the operator manages',
+        }),
+      ),
+      actor: Type.Optional(
+        Type.String({
+          minLength: 1,
+          maxLength: 320,
+          description: 'Only the changes made by this actor: its id (account:<sub>, client:<client_id>, cli:<user>) or its label, exactly',
+        }),
+      ),
+      action: Type.Optional(
+        Type.String({
+          pattern: '^[a-z][a-z_]*(\\.[a-z_]+)*$',
+          maxLength: 100,
+          description: 'Only this action (client.created) or this kind of action (client: every client.…)',
+        }),
+      ),
       ...pagingQuery(pageSize),
     }),
     answers: { 200: { description: 'Audit entries of the communes the operator manages', schema: Page(AuditEntry) } },
     async handle({ query, principal, deps }) {
-      const since = query.since ? new Date(query.since) : new Date(Date.now() - audit.defaultDays * DAY_MS);
-      const entries = await deps.operators.readAudit(since, principal, audit.maxEntries);
+      const until = query.until ? new Date(query.until) : undefined;
+      const since = query.since ? new Date(query.since) : new Date((until ?? new Date()).getTime() - audit.defaultDays * DAY_MS);
+      if (until && until <= since) throw invalid('invalid_request', 'until: must come after since', { field: 'until' });
+      const communes = communesOf(principal);
+      // The filter narrows what the reader may read; it never widens it: another commune is refused, not emptied.
+      if (query.commune && communes !== 'all' && !communes.includes(query.commune)) {
+        throw new AppError('forbidden', 'forbidden', `you do not manage the commune "${query.commune}"`, { field: 'commune' });
+      }
+      const filter = { until, commune: query.commune, actor: query.actor, action: query.action };
+      const entries = await deps.operators.readAudit(since, principal, audit.maxEntries, filter);
       return ok(paginate(entries.map(auditEntryJson), query));
     },
   }),

@@ -50,13 +50,46 @@ interface Row {
   origin: string | null;
 }
 
-/** Entries since a date, newest last; only those of `communes` unless it is 'all'. */
-export async function listAuditEntries(db: Queryable, since: Date, communes: string[] | 'all', limit: number): Promise<AuditRecord[]> {
+/**
+ * What a reader narrows the log to, beside its period's start: its end (excluded), one commune among those it
+ * may read, one actor (its id or its label, exactly), and an action or a kind (`client` is every `client.…`).
+ */
+export interface AuditFilter {
+  until?: Date | undefined;
+  commune?: string | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
+}
+
+/**
+ * Entries since a date, newest last; only those of `communes` unless it is 'all', and of the filter. The
+ * period uses audit_log_at_idx and the communes the GIN index on `communes`; actor and action are read
+ * among the period's rows, which maxEntries bounds.
+ */
+export async function listAuditEntries(
+  db: Queryable,
+  since: Date,
+  communes: string[] | 'all',
+  limit: number,
+  filter: AuditFilter = {},
+): Promise<AuditRecord[]> {
   const { rows } = await db.query<Row>(
     `select id, at, actor, actor_label, action, commune_slug, target, before, after, origin from audit_log
      where at >= $1 and ($2::text[] is null or communes && $2::text[])
+       and ($4::timestamptz is null or at < $4)
+       and ($5::text is null or communes @> array[$5::text])
+       and ($6::text is null or actor = $6 or actor_label = $6)
+       and ($7::text is null or action = $7 or starts_with(action, $7 || '.'))
      order by at, id limit $3`,
-    [since, communes === 'all' ? null : communes, limit],
+    [
+      since,
+      communes === 'all' ? null : communes,
+      limit,
+      filter.until ?? null,
+      filter.commune ?? null,
+      filter.actor ?? null,
+      filter.action ?? null,
+    ],
   );
   return rows.map((row) => ({
     id: row.id,

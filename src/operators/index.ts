@@ -6,7 +6,7 @@ import { audited, type Actor } from './audited.js';
 import { invalid, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';
 import type { Clients, Communes, ProviderClients } from '../registry/index.js';
-import { listAuditEntries, type AuditRecord } from './audit-repository.js';
+import { listAuditEntries, type AuditFilter, type AuditRecord } from './audit-repository.js';
 import {
   findOperator,
   listOperators,
@@ -23,7 +23,7 @@ import { roleChangeCommunes } from './role-audit.js';
 
 export { ROLES, type Role, type OperatorRecord } from './operator-repository.js';
 export { canIssueCounterCodes, canManageCommune, communesOf, isMetropoleAdmin, type Principal } from './permissions.js';
-export type { AuditEntry, AuditRecord } from './audit-repository.js';
+export type { AuditEntry, AuditFilter, AuditRecord } from './audit-repository.js';
 export { audited, type Actor, type AuditedChange, type AuditedResult } from './audited.js';
 export type { InvitationMail, InvitationMailer, InvitationRecord, InvitationState } from './invitations.js';
 export { createConsoleSessions, type ConsoleSessions } from './console-sessions.js';
@@ -55,9 +55,9 @@ export interface Operators {
   principalFor(subject: OperatorSubject, label: string): Promise<Principal | undefined>;
   /**
    * The audit log since a date, oldest first, limited to what the principal may read (the CLI reads
-   * everything); at most `limit` entries (operators.auditReadLimit unless told).
+   * everything); at most `limit` entries (operators.auditReadLimit unless told), narrowed by `filter`.
    */
-  readAudit(since: Date, reader: Principal | 'cli', limit?: number): Promise<AuditRecord[]>;
+  readAudit(since: Date, reader: Principal | 'cli', limit?: number, filter?: AuditFilter): Promise<AuditRecord[]>;
 }
 
 export interface OperatorsDeps {
@@ -173,8 +173,8 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
       return { actor: 'accountId' in subject ? `account:${subject.accountId}` : `client:${subject.clientId}`, label, roles: record.roles };
     },
 
-    readAudit(since, reader, limit = config.operators.auditReadLimit) {
-      return listAuditEntries(pool, since, reader === 'cli' ? 'all' : communesOf(reader), limit);
+    readAudit(since, reader, limit = config.operators.auditReadLimit, filter = {}) {
+      return listAuditEntries(pool, since, reader === 'cli' ? 'all' : communesOf(reader), limit, filter);
     },
   };
 }

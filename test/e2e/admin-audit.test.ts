@@ -293,3 +293,95 @@ describe('the audit log beyond one commune', () => {
     await expect(world.server.pool.query('truncate audit_log')).rejects.toMatchObject({ code: '42501' });
   });
 });
+
+describe('filtering the audit log', () => {
+  const read = async (bearer: string, query: Record<string, string>) => {
+    const response = await call(bearer, 'GET', `/audit?${new URLSearchParams({ limit: '200', ...query }).toString()}`);
+    return response;
+  };
+  const items = async (query: Record<string, string>, bearer = world.admin.bearer) => {
+    const response = await read(bearer, query);
+    expect(response.status).toBe(200);
+    return response.body.items as (Entry & { at: string })[];
+  };
+  let startedAt: string;
+  let site: string;
+
+  beforeAll(async () => {
+    startedAt = (await world.server.pool.query<{ now: Date }>('select now()')).rows[0]!.now.toISOString();
+    expect((await call(world.admin.bearer, 'PATCH', '/communes/lyon', { population: 522_252 })).status).toBe(200);
+    expect((await call(world.admin.bearer, 'PATCH', '/communes/oullins', { population: 26_002 })).status).toBe(200);
+    const created = await call(world.admin.bearer, 'POST', '/communes/oullins/clients', {
+      client_name: 'Piscine',
+      redirect_uris: ['https://piscine.oullins.fr/cb'],
+    });
+    site = created.body.client_id as string;
+    expect((await call(world.admin.bearer, 'POST', `/communes/oullins/clients/${site}/disable`)).status).toBe(200);
+  });
+
+  it('narrows to one commune', async () => {
+    const oullins = await items({ commune: 'oullins', since: startedAt });
+    expect(oullins.map((e) => e.action)).toEqual(['commune.updated', 'client.created', 'client.disabled']);
+    expect(oullins.every((e) => e.commune === 'oullins')).toBe(true);
+    expect((await items({ commune: 'lyon', since: startedAt })).map((e) => [e.action, e.commune])).toEqual([['commune.updated', 'lyon']]);
+  });
+
+  it('narrows to a kind of action or to one action exactly', async () => {
+    expect((await items({ action: 'client', since: startedAt })).map((e) => e.action)).toEqual(['client.created', 'client.disabled']);
+    expect((await items({ action: 'client.disabled', since: startedAt })).map((e) => e.target)).toEqual([`client:${site}`]);
+    // A kind is the whole word before the dot: "clien" matches nothing.
+    expect(await items({ action: 'clien', since: startedAt })).toEqual([]);
+    const refused = await read(world.admin.bearer, { action: "client%' or '1'='1" });
+    expect([refused.status, refused.body.field]).toEqual([400, 'action']);
+  });
+
+  it('narrows to one actor, by its id or by its label', async () => {
+    const byId = await items({ actor: `client:${world.admin.clientId}`, since: startedAt });
+    expect(byId).toHaveLength(4);
+    expect(await items({ actor: world.admin.clientId, since: startedAt })).toEqual(byId);
+    expect(await items({ actor: 'cli', since: startedAt })).toEqual([]);
+  });
+
+  it('reads a period from since (included) to until (excluded), and refuses an end before its start', async () => {
+    expect(
+      await items({ commune: 'lyon', until: startedAt, since: new Date(Date.parse(startedAt) - 3_600_000).toISOString() }),
+    ).not.toContainEqual(expect.objectContaining({ action: 'commune.updated', after: { population: 522_252 } }));
+    const all = await items({ since: startedAt });
+    const lastAt = all[all.length - 1]!.at;
+    const before = await items({ since: startedAt, until: lastAt });
+    expect(before).toEqual(all.filter((e) => e.at < lastAt));
+    const refused = await read(world.admin.bearer, { since: startedAt, until: startedAt });
+    expect([refused.status, refused.body.field]).toEqual([400, 'until']);
+  });
+
+  it('pages the filtered entries with limit and offset', async () => {
+    const page = await read(world.admin.bearer, { commune: 'oullins', since: startedAt, limit: '2', offset: '1' });
+    expect(page.body).toMatchObject({ total: 3, limit: 2, offset: 1 });
+    expect((page.body.items as Entry[]).map((e) => e.action)).toEqual(['client.created', 'client.disabled']);
+  });
+
+  it("refuses a referent of Oullins the commune of Lyon, and no other filter reaches Lyon's entries", async () => {
+    const refused = await read(world.referent.bearer, { commune: 'lyon' });
+    expect([refused.status, refused.body.error, refused.body.field]).toEqual([403, 'forbidden', 'commune']);
+    const queries: Record<string, string>[] = [
+      { actor: `client:${world.admin.clientId}` },
+      { action: 'commune.updated' },
+      { action: 'commune' },
+      { since: '2000-01-01T00:00:00Z' },
+      { commune: 'oullins' },
+    ];
+    for (const query of queries) {
+      const seen = await items(query, world.referent.bearer);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.filter((e) => e.commune === 'lyon')).toEqual([]);
+    }
+  });
+
+  it('documents the filters in the OpenAPI document', async () => {
+    const operation = world.api.document.paths['/audit']!.get as unknown as { parameters: { name: string }[] };
+    const parameters = operation.parameters;
+    expect(parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['since', 'until', 'commune', 'actor', 'action', 'limit', 'offset']),
+    );
+  });
+});
