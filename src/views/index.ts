@@ -39,3 +39,4 @@ export * from './templates/console-frame.js';
 export * from './templates/console-fields.js';
 export * from './templates/console-home.js';
 export { dateOf } from './dates.js';
+export * from './templates/console-communes.js';
