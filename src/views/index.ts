@@ -40,3 +40,4 @@ export * from './templates/console-fields.js';
 export * from './templates/console-home.js';
 export { dateOf } from './dates.js';
 export * from './templates/console-communes.js';
+export * from './templates/console-clients.js';
