@@ -41,3 +41,4 @@ export * from './templates/console-home.js';
 export { dateOf } from './dates.js';
 export * from './templates/console-communes.js';
 export * from './templates/console-clients.js';
+export * from './templates/console-scope-requests.js';
