@@ -3,7 +3,7 @@ import { normaliseEmail, type Account, type Accounts } from '../accounts/index.j
 import type { Config } from '../config.js';
 import { withTransaction, type Pool } from '../db/index.js';
 import { audited, type Actor } from './audited.js';
-import { invalid, notFound } from '../errors.js';
+import { AppError, invalid, notFound } from '../errors.js';
 import { maskEmail } from '../log.js';
 import type { Clients, Communes, ProviderClients } from '../registry/index.js';
 import { listAuditEntries, type AuditFilter, type AuditRecord } from './audit-repository.js';
@@ -18,11 +18,20 @@ import {
   type Role,
 } from './operator-repository.js';
 import { createInvitations, type InvitationMailer, type InvitationRecord, type InvitationState } from './invitations.js';
-import { checkRoleCommunes, communesOf, type Principal } from './permissions.js';
+import { checkRoleCommunes, communesOf, operatorWithin, roleChangeRefusal, type Principal } from './permissions.js';
 import { roleChangeCommunes } from './role-audit.js';
 
 export { ROLES, type Role, type OperatorRecord } from './operator-repository.js';
-export { canIssueCounterCodes, canManageCommune, communesOf, isMetropoleAdmin, type Principal } from './permissions.js';
+export {
+  canHelpCitizens,
+  canIssueCounterCodes,
+  canManageCommune,
+  communesOf,
+  grantableRoles,
+  isMetropoleAdmin,
+  roleChangeRefusal,
+  type Principal,
+} from './permissions.js';
 export type { AuditEntry, AuditFilter, AuditRecord } from './audit-repository.js';
 export { audited, type Actor, type AuditedChange, type AuditedResult } from './audited.js';
 export type { InvitationMail, InvitationMailer, InvitationRecord, InvitationState } from './invitations.js';
@@ -40,11 +49,18 @@ export interface Operators {
   /**
    * Gives `role` over `communes` to a client, or to the verified account of an address, with its audit row.
    * An address without a verified account is invited instead: the answer carries the `invitation`.
+   * `authority`: the operator on whose rights the change rests, refused (403) a role or a commune beyond them
+   * (permissions.ts, roleChangeRefusal); 'cli' (the command line, a test's set-up) may change any role. Every
+   * face acting for an operator passes its principal.
    */
-  grant(target: OperatorTarget, role: string, communes: string[], by: Actor): Promise<OperatorChange>;
-  /** Takes `communes` from the role, or the whole role when none are named; by address, its pending invitations too. */
-  revoke(target: OperatorTarget, role: string, communes: string[], by: Actor): Promise<OperatorChange>;
-  list(): Promise<OperatorRecord[]>;
+  grant(target: OperatorTarget, role: string, communes: string[], by: Actor, authority?: Principal | 'cli'): Promise<OperatorChange>;
+  /**
+   * Takes `communes` from the role, or the whole role when none are named; by address, its pending invitations
+   * too. `authority` as for grant: an operator takes back only what it could have given.
+   */
+  revoke(target: OperatorTarget, role: string, communes: string[], by: Actor, authority?: Principal | 'cli'): Promise<OperatorChange>;
+  /** The operators as `reader` may see them (operatorWithin): every one for the command line and the Métropole. */
+  list(reader?: Principal | 'cli'): Promise<OperatorRecord[]>;
   /** Invitations that may still be accepted. */
   listInvitations(): Promise<InvitationRecord[]>;
   /** The invitation of a link and its state; undefined for an unknown token. */
@@ -106,10 +122,14 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
     roleName: string,
     communes: string[],
     by: Actor,
+    authority: Principal | 'cli',
   ): Promise<OperatorChange> {
     const role = parseRole(roleName);
     const problem = kind === 'grant' ? checkRoleCommunes(role, communes) : undefined;
     if (problem) throw invalid('role_communes_invalid', problem, { field: 'commune' });
+    // Before any look-up: a refused operator learns nothing of the target (its account, its invitations).
+    const refusal = roleChangeRefusal(authority, role, communes);
+    if (refusal) throw new AppError('forbidden', 'forbidden', refusal.message, { field: refusal.field });
     const communeNames: string[] = [];
     for (const slug of communes) communeNames.push((await registry.getCommune(slug)).name);
     let subject: OperatorSubject | undefined;
@@ -158,9 +178,13 @@ export function createOperators({ pool, config, accounts, registry, invitationMa
   }
 
   return {
-    grant: (target, role, communes, by) => change('grant', target, role, communes, by),
-    revoke: (target, role, communes, by) => change('revoke', target, role, communes, by),
-    list: () => listOperators(pool),
+    grant: (target, role, communes, by, authority = 'cli') => change('grant', target, role, communes, by, authority),
+    revoke: (target, role, communes, by, authority = 'cli') => change('revoke', target, role, communes, by, authority),
+    list: async (reader = 'cli') =>
+      (await listOperators(pool)).flatMap((record) => {
+        const seen = operatorWithin(record, reader);
+        return seen ? [seen] : [];
+      }),
     listInvitations: () => invitations.listPending(),
     findInvitation: (token) => invitations.find(token),
     acceptInvitation: (token, accountId, origin) => invitations.accept(token, accountId, origin),
