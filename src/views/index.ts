@@ -42,3 +42,4 @@ export { dateOf } from './dates.js';
 export * from './templates/console-communes.js';
 export * from './templates/console-clients.js';
 export * from './templates/console-scope-requests.js';
+export * from './templates/console-audit.js';
