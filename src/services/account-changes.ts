@@ -1,22 +1,45 @@
 // The changes to an account that cross rooms, in one place for every face (account pages, operators' API,
 // command line, retention): the account's side (accounts/), then what it means for the citizen's sessions
 // and tokens (oidc/: revoked, with back-channel logout to the sites), once the account's side is committed.
+// The verification mail is resent from one place too, so that the citizen's /account and the help desk
+// spend the same hourly quota of the account.
 import type { Account, Accounts, InactiveAccount, Origin } from '../accounts/index.js';
-import type { Pool } from '../db/index.js';
-import { notFound } from '../errors.js';
+import type { Config } from '../config.js';
+import { takeThrottleAttempt, type Pool, type ThrottleKey } from '../db/index.js';
+import { notFound, rateLimited } from '../errors.js';
 import { maskEmail } from '../log.js';
 import type { CitizenSessions } from '../oidc/index.js';
 import { audited, type Actor } from '../operators/index.js';
 
 export interface AccountChangesDeps {
   pool: Pool;
-  accounts: Pick<Accounts, 'setLocked' | 'selfService'>;
+  accounts: Pick<Accounts, 'setLocked' | 'selfService' | 'findById'>;
   citizen: Pick<CitizenSessions, 'revokeEverything' | 'revokeAllButSession' | 'revokeService'>;
+  /** selfService.verificationMailsPerHour: the quota of resent verification mails. */
+  config: Pick<Config, 'selfService'>;
 }
 
+/**
+ * At most `perHour` verification mails an hour for one account, whoever asks: the key and the rule are those
+ * of http's mailQuota (`verify-mail:<account>`), which the account space spends, so both share one quota.
+ */
+const verificationQuota = (accountId: string, perHour: number): ThrottleKey => ({
+  key: `verify-mail:${accountId}`,
+  free: perHour,
+  windowSeconds: 3600,
+  firstDelaySeconds: 3600,
+  maxDelaySeconds: 3600,
+});
+
 export interface AccountChanges {
-  /** Locks (no sign-in; every session and token revoked) or unlocks an account, audited. */
-  setLocked(by: Actor, accountId: string, isLocked: boolean): Promise<Account>;
+  /** Locks (no sign-in; every session and token revoked) or unlocks an account, audited with the `reason` given. */
+  setLocked(by: Actor, accountId: string, isLocked: boolean, reason?: string): Promise<Account>;
+  /**
+   * Mails a new verification link to an unverified address, within the account's hourly quota (429
+   * rate_limited_hour beyond it). `by`: the operator who asked (the help desk), audited; none for the citizen.
+   * Answers whether a mail was queued: none for an address already verified.
+   */
+  resendVerification(accountId: string, by?: Actor): Promise<{ account: Account; isSent: boolean }>;
   /** A new password from a reset link: then no session, no grant, no token is left of the account. */
   resetPassword(token: string, newPassword: string, origin?: Origin): Promise<Account>;
   /** A new password from the account space: every other session and what it obtained ends, this one stays. */
@@ -32,11 +55,11 @@ export interface AccountChanges {
   revokeService(accountId: string, clientId: string, origin?: Origin): Promise<void>;
 }
 
-export function createAccountChanges({ pool, accounts, citizen }: AccountChangesDeps): AccountChanges {
+export function createAccountChanges({ pool, accounts, citizen, config }: AccountChangesDeps): AccountChanges {
   const changes: AccountChanges = {
     // The revocation follows the commit: it writes on connections of its own, which the embedded database
     // (one connection) could not give while the lock's transaction holds one.
-    setLocked: (by, accountId, isLocked) =>
+    setLocked: (by, accountId, isLocked, reason) =>
       audited(pool, by, async (tx, unit) => {
         const account = await accounts.setLocked(accountId, isLocked, tx);
         if (!account) throw notFound('account_not_found', 'no such account');
@@ -46,10 +69,30 @@ export function createAccountChanges({ pool, accounts, citizen }: AccountChanges
           audit: {
             action: `account.${isLocked ? 'locked' : 'unlocked'}`,
             target: `account:${account.id}`,
-            after: { email: maskEmail(account.email), locked: isLocked },
+            after: { email: maskEmail(account.email), locked: isLocked, ...(reason ? { reason } : {}) },
           },
         };
       }),
+
+    async resendVerification(accountId, by) {
+      const account = await accounts.findById(accountId);
+      if (!account) throw notFound('account_not_found', 'no such account');
+      if (account.emailVerified) return { account, isSent: false };
+      // Counted before the mail, like every quota: parallel requests cannot slip between a check and a count.
+      const wait = await takeThrottleAttempt(pool, [verificationQuota(account.id, config.selfService.verificationMailsPerHour)]);
+      if (wait !== undefined) throw rateLimited('rate_limited_hour', wait, 'too many verification mails this hour');
+      if (!by) {
+        await accounts.selfService.sendVerification(account);
+        return { account, isSent: true };
+      }
+      return audited(pool, by, async (tx) => {
+        await accounts.selfService.sendVerification(account, { db: tx });
+        return {
+          result: { account, isSent: true },
+          audit: { action: 'account.verification_mail_sent', target: `account:${account.id}`, after: { email: maskEmail(account.email) } },
+        };
+      });
+    },
 
     async resetPassword(token, newPassword, origin = {}) {
       const account = await accounts.selfService.resetPassword(token, newPassword, origin);

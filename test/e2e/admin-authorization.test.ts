@@ -45,6 +45,8 @@ const adminOnly = (status: number): Statuses => ({
   'referent of Oullins': 403,
   'SITIV syndicate': 403,
 });
+/** A change over Oullins: the Métropole and Oullins' referent may make it, the SITIV syndicate may not. */
+const oullinsOnly = (status: number): Statuses => ({ ...everyOperator(status), 'SITIV syndicate': 403 });
 const communeScoped = (status: number): Partial<Record<Target, Statuses>> => ({
   'own commune': everyOperator(status),
   lyon: adminOnly(status),
@@ -67,10 +69,15 @@ const MATRIX: Record<string, Partial<Record<Target, Statuses>>> = {
   'POST /communes/{slug}/clients/{clientId}/enable': communeScoped(200),
   'POST /communes/{slug}/clients/{clientId}/secret': communeScoped(200),
   'POST /communes/{slug}/registration-tokens': communeScoped(201),
-  'GET /operators': { 'no commune': adminOnly(200) },
-  'POST /operators/grant': { 'no commune': adminOnly(200) },
-  'POST /operators/revoke': { 'no commune': adminOnly(200) },
+  // Each operator lists the operators of its communes (operator-grant-scope.test.ts says what each sees).
+  'GET /operators': { 'no commune': everyOperator(200) },
+  // Roles are handed down within one's communes: commune-referent over Oullins is the referent's to give, not
+  // the syndicate's (operator-grant-scope.test.ts has the other refusals).
+  'POST /operators/grant': { 'no commune': oullinsOnly(200) },
+  'POST /operators/revoke': { 'no commune': oullinsOnly(200) },
+  // The help desk: the Métropole and counter agents (none in this matrix: console-help-desk and admin-account-lock have them).
   'GET /accounts': { 'no commune': adminOnly(200) },
+  'POST /accounts/{sub}/verification-mail': { 'no commune': adminOnly(202) },
   'POST /accounts/{sub}/lock': { 'no commune': adminOnly(200) },
   'POST /accounts/{sub}/unlock': { 'no commune': adminOnly(200) },
   // Only counter agents of the commune issue its counter codes: no caller of this matrix is one (counter-recovery.test.ts has them).
@@ -112,6 +119,16 @@ async function aPendingRequest(commune: string): Promise<number> {
   );
   return (await world.server.registry.listScopeRequests('pending', 'all')).find((r) => r.clientId === client.clientId)!.id;
 }
+
+/** A citizen who has not yet followed the verification link. */
+const anUnverifiedAccount = () =>
+  world.server.accounts.register({
+    email: `non-verifie-${Math.random().toString(36).slice(2, 10)}@example.org`,
+    password: 'une phrase de passe assez longue',
+    givenName: 'Jeanne',
+    familyName: 'Dupont',
+    emailVerified: false,
+  });
 
 /** A request for each route, against fresh fixtures of `commune` so that every cell of the matrix stands alone. */
 const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
@@ -160,7 +177,13 @@ const REQUESTS: Record<string, (commune: string) => Promise<Call>> = {
     body: { client_id: await aSite('oullins'), role: 'commune-referent', communes: ['oullins'] },
   }),
   'GET /accounts': async () => ({ path: `/accounts?email=${encodeURIComponent((await anAccount(world.server.accounts)).email)}` }),
-  'POST /accounts/{sub}/lock': async () => ({ path: `/accounts/${(await anAccount(world.server.accounts)).id}/lock` }),
+  'POST /accounts/{sub}/verification-mail': async () => ({
+    path: `/accounts/${(await anUnverifiedAccount()).id}/verification-mail`,
+  }),
+  'POST /accounts/{sub}/lock': async () => ({
+    path: `/accounts/${(await anAccount(world.server.accounts)).id}/lock`,
+    body: { reason: 'fraude signalée' },
+  }),
   'POST /accounts/{sub}/unlock': async () => ({ path: `/accounts/${(await anAccount(world.server.accounts)).id}/unlock` }),
   'POST /counter-codes': async () => ({
     path: '/counter-codes',
@@ -224,7 +247,12 @@ describe('the authorization matrix', () => {
       expect(path.split('?')[0]).toMatch(new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`));
       const response = await send(caller, method, path, body);
       expect(response.status).toBe(status);
-      if (status >= 400) expect(response.body).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+      if (status >= 400) {
+        // A role change out of reach names the field at fault (role or communes), as any refusal may.
+        const { field, ...refusal } = response.body as { field?: unknown };
+        expect(refusal).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+        if (field !== undefined) expect(['role', 'communes']).toContain(field);
+      }
       if (status === 401) expect(response.headers['www-authenticate']).toMatch(/^Bearer /);
     });
   });

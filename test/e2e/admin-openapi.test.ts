@@ -251,7 +251,7 @@ describe('every answer of the API validates against the document', () => {
     expect((await call('GET', path)).status).toBe(404);
   });
 
-  it('operators and accounts: list, grant, revoke, search, lock, unlock', async () => {
+  it('operators and accounts: list, grant, revoke, search, resend, lock, unlock', async () => {
     const citizen = await anAccount(world.server.accounts);
     const site = await aClient(world.server.registry, 'oullins');
     expect(
@@ -276,9 +276,19 @@ describe('every answer of the API validates against the document', () => {
     ]);
     expect((await call('GET', '/accounts?email=personne%40example.org')).body).toMatchObject({ total: 0, items: [] });
     expect((await call('GET', '/accounts')).status).toBe(400);
-    expect((await call('POST', `/accounts/${citizen.id}/lock`)).body.locked).toBe(true);
+    expect((await call('POST', `/accounts/${citizen.id}/verification-mail`)).status).toBe(200);
+    const unverified = await world.server.accounts.register({
+      email: 'non.verifiee@example.org',
+      password: 'une phrase de passe assez longue',
+      givenName: 'Jeanne',
+      familyName: 'Dupont',
+      emailVerified: false,
+    });
+    expect((await call('POST', `/accounts/${unverified.id}/verification-mail`)).status).toBe(202);
+    expect((await call('POST', `/accounts/${citizen.id}/lock`)).status).toBe(400);
+    expect((await call('POST', `/accounts/${citizen.id}/lock`, { reason: 'fraude signalée' })).body.locked).toBe(true);
     expect((await call('POST', `/accounts/${citizen.id}/unlock`)).body.locked).toBe(false);
-    expect((await call('POST', '/accounts/00000000-0000-4000-8000-000000000000/lock')).status).toBe(404);
+    expect((await call('POST', '/accounts/00000000-0000-4000-8000-000000000000/lock', { reason: 'x' })).status).toBe(404);
   });
 
   it('audit, reports and scope requests, and their refusals', async () => {
@@ -325,7 +335,8 @@ describe('every answer of the API validates against the document', () => {
       token_endpoint_auth_method: 'private_key_jwt',
     });
     expect([method.status, method.body.error_description]).toEqual([400, expect.stringContaining('token_endpoint_auth_method')]);
-    expect((await call('POST', '/accounts/not-a-uuid/lock')).status).toBe(404);
+    expect((await call('POST', '/accounts/not-a-uuid/lock', { reason: 'x' })).status).toBe(404);
+    expect((await call('POST', '/accounts/not-a-uuid/verification-mail')).status).toBe(404);
     expect((await call('POST', '/accounts/not-a-uuid/unlock')).status).toBe(404);
   });
 });
