@@ -43,3 +43,4 @@ export * from './templates/console-communes.js';
 export * from './templates/console-clients.js';
 export * from './templates/console-scope-requests.js';
 export * from './templates/console-audit.js';
+export * from './templates/console-reports.js';
