@@ -44,3 +44,5 @@ export * from './templates/console-clients.js';
 export * from './templates/console-scope-requests.js';
 export * from './templates/console-audit.js';
 export * from './templates/console-reports.js';
+export * from './templates/console-operators.js';
+export * from './templates/console-help-desk.js';

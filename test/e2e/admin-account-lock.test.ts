@@ -170,6 +170,8 @@ describe('the help desk', () => {
 
   it('resends the verification mail of an unverified address, audited, within the hourly quota', async () => {
     const citizen = await anUnverifiedAccount();
+    // Registration mails the first link, outside the quota of resent ones.
+    const before = (await mailsTo(world.server, citizen.email)).length;
     const perHour = world.server.config.selfService.verificationMailsPerHour;
     for (let sent = 0; sent < perHour; sent++) {
       expect((await post('agent', `/accounts/${citizen.id}/verification-mail`)).status).toBe(202);
@@ -178,8 +180,8 @@ describe('the help desk', () => {
     expect([refused.status, refused.body.error]).toEqual([429, 'rate_limited_hour']);
     expect(refused.headers['retry-after']).toMatch(/^\d+$/);
     const mails = await mailsTo(world.server, citizen.email);
-    expect(mails).toHaveLength(perHour);
-    expect(mails[0]!.link).toContain('/account/email/verify');
+    expect(mails).toHaveLength(before + perHour);
+    expect(mails.at(-1)!.link).toContain('/account/email/verify');
     const rows = (await auditRows('account.verification_mail_sent')).filter((r) => r.target === `account:${citizen.id}`);
     expect(rows).toHaveLength(perHour);
   });
