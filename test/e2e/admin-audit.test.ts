@@ -133,7 +133,7 @@ const MUTATIONS: Mutation[] = [
     null,
     async () => {
       const { id } = await anAccount(world.server.accounts);
-      return { method: 'POST', path: `/accounts/${id}/lock`, target: `account:${id}` };
+      return { method: 'POST', path: `/accounts/${id}/lock`, body: { reason: 'fraude signalée' }, target: `account:${id}` };
     },
   ],
   [
