@@ -20,7 +20,14 @@ export const AUDIT_KINDS: Record<string, readonly string[]> = {
   client: ['client.created', 'client.updated', 'client.disabled', 'client.enabled', 'client.secret_rotated', 'client.deleted'],
   scope_request: ['scope_request.approved', 'scope_request.refused'],
   operator: ['operator.grant', 'operator.revoke', 'operator.invite', 'operator.invitation_cancelled'],
-  account: ['account.created', 'account.locked', 'account.unlocked', 'account.counter_code_issued'],
+  account: [
+    'account.created',
+    'account.locked',
+    'account.unlocked',
+    'account.counter_code_issued',
+    'account.looked_up',
+    'account.verification_mail_sent',
+  ],
   keys: ['keys.rotated', 'keys.retired'],
 };
 
