@@ -101,7 +101,7 @@ async function compose(config: Config, log: Logger, database: Database): Promise
     storage,
     pages: createProviderPages(views, databaseUnavailability(pool, config.database.outageRetryAfterSeconds), registry),
   });
-  const changes = createAccountChanges({ pool, accounts, citizen: oidc.citizen });
+  const changes = createAccountChanges({ pool, accounts, citizen: oidc.citizen, config });
   const retention = createRetentionJob({ accounts, changes, config, log });
   const counterRecovery = createCounterRecovery({
     pool,

@@ -21,7 +21,7 @@ export interface AdminDeps {
   operators: Operators;
   accounts: Accounts;
   /** The account changes that also end sessions and tokens (locking). */
-  changes: Pick<AccountChanges, 'setLocked'>;
+  changes: Pick<AccountChanges, 'setLocked' | 'resendVerification'>;
   /** Counter codes, issued by the counter agents of a commune. */
   counterRecovery: Pick<CounterRecovery, 'issueCounterCode'>;
   registry: Registry;

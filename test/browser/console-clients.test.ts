@@ -47,7 +47,7 @@ describe("a commune's clients in the console, in a browser", () => {
     await page.getByRole('button', { name: text['console.clients.create'], exact: true }).click();
     await page.getByText(text['console.clients.secret.once']!, { exact: true }).waitFor();
     const [clientId, secret] = await page.locator('code.secret-once').allTextContents();
-    const service: TestClient = { clientId: clientId!, commune: 'oullins', redirectUri: '', redirectUris: [] };
+    const service: TestClient = { clientId: clientId!, clientSecret: secret, commune: 'oullins', redirectUri: '', redirectUris: [] };
     expect(await tokenWith(service, secret!)).toBe('token');
 
     await page.getByRole('link', { name: text['console.clients.secret.continue'], exact: true }).click();
