@@ -14,7 +14,7 @@ export interface AccountSpaceDeps {
   accounts: Accounts;
   factors: Factors;
   /** The changes that also end sessions and tokens (password, deletion, a site revoked). */
-  changes: Pick<AccountChanges, 'changePassword' | 'deleteAccount' | 'resetPassword' | 'revokeService'>;
+  changes: Pick<AccountChanges, 'changePassword' | 'deleteAccount' | 'resetPassword' | 'revokeService' | 'resendVerification'>;
   citizen: CitizenSessions;
   /** Recovery with a code handed over at a town hall's counter (/account/recover). */
   counterRecovery: Pick<CounterRecovery, 'recoverAtCounter'>;

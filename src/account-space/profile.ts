@@ -1,8 +1,8 @@
 // The account's home: the profile form, and the reminder to verify the email.
 import type { Context } from 'koa';
 import type { Account, PostalAddress } from '../accounts/index.js';
-import { AppError, rateLimited } from '../errors.js';
-import { FIELD_LIMITS, mailQuota, sendPage, textField } from '../http/index.js';
+import { AppError } from '../errors.js';
+import { FIELD_LIMITS, sendPage, textField } from '../http/index.js';
 import { DEFAULT_LOCALE, isLocale } from '../locale.js';
 import { accountPage, profileForm, type AccountSection, type ProfileValues } from '../views/index.js';
 import type { SafeHtml } from '../views/index.js';
@@ -101,10 +101,7 @@ export async function saveProfile(deps: AccountSpaceDeps, ctx: Context) {
 export async function resendVerification(deps: AccountSpaceDeps, ctx: Context) {
   requireCsrf(deps, ctx);
   const { account } = citizenOf(ctx);
-  const attempt = await deps.rateLimiter.attempt([
-    mailQuota(`verify-mail:${account.id}`, deps.config.selfService.verificationMailsPerHour),
-  ]);
-  if (!attempt.isAdmitted) throw rateLimited('rate_limited_hour', attempt.retryAfterSeconds, 'too many verification mails this hour');
-  await deps.accounts.selfService.sendVerification(account);
+  // The one rule of resending (its hourly quota, shared with the help desk): services/account-changes.ts.
+  await deps.changes.resendVerification(account.id);
   ctx.redirect('/account?done=resent');
 }

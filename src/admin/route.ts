@@ -12,8 +12,9 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export const TAGS = {
   communes: 'The communes of the Métropole: created and updated by the Métropole, read by their operators',
   clients: 'The relying parties of a commune, managed by its referents, its syndicate and the Métropole',
-  operators: 'Who administers which communes (metropole-admin only)',
-  accounts: 'The support of a citizen account: find it, lock it, unlock it (metropole-admin only)',
+  operators: 'Who administers which communes: each operator hands roles down within its own',
+  accounts:
+    "The help desk: find a citizen's account by exact address, resend its verification mail, lock or unlock it (metropole-admin and counter agents)",
   'scope-requests': "Sensitive scopes waiting for the Métropole's decision",
   audit: 'Every change, who made it and from where',
   reports: 'Usage and contributions of the communes',

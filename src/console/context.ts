@@ -7,7 +7,7 @@ import type { Account } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import { csrfCheckedForm, formOf, type Csrf, type FormBody } from '../http/index.js';
 import type { ConsoleSignIn } from '../oidc/index.js';
-import { communesOf, isMetropoleAdmin, type ConsoleSessions, type Principal } from '../operators/index.js';
+import { canHelpCitizens, communesOf, type ConsoleSessions, type Principal } from '../operators/index.js';
 import type { ConsoleFrame, ConsoleSection, PageContext, Views } from '../views/index.js';
 import { CONSOLE_SECTIONS } from '../views/index.js';
 
@@ -44,8 +44,7 @@ export const bindingOf = (sessionValue: string) => createHash('sha256').update(s
  */
 export function sectionsOf(principal: Principal): ConsoleSection[] {
   const manages = communesOf(principal) === 'all' || (communesOf(principal) as string[]).length > 0;
-  const helpsCitizens = isMetropoleAdmin(principal) || principal.roles.some((r) => r.role === 'counter-agent');
-  return CONSOLE_SECTIONS.filter((section) => (section === 'help-desk' ? helpsCitizens : manages));
+  return CONSOLE_SECTIONS.filter((section) => (section === 'help-desk' ? canHelpCitizens(principal) : manages));
 }
 
 /** The language asked in the query or by a form, else the operator's account's, else the browser's. */

@@ -19,10 +19,7 @@ export interface AccountChangesDeps {
   config: Pick<Config, 'selfService'>;
 }
 
-/**
- * At most `perHour` verification mails an hour for one account, whoever asks: the key and the rule are those
- * of http's mailQuota (`verify-mail:<account>`), which the account space spends, so both share one quota.
- */
+/** At most `perHour` verification mails an hour for one account, whoever asks (the citizen, the help desk). */
 const verificationQuota = (accountId: string, perHour: number): ThrottleKey => ({
   key: `verify-mail:${accountId}`,
   free: perHour,
