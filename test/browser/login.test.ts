@@ -92,4 +92,24 @@ describe('with the keyboard alone', () => {
     await page.getByRole('heading', { level: 1, name: fr.consent.title, exact: true }).waitFor();
     expect(await page.locator('h1').innerText()).toBe(fr.consent.title);
   });
+
+  it('on the consent page, Tab reaches the allow button and Enter takes the citizen back to the site with a code', async () => {
+    const citizen = await anAccount(world.server.accounts);
+    const page = await world.newPage();
+    await page.goto((await startAuthorization(world.config, world.client)).url);
+    await logIn(page, citizen);
+    await page.getByRole('heading', { level: 1, name: fr.consent.title, exact: true }).waitFor();
+    await page.locator('header').click();
+
+    const stops: string[] = [];
+    for (let press = 0; press < 30 && stops.at(-1) !== `button ${fr.consent.allow}`; press++) {
+      await page.keyboard.press('Tab');
+      stops.push(await focused(page));
+    }
+    expect(stops.at(-1)).toBe(`button ${fr.consent.allow}`);
+    await page.keyboard.press('Enter');
+
+    const query = await backOnSite(page, world.site);
+    expect(query.get('code')).toBeTruthy();
+  });
 });
