@@ -29,14 +29,15 @@ export interface Account {
 }
 
 export interface AccountWithHash extends Account {
-  passwordHash: string;
+  /** Undefined for an account without a password of ours (made from FranceConnect, or imported with legacy hashes only). */
+  passwordHash: string | undefined;
 }
 
 interface AccountRow {
   id: string;
   email: string;
   email_verified: boolean;
-  password_hash: string;
+  password_hash: string | null;
   given_name: string | null;
   family_name: string | null;
   phone_number: string | null;
@@ -58,7 +59,7 @@ function toAccount(row: AccountRow): AccountWithHash {
     id: row.id,
     email: row.email,
     emailVerified: row.email_verified,
-    passwordHash: row.password_hash,
+    passwordHash: row.password_hash ?? undefined,
     givenName: row.given_name ?? undefined,
     familyName: row.family_name ?? undefined,
     phoneNumber: row.phone_number ?? undefined,
@@ -76,7 +77,7 @@ function toAccount(row: AccountRow): AccountWithHash {
 export interface NewAccount {
   email: string;
   emailVerified: boolean;
-  passwordHash: string;
+  passwordHash: string | undefined;
   givenName?: string | undefined;
   familyName?: string | undefined;
   locale: Locale;
@@ -93,7 +94,7 @@ export async function insertAccount(db: Queryable, account: NewAccount): Promise
     [
       account.email,
       account.emailVerified,
-      account.passwordHash,
+      account.passwordHash ?? null,
       account.givenName ?? null,
       account.familyName ?? null,
       account.locale,
