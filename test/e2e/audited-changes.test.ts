@@ -67,7 +67,10 @@ describe('a change whose audit row cannot be written', () => {
   it('leaves the account unlocked and able to sign in (an account change through the API)', async () => {
     const citizen = await anAccount(world.server.accounts);
     const response = await withAuditRefused(() =>
-      request(world.server.server).post(`${API}/accounts/${citizen.id}/lock`).set('Authorization', world.admin.bearer),
+      request(world.server.server)
+        .post(`${API}/accounts/${citizen.id}/lock`)
+        .set('Authorization', world.admin.bearer)
+        .send({ reason: 'compte compromis' }),
     );
     expect(response.status).toBe(500);
     expect((await world.server.accounts.findById(citizen.id))?.lockedAt).toBeUndefined();

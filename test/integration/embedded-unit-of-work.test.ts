@@ -83,7 +83,7 @@ it('runs a change set to its end on the embedded database, every change with its
   const config = await discover(issuer, client);
   const attempt = await startAuthorization(config, client);
   const tokens = await exchange(config, attempt, await signIn(new UserAgent(issuer), attempt, citizen));
-  expect((await api('post', `/accounts/${citizen.id}/lock`)).status).toBe(200);
+  expect((await api('post', `/accounts/${citizen.id}/lock`, { reason: 'demande de l’habitant' })).status).toBe(200);
   expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
   expect(await server.oidc.citizen.listSessions(citizen.id)).toEqual([]);
 
