@@ -1,6 +1,6 @@
 // glc takes its operators' policy from config/default.json, not from numbers of its own: run from a copy
 // of the built checkout whose file is tuned, it issues commune tokens within the tuned bounds and lists
-// the tuned number of audit entries.
+// the tuned number of audit entries, over the API's default reach.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { TEST_SECRET_KEY } from '../support/server.js';
 
 const TTL = { default: 3600, min: 600, max: 7200 };
 const AUDIT_READ_LIMIT = 2;
+const AUDIT_DEFAULT_DAYS = 1;
 
 let checkout: string;
 let database: TestDatabase;
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const tunables = JSON.parse(readFileSync(file, 'utf8'));
   tunables.operators.communeTokenTtlSeconds = TTL;
   tunables.operators.auditReadLimit = AUDIT_READ_LIMIT;
+  tunables.operatorsApi.audit.defaultDays = AUDIT_DEFAULT_DAYS;
   writeFileSync(file, JSON.stringify(tunables));
   database = await freshDatabase();
 });
@@ -86,5 +88,16 @@ describe('glc under a tuned config/default.json', () => {
   it('lists operators.auditReadLimit audit entries at most, the oldest first', async () => {
     const { entries } = jsonOutput(await glc('audit', '--json')) as { entries: { action: string }[] };
     expect(entries.map((entry) => entry.action)).toEqual(['commune.created', 'commune.registration_token_issued']);
+  });
+
+  it('reads back operatorsApi.audit.defaultDays without --since, as the API does, and further when told', async () => {
+    await database.pool.query(
+      "insert into audit_log (at, actor, action) values (now() - make_interval(days => $1::int + 1), 'test', 'test.older')",
+      [AUDIT_DEFAULT_DAYS],
+    );
+    const actions = async (...args: string[]) =>
+      (jsonOutput(await glc('audit', ...args, '--json')) as { entries: { action: string }[] }).entries.map((entry) => entry.action);
+    expect(await actions()).not.toContain('test.older');
+    expect((await actions('--since', '7d'))[0]).toBe('test.older');
   });
 });
