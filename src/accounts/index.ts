@@ -89,7 +89,10 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
         return undefined;
       }
       // A rehash refused by a busy queue waits for the next sign-in: the citizen proved the password.
-      const rehash = account.passwordHash && passwords.needsRehash(account.passwordHash) ? await passwords.hash(password).catch(() => undefined) : undefined;
+      const rehash =
+        account.passwordHash && passwords.needsRehash(account.passwordHash)
+          ? await passwords.hash(password).catch(() => undefined)
+          : undefined;
       await updateLastLogin(db, account.id, rehash);
       await selfService.recordEvent(account.id, 'login', origin);
       return withoutHash(account);
