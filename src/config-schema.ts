@@ -127,6 +127,11 @@ export const TunablesSchema = Checked(
       (mail) => mail.maxRetrySeconds >= mail.firstRetrySeconds,
       'maxRetrySeconds must not be below firstRetrySeconds',
     ),
+    /**
+     * glc account import: the citizens it tells are mailed at most mailsPerMinute a minute (the outbox holds
+     * each mail until its turn); batchSize lines are written a statement.
+     */
+    import: Section({ mailsPerMinute: PositiveInteger, batchSize: PositiveInteger }),
     retention: Section({
       inactiveAccountDays: PositiveInteger,
       firstWarningDaysBefore: PositiveInteger,

@@ -14,6 +14,7 @@ import {
 } from './account-repository.js';
 import { loadCommonPasswords } from './common-passwords.js';
 import { parseEmail } from './email-address.js';
+import { findLegacyIdOf } from './legacy-import-repository.js';
 import { createPasswords } from './passwords.js';
 import { createRegistration, type Registration, type SignUpOptions } from './registration.js';
 import { createRetention, type Retention } from './retention.js';
@@ -32,6 +33,16 @@ export type { InactiveAccount } from './account-repository.js';
 export type { Registration, SignUpOptions } from './registration.js';
 export { normaliseEmail, parseEmail } from './email-address.js';
 export * from './factors/index.js';
+export { importBatch, type BatchOutcome, type ReachedCitizen } from './legacy-import.js';
+export {
+  isRejection,
+  readImportRecord,
+  type HashFormatOf,
+  type ImportRecord,
+  type Rejection,
+  type RejectionReason,
+} from './legacy-import-record.js';
+export type { Conflict, MergedField } from './legacy-merge.js';
 
 export interface Accounts {
   /** For operators (glc, imports): refused with `email_taken` when the address has an account. */
@@ -49,6 +60,8 @@ export interface Accounts {
   /** The latest `limit` entries of the sharing journal, newest first (accountHistory.sharingEntriesShown unless told). */
   sharingJournal(accountId: string, limit?: number): Promise<SharingEntry[]>;
   recordSharing(accountId: string, entry: Omit<SharingEntry, 'createdAt'>): Promise<void>;
+  /** The commune site's own user id of the account (imports), for that commune's clients alone (claim legacy_id). */
+  legacyIdOf(accountId: string, communeSlug: string): Promise<string | undefined>;
   selfService: SelfService;
   retention: Retention;
 }
@@ -112,6 +125,7 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
     securityHistory: (accountId, limit = config.accountHistory.securityEventsShown) => listSecurityEvents(db, accountId, limit),
     sharingJournal: (accountId, limit = config.accountHistory.sharingEntriesShown) => listSharingEntries(db, accountId, limit),
     recordSharing: (accountId, entry) => insertSharingEntry(db, accountId, entry),
+    legacyIdOf: (accountId, communeSlug) => findLegacyIdOf(db, communeSlug, accountId),
     selfService,
     retention: createRetention({ pool: db, config, notify }),
   };

@@ -9,19 +9,23 @@ import {
   claimDueMails,
   deleteFinishedMailsBefore,
   insertMail,
+  insertPacedMails,
   markMailFailed,
   markMailSent,
   type MailKeeping,
   type OutgoingMail,
+  type PacedMail,
 } from './mail-repository.js';
 import type { MailTransport } from './transport.js';
 
 export { createTransport, senderOf, type MailTransport } from './transport.js';
-export type { MailKeeping, OutgoingMail } from './mail-repository.js';
+export type { MailKeeping, OutgoingMail, PacedMail } from './mail-repository.js';
 
 export interface Mailer {
   /** Queues a mail; given `db` (a transaction's client), it is sent only if that transaction commits. */
   enqueue(mail: OutgoingMail, options?: MailKeeping & { db?: Queryable | undefined }): Promise<number>;
+  /** Queues mails that go out no earlier than each one's delay after the transaction's start (the worker waits). */
+  enqueuePaced(mails: PacedMail[], options?: { db?: Queryable | undefined }): Promise<number>;
   /** Sends what is due now; answers how many went out (the worker calls it; tests may too). */
   deliverDue(): Promise<number>;
   /** Deletes the mails sent or given up more than `keepDays` before `now` (a parameter for tests); answers how many. */
@@ -34,6 +38,14 @@ export interface Mailer {
 export type MailPolicy = Tunables['mail'];
 
 const DAY_MS = 86_400_000;
+
+/**
+ * How long after the series' start the `index`-th mail of a paced series may go out: `perMinute` a minute, evenly
+ * spaced, so that a thousand citizens told at once reach the mail server (and its reputation) as a trickle.
+ */
+export function pacedDelaySeconds(index: number, perMinute: number): number {
+  return (index * 60) / perMinute;
+}
 
 /** firstRetrySeconds, then twice as long each time, capped at maxRetrySeconds; undefined once maxAttempts are spent. */
 export function retryDelaySeconds(
@@ -90,6 +102,16 @@ export function createMailer({
         });
       });
       return id;
+    },
+    async enqueuePaced(mails, { db: through = db } = {}) {
+      const queued = await insertPacedMails(through, mails);
+      // The first ones may be due at once: a round after the commit sends them, the worker the rest.
+      await afterCommit(through, () => {
+        setImmediate(() => {
+          mailer.deliverDue().catch(() => undefined);
+        });
+      });
+      return queued;
     },
     deliverDue() {
       // One delivery round at a time per instance; a call during a round waits for that round.
