@@ -7,6 +7,8 @@ export const CLAIMS_BY_SCOPE = {
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
   address: ['address'],
+  /** The commune site's own user id (imports): find-account adds it for a client of that commune only. */
+  legacy_id: ['legacy_id'],
 } as const;
 
 export type StandardClaims = Record<string, unknown> & { sub: string };

@@ -25,7 +25,19 @@ export function releasedClaims(
   return [...names].filter((claim) => !rejected.includes(claim) && available[claim] !== undefined).sort();
 }
 
-export function createFindAccount(accounts: Pick<Accounts, 'findById' | 'recordSharing'>, log: Logger): FindAccount {
+/** The legacy_id claim is asked by its scope or by name in the claims parameter. */
+const asksLegacyId = (scope: string, requested: ClaimsRequest) =>
+  scope.split(' ').includes('legacy_id') || 'legacy_id' in (requested ?? {});
+
+/**
+ * `legacyIdOf` releases a commune site's former user id, and only to a client of that very commune: the claim is
+ * looked up by the asking client's commune, so a client of another commune finds none to receive. (Optional
+ * while the composition passes the narrower accounts port; without it the claim is never released.)
+ */
+export function createFindAccount(
+  accounts: Pick<Accounts, 'findById' | 'recordSharing'> & Partial<Pick<Accounts, 'legacyIdOf'>>,
+  log: Logger,
+): FindAccount {
   return async (ctx: KoaContextWithOIDC | undefined, sub) => {
     const account = await accounts.findById(sub);
     if (!account) return undefined;
@@ -33,7 +45,12 @@ export function createFindAccount(accounts: Pick<Accounts, 'findById' | 'recordS
       accountId: account.id,
       async claims(use, scope, requested, rejected) {
         const available = claimsOf(account);
-        const client = ctx?.oidc.client as unknown as { clientId: string; clientName?: string; commune_name?: string } | undefined;
+        const client = ctx?.oidc.client as unknown as
+          { clientId: string; clientName?: string; commune?: string; commune_name?: string } | undefined;
+        if (client?.commune && accounts.legacyIdOf && asksLegacyId(scope, requested)) {
+          const legacyId = await accounts.legacyIdOf(account.id, client.commune);
+          if (legacyId !== undefined) available.legacy_id = legacyId;
+        }
         if (client && (use === 'id_token' || use === 'userinfo')) {
           await accounts
             .recordSharing(account.id, {
