@@ -46,7 +46,9 @@ const DRUPAL7 = /^\$S\$([./0-9A-Za-z])[./0-9A-Za-z]{51}$/;
 const PHPASS = /^\$[PH]\$([./0-9A-Za-z])[./0-9A-Za-z]{30}$/;
 // $5$ or $6$, rounds= when not the default 5,000, a salt of at most 16, then 43 or 86 characters.
 const SHA_CRYPT = /^\$([56])\$(?:rounds=(\d{1,10})\$)?[./0-9A-Za-z]{0,16}\$([./0-9A-Za-z]+)$/;
-const ARGON2 = /^\$argon2(?:id|i|d)\$(?:v=(?:16|19)\$)?m=(\d{1,10}),t=(\d{1,10}),p=(\d{1,3})\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}$/;
+// The PHC string; m, t and p in any order (the reference writes m,t,p, the argon2 package m,p,t).
+const ARGON2 =
+  /^\$argon2(?:id|i|d)\$(?:v=(?:16|19)\$)?([mtp]=\d{1,10},[mtp]=\d{1,10},[mtp]=\d{1,10})\$[A-Za-z0-9+/]{8,}\$[A-Za-z0-9+/]{16,}$/;
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const within = (value: number, { min, max }: { min: number; max: number }) => Number.isSafeInteger(value) && value >= min && value <= max;
@@ -77,7 +79,8 @@ export function legacyHashFormat(hash: string): LegacyHashFormat | undefined {
   match = ARGON2.exec(hash);
   if (match) {
     const { maxMemoryKiB, maxTimeCost, maxParallelism } = LEGACY_HASH_LIMITS.argon2;
-    const [memory, time, parallelism] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const parameters = new Map((match[1] ?? '').split(',').map((pair) => [pair[0], Number(pair.slice(2))] as const));
+    const [memory, time, parallelism] = [parameters.get('m') ?? NaN, parameters.get('t') ?? NaN, parameters.get('p') ?? NaN];
     return within(memory, { min: 8 * parallelism, max: maxMemoryKiB }) &&
       within(time, { min: 1, max: maxTimeCost }) &&
       within(parallelism, { min: 1, max: maxParallelism })
