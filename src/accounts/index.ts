@@ -2,7 +2,7 @@
 // No Koa, no oidc-provider here: mail reaches it as a notifier given at construction; what a change means
 // for the citizen's sessions and tokens is done above it (services/).
 import type { Config } from '../config.js';
-import type { Pool, PoolClient, Queryable } from '../db/index.js';
+import { withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import {
   findAccountByEmail,
@@ -15,6 +15,7 @@ import {
 import { loadCommonPasswords } from './common-passwords.js';
 import { parseEmail } from './email-address.js';
 import { findLegacyIdOf } from './legacy-import-repository.js';
+import { matchingLegacyHash, retireLegacyHashes } from './legacy-sign-in.js';
 import { createPasswords } from './passwords.js';
 import { createRegistration, type Registration, type SignUpOptions } from './registration.js';
 import { createRetention, type Retention } from './retention.js';
@@ -25,6 +26,7 @@ import { insertSharingEntry, listSharingEntries, type SharingEntry } from './sha
 export type { Account, PostalAddress, ProfileChange } from './account-repository.js';
 export { CLAIMS_BY_SCOPE, claimsOf, type StandardClaims } from './claims.js';
 export { checkPasswordPolicy } from './passwords.js';
+export { legacyHashFormat, verifyLegacyHash, type LegacyHashFormat } from './legacy-hashes.js';
 export type { AccountNotice, AccountNotifier, NoticeKind, Origin, SelfService } from './self-service.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-repository.js';
 export type { SharingEntry, SharingChannel } from './sharing-journal-repository.js';
@@ -33,6 +35,9 @@ export type { InactiveAccount } from './account-repository.js';
 export type { Registration, SignUpOptions } from './registration.js';
 export { normaliseEmail, parseEmail } from './email-address.js';
 export * from './factors/index.js';
+// For federation/ (FranceConnect): an account found, made or signed in to within the transaction of its link.
+export { findAccountByEmail, findAccountById, insertAccount, updateLastLogin } from './account-repository.js';
+export * from './federated-identity-repository.js';
 export { importBatch, type BatchOutcome, type ReachedCitizen } from './legacy-import.js';
 export {
   isRejection,
@@ -94,20 +99,34 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
     signUp: registration.signUp,
     async authenticate(email, password, origin = {}) {
       const account = await findByAddress(db, email);
-      const isValid = await passwords.verify(account?.passwordHash, password);
+      // An unknown address, or an account without a hash of ours, costs one argon2 verification all the same.
+      const isOurs = await passwords.verify(account?.passwordHash, password);
       if (!account) return undefined;
+      // Ours first; then any hash of the communes' sites still waiting for the account's first sign-in here.
+      const legacyHash = isOurs ? undefined : await matchingLegacyHash(db, passwords, account.id, password, config.passwordPolicy.maxBytes);
       // A locked account is refused like a wrong password: same answer, same time.
-      if (!isValid || account.lockedAt) {
+      if ((!isOurs && !legacyHash) || account.lockedAt) {
         await selfService.recordEvent(account.id, 'login_failed', origin);
         return undefined;
       }
-      // A rehash refused by a busy queue waits for the next sign-in: the citizen proved the password.
-      const rehash =
-        account.passwordHash && passwords.needsRehash(account.passwordHash)
+      // A legacy password becomes ours now (a busy queue refuses this sign-in, and nothing is written); a
+      // rehash of ours refused by a busy queue waits for the next sign-in: the citizen proved the password.
+      const rehash = legacyHash
+        ? await passwords.hash(password)
+        : account.passwordHash && passwords.needsRehash(account.passwordHash)
           ? await passwords.hash(password).catch(() => undefined)
           : undefined;
-      await updateLastLogin(db, account.id, rehash);
-      await selfService.recordEvent(account.id, 'login', origin);
+      // Ours in, every legacy hash out, the sign-in recorded: all of it or none.
+      const isSignedIn = await withTransaction(db, async (tx) => {
+        if (!(await retireLegacyHashes(tx, account.id, legacyHash))) return false;
+        await updateLastLogin(tx, account.id, rehash);
+        await selfService.recordEvent(account.id, 'login', origin, tx);
+        return true;
+      });
+      if (!isSignedIn) {
+        await selfService.recordEvent(account.id, 'login_failed', origin);
+        return undefined;
+      }
       return withoutHash(account);
     },
     async findById(id) {

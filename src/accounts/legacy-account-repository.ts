@@ -50,3 +50,34 @@ export async function clearLegacyPasswordHashes(db: Queryable, accountId: string
     accountId,
   ]);
 }
+
+/** The commune sites' hashes of an account still waiting for its first sign-in here, oldest import first. */
+export async function listLegacyPasswordHashes(db: Queryable, accountId: string): Promise<string[]> {
+  const { rows } = await db.query<{ legacy_password_hash: string }>(
+    `select legacy_password_hash from legacy_accounts where account_id = $1 and legacy_password_hash is not null
+     order by imported_at, commune_slug, legacy_id`,
+    [accountId],
+  );
+  return rows.map((row) => row.legacy_password_hash);
+}
+
+/**
+ * Clears every legacy hash of the account and answers those it cleared. Two sign-ins at once with two
+ * legacy passwords: the second waits for the first one's row locks, then finds nothing left to clear, so
+ * only one of the two passwords becomes the account's.
+ */
+export async function takeLegacyPasswordHashes(db: Queryable, accountId: string): Promise<string[]> {
+  const { rows } = await db.query<{ legacy_password_hash: string }>(
+    `with taken as (
+       select commune_slug, legacy_id, legacy_password_hash from legacy_accounts
+       where account_id = $1 and legacy_password_hash is not null
+       for update
+     ), cleared as (
+       update legacy_accounts as legacy set legacy_password_hash = null from taken
+       where legacy.commune_slug = taken.commune_slug and legacy.legacy_id = taken.legacy_id
+     )
+     select legacy_password_hash from taken`,
+    [accountId],
+  );
+  return rows.map((row) => row.legacy_password_hash);
+}

@@ -73,6 +73,8 @@ export interface Passwords {
   /** Verifies; with no stored hash, burns the same time against a dummy hash and answers false. */
   verify(storedHash: string | undefined, password: string): Promise<boolean>;
   needsRehash(storedHash: string): boolean;
+  /** Runs other work of the same weight (a commune site's hash to verify) in the same bounded queue. */
+  queued<T>(work: () => Promise<T>): Promise<T>;
 }
 
 async function verifyOrFalse(storedHash: string, password: string): Promise<boolean> {
@@ -111,5 +113,6 @@ export function createPasswords(params: Argon2Params, policy: PasswordPolicy, co
     needsRehash(storedHash) {
       return argon2.needsRehash(storedHash, options);
     },
+    queued,
   };
 }
