@@ -2,6 +2,7 @@
 // a new first word, a row in GROUPS).
 import type { CommandSpec } from '../command.js';
 import { accountAdd, accountRecoveryCode } from './account.js';
+import { accountImport } from './account-import.js';
 import { audit } from './audit.js';
 import { clientPending } from './client-pending.js';
 import { clientAdd, clientRotateSecret } from './client.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   clientPending,
   accountAdd,
   accountRecoveryCode,
+  accountImport,
   keysRotate,
   keysRetire,
   operatorGrant,
