@@ -9,6 +9,8 @@ export const CLAIMS_BY_SCOPE = {
   address: ['address'],
   /** The commune site's own user id (imports): find-account adds it for a client of that commune only. */
   legacy_id: ['legacy_id'],
+  /** FranceConnect's certified pivot identity as OIDC4IDA's verified_claims (certified-identity.ts); find-account adds it. */
+  identite_pivot: ['verified_claims'],
 } as const;
 
 export type StandardClaims = Record<string, unknown> & { sub: string };

@@ -16,6 +16,7 @@ import { loadCommonPasswords } from './common-passwords.js';
 import { parseEmail } from './email-address.js';
 import { findLegacyIdOf } from './legacy-import-repository.js';
 import { matchingLegacyHash, retireLegacyHashes } from './legacy-sign-in.js';
+import { createFranceConnectLinks, type FranceConnectLinks } from './franceconnect-link.js';
 import { createPasswords } from './passwords.js';
 import { createRegistration, type Registration, type SignUpOptions } from './registration.js';
 import { createRetention, type Retention } from './retention.js';
@@ -26,6 +27,8 @@ import { insertSharingEntry, listSharingEntries, type SharingEntry } from './sha
 export type { Account, PostalAddress, ProfileChange } from './account-repository.js';
 export { CLAIMS_BY_SCOPE, claimsOf, type StandardClaims } from './claims.js';
 export { checkPasswordPolicy } from './passwords.js';
+export * from './certified-identity.js';
+export type { FranceConnectLinks, UnlinkOutcome } from './franceconnect-link.js';
 export { legacyHashFormat, verifyLegacyHash, type LegacyHashFormat } from './legacy-hashes.js';
 export type { AccountNotice, AccountNotifier, NoticeKind, Origin, SelfService } from './self-service.js';
 export type { SecurityEvent, SecurityEventKind } from './security-event-repository.js';
@@ -69,6 +72,8 @@ export interface Accounts {
   legacyIdOf(accountId: string, communeSlug: string): Promise<string | undefined>;
   selfService: SelfService;
   retention: Retention;
+  /** The FranceConnect link: its certified identity, unlinking (only with another way in). */
+  franceConnect: FranceConnectLinks;
 }
 
 export interface AccountsDeps {
@@ -147,5 +152,6 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
     legacyIdOf: (accountId, communeSlug) => findLegacyIdOf(db, communeSlug, accountId),
     selfService,
     retention: createRetention({ pool: db, config, notify }),
+    franceConnect: createFranceConnectLinks({ pool: db, selfService }),
   };
 }

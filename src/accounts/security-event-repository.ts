@@ -20,7 +20,9 @@ export type SecurityEventKind =
   | 'passkey_added'
   | 'passkey_removed'
   | 'second_factor_failed'
-  | 'recovered_at_counter';
+  | 'recovered_at_counter'
+  | 'franceconnect_linked'
+  | 'franceconnect_unlinked';
 
 export interface SecurityEvent {
   kind: SecurityEventKind;

@@ -12,7 +12,7 @@ import type { KeyMaterial } from './keys.js';
 import { createOutboundFetch } from './outbound.js';
 import { isCommuneSectorUri } from './sector.js';
 
-export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'legacy_id'];
+export const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'phone', 'address', 'legacy_id', 'identite_pivot'];
 
 /** The features that add client metadata: back-channel logout and post-logout URIs, grant types, endpoints' use. */
 const CLIENT_FEATURES = {

@@ -5,7 +5,7 @@ import type Provider from 'oidc-provider';
 import { errors, type Configuration, type KoaContextWithOIDC, type Adapter, type FindAccount } from 'oidc-provider';
 import type { Config } from '../config.js';
 import { LOCALES } from '../locale.js';
-import { ACR_2FA, satisfies } from '../accounts/index.js';
+import { ACR_2FA, CERTIFIED_IDENTITY_METADATA, satisfies } from '../accounts/index.js';
 import { assurancePolicy } from './assurance-policy.js';
 import { isOperatorTool } from './client-marks.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
@@ -182,6 +182,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       ui_locales_supported: [...LOCALES],
       claims_locales_supported: [...LOCALES],
       service_documentation: `${config.issuer}/`,
+      // The scope identite_pivot releases verified_claims: what it may hold, and under which trust framework.
+      ...CERTIFIED_IDENTITY_METADATA,
     },
     conformIdTokenClaims: true,
   };

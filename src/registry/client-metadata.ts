@@ -14,7 +14,7 @@ export const GRANT_TYPES = [
 ] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
-export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'] as const;
+export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access', 'identite_pivot'] as const;
 
 /** What any site may ask for at once; every other scope waits for the Métropole's approval. */
 export const FREE_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
