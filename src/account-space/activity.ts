@@ -64,12 +64,13 @@ export function showExport(deps: AccountSpaceDeps, ctx: Context) {
 export async function downloadExport(deps: AccountSpaceDeps, ctx: Context) {
   const { account } = citizenOf(ctx);
   const { exportedEntries } = deps.config.accountHistory;
-  const [services, sessions, history, journal, factors] = await Promise.all([
+  const [services, sessions, history, journal, factors, franceConnect] = await Promise.all([
     deps.citizen.listServices(account.id),
     deps.citizen.listSessions(account.id),
     deps.accounts.securityHistory(account.id, exportedEntries),
     deps.accounts.sharingJournal(account.id, exportedEntries),
     deps.factors.exportOf(account.id),
+    deps.accounts.franceConnect.linkOf(account.id),
   ]);
   ctx.set('Content-Disposition', 'attachment; filename="grandlyonconnect-mes-donnees.json"');
   ctx.set('Cache-Control', 'no-store');
@@ -107,6 +108,19 @@ export async function downloadExport(deps: AccountSpaceDeps, ctx: Context) {
         services: s.clientIds,
       })),
       second_factors: factors,
+      // The upstream identity linked to the account: its sub there, the identity as last received, and when.
+      federated_identities: franceConnect
+        ? [
+            {
+              provider: franceConnect.provider,
+              subject: franceConnect.subject,
+              identity: franceConnect.identity,
+              acr: franceConnect.acr ?? null,
+              linked_at: franceConnect.linkedAt,
+              last_used_at: franceConnect.lastUsedAt,
+            },
+          ]
+        : [],
       security_history: history.map((e) => ({
         event: e.kind,
         at: e.createdAt,

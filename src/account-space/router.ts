@@ -19,6 +19,7 @@ import {
 import { pageOf, requireCitizen, type AccountSpaceDeps } from './context.js';
 import { showDelete, showEmail, showPassword, submitDelete, submitEmail, submitPassword } from './credentials.js';
 import { showCounterRecovery, submitCounterRecovery } from './counter-recovery.js';
+import { submitUnlink } from './franceconnect.js';
 import { resendVerification, saveProfile, showProfile } from './profile.js';
 import { passkeySectionOf, showPasskeyOptions, submitPasskey, submitPasskeyRemoval } from './passkeys.js';
 import { confirmTotp, disableTotp, regenerateRecoveryCodes, showSecurity, showTotpEnrolment, startTotp } from './security.js';
@@ -86,6 +87,7 @@ export function createAccountSpaceRouter(deps: AccountSpaceDeps): Router {
   router.get('/', signedIn, (ctx) => showProfile(deps, ctx));
   router.post('/profile', signedIn, forms, (ctx) => saveProfile(deps, ctx));
   router.post('/email/resend', signedIn, forms, (ctx) => resendVerification(deps, ctx));
+  router.post('/franceconnect/unlink', signedIn, forms, (ctx) => submitUnlink(deps, ctx, (extra) => showProfile(deps, ctx, extra)));
   router.get('/email', signedIn, (ctx) => showEmail(deps, ctx));
   router.post('/email', signedIn, forms, (ctx) => submitEmail(deps, ctx));
   router.get('/password', signedIn, (ctx) => showPassword(deps, ctx));

@@ -1,7 +1,10 @@
 // The citizen's own space at /account: profile, email, password, services, sessions, history, journal.
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, layout, type PageContext } from '../layout.js';
+import { certifiedNameField } from './certified-identity.js';
 import { csrfInput, field } from './fields.js';
+
+export * from './certified-identity.js';
 
 export interface AccountFrame {
   csrfToken: string;
@@ -74,17 +77,34 @@ export interface ProfileValues {
   locale: string;
 }
 
+/** The names FranceConnect certifies while linked (read-only), and the refusal of a change to one, on its field. */
+export interface CertifiedNamesView {
+  certified?: { givenName?: string | undefined; familyName?: string | undefined };
+  errors?: { given_name?: string | undefined; family_name?: string | undefined };
+}
+
 export function profileForm(
   page: PageContext,
   csrfToken: string,
   values: ProfileValues,
   communes: { slug: string; name: string }[],
+  names: CertifiedNamesView = {},
 ): SafeHtml {
   const { t } = page;
+  const nameField = (name: 'given_name' | 'family_name', certified: string | undefined, value: string, autocomplete: string) =>
+    certified === undefined
+      ? field({ name, type: 'text', label: t(`account.profile.${name}`), autocomplete, value })
+      : certifiedNameField(page, {
+          name,
+          label: t(`account.profile.${name}`),
+          autocomplete,
+          value: certified,
+          error: names.errors?.[name],
+        });
   return html`<form method="post" action="/account/profile">
 ${csrfInput(csrfToken)}
-${field({ name: 'given_name', type: 'text', label: t('account.profile.given_name'), autocomplete: 'given-name', value: values.givenName })}
-${field({ name: 'family_name', type: 'text', label: t('account.profile.family_name'), autocomplete: 'family-name', value: values.familyName })}
+${nameField('given_name', names.certified?.givenName, values.givenName, 'given-name')}
+${nameField('family_name', names.certified?.familyName, values.familyName, 'family-name')}
 ${field({ name: 'phone_number', type: 'tel', label: t('account.profile.phone'), autocomplete: 'tel', value: values.phoneNumber, hint: t('account.profile.phone_hint') })}
 <fieldset><legend>${t('account.profile.address')}</legend>
 ${field({ name: 'street_address', type: 'text', label: t('account.profile.street'), autocomplete: 'street-address', value: values.street })}
