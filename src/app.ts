@@ -21,7 +21,8 @@ import type { Accounts } from './accounts/index.js';
 import type { Factors } from './accounts/index.js';
 import { createAccountSpaceRouter } from './account-space/router.js';
 import { createInvitationRouter } from './account-space/operator-invitation.js';
-import { createInteractionRouter, faceOf, renderErrorPage } from './interactions/router.js';
+import { createFranceConnectRouter, createInteractionRouter, faceOf, renderErrorPage } from './interactions/router.js';
+import type { FranceConnect } from './federation/index.js';
 import { createSiteRouter, SITE_ROUTES } from './site/router.js';
 import { createCommuneLogoRouter } from './interactions/commune-logo.js';
 import type { Logger } from './log.js';
@@ -46,6 +47,7 @@ export interface AppDeps {
   views: Views;
   metrics: Metrics;
   admin: AdminDeps;
+  franceConnect?: FranceConnect | undefined;
 }
 
 /** The provider's endpoints that only programs call: an error there is an object, whatever Accept says. */
@@ -63,7 +65,7 @@ export function createApp(deps: AppDeps): Koa {
     forget: (keys) => deleteThrottles(deps.pool, keys),
     refund: (keys) => refundThrottles(deps.pool, keys),
   });
-  const interactions = createInteractionRouter({
+  const interactionDeps = {
     provider: deps.oidc.provider,
     rememberConsent: deps.oidc.rememberConsent,
     accounts: deps.accounts,
@@ -74,7 +76,10 @@ export function createApp(deps: AppDeps): Koa {
     metrics: deps.metrics,
     rateLimiter,
     communes: deps.registry,
-  });
+    franceConnect: deps.franceConnect,
+  };
+  const interactions = createInteractionRouter(interactionDeps);
+  const franceConnectReturns = createFranceConnectRouter(interactionDeps);
 
   app.use(canonicalOrigin(config.issuer, config.trustProxy));
   app.use(async (ctx, next) => {
@@ -85,6 +90,10 @@ export function createApp(deps: AppDeps): Koa {
   const staticFileRoutes = {
     '/static/glc.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'glc.css'), type: 'text/css' },
     '/favicon.svg': { path: join(config.projectRoot, 'src', 'views', 'static', 'favicon.svg'), type: 'image/svg+xml' },
+    '/static/franceconnect-button.svg': {
+      path: join(config.projectRoot, 'src', 'views', 'static', 'franceconnect-button.svg'),
+      type: 'image/svg+xml',
+    },
     '/static/console.css': { path: join(config.projectRoot, 'src', 'views', 'static', 'console.css'), type: 'text/css' },
     '/static/forms.js': { path: join(config.projectRoot, 'src', 'views', 'static', 'forms.js'), type: 'text/javascript; charset=utf-8' },
     '/static/passkeys.js': {
@@ -158,6 +167,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(operatorsConsole.allowedMethods());
   app.use(site.routes());
   app.use(interactions.routes());
+  app.use(franceConnectReturns.routes());
   app.use(accountSpace.routes());
   app.use(accountSpace.allowedMethods());
   app.use(invitations.routes());

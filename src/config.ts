@@ -33,6 +33,13 @@ export type TrustProxy = false | { readonly hops: number } | { readonly proxies:
 export const INFO_PAGES = ['accessibility', 'legal', 'privacy', 'help'] as const;
 export type InfoPage = (typeof INFO_PAGES)[number];
 
+/** The upstream FranceConnect (federation/): its issuer, and the client it registered us as. */
+export interface FranceConnectConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
 export interface Config extends Tunables {
   /** config/contributions.json: what each commune pays a year. */
   contributionGrid: ContributionGrid;
@@ -52,6 +59,8 @@ export interface Config extends Tunables {
   /** When set, /metrics answers only to `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
   outboundAllowList: OutboundAllowList;
+  /** Unset: no FranceConnect button anywhere, its routes answer 404. */
+  franceConnect: FranceConnectConfig | undefined;
   projectRoot: string;
 }
 
@@ -202,6 +211,42 @@ function parseMetricsToken(value: string | undefined): string | undefined {
   return value;
 }
 
+const FRANCECONNECT_VARIABLES = ['FRANCECONNECT_ISSUER', 'FRANCECONNECT_CLIENT_ID', 'FRANCECONNECT_CLIENT_SECRET'] as const;
+
+// Plain http only towards this machine (a stand-in in tests, a local mock): the ID token travels on it.
+function parseFranceConnectIssuer(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('FRANCECONNECT_ISSUER', `must be an absolute URL, got "${raw}"`);
+  }
+  const isLocal = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLocal)) {
+    throw new ConfigError('FRANCECONNECT_ISSUER', 'must be an https URL (http only for localhost or 127.0.0.1)');
+  }
+  if (raw.includes('?') || raw.includes('#') || url.username || url.password) {
+    throw new ConfigError('FRANCECONNECT_ISSUER', 'must not have credentials, a query or a fragment');
+  }
+  // As FranceConnect publishes it: discovery compares it with its document's issuer.
+  return raw;
+}
+
+/** All three variables or none: half a configuration would show a button that cannot work. */
+function parseFranceConnect(env: NodeJS.ProcessEnv): FranceConnectConfig | undefined {
+  const set = FRANCECONNECT_VARIABLES.filter((name) => (env[name] ?? '') !== '');
+  if (set.length === 0) return undefined;
+  const missing = FRANCECONNECT_VARIABLES.find((name) => !set.includes(name));
+  if (missing) throw new ConfigError(missing, 'is required when any FRANCECONNECT_* variable is set (all three or none)');
+  const clientId = env.FRANCECONNECT_CLIENT_ID ?? '';
+  const clientSecret = env.FRANCECONNECT_CLIENT_SECRET ?? '';
+  if (!/^[\x21-\x7e]{1,200}$/.test(clientId)) throw new ConfigError('FRANCECONNECT_CLIENT_ID', 'must be 1 to 200 visible ASCII characters');
+  if (!/^[\x21-\x7e]{16,500}$/.test(clientSecret)) {
+    throw new ConfigError('FRANCECONNECT_CLIENT_SECRET', 'must be 16 to 500 visible ASCII characters');
+  }
+  return { issuer: parseFranceConnectIssuer(env.FRANCECONNECT_ISSUER ?? ''), clientId, clientSecret };
+}
+
 function parseSecretKey(value: string | undefined, isProduction: boolean): string | undefined {
   if (value === undefined || value === '') {
     if (isProduction) throw new ConfigError('SECRET_KEY', 'is required when NODE_ENV=production');
@@ -250,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     metricsToken: parseMetricsToken(env.METRICS_TOKEN),
     outboundAllowList: parseOutboundAllowList(env.OUTBOUND_ALLOWLIST),
+    franceConnect: parseFranceConnect(env),
     projectRoot,
   };
   return deepFreeze(config);

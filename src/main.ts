@@ -7,6 +7,7 @@ import { createCounterCodes } from './accounts/index.js';
 import { createFactors, type Factors } from './accounts/index.js';
 import { createMailer, createTransport, senderOf, type Mailer, type MailTransport } from './mail/index.js';
 import { createApp } from './app.js';
+import { createFranceConnect, type FranceConnect } from './federation/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { databaseUnavailability, listen, migrate, openDatabase, type Database, type Pool } from './db/index.js';
 import type { AdminDeps } from './admin/router.js';
@@ -61,6 +62,8 @@ interface Composition {
   registry: Registry;
   oidc: Oidc;
   admin: AdminDeps;
+  /** Undefined when FRANCECONNECT_* are not set. */
+  franceConnect: FranceConnect | undefined;
 }
 
 /**
@@ -91,6 +94,7 @@ async function compose(config: Config, log: Logger, database: Database): Promise
     cacheTtlSeconds: database.isEmbedded ? config.embeddedClientCacheTtlSeconds : config.clientCacheTtlSeconds,
   });
   const { registry, storage } = clients;
+  const franceConnect = createFranceConnect({ pool, config, log, sealer, accounts });
   const oidc = await createOidc({
     db: pool,
     sealer,
@@ -99,7 +103,10 @@ async function compose(config: Config, log: Logger, database: Database): Promise
     accounts,
     registry,
     storage,
-    pages: createProviderPages(views, databaseUnavailability(pool, config.database.outageRetryAfterSeconds), registry),
+    pages: {
+      ...createProviderPages(views, databaseUnavailability(pool, config.database.outageRetryAfterSeconds), registry),
+      upstreamSessions: franceConnect?.upstreamSessions,
+    },
   });
   const changes = createAccountChanges({ pool, accounts, citizen: oidc.citizen, config });
   const retention = createRetentionJob({ accounts, changes, config, log });
@@ -139,6 +146,7 @@ async function compose(config: Config, log: Logger, database: Database): Promise
     registry,
     oidc,
     admin,
+    franceConnect,
   };
 }
 
@@ -189,6 +197,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     views,
     metrics: createMetrics({ token: config.metricsToken }),
     admin,
+    franceConnect: parts.franceConnect,
   });
   const stopBackground = startBackgroundWork(config, log, database, parts);
 

@@ -5,11 +5,12 @@ import type { Account } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import { passwordCheckRules, sendPage, setRetryAfter, wantsJson } from '../http/index.js';
 import { loginPage } from '../views/index.js';
-import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
+import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction } from './context.js';
+import { franceConnectButtonOf, type FranceConnectDeps } from './franceconnect.js';
 import { readLoginForm } from './forms.js';
 import { signInProved } from './sign-in.js';
 
-async function renderLogin(deps: InteractionDeps, ctx: Context, interaction: Interaction, email?: string, error?: string, status = 200) {
+async function renderLogin(deps: FranceConnectDeps, ctx: Context, interaction: Interaction, email?: string, error?: string, status = 200) {
   const page = pageFor(deps, ctx, interaction);
   const summary = await clientSummary(deps, interaction);
   const base = `/interaction/${interaction.uid}`;
@@ -23,6 +24,7 @@ async function renderLogin(deps: InteractionDeps, ctx: Context, interaction: Int
       counterHref: `/account/recover?ui_locales=${page.locale}`,
       passkey: { optionsUrl: `${base}/passkey/options`, action: `${base}/passkey` },
       csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
+      franceConnect: franceConnectButtonOf(deps, interaction),
       email: email ?? (typeof interaction.params.login_hint === 'string' ? interaction.params.login_hint : undefined),
       error: error && page.t(error),
     }).toString(),
@@ -30,11 +32,11 @@ async function renderLogin(deps: InteractionDeps, ctx: Context, interaction: Int
   );
 }
 
-export function showLogin(deps: InteractionDeps, ctx: Context, interaction: Interaction): Promise<void> {
+export function showLogin(deps: FranceConnectDeps, ctx: Context, interaction: Interaction): Promise<void> {
   return renderLogin(deps, ctx, interaction);
 }
 
-export async function submitLogin(deps: InteractionDeps, ctx: Context): Promise<void> {
+export async function submitLogin(deps: FranceConnectDeps, ctx: Context): Promise<void> {
   const interaction = await loadInteraction(deps, ctx);
   const form = readLoginForm(requireCsrf(deps, ctx, interaction.uid));
   const rules = passwordCheckRules(deps.config.rateLimits, { email: form.email, address: ctx.ip });

@@ -6,14 +6,15 @@ import type { Context } from 'koa';
 import { AppError } from '../errors.js';
 import { registrationRules, sendPage, setRetryAfter } from '../http/index.js';
 import { messagePage, registerPage, type PageContext, type RegisterView } from '../views/index.js';
-import { loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
+import { loadInteraction, pageFor, requireCsrf, type Interaction } from './context.js';
+import { franceConnectButtonOf, type FranceConnectDeps } from './franceconnect.js';
 import { readRegisterForm, type RegisterForm } from './forms.js';
 import { VERIFY_STEP } from './verify-link.js';
 
 type FieldErrors = RegisterView['fieldErrors'];
 
 function render(
-  deps: InteractionDeps,
+  deps: FranceConnectDeps,
   ctx: Context,
   interaction: Interaction,
   page: PageContext,
@@ -29,6 +30,7 @@ function render(
       loginHref: base,
       csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
       passwordMinLength: deps.config.passwordPolicy.minLength,
+      franceConnect: franceConnectButtonOf(deps, interaction),
       values: { email: values.email ?? '', givenName: values.givenName ?? '', familyName: values.familyName ?? '' },
       fieldErrors,
     }).toString(),
@@ -36,12 +38,12 @@ function render(
   );
 }
 
-export async function showRegister(deps: InteractionDeps, ctx: Context): Promise<void> {
+export async function showRegister(deps: FranceConnectDeps, ctx: Context): Promise<void> {
   const interaction = await loadInteraction(deps, ctx);
   render(deps, ctx, interaction, pageFor(deps, ctx, interaction), {}, {});
 }
 
-export async function submitRegister(deps: InteractionDeps, ctx: Context): Promise<void> {
+export async function submitRegister(deps: FranceConnectDeps, ctx: Context): Promise<void> {
   const interaction = await loadInteraction(deps, ctx);
   const form = readRegisterForm(requireCsrf(deps, ctx, interaction.uid));
   const page = pageFor(deps, ctx, interaction);

@@ -3,7 +3,17 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { submitConsent, showConsent } from './consent.js';
-import { loadInteraction, type InteractionDeps } from './context.js';
+import { loadInteraction } from './context.js';
+import {
+  continueFranceConnect,
+  franceConnectCallback,
+  franceConnectLoggedOut,
+  FRANCECONNECT_STEP,
+  showFranceConnectLink,
+  startFranceConnect,
+  submitFranceConnectLink,
+  type FranceConnectDeps,
+} from './franceconnect.js';
 import { showLogin, submitLogin } from './login.js';
 import { PASSKEY_STEP, passkeyStepOption, showPasskeyLoginOptions, submitPasskeyLogin } from './passkey.js';
 import { showRegister, submitRegister } from './register.js';
@@ -19,10 +29,11 @@ import { SECOND_FACTOR_STEP, stepOf } from './sign-in.js';
 import { showVerifyLink, submitVerifyLink, VERIFY_STEP } from './verify-link.js';
 
 export type { InteractionDeps } from './context.js';
+export type { FranceConnectDeps } from './franceconnect.js';
 export { faceOf } from './commune-face.js';
 export { createProviderPages, renderErrorPage } from './pages.js';
 
-export function createInteractionRouter(deps: InteractionDeps): Router {
+export function createInteractionRouter(deps: FranceConnectDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   const forms = bodyParser({ enableTypes: ['form'], formLimit: deps.config.http.formBodyLimitBytes });
 
@@ -46,5 +57,22 @@ export function createInteractionRouter(deps: InteractionDeps): Router {
   router.get(`/${VERIFY_STEP}`, (ctx) => showVerifyLink(deps, ctx));
   router.post(`/${VERIFY_STEP}`, forms, (ctx) => submitVerifyLink(deps, ctx));
   router.post('/consent', forms, (ctx) => submitConsent(deps, ctx));
+  // Without FranceConnect configured these paths are nobody's: the provider's 404.
+  if (deps.franceConnect) {
+    router.post(`/${FRANCECONNECT_STEP}`, forms, (ctx) => startFranceConnect(deps, ctx));
+    router.get(`/${FRANCECONNECT_STEP}/continue`, (ctx) => continueFranceConnect(deps, ctx));
+    router.get(`/${FRANCECONNECT_STEP}/link`, (ctx) => showFranceConnectLink(deps, ctx));
+    router.post(`/${FRANCECONNECT_STEP}/link`, forms, (ctx) => submitFranceConnectLink(deps, ctx));
+  }
+  return router;
+}
+
+/** FranceConnect's fixed return addresses (registered there), outside any interaction's path; none when it is not configured. */
+export function createFranceConnectRouter(deps: FranceConnectDeps): Router {
+  const router = new Router({ prefix: '/franceconnect' });
+  if (deps.franceConnect) {
+    router.get('/callback', (ctx) => franceConnectCallback(deps, ctx));
+    router.get('/logout-callback', (ctx) => franceConnectLoggedOut(deps, ctx));
+  }
   return router;
 }

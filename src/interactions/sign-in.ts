@@ -21,6 +21,8 @@ function proofsOfAmr(amr: unknown): Proof[] {
   const methods = new Set(Array.isArray(amr) ? (amr as AuthMethod[]) : []);
   const proofs: Proof[] = [];
   if (methods.has('pwd')) proofs.push('password');
+  // The session keeps no eIDAS level: its FranceConnect proof is read back at the lower one.
+  if (methods.has('fc')) proofs.push({ franceconnect: { eidas: 1 } });
   if (methods.has('otp')) proofs.push('totp');
   if (methods.has('hwk') || methods.has('swk'))
     proofs.push({ passkey: { userVerified: methods.has('user'), hardwareBound: methods.has('hwk') } });
@@ -43,14 +45,16 @@ export async function stepOf(deps: InteractionDeps, interaction: Interaction): P
 }
 
 /**
- * Whether the proofs are enough: the site's level is met and, after a password alone, the account has no
- * second factor (a citizen who set one up is always asked for it).
+ * Whether the proofs are enough: the site's level is met and, after a password alone (or a FranceConnect sign-in at
+ * eidas1, one factor of the same kind), the account has no second factor (a citizen who set one up is always asked for it).
  */
 async function isEnough(deps: InteractionDeps, interaction: Interaction, accountId: string, proofs: Proof[]): Promise<boolean> {
   const { acr } = assuranceOf(proofs);
   if (!satisfies(acr, await requiredAcrOf(deps, interaction))) return false;
-  const isPasswordAlone = proofs.every((proof) => proof === 'password');
-  return !isPasswordAlone || !(await deps.factors.hasSecondFactor(accountId));
+  const isKnownAlone = proofs.every(
+    (proof) => proof === 'password' || (typeof proof === 'object' && 'franceconnect' in proof && proof.franceconnect.eidas === 1),
+  );
+  return !isKnownAlone || !(await deps.factors.hasSecondFactor(accountId));
 }
 
 /** Ends the interaction as signed in with these proofs: acr, amr and auth_time go into the tokens. */

@@ -193,6 +193,7 @@ export function createProvider(deps: ProviderDeps): Provider {
   provider.use(async (ctx: Context & Partial<Pick<KoaContextWithOIDC, 'oidc'>>, next) => {
     await next();
     rendering.afterAnswer(ctx);
+    await rendering.afterUpstream(ctx);
     const session = ctx.oidc?.session;
     const route = ctx.oidc?.route;
     if (session?.accountId && (route === 'authorization' || route === 'resume')) {

@@ -3,6 +3,7 @@
 // context (provider-forms.ts), never from its HTML. Every answer our pages draw is noted: an HTML answer
 // none of them drew is a self-submitting form the library drew itself, and our page takes its place.
 // The logout's pages name the client that asked it (ctx.oidc.client): they wear that site's face.
+// A session opened through FranceConnect signs out there too (upstreamSessions), then comes back to go on.
 import type { Context } from 'koa';
 import Provider, { type Configuration, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
 import {
@@ -15,6 +16,16 @@ import {
   type ProviderForm,
   type UserCodeForm,
 } from './provider-forms.js';
+
+/**
+ * Sessions opened through an upstream provider (FranceConnect, federation/): told which session a resumed
+ * sign-in opened, and asked where a browser whose whole session just ended goes first (the upstream's own
+ * logout, which sends it back to `continueTo`); undefined: straight on.
+ */
+export interface UpstreamSessions {
+  signedIn(interactionUid: string, sessionUid: string, accountId: string): Promise<void>;
+  logoutDetour(sessionUid: string, continueTo: string): Promise<string | undefined>;
+}
 
 /** The pages the library lets us draw (ours are French first and accessible); implemented by interactions/. */
 /** The error and logout pages may wait (to tell an outage from a refusal, to read the face of the site that asked); the others are drawn synchronously. */
@@ -29,6 +40,8 @@ export interface ProviderPages {
   notFound(ctx: Context): void;
   /** A form the browser posts on by itself (with a button when JavaScript is off). */
   selfSubmittingForm(ctx: Context, form: ProviderForm): void;
+  /** The logout's first page after a session opened upstream: that upstream's logout (FranceConnect configured). */
+  upstreamSessions?: UpstreamSessions | undefined;
 }
 
 type Features = NonNullable<Configuration['features']>;
@@ -42,6 +55,8 @@ export interface RenderingHooks {
   formPost: ResponseMode;
   /** Once the library answered: a page for a path nobody serves, ours for a form it drew itself. */
   afterAnswer(ctx: Context): void;
+  /** Once the library answered, after afterAnswer: a resumed sign-in's session told upstream, a whole logout sent there first. */
+  afterUpstream(ctx: Context): Promise<void>;
 }
 
 /**
@@ -58,6 +73,28 @@ function signedOutPageNamesItsClient(ctx: Context): void {
   if (location.origin !== success.origin || location.pathname !== success.pathname || location.searchParams.has('client_id')) return;
   location.searchParams.set('client_id', oidc.client.clientId);
   ctx.redirect(location.href);
+  ctx.status = 303;
+}
+
+/**
+ * A sign-in resumed into a session: the upstream sign-in of that interaction (if any) now belongs to the session.
+ * A whole logout (logout=yes: the session destroyed) whose session was opened upstream goes there first; where
+ * the library was sending the browser (the site's post_logout_redirect_uri with its state, or our page) is where
+ * the upstream's answer leads on.
+ */
+async function upstreamSessionHooks(ctx: Context, sessions: UpstreamSessions): Promise<void> {
+  const { oidc } = ctx as Partial<KoaContextWithOIDC>;
+  const session = oidc?.session;
+  if (!oidc || !session?.uid) return;
+  const interaction = oidc.entities.Interaction;
+  if (oidc.route === 'resume' && session.accountId && interaction) {
+    await sessions.signedIn(interaction.uid, session.uid, session.accountId);
+    return;
+  }
+  if (oidc.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.params?.logout) return;
+  const detour = await sessions.logoutDetour(session.uid, ctx.response.get('location'));
+  if (!detour) return;
+  ctx.redirect(detour);
   ctx.status = 303;
 }
 
@@ -89,6 +126,7 @@ export function createRenderingHooks(pages: ProviderPages): RenderingHooks {
       const form = drawn.has(ctx) ? undefined : formDrawnByTheLibrary(ctx);
       if (form) pages.selfSubmittingForm(ctx, form);
     },
+    afterUpstream: (ctx) => (pages.upstreamSessions ? upstreamSessionHooks(ctx, pages.upstreamSessions) : Promise.resolve()),
   };
 }
 

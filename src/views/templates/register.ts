@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, layout, type PageContext } from '../layout.js';
 import { csrfInput, field } from './fields.js';
+import { franceConnectButton, type FranceConnectButtonView } from './login.js';
 
 export interface RegisterView {
   action: string;
@@ -9,6 +10,7 @@ export interface RegisterView {
   passwordMinLength: number;
   values: { email?: string; givenName?: string; familyName?: string };
   fieldErrors: Partial<Record<'email' | 'password' | 'givenName' | 'familyName', string>>;
+  franceConnect?: FranceConnectButtonView | undefined;
 }
 
 export function registerPage(page: PageContext, view: RegisterView): SafeHtml {
@@ -29,6 +31,7 @@ ${field({ name: 'email', type: 'email', label: t('register.email'), autocomplete
 ${field({ name: 'password', type: 'password', label: t('register.password'), autocomplete: 'new-password', error: view.fieldErrors.password, hint: t('register.password_hint', { min: view.passwordMinLength }), required: true })}
 <button type="submit">${t('register.submit')}</button>
 </form>
+${view.franceConnect ? franceConnectButton(page, view.franceConnect, view.csrfToken) : ''}
 <nav class="links" aria-label="${t('form.other_options')}"><a href="${view.loginHref}">${t('register.have_account')}</a></nav>`,
   );
 }

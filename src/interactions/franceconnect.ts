@@ -1,0 +1,220 @@
+// Signing in with FranceConnect from a login or create-account page. A form posts to our route, which sends the
+// browser to FranceConnect with a round trip bound to it by a signed cookie (federation/); FranceConnect's answer
+// comes to one fixed callback, which checks it and goes on at the interaction (whose own cookie names the browser
+// again): the account is found by sub, made from the identity, or — when an account has its email — asked for its
+// password before the link. Every fault is a page in the citizen's language leading back to the login page.
+import type { Context } from 'koa';
+import { UpstreamError, type FranceConnect, type Fault } from '../federation/index.js';
+import { passwordCheckRules, secretField, sendPage, setRetryAfter } from '../http/index.js';
+import { loginPage, messagePage, type PageContext } from '../views/index.js';
+import { loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
+import { pageContextOf } from './pages.js';
+import { signInProved } from './sign-in.js';
+
+/** The interaction pages' dependencies, with FranceConnect when it is configured (otherwise no button, no route). */
+export interface FranceConnectDeps extends InteractionDeps {
+  franceConnect?: FranceConnect | undefined;
+}
+
+export const FRANCECONNECT_STEP = 'franceconnect';
+const BINDING_COOKIE = 'glc.fc';
+// Sent back by FranceConnect's top-level redirect (a cross-site GET): lax, and only to our callback's path.
+const bindingCookie = (ctx: Context) => ({
+  signed: true,
+  httpOnly: true,
+  sameSite: 'lax' as const,
+  path: '/franceconnect',
+  secure: ctx.secure,
+});
+
+const FAULT_STATUS: Record<Fault, number> = {
+  state_mismatch: 400,
+  access_denied: 400,
+  upstream_error: 502,
+  unreachable: 502,
+  invalid_answer: 502,
+  level_unknown: 502,
+};
+
+/** The button's form target, or undefined when FranceConnect is not configured. */
+export function franceConnectButtonOf(deps: FranceConnectDeps, interaction: Interaction): { action: string } | undefined {
+  return deps.franceConnect ? { action: `/interaction/${interaction.uid}/${FRANCECONNECT_STEP}` } : undefined;
+}
+
+/** A fault: what happened, in the citizen's words, and the way back to the login page (when we know its interaction). */
+function sendFault(ctx: Context, page: PageContext, fault: Fault | 'account_locked' | 'no_email', interactionUid?: string): void {
+  const status = fault in FAULT_STATUS ? FAULT_STATUS[fault as Fault] : 403;
+  const back = interactionUid
+    ? { href: `/interaction/${interactionUid}`, label: page.t('franceconnect.back_to_login') }
+    : { href: `/?ui_locales=${page.locale}`, label: page.t('franceconnect.back_home') };
+  sendPage(ctx, messagePage(page, page.t('franceconnect.fault_title'), page.t(`franceconnect.faults.${fault}`), back).toString(), status);
+}
+
+function requireFranceConnect(deps: FranceConnectDeps): FranceConnect {
+  // The routes exist only when it is configured (router.ts): reaching here without it is a wiring bug.
+  if (!deps.franceConnect) throw new Error('franceconnect routes mounted without FranceConnect');
+  return deps.franceConnect;
+}
+
+/** POST /interaction/:uid/franceconnect: off to FranceConnect. */
+export async function startFranceConnect(deps: FranceConnectDeps, ctx: Context): Promise<void> {
+  const franceConnect = requireFranceConnect(deps);
+  const interaction = await loadInteraction(deps, ctx);
+  requireCsrf(deps, ctx, interaction.uid);
+  const page = pageFor(deps, ctx, interaction);
+  let started;
+  try {
+    started = await franceConnect.begin(interaction.uid, page.locale);
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    ctx.state.log.warn({ event: 'franceconnect.refused', fault: 'unreachable', code: 'discovery' }, 'franceconnect.refused');
+    sendFault(ctx, page, 'unreachable', interaction.uid);
+    return;
+  }
+  ctx.cookies.set(BINDING_COOKIE, `${started.binding.interactionUid}.${started.binding.secret}`, {
+    ...bindingCookie(ctx),
+    maxAge: 60 * 60 * 1000,
+  });
+  ctx.status = 303;
+  ctx.redirect(started.url);
+}
+
+function bindingOf(ctx: Context) {
+  const value = ctx.cookies.get(BINDING_COOKIE, { signed: true });
+  const [interactionUid, secret, ...rest] = (value ?? '').split('.');
+  const isPart = (part: string | undefined): part is string => part !== undefined && /^[A-Za-z0-9_-]{1,200}$/.test(part);
+  return isPart(interactionUid) && isPart(secret) && rest.length === 0 ? { interactionUid, secret } : undefined;
+}
+
+/** GET /franceconnect/callback: FranceConnect's answer, checked, then on at the interaction it belongs to. */
+export async function franceConnectCallback(deps: FranceConnectDeps, ctx: Context): Promise<void> {
+  const franceConnect = requireFranceConnect(deps);
+  const binding = bindingOf(ctx);
+  ctx.cookies.set(BINDING_COOKIE, null, bindingCookie(ctx));
+  const outcome = await franceConnect.answer(new URL(ctx.originalUrl, ctx.origin), binding);
+  if (!outcome.ok) {
+    sendFault(ctx, pageContextOf(deps.views, ctx), outcome.fault, outcome.interactionUid);
+    return;
+  }
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${outcome.interactionUid}/${FRANCECONNECT_STEP}/continue`);
+}
+
+const originOf = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
+
+/** GET /interaction/:uid/franceconnect/continue: the identity FranceConnect vouched for, to its account. */
+export async function continueFranceConnect(deps: FranceConnectDeps, ctx: Context): Promise<void> {
+  const franceConnect = requireFranceConnect(deps);
+  const interaction = await loadInteraction(deps, ctx);
+  const page = pageFor(deps, ctx, interaction);
+  const clientId = typeof interaction.params.client_id === 'string' ? interaction.params.client_id : undefined;
+  const resolution = await franceConnect.resolve(interaction.uid, { locale: page.locale, clientId, origin: originOf(ctx) });
+  if (!resolution) {
+    sendFault(ctx, page, 'state_mismatch', interaction.uid);
+    return;
+  }
+  if (resolution.kind === 'refused') {
+    sendFault(ctx, page, resolution.reason, interaction.uid);
+    return;
+  }
+  if (resolution.kind === 'needs_link') {
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${interaction.uid}/${FRANCECONNECT_STEP}/link`);
+    return;
+  }
+  await proved(deps, franceConnect, ctx, interaction, resolution.accountId, []);
+}
+
+async function proved(
+  deps: FranceConnectDeps,
+  franceConnect: FranceConnect,
+  ctx: Context,
+  interaction: Interaction,
+  accountId: string,
+  others: ['password'] | [],
+): Promise<void> {
+  const proof = await franceConnect.proofOf(interaction.uid);
+  if (!proof) throw new Error('franceconnect: an account decided without its identity');
+  await signInProved(deps, ctx, interaction, accountId, [proof, ...others]);
+}
+
+function renderLink(deps: FranceConnectDeps, ctx: Context, interaction: Interaction, email: string, error?: string, status = 200) {
+  const page = pageFor(deps, ctx, interaction);
+  const base = `/interaction/${interaction.uid}`;
+  sendPage(
+    ctx,
+    loginPage(page, {
+      action: `${base}/login`,
+      registerHref: `${base}/register`,
+      forgotHref: `/account/password/forgot?${new URLSearchParams({ ui_locales: page.locale, client_id: String(interaction.params.client_id) }).toString()}`,
+      counterHref: `/account/recover?ui_locales=${page.locale}`,
+      csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
+      clientName: '',
+      communeName: '',
+      franceConnectLink: {
+        email,
+        action: `${base}/${FRANCECONNECT_STEP}/link`,
+        backHref: base,
+        forgotHref: `/account/password/forgot?${new URLSearchParams({ ui_locales: page.locale, client_id: String(interaction.params.client_id) }).toString()}`,
+        error: error && page.t(error),
+      },
+    }).toString(),
+    status,
+  );
+}
+
+/** GET /interaction/:uid/franceconnect/link: the password of the account of FranceConnect's email. */
+export async function showFranceConnectLink(deps: FranceConnectDeps, ctx: Context): Promise<void> {
+  const franceConnect = requireFranceConnect(deps);
+  const interaction = await loadInteraction(deps, ctx);
+  const email = await franceConnect.linkCandidate(interaction.uid);
+  if (!email) {
+    sendFault(ctx, pageFor(deps, ctx, interaction), 'state_mismatch', interaction.uid);
+    return;
+  }
+  renderLink(deps, ctx, interaction, email);
+}
+
+/**
+ * POST /interaction/:uid/franceconnect/link: throttled like the login form (the same keys: the account's address
+ * and the client's), the account being the one of FranceConnect's email whatever the form carries.
+ */
+export async function submitFranceConnectLink(deps: FranceConnectDeps, ctx: Context): Promise<void> {
+  const franceConnect = requireFranceConnect(deps);
+  const interaction = await loadInteraction(deps, ctx);
+  const form = requireCsrf(deps, ctx, interaction.uid);
+  const email = await franceConnect.linkCandidate(interaction.uid);
+  if (!email) {
+    sendFault(ctx, pageFor(deps, ctx, interaction), 'state_mismatch', interaction.uid);
+    return;
+  }
+  const password = secretField(form, 'password');
+  const rules = passwordCheckRules(deps.config.rateLimits, { email, address: ctx.ip });
+  const attempt = await deps.rateLimiter.attempt(rules);
+  if (!attempt.isAdmitted) {
+    setRetryAfter(ctx, attempt.retryAfterSeconds);
+    renderLink(deps, ctx, interaction, email, 'errors.rate_limited', 429);
+    return;
+  }
+  const outcome = password ? await franceConnect.link(interaction.uid, password, originOf(ctx)) : { kind: 'wrong_password' as const };
+  if (!outcome || outcome.kind === 'wrong_password') {
+    renderLink(deps, ctx, interaction, email, 'franceconnect.link.wrong_password', 401);
+    return;
+  }
+  if (outcome.kind === 'refused') {
+    renderLink(deps, ctx, interaction, email, 'franceconnect.link.already_linked', 409);
+    return;
+  }
+  await deps.rateLimiter.succeeded(rules);
+  await proved(deps, franceConnect, ctx, interaction, outcome.accountId, ['password']);
+}
+
+/** GET /franceconnect/logout-callback: FranceConnect ended its session; our logout goes on where it was going. */
+export async function franceConnectLoggedOut(deps: FranceConnectDeps, ctx: Context): Promise<void> {
+  const franceConnect = requireFranceConnect(deps);
+  const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
+  const continueTo = await franceConnect.signedOut(state);
+  ctx.status = 303;
+  // Only a place the library chose (a registered post_logout_redirect_uri, or our own page): never one from the request.
+  ctx.redirect(continueTo ?? deps.provider().pathFor('end_session_success'));
+}
