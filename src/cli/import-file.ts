@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
-import type { SourceLine } from '../services/account-import.js';
+import type { SourceLine } from '../services/index.js';
 
 export type ImportFormat = 'jsonl' | 'csv';
 

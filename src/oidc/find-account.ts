@@ -1,7 +1,14 @@
 // findAccount for oidc-provider: our accounts, with claims released per scope by the library. Each
 // release is written to the citizen's sharing journal (claim names only, never values).
 import type { FindAccount, KoaContextWithOIDC } from 'oidc-provider';
-import { CLAIMS_BY_SCOPE, claimsOf, type Accounts, type SharingChannel } from '../accounts/index.js';
+import {
+  CERTIFIED_IDENTITY_SCOPE,
+  CLAIMS_BY_SCOPE,
+  claimsOf,
+  VERIFIED_CLAIMS,
+  type Accounts,
+  type SharingChannel,
+} from '../accounts/index.js';
 import type { Logger } from '../log.js';
 
 type ClaimsRequest = Record<string, unknown> | undefined;
@@ -31,11 +38,11 @@ const asksLegacyId = (scope: string, requested: ClaimsRequest) =>
 
 /**
  * `legacyIdOf` releases a commune site's former user id, and only to a client of that very commune: the claim is
- * looked up by the asking client's commune, so a client of another commune finds none to receive. (Optional
- * while the composition passes the narrower accounts port; without it the claim is never released.)
+ * looked up by the asking client's commune, so a client of another commune finds none to receive. The certified
+ * identity (verified_claims) goes only with its own scope, which a client holds once the Métropole approved it.
  */
 export function createFindAccount(
-  accounts: Pick<Accounts, 'findById' | 'recordSharing'> & Partial<Pick<Accounts, 'legacyIdOf'>>,
+  accounts: Pick<Accounts, 'findById' | 'recordSharing' | 'legacyIdOf' | 'franceConnect'>,
   log: Logger,
 ): FindAccount {
   return async (ctx: KoaContextWithOIDC | undefined, sub) => {
@@ -47,9 +54,14 @@ export function createFindAccount(
         const available = claimsOf(account);
         const client = ctx?.oidc.client as unknown as
           { clientId: string; clientName?: string; commune?: string; commune_name?: string } | undefined;
-        if (client?.commune && accounts.legacyIdOf && asksLegacyId(scope, requested)) {
+        if (client?.commune && asksLegacyId(scope, requested)) {
           const legacyId = await accounts.legacyIdOf(account.id, client.commune);
           if (legacyId !== undefined) available.legacy_id = legacyId;
+        }
+        // Asked by name in the claims parameter alone, the certified identity is not there to release.
+        if (scope.split(' ').includes(CERTIFIED_IDENTITY_SCOPE)) {
+          const verified = await accounts.franceConnect.verifiedClaimsOf(account.id);
+          if (verified) available[VERIFIED_CLAIMS] = verified;
         }
         if (client && (use === 'id_token' || use === 'userinfo')) {
           await accounts

@@ -54,7 +54,7 @@ export interface OidcDeps {
   sealer: Sealer;
   config: Config;
   log: Logger;
-  accounts: Pick<Accounts, 'findById' | 'recordSharing'>;
+  accounts: Pick<Accounts, 'findById' | 'recordSharing' | 'legacyIdOf' | 'franceConnect'>;
   registry: Registry;
   /** The library's storage (oidc/storage.ts), shared with the client schema's provider. */
   storage: OidcStorage;

@@ -14,10 +14,19 @@ export const GRANT_TYPES = [
 ] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
-export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access', 'identite_pivot'] as const;
+export const SUPPORTED_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'phone',
+  'address',
+  'offline_access',
+  'identite_pivot',
+  'legacy_id',
+] as const;
 
 /** What any site may ask for at once; every other scope waits for the Métropole's approval. */
-export const FREE_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+export const FREE_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'legacy_id'] as const;
 
 /** Splits a requested scope into what is granted now and what needs approval (given what is approved already). */
 export function splitSensitiveScopes(scope: string, alreadyApproved: string[] = []): { granted: string; pending: string[] } {

@@ -14,3 +14,4 @@ export {
   type CounterRecoveryDeps,
   type CounterRecoveryRequest,
 } from './counter-recovery.js';
+export { createAccountImport, type AccountImport, type ImportReport, type SourceLine } from './account-import.js';

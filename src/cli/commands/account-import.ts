@@ -2,9 +2,9 @@
 // holds the rules). The file is read as a stream; the mails go through the outbox at the configured pace, the
 // first ones before the command returns and the rest from the server's mail worker.
 import { access, constants } from 'node:fs/promises';
-import { legacyHashFormat } from '../../accounts/legacy-hashes.js';
+import { legacyHashFormat } from '../../accounts/index.js';
 import { createRegistry } from '../../registry/index.js';
-import { createAccountImport, type ImportReport } from '../../services/account-import.js';
+import { createAccountImport, type ImportReport } from '../../services/index.js';
 import { cliActor } from '../actor.js';
 import { defineCommand } from '../command.js';
 import { cliMailer } from '../mailer.js';

@@ -27,6 +27,7 @@ export const AUDIT_KINDS: Record<string, readonly string[]> = {
     'account.counter_code_issued',
     'account.looked_up',
     'account.verification_mail_sent',
+    'account.imported',
   ],
   keys: ['keys.rotated', 'keys.retired'],
 };
