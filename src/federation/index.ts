@@ -49,8 +49,8 @@ export interface BrowserBinding {
 export interface FranceConnect {
   /** Where the browser goes to sign in at FranceConnect, and the binding its cookie keeps. */
   begin(interactionUid: string, locale: Locale): Promise<{ url: string; binding: BrowserBinding }>;
-  /** FranceConnect's answer at the callback, checked; `binding` is the cookie's, when the browser has one. */
-  answer(callbackUrl: URL, binding: BrowserBinding | undefined): Promise<CallbackOutcome>;
+  /** FranceConnect's answer at the callback (its query string), checked; `binding` is the cookie's, when the browser has one. */
+  answer(query: string, binding: BrowserBinding | undefined): Promise<CallbackOutcome>;
   /** The account the interaction's vouched identity signs in to (undefined: no identity waits in it). */
   resolve(
     interactionUid: string,
@@ -97,8 +97,9 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
   const { pool, config, log, sealer } = deps;
   const settings = config.franceConnect;
   if (!settings) return undefined;
+  const redirectUri = `${config.issuer}${FRANCECONNECT_CALLBACK_PATH}`;
   const upstream = createUpstream(settings, {
-    redirectUri: `${config.issuer}${FRANCECONNECT_CALLBACK_PATH}`,
+    redirectUri,
     postLogoutRedirectUri: `${config.issuer}${FRANCECONNECT_LOGOUT_CALLBACK_PATH}`,
   });
   const links = createAccountLinks({ pool, accounts: deps.accounts });
@@ -149,7 +150,10 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
       await insertSignInTrip(pool, { state, interactionUid, nonce, codeVerifier, browserDigest: digest(binding.secret) }, interactionTtl);
       return { url, binding };
     },
-    async answer(callbackUrl, binding) {
+    async answer(query, binding) {
+      // The redirect URI we registered, with the answer's parameters: what the token request names.
+      const callbackUrl = new URL(redirectUri);
+      callbackUrl.search = query;
       try {
         return await verify(callbackUrl, binding);
       } catch (error) {

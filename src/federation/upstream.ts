@@ -46,14 +46,27 @@ function isLocalHttp(issuer: string): boolean {
   return url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
 }
 
+/**
+ * The network failure or timeout somewhere in an error's causes (the library wraps fetch's TypeError, which wraps
+ * the system error), if any. Told by names and codes: fetch's errors may come from another realm than ours.
+ */
+function networkFailure(error: unknown): string | undefined {
+  let current = error as { name?: unknown; code?: unknown; syscall?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 5; depth++, current = current.cause as typeof current) {
+    if (current.name === 'TimeoutError' || current.name === 'AbortError' || current.code === 'OAUTH_TIMEOUT') return 'timeout';
+    if (typeof current.syscall === 'string') return typeof current.code === 'string' ? current.code : 'network';
+    if (current.name === 'TypeError' && current.cause === undefined) return 'network';
+  }
+  return undefined;
+}
+
 /** Network failures and timeouts are the upstream not answering; anything else is an answer we refuse. */
 function classify(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
-  const { name, code, cause } = (error ?? {}) as { name?: string; code?: unknown; cause?: { code?: unknown } };
-  if (error instanceof TypeError || name === 'TimeoutError' || name === 'AbortError') {
-    return new UpstreamError('unreachable', typeof cause?.code === 'string' ? cause.code : (name ?? 'network'));
-  }
+  const failure = networkFailure(error);
+  if (failure) return new UpstreamError('unreachable', failure);
   if (error instanceof oidc.ResponseBodyError) return new UpstreamError('invalid_answer', `token_endpoint_${error.error}`);
+  const { name, code } = (error ?? {}) as { name?: string; code?: unknown };
   return new UpstreamError('invalid_answer', typeof code === 'string' ? code : (name ?? 'unknown'));
 }
 

@@ -91,7 +91,7 @@ export async function franceConnectCallback(deps: FranceConnectDeps, ctx: Contex
   const franceConnect = requireFranceConnect(deps);
   const binding = bindingOf(ctx);
   ctx.cookies.set(BINDING_COOKIE, null, bindingCookie(ctx));
-  const outcome = await franceConnect.answer(new URL(ctx.originalUrl, ctx.origin), binding);
+  const outcome = await franceConnect.answer(ctx.querystring, binding);
   if (!outcome.ok) {
     sendFault(ctx, pageContextOf(deps.views, ctx), outcome.fault, outcome.interactionUid);
     return;

@@ -86,9 +86,10 @@ async function upstreamSessionHooks(ctx: Context, sessions: UpstreamSessions): P
   const { oidc } = ctx as Partial<KoaContextWithOIDC>;
   const session = oidc?.session;
   if (!oidc || !session?.uid) return;
-  const interaction = oidc.entities.Interaction;
-  if (oidc.route === 'resume' && session.accountId && interaction) {
-    await sessions.signedIn(interaction.uid, session.uid, session.accountId);
+  // The interaction resumed is the path's (/auth/:uid): the library's Interaction entity is by then the next prompt's.
+  const resumed = (ctx as { params?: { uid?: unknown } }).params?.uid;
+  if (oidc.route === 'resume' && session.accountId && typeof resumed === 'string') {
+    await sessions.signedIn(resumed, session.uid, session.accountId);
     return;
   }
   if (oidc.route !== 'end_session_confirm' || ctx.status !== 303 || !oidc.params?.logout) return;
