@@ -28,7 +28,11 @@ const world = useWorld(() =>
       { slug: 'oullins', name: 'Oullins' },
       { slug: 'bron', name: 'Bron' },
     ],
-    clients: { lyonSite: { commune: 'lyon' }, oullinsSite: { commune: 'oullins' }, bronSite: { commune: 'bron' } },
+    clients: {
+      lyonSite: { commune: 'lyon', scope: 'openid legacy_id' },
+      oullinsSite: { commune: 'oullins', scope: 'openid legacy_id' },
+      bronSite: { commune: 'bron', scope: 'openid legacy_id' },
+    },
     accounts: { known: { givenName: 'Jeanne', familyName: 'Dupont' } },
   }),
 );
@@ -91,14 +95,6 @@ const snapshot = async () => ({
   mails: await sql('select id from mail_outbox order by id'),
   audit: await sql(`select id from audit_log where action = 'account.imported' order by id`),
 });
-
-/** A site that may ask the legacy_id scope (set in its stored metadata, then announced as the registry does). */
-async function allowLegacyId(site: TestClient): Promise<void> {
-  await sql(`update clients set metadata = jsonb_set(metadata, '{scope}', to_jsonb('openid legacy_id'::text)) where client_id = $1`, [
-    site.clientId,
-  ]);
-  await sql(`select pg_notify('glc_client_changes', $1)`, [site.clientId]);
-}
 
 async function legacyIdAt(site: TestClient, credentials: { email: string; password: string }): Promise<unknown> {
   const agent = new UserAgent(world.server.issuer);
@@ -180,9 +176,6 @@ beforeAll(async () => {
       `trop@example.org,a,b,c,d,e,f,g,h,i,j`,
     ].join('\r\n') + '\r\n',
   );
-  await allowLegacyId(world.lyonSite);
-  await allowLegacyId(world.oullinsSite);
-  await allowLegacyId(world.bronSite);
 }, 60_000);
 
 const EXPECTED_REJECTED = [
