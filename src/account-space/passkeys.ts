@@ -1,6 +1,7 @@
 // The passkeys of the security section: the registration options (JSON, for the page's script), the form
 // that adds a passkey with the browser's answer, and the one that removes one. The challenge is bound to the
-// citizen's session: an answer obtained in another session is refused.
+// citizen's session: an answer obtained in another session is refused. The last passkey of an account with neither
+// a password nor FranceConnect stays (passkey-repository.ts checks it in the delete): it is the only way in.
 import type { Context } from 'koa';
 import { FIELD_LIMITS, secretField, sendPage, textField } from '../http/index.js';
 import { messagePage, passkeySection, type PageContext, type SafeHtml } from '../views/index.js';
@@ -31,7 +32,11 @@ export function passkeyNoticeOf(page: PageContext, ctx: Context): string | undef
   return done === 'added' || done === 'removed' ? page.t(`passkeys.${done}`) : undefined;
 }
 
-function refuse(deps: AccountSpaceDeps, ctx: Context, reason: 'refused' | 'name_invalid' | 'already_registered' | 'not_found') {
+function refuse(
+  deps: AccountSpaceDeps,
+  ctx: Context,
+  reason: 'refused' | 'name_invalid' | 'already_registered' | 'not_found' | 'last_way_in',
+) {
   const page = pageOf(deps, ctx);
   const body = messagePage(page, page.t('passkeys.refused_title'), page.t(`passkeys.${reason}`), {
     href: PASSKEY_PATHS.back,
@@ -69,9 +74,13 @@ export async function submitPasskey(deps: AccountSpaceDeps, ctx: Context): Promi
 export async function submitPasskeyRemoval(deps: AccountSpaceDeps, ctx: Context): Promise<void> {
   const body = requireCsrf(deps, ctx);
   const { account } = citizenOf(ctx);
-  const isRemoved = await deps.factors.passkeys.remove(account.id, textField(body, 'id', FIELD_LIMITS.token), originOf(ctx));
+  const id = textField(body, 'id', FIELD_LIMITS.token);
+  const isRemoved = await deps.factors.passkeys.remove(account.id, id, originOf(ctx));
   if (!isRemoved) {
-    refuse(deps, ctx, 'not_found');
+    // Still there: it is the account's last way in (no password, no FranceConnect), which the removal keeps.
+    const isKept = (await deps.factors.passkeys.list(account.id)).some((passkey) => passkey.id === id);
+    if (isKept) ctx.state.log.info({ event: 'passkey.removal_refused', reason: 'last_way_in' }, 'passkey.removal_refused');
+    refuse(deps, ctx, isKept ? 'last_way_in' : 'not_found');
     return;
   }
   ctx.state.log.info({ event: 'passkey.removed', accountId: account.id }, 'passkey.removed');

@@ -109,12 +109,22 @@ export async function renamePasskey(db: Queryable, accountId: string, id: string
   return rowCount === 1;
 }
 
-/** Deletes one of the account's passkeys: its name, or undefined when the account has no such passkey. */
+/**
+ * Deletes one of the account's passkeys: its name, or undefined when the account has no such passkey or when it
+ * is the account's last way in (no password of ours, no FranceConnect link, no other passkey). The account's row
+ * is locked first, so that two removals at once (or a removal and an unlink) cannot each leave the other's as
+ * the last way in and both go; `db` is the caller's transaction.
+ */
 export async function deletePasskey(db: Queryable, accountId: string, id: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ name: string }>(`delete from passkeys where account_id = $1 and id = $2 returning name`, [
-    accountId,
-    id,
-  ]);
+  await db.query(`select 1 from accounts where id = $1 for update`, [accountId]);
+  const { rows } = await db.query<{ name: string }>(
+    `delete from passkeys p where p.account_id = $1 and p.id = $2
+       and (exists (select 1 from accounts a where a.id = p.account_id and a.password_hash is not null)
+            or exists (select 1 from federated_identities f where f.account_id = p.account_id)
+            or exists (select 1 from passkeys o where o.account_id = p.account_id and o.id <> p.id))
+     returning name`,
+    [accountId, id],
+  );
   return rows[0]?.name;
 }
 
