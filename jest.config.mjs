@@ -5,7 +5,8 @@ const base = {
   },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testEnvironment: 'node',
+  // Node's environment with the process's fetch dispatcher, so that oidc-provider's SSRF guard is on in tests too.
+  testEnvironment: '<rootDir>/test/support/node-environment.mjs',
   testTimeout: 30000,
 };
 
