@@ -53,7 +53,17 @@ export function clientSchemaConfiguration(config: Pick<Config, 'issuer' | 'outbo
     // as the same method, so leaving client_secret_post enabled let a client_secret_basic client post its
     // secret; without it the body's client_secret is not read at all and such a request is invalid_client.
     clientAuthMethods: ['client_secret_basic', 'none'],
-    extraClientMetadata: { properties: ['commune', 'commune_name', 'first_party', 'operator_tool', 'pending_scope'] },
+    extraClientMetadata: {
+      properties: [
+        'commune',
+        'commune_name',
+        'first_party',
+        'operator_tool',
+        'pending_scope',
+        'resource_indicators',
+        'access_token_format',
+      ],
+    },
     responseTypes: ['code', 'none'],
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'ES256'],

@@ -16,6 +16,7 @@ import { clientSchemaConfiguration, withClientFeatures } from './client-schema.j
 import { COMMUNE_POLICY } from './registration.js';
 import { createRenderingHooks, providerClass, type ProviderPages, type RenderingHooks } from './rendering.js';
 import { acceptPreviousSecrets, type FindPreviousSecret } from './previous-secrets.js';
+import { clientResourceServer } from './jwt-access-tokens.js';
 
 export interface ProviderDeps {
   config: Pick<Config, 'issuer' | 'ttlSeconds' | 'outboundAllowList'>;
@@ -111,7 +112,7 @@ function features(
   rendering: RenderingHooks,
   issuer: string,
   registrationPolicy: ProviderDeps['registrationPolicy'],
-  operatorApiTokenTtlSeconds: number,
+  ttlSeconds: ProviderDeps['config']['ttlSeconds'],
 ): Configuration['features'] {
   return {
     registration: {
@@ -121,9 +122,10 @@ function features(
       policies: { [COMMUNE_POLICY]: registrationPolicy },
     },
     registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
-    // One resource server besides userinfo: the operators' API, with short-lived opaque tokens, for
-    // operator tools only. Any other client (a commune site an operator signs in to) is refused here, at
-    // authorization, token and refresh alike, so that it can never act as that operator.
+    // Resource servers besides userinfo: the operators' API, with short-lived opaque tokens, for operator
+    // tools only. Any other client (a commune site an operator signs in to) is refused here, at
+    // authorization, token and refresh alike, so that it can never act as that operator. Then the APIs the
+    // registry let a client name, for its client-credentials tokens only (oidc/jwt-access-tokens.ts).
     resourceIndicators: {
       enabled: true,
       getResourceServerInfo: (ctx, resourceIndicator, client) => {
@@ -138,10 +140,15 @@ function features(
           return {
             scope: ADMIN_SCOPE,
             audience: adminAudience(issuer),
-            accessTokenTTL: operatorApiTokenTtlSeconds,
+            accessTokenTTL: ttlSeconds.operatorApiAccessToken,
             accessTokenFormat: 'opaque',
           };
         }
+        const api =
+          resourceIndicator === adminAudience(issuer)
+            ? undefined
+            : clientResourceServer(ctx, resourceIndicator, client, ttlSeconds.clientCredentials);
+        if (api) return api;
         throw new errors.InvalidTarget();
       },
     },
@@ -171,7 +178,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     ...clientSchemaConfiguration(config),
     pairwiseIdentifier: createPairwiseIdentifier(keys.pairwiseSalt),
-    features: withClientFeatures(features(rendering, config.issuer, deps.registrationPolicy, config.ttlSeconds.operatorApiAccessToken)),
+    features: withClientFeatures(features(rendering, config.issuer, deps.registrationPolicy, config.ttlSeconds)),
     ttl: ttl(config),
     rotateRefreshToken: true,
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),

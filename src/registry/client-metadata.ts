@@ -46,6 +46,10 @@ export interface ClientRequest {
   backchannelLogoutUri?: string | undefined;
   /** The lowest assurance level a sign-in at this client may have (its default_acr_values). */
   minimumAcr?: string | undefined;
+  /** The APIs (RFC 8707 resource indicators) its client-credentials tokens may be asked for. */
+  resources?: string[] | undefined;
+  /** opaque (default: a row per token, revocable) or jwt (RFC 9068, signed, no row, not revocable). */
+  accessTokenFormat?: string | undefined;
 }
 
 /** The metadata we store (RFC 7591 names). client_id and client_secret are added by the registry. */
@@ -65,6 +69,10 @@ export interface ClientMetadata {
   application_type: 'web' | 'native';
   /** Added when the client is loaded, never stored: see sectorIdentifierUri in the registry. */
   sector_identifier_uri?: string;
+  /** Ours, not RFC 7591: the resource indicators its client-credentials tokens may name as audience. */
+  resource_indicators?: string[];
+  /** Ours: present only when its tokens for those resources are JWTs (RFC 9068). */
+  access_token_format?: 'jwt';
 }
 
 /**
@@ -196,5 +204,37 @@ export function buildClientMetadata(request: ClientRequest, callback: CallbackPo
     metadata.backchannel_logout_uri = checkRegisteredUri(request.backchannelLogoutUri, 'backchannel_logout_uri', callback);
     metadata.backchannel_logout_session_required = true;
   }
-  return metadata;
+  return { ...metadata, ...resourceMetadata(request, metadata.grant_types) };
+}
+
+/**
+ * The APIs a client may ask client-credentials tokens for, and their format. A JWT needs an audience, so
+ * it comes with at least one resource; resources only serve the client-credentials grant (a citizen's
+ * tokens stay opaque, for userinfo).
+ */
+function resourceMetadata(
+  request: ClientRequest,
+  grantTypes: GrantType[],
+): Pick<ClientMetadata, 'resource_indicators' | 'access_token_format'> {
+  const format = request.accessTokenFormat ?? 'opaque';
+  if (format !== 'opaque' && format !== 'jwt') {
+    throw invalid('access_token_format_invalid', `access-token-format must be opaque or jwt, got "${format}"`, {
+      field: 'access_token_format',
+    });
+  }
+  const resources = [...new Set((request.resources ?? []).map((uri) => checkRegisteredUri(uri, 'resource')))];
+  if (resources.length && !grantTypes.includes('client_credentials')) {
+    throw invalid('resource_invalid', 'resource: only a client_credentials client asks tokens for an API', {
+      field: 'resource_indicators',
+    });
+  }
+  if (format === 'jwt' && !resources.length) {
+    throw invalid('access_token_format_invalid', 'access-token-format jwt needs at least one --resource (its audience)', {
+      field: 'access_token_format',
+    });
+  }
+  return {
+    ...(resources.length ? { resource_indicators: resources } : {}),
+    ...(format === 'jwt' ? { access_token_format: 'jwt' as const } : {}),
+  };
 }

@@ -129,6 +129,8 @@ export function clientOperations(
           minimumAcr: change.minimumAcr === null ? undefined : (change.minimumAcr ?? current.metadata.default_acr_values?.[0]),
           backchannelLogoutUri:
             change.backchannelLogoutUri === null ? undefined : (change.backchannelLogoutUri ?? current.metadata.backchannel_logout_uri),
+          resources: current.metadata.resource_indicators,
+          accessTokenFormat: current.metadata.access_token_format,
         },
         { outboundAllowList },
       );

@@ -26,6 +26,11 @@ export const clientAdd = defineCommand({
       'ACR',
       'the minimum level of a sign-in at this site: urn:grandlyonconnect:acr:1fa (default) or urn:grandlyonconnect:acr:2fa',
     ),
+    resource: list('URL', 'an API its client-credentials tokens may be asked for (resource=URL): their audience'),
+    'access-token-format': optional(
+      'FORMAT',
+      'opaque (default: stored, revocable) or jwt (signed ES256, stored nowhere, not revocable before expiry; needs --resource)',
+    ),
     'first-party': flag('a service of the commune itself: no consent page'),
     'operator-tool': flag('a tool operators sign in to (the console)'),
   },
@@ -44,6 +49,8 @@ export const clientAdd = defineCommand({
           subjectType: values['subject-type'],
           backchannelLogoutUri: values['backchannel-logout-uri'],
           minimumAcr: values.acr,
+          resources: values.resource,
+          accessTokenFormat: values['access-token-format'],
         },
         { isFirstParty: values['first-party'], isOperatorTool: values['operator-tool'] },
       );
