@@ -74,6 +74,34 @@ function toAccount(row: AccountRow): AccountWithHash {
   };
 }
 
+const PUBLIC_COLUMNS = COLUMNS.replace('password_hash, ', '');
+
+/**
+ * A subquery answering, as JSON, the account whose id is the SQL expression `idSql` (without its hash): for a
+ * statement of the provider's storage that reads a token and its account in one round trip (oidc/adapter.ts).
+ */
+export function accountJsonSql(idSql: string): string {
+  return `(select row_to_json(a) from (select ${PUBLIC_COLUMNS} from accounts where id = ${idSql}) a)`;
+}
+
+type JsonRow = Omit<AccountRow, 'created_at' | 'updated_at' | 'last_login_at' | 'locked_at' | 'password_hash'> &
+  Record<'created_at' | 'updated_at', string> &
+  Record<'last_login_at' | 'locked_at', string | null>;
+
+/** The account of accountJsonSql's answer: JSON carries its times as text. */
+export function accountFromJson(json: unknown): Account {
+  const row = json as JsonRow;
+  const { passwordHash: _, ...account } = toAccount({
+    ...row,
+    password_hash: null,
+    created_at: new Date(row.created_at),
+    updated_at: new Date(row.updated_at),
+    last_login_at: row.last_login_at === null ? null : new Date(row.last_login_at),
+    locked_at: row.locked_at === null ? null : new Date(row.locked_at),
+  });
+  return account;
+}
+
 export interface NewAccount {
   email: string;
   emailVerified: boolean;
@@ -106,12 +134,20 @@ export async function insertAccount(db: Queryable, account: NewAccount): Promise
 
 export async function findAccountById(db: Queryable, id: string): Promise<AccountWithHash | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
-  const { rows } = await db.query<AccountRow>(`select ${COLUMNS} from accounts where id = $1`, [id]);
+  const { rows } = await db.query<AccountRow>({
+    name: 'account-by-id',
+    text: `select ${COLUMNS} from accounts where id = $1`,
+    values: [id],
+  });
   return rows[0] && toAccount(rows[0]);
 }
 
 export async function findAccountByEmail(db: Queryable, email: string): Promise<AccountWithHash | undefined> {
-  const { rows } = await db.query<AccountRow>(`select ${COLUMNS} from accounts where lower(email) = lower($1)`, [email]);
+  const { rows } = await db.query<AccountRow>({
+    name: 'account-by-email',
+    text: `select ${COLUMNS} from accounts where lower(email) = lower($1)`,
+    values: [email],
+  });
   return rows[0] && toAccount(rows[0]);
 }
 
@@ -122,6 +158,32 @@ export async function updateLastLogin(db: Queryable, id: string, newPasswordHash
        retention_warnings = 0, retention_warned_at = null where id = $1`,
     [id, newPasswordHash ?? null],
   );
+}
+
+/**
+ * A sign-in with the account's own hash, in one statement: the login recorded (retention clock reset, a rehash
+ * stored), every legacy hash of the communes' sites retired (ours now opens it), and the security history's
+ * line written with it, durable before the citizen is answered. A legacy password's sign-in, which must find
+ * the hash it matched still there, takes the transaction of accounts/index.ts instead.
+ */
+export async function recordOwnPasswordLogin(
+  db: Queryable,
+  id: string,
+  newPasswordHash: string | undefined,
+  origin: { ip?: string | undefined; userAgent?: string | undefined },
+): Promise<void> {
+  await db.query({
+    name: 'record-own-password-login',
+    text: `with retired as (
+         update legacy_accounts set legacy_password_hash = null where account_id = $1 and legacy_password_hash is not null
+       ), signed_in as (
+         update accounts set last_login_at = now(), password_hash = coalesce($2, password_hash),
+           retention_warnings = 0, retention_warned_at = null
+         where id = $1 returning id
+       )
+       insert into security_events (account_id, kind, ip, user_agent) select id, 'login', $3, $4 from signed_in`,
+    values: [id, newPasswordHash ?? null, origin.ip ?? null, origin.userAgent?.slice(0, 300) ?? null],
+  });
 }
 
 export interface ProfileChange {

@@ -8,6 +8,7 @@ import {
   findAccountByEmail,
   findAccountById,
   setAccountLocked,
+  recordOwnPasswordLogin,
   updateLastLogin,
   type Account,
   type AccountWithHash,
@@ -39,7 +40,14 @@ export type { Registration, SignUpOptions } from './registration.js';
 export { normaliseEmail, parseEmail } from './email-address.js';
 export * from './factors/index.js';
 // For federation/ (FranceConnect): an account found, made or signed in to within the transaction of its link.
-export { findAccountByEmail, findAccountById, insertAccount, updateLastLogin } from './account-repository.js';
+export {
+  accountFromJson,
+  accountJsonSql,
+  findAccountByEmail,
+  findAccountById,
+  insertAccount,
+  updateLastLogin,
+} from './account-repository.js';
 export * from './federated-identity-repository.js';
 export { importBatch, type BatchOutcome, type ReachedCitizen } from './legacy-import.js';
 export {
@@ -121,6 +129,10 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
         : account.passwordHash && passwords.needsRehash(account.passwordHash)
           ? await passwords.hash(password).catch(() => undefined)
           : undefined;
+      if (!legacyHash) {
+        await recordOwnPasswordLogin(db, account.id, rehash, origin);
+        return withoutHash(account);
+      }
       // Ours in, every legacy hash out, the sign-in recorded: all of it or none.
       const isSignedIn = await withTransaction(db, async (tx) => {
         if (!(await retireLegacyHashes(tx, account.id, legacyHash))) return false;

@@ -1,4 +1,6 @@
 // One driver, two servers: a pg Pool on the Postgres named by DATABASE_URL, or on the embedded PGlite socket.
+// A pool made with `countRoundTrips` counts every statement sent to the server (pool.query, a checked-out
+// client's query, BEGIN and COMMIT alike): the bench and the round-trip test read it per operation.
 import pg from 'pg';
 
 export type Pool = pg.Pool;
@@ -13,9 +15,58 @@ export interface PoolOptions {
   connectionString: string;
   max: number;
   applicationName: string;
+  /** Counts the round trips to the server (roundTripsOf, watchRoundTrips). */
+  countRoundTrips?: boolean;
 }
 
-export function createPool({ connectionString, max, applicationName }: PoolOptions): pg.Pool {
+/** Told the text (or the prepared statement's name) of each statement as it is sent. */
+export type RoundTripListener = (statement: string) => void;
+
+interface RoundTripCounter {
+  count: number;
+  listeners: Set<RoundTripListener>;
+}
+
+const counters = new WeakMap<pg.Pool, RoundTripCounter>();
+
+/** How many statements the pool sent to the server since it was made; undefined when it does not count. */
+export function roundTripsOf(pool: pg.Pool): number | undefined {
+  return counters.get(pool)?.count;
+}
+
+/** Calls `listener` for each statement the (counting) pool sends; answers the call that stops it. */
+export function watchRoundTrips(pool: pg.Pool, listener: RoundTripListener): () => void {
+  const counter = counters.get(pool);
+  if (!counter) throw new Error('watchRoundTrips: a pool made with countRoundTrips');
+  counter.listeners.add(listener);
+  return () => counter.listeners.delete(listener);
+}
+
+function statementOf(first: unknown): string {
+  if (typeof first === 'string') return first;
+  const config = first as { name?: unknown; text?: unknown } | null;
+  if (typeof config?.name === 'string') return `[${config.name}]`;
+  return typeof config?.text === 'string' ? config.text : '';
+}
+
+/**
+ * pool.query checks a client out and calls its query: wrapping each client's query once, as it connects,
+ * counts both paths exactly once.
+ */
+function countOn(pool: pg.Pool): void {
+  const counter: RoundTripCounter = { count: 0, listeners: new Set() };
+  counters.set(pool, counter);
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      counter.count += 1;
+      if (counter.listeners.size) for (const listener of counter.listeners) listener(statementOf(args[0]));
+      return query(...args);
+    };
+  });
+}
+
+export function createPool({ connectionString, max, applicationName, countRoundTrips = false }: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -25,5 +76,6 @@ export function createPool({ connectionString, max, applicationName }: PoolOptio
   });
   // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  if (countRoundTrips) countOn(pool);
   return pool;
 }

@@ -7,6 +7,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export interface Metrics {
   registry: Registry;
   logins: Counter<'outcome'>;
+  /** Serves `read` (the pool's count, db/pool.ts) as glc_sql_round_trips_total. */
+  countSqlRoundTrips(read: () => number | undefined): void;
   /** fixedRoutes: templates (`/auth/:uid`) of what answers outside our routers: the provider, health, files. */
   middleware(fixedRoutes: readonly string[]): Middleware;
 }
@@ -67,6 +69,20 @@ export function createMetrics(options: { token?: string | undefined } = {}): Met
   return {
     registry,
     logins,
+    countSqlRoundTrips(read) {
+      let served = 0;
+      new Counter({
+        name: 'glc_sql_round_trips_total',
+        help: 'Statements sent to the database (each one round trip), BEGIN and COMMIT included',
+        registers: [registry],
+        // Read at each scrape: the pool counts without knowing of Prometheus.
+        collect() {
+          const now = read() ?? served;
+          if (now > served) this.inc(now - served);
+          served = now;
+        },
+      });
+    },
     middleware(fixedRoutes) {
       const fixed = templateMatcher([...fixedRoutes, '/metrics']);
       return async (ctx, next) => {

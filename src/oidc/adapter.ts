@@ -5,7 +5,10 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
+import { accountFromJson, accountJsonSql } from '../accounts/index.js';
 import { deleteStoredPayload } from './payload-repository.js';
+import { forgetModel, keepAccount, keepPayload, markSessionSeen, requestOrigin, scopedPayload } from './request-scope.js';
+import { sessionSeenSql, userAgentKept } from './session-activity-repository.js';
 import type { StoredSecrets } from './stored-secrets.js';
 
 /** Clients live in the registry: found there, and written there by dynamic registration. */
@@ -29,12 +32,79 @@ interface PayloadRow {
   consumed_at: Date | null;
 }
 
+/** A token's row with the rows the library asks next in the same request (prefetched, request-scope.ts). */
+interface PrefetchedRow extends PayloadRow {
+  grant_payload: AdapterPayload | null;
+  session_payload: AdapterPayload | null;
+  session_consumed_at: Date | null;
+  account: unknown;
+}
+
 function withConsumed(row: PayloadRow): AdapterPayload {
   return row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload;
 }
 
-const FIND = `select payload, consumed_at from oidc_payloads
-  where model = $1 and {column} = $2 and (expires_at is null or expires_at > now())`;
+const LIVE = (alias: string) => `(${alias}.expires_at is null or ${alias}.expires_at > now())`;
+
+/** An id that is not an account's (a malformed one) joins no account instead of failing the cast. */
+const asAccountId = (text: string) =>
+  `case when ${text} ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then (${text})::uuid end`;
+
+// Each statement is prepared once per connection (its name), found through the primary key or its index.
+const FIND = {
+  id: { name: 'payload-by-id', text: `select payload, consumed_at from oidc_payloads p where model = $1 and id = $2 and ${LIVE('p')}` },
+  uid: { name: 'payload-by-uid', text: `select payload, consumed_at from oidc_payloads p where model = $1 and uid = $2 and ${LIVE('p')}` },
+  user_code: {
+    name: 'payload-by-user-code',
+    text: `select payload, consumed_at from oidc_payloads p where model = $1 and user_code = $2 and ${LIVE('p')}`,
+  },
+} as const;
+
+/**
+ * A code or token, and with it its grant, the session it was issued in (by uid) and its account: what the
+ * token and userinfo endpoints read next, one round trip instead of four.
+ */
+const FIND_TOKEN = {
+  name: 'token-with-grant-session-account',
+  text: `select p.payload, p.consumed_at, g.payload as grant_payload, s.payload as session_payload,
+      s.consumed_at as session_consumed_at, ${accountJsonSql(asAccountId('p.account_id'))} as account
+    from oidc_payloads p
+    left join oidc_payloads g on g.model = 'Grant' and g.id = p.grant_id and ${LIVE('g')}
+    left join oidc_payloads s on s.model = 'Session' and s.uid = p.payload->>'sessionUid' and ${LIVE('s')}
+    where p.model = $1 and p.id = $2 and ${LIVE('p')}`,
+};
+
+/** An interaction or session with the account it names (a finished login's, at resume). */
+const FIND_WITH_ACCOUNT = {
+  name: 'payload-with-account',
+  text: `select p.payload, p.consumed_at,
+      ${accountJsonSql(asAccountId("coalesce(p.account_id, p.payload #>> '{result,login,accountId}')"))} as account
+    from oidc_payloads p where p.model = $1 and p.id = $2 and ${LIVE('p')}`,
+};
+
+const TOKEN_MODELS = new Set(['AuthorizationCode', 'AccessToken', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+const ACCOUNT_MODELS = new Set(['Interaction', 'Session']);
+
+const UPSERT = {
+  name: 'payload-upsert',
+  text: `insert into oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, client_id, expires_at)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
+      user_code = excluded.user_code, uid = excluded.uid, account_id = excluded.account_id,
+      client_id = excluded.client_id, expires_at = excluded.expires_at`,
+};
+
+/** A signed-in session saved with its sighting (when and from where: session-activity-repository.ts). */
+const UPSERT_SEEN_SESSION = {
+  name: 'session-upsert-seen',
+  text: `with saved as (${UPSERT.text})
+    ${sessionSeenSql('$6', '$7', '$10', '$11')}`,
+};
+
+const CONSUME = {
+  name: 'payload-consume',
+  text: `update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null`,
+};
 
 /**
  * The library saves every session it read from a cookie, even one that names nobody and carries no form
@@ -59,33 +129,65 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
 
     /** The row found by `column`, as the library wrote it; `id` when that is what the caller presented. */
     private async findBy(column: 'id' | 'uid' | 'user_code', value: string, id?: string): Promise<AdapterPayload | undefined> {
-      const { rows } = await db.query<PayloadRow>(FIND.replace('{column}', column), [this.model, value]);
+      const presented = id ?? value;
+      const scoped = scopedPayload(this.model, column, presented);
+      if (scoped !== undefined) return scoped ?? undefined;
+      if (column === 'id' && TOKEN_MODELS.has(this.model)) return this.findTokenWithRelated(value, presented);
+      if (column === 'id' && ACCOUNT_MODELS.has(this.model)) return this.findWithAccount(value, presented);
+      const { rows } = await db.query<PayloadRow>({ ...FIND[column], values: [this.model, value] });
       return rows[0] && secrets.reveal(this.model, withConsumed(rows[0]), id);
+    }
+
+    private async findTokenWithRelated(storedId: string, id: string): Promise<AdapterPayload | undefined> {
+      const { rows } = await db.query<PrefetchedRow>({ ...FIND_TOKEN, values: [this.model, storedId] });
+      const row = rows[0];
+      if (!row) return undefined;
+      const { grantId, sessionUid, accountId } = row.payload as { grantId?: unknown; sessionUid?: unknown; accountId?: unknown };
+      if (typeof grantId === 'string') keepPayload('Grant', 'id', grantId, row.grant_payload);
+      if (typeof sessionUid === 'string') {
+        const session = row.session_payload && { payload: row.session_payload, consumed_at: row.session_consumed_at };
+        keepPayload('Session', 'uid', sessionUid, session && (await secrets.reveal('Session', withConsumed(session))));
+      }
+      if (typeof accountId === 'string') keepAccount(accountId, row.account ? accountFromJson(row.account) : null);
+      return secrets.reveal(this.model, withConsumed(row), id);
+    }
+
+    private async findWithAccount(storedId: string, id: string): Promise<AdapterPayload | undefined> {
+      const { rows } = await db.query<PayloadRow & { account: unknown }>({ ...FIND_WITH_ACCOUNT, values: [this.model, storedId] });
+      const row = rows[0];
+      if (!row) return undefined;
+      if (row.account) {
+        const account = accountFromJson(row.account);
+        keepAccount(account.id, account);
+      }
+      return secrets.reveal(this.model, withConsumed(row), id);
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') return clients.upsert(id, payload);
       if (isEmptySession(this.model, payload)) return this.destroy(id);
+      forgetModel(this.model);
       const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? new Date(Date.now() + expiresIn * 1000) : null;
       const stored = await secrets.conceal(this.model, payload);
-      await db.query(
-        `insert into oidc_payloads (model, id, payload, grant_id, user_code, uid, account_id, client_id, expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
-           user_code = excluded.user_code, uid = excluded.uid, account_id = excluded.account_id,
-           client_id = excluded.client_id, expires_at = excluded.expires_at`,
-        [
-          this.model,
-          this.key(id),
-          JSON.stringify(stored),
-          payload.grantId ?? null,
-          payload.userCode ?? null,
-          payload.uid ?? null,
-          accountIdOf(payload),
-          payload.clientId ?? null,
-          expiresAt,
-        ],
-      );
+      const values = [
+        this.model,
+        this.key(id),
+        JSON.stringify(stored),
+        payload.grantId ?? null,
+        payload.userCode ?? null,
+        payload.uid ?? null,
+        accountIdOf(payload),
+        payload.clientId ?? null,
+        expiresAt,
+      ];
+      // A signed-in session saved by a browser's request is a sighting of it, written in the same statement.
+      const origin = this.model === 'Session' && payload.accountId && payload.uid ? requestOrigin() : undefined;
+      if (origin && typeof payload.uid === 'string') {
+        await db.query({ ...UPSERT_SEEN_SESSION, values: [...values, userAgentKept(origin.userAgent), origin.ip ?? null] });
+        markSessionSeen(payload.uid);
+        return;
+      }
+      await db.query({ ...UPSERT, values });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -104,10 +206,8 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
     }
 
     async consume(id: string): Promise<void> {
-      const { rowCount } = await db.query(
-        `update oidc_payloads set consumed_at = now() where model = $1 and id = $2 and consumed_at is null`,
-        [this.model, this.key(id)],
-      );
+      forgetModel(this.model);
+      const { rowCount } = await db.query({ ...CONSUME, values: [this.model, this.key(id)] });
       if (rowCount === 0 && SINGLE_USE_MODELS.has(this.model)) {
         throw new errors.InvalidGrant(`${this.model} already consumed`);
       }
@@ -115,6 +215,7 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
 
     async destroy(id: string): Promise<void> {
       if (this.model === 'Client') return clients.destroy(id);
+      forgetModel(this.model);
       await deleteStoredPayload(db, this.model, this.key(id));
     }
 
@@ -122,6 +223,8 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
     // that names the grant is the citizen's page in progress, not an artefact: it stays, and its consent
     // finds the grant gone (interactions/consent.ts) instead of the page expiring under the citizen.
     async revokeByGrantId(grantId: string): Promise<void> {
+      for (const model of TOKEN_MODELS) forgetModel(model);
+      forgetModel('Grant');
       await db.query(`delete from oidc_payloads where grant_id = $1 and model <> 'Interaction'`, [grantId]);
     }
   }

@@ -10,6 +10,7 @@ import {
   type SharingChannel,
 } from '../accounts/index.js';
 import type { Logger } from '../log.js';
+import { keepAccount, scopedAccount } from './request-scope.js';
 
 type ClaimsRequest = Record<string, unknown> | undefined;
 
@@ -46,7 +47,12 @@ export function createFindAccount(
   log: Logger,
 ): FindAccount {
   return async (ctx: KoaContextWithOIDC | undefined, sub) => {
-    const account = await accounts.findById(sub);
+    // Read once per request: with the token or interaction that named it (adapter.ts), or here the first time.
+    let account = scopedAccount(sub);
+    if (account === undefined) {
+      account = (await accounts.findById(sub)) ?? null;
+      keepAccount(sub, account);
+    }
     if (!account) return undefined;
     return {
       accountId: account.id,

@@ -5,16 +5,26 @@ import type { Queryable } from '../db/index.js';
 // A browser names itself: what the account space shows needs no more, and a row stays small whatever it sends.
 const USER_AGENT_MAX_LENGTH = 300;
 
+/** The statement of a sighting, its four values at the given parameter numbers (uid, account, browser, address). */
+export function sessionSeenSql(uid: string, accountId: string, userAgent: string, ip: string): string {
+  return `insert into session_activity (session_uid, account_id, user_agent, ip) values (${uid}, ${accountId}, ${userAgent}, ${ip})
+    on conflict (session_uid) do update set last_seen_at = now(), user_agent = excluded.user_agent, ip = excluded.ip,
+      account_id = excluded.account_id`;
+}
+
+/** What a browser says of itself, cut to what a row keeps. */
+export const userAgentKept = (userAgent: string | undefined) => userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null;
+
 /** A session seen (again): its account, browser and address, and now as its last sight. */
 export async function recordSessionActivity(
   db: Queryable,
   activity: { uid: string; accountId: string; userAgent?: string; ip?: string },
 ): Promise<void> {
-  await db.query(
-    `insert into session_activity (session_uid, account_id, user_agent, ip) values ($1, $2, $3, $4)
-     on conflict (session_uid) do update set last_seen_at = now(), user_agent = excluded.user_agent, ip = excluded.ip, account_id = excluded.account_id`,
-    [activity.uid, activity.accountId, activity.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null, activity.ip ?? null],
-  );
+  await db.query({
+    name: 'session-seen',
+    text: sessionSeenSql('$1', '$2', '$3', '$4'),
+    values: [activity.uid, activity.accountId, userAgentKept(activity.userAgent), activity.ip ?? null],
+  });
 }
 
 export interface SessionActivity {
