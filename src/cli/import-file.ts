@@ -4,7 +4,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import type { SourceLine } from '../services/index.js';
 
@@ -24,10 +23,24 @@ export async function formatOf(path: string): Promise<ImportFormat> {
   }
 }
 
+/**
+ * The file's lines, CRLF or LF, read no faster than they are taken: readline's iterator reads ahead without
+ * bound (a 100,000-line file ends up queued in memory while the database takes the first batches), whereas a
+ * read stream's own iterator waits for the reader.
+ */
+async function* textLines(path: string): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' }) as AsyncIterable<string>) {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+  }
+  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
+}
+
 async function* jsonLines(path: string): AsyncGenerator<SourceLine> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let number = 0;
-  for await (const text of lines) {
+  for await (const text of textLines(path)) {
     number += 1;
     const line = number === 1 ? text.replace(/^\uFEFF/, '') : text;
     if (line.trim() === '') continue;

@@ -1,22 +1,24 @@
 #!/usr/bin/env node
-// Benchmark of glc account import: writes a commune's file of BENCH_IMPORT_LINES lines (100,000 by default; one
-// address in ten given twice, so that merges are measured too), imports it with glc into a fresh database and
-// prints accounts per second (lines over the command's whole wall time, start-up included) and the command's
-// peak RSS. Usage: npm run bench:import. Environment: DATABASE_URL (a Postgres server, where a fresh database is
-// made; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_IMPORT_LINES, BENCH_IMPORT_MAIL=1 (queue the
-// citizens' mails too; --no-mail otherwise).
+// Benchmark of glc account import: for each size of BENCH_IMPORT_LINES (comma-separated; 10,000, 100,000 and
+// 300,000 by default) writes a commune's file of that many lines (one address in ten given twice, so that merges
+// are measured too), imports it with glc into a fresh database and prints accounts per second (lines over the
+// command's whole wall time, start-up included), the command's peak RSS and its peak live heap (after garbage
+// collection, sampled every second): the sizes side by side show whether memory follows the file.
+// Usage: npm run bench:import. Environment: DATABASE_URL (a Postgres server, where a fresh database is made;
+// default postgres://postgres@127.0.0.1:5432/postgres), BENCH_IMPORT_LINES, BENCH_IMPORT_MAIL=1 (queue the
+// citizens' mails too; --no-mail otherwise), BENCH_NODE_OPTIONS (more options for the import's Node).
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { aBenchDatabase, root, run } from './support.mjs';
 
-const lines = Number(process.env.BENCH_IMPORT_LINES ?? 100_000);
+const sizes = (process.env.BENCH_IMPORT_LINES ?? '10000,100000,300000').split(',').map(Number);
 const isMailing = process.env.BENCH_IMPORT_MAIL === '1';
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The file, written as a stream; each line's hash is of a known format (the import stores it as it is). */
-async function writeFile(path) {
+async function writeFile(path, lines) {
   const hash = bcrypt.hashSync('un ancien mot de passe', 4);
   const out = createWriteStream(path);
   const distinct = Math.ceil(lines * 0.9);
@@ -36,11 +38,11 @@ async function writeFile(path) {
   await new Promise((resolve) => out.end(resolve));
 }
 
-async function main() {
+async function importOf(lines) {
   const dir = mkdtempSync(join(tmpdir(), 'glc-bench-import-'));
   const file = join(dir, 'accounts.jsonl');
-  const rssFile = join(dir, 'peak-rss');
-  await writeFile(file);
+  const memoryFile = join(dir, 'memory.json');
+  await writeFile(file, lines);
   const database = await aBenchDatabase('glc_bench_import');
   const env = {
     PATH: process.env.PATH,
@@ -57,12 +59,12 @@ async function main() {
     const report = JSON.parse(
       await run('dist/cli/glc.js', args, {
         ...env,
-        BENCH_RSS_FILE: rssFile,
-        NODE_OPTIONS: `${process.env.BENCH_NODE_OPTIONS ?? ''} --import=${join(root, 'test/bench/peak-rss.mjs')}`.trim(),
+        BENCH_MEMORY_FILE: memoryFile,
+        NODE_OPTIONS: `${process.env.BENCH_NODE_OPTIONS ?? ''} --expose-gc --import=${join(root, 'test/bench/memory-probe.mjs')}`.trim(),
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    const peakRssMiB = Number(readFileSync(rssFile, 'utf8')) / 1024;
+    const memory = JSON.parse(readFileSync(memoryFile, 'utf8'));
     console.log(
       JSON.stringify({
         scenario: 'account import',
@@ -73,7 +75,8 @@ async function main() {
         mails: report.mails,
         seconds: Number(seconds.toFixed(2)),
         'accounts/s': Math.round(report.lines / seconds),
-        'peak RSS MiB': Math.round(peakRssMiB),
+        'peak RSS MiB': Math.round(memory.maxRssKiB / 1024),
+        'peak live heap MiB': Math.round(memory.maxLiveHeapKiB / 1024),
       }),
     );
   } finally {
@@ -81,4 +84,4 @@ async function main() {
   }
 }
 
-await main();
+for (const lines of sizes) await importOf(lines);
