@@ -94,7 +94,7 @@ async function compose(config: Config, log: Logger, database: Database): Promise
     cacheTtlSeconds: database.isEmbedded ? config.embeddedClientCacheTtlSeconds : config.clientCacheTtlSeconds,
   });
   const { registry, storage } = clients;
-  const franceConnect = createFranceConnect({ pool, config, log, sealer, accounts });
+  const franceConnect = createFranceConnect({ pool, config, log, sealer, accounts, notify });
   const oidc = await createOidc({
     db: pool,
     sealer,

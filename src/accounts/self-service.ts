@@ -42,7 +42,8 @@ export type NoticeKind =
   | 'passkey-removed'
   | 'recovery-codes-generated'
   | 'recovery-code-used'
-  | 'recovered-at-counter';
+  | 'recovered-at-counter'
+  | 'franceconnect-link-code';
 
 /** A message for the citizen; the app renders it in their language and sends it. */
 export interface AccountNotice {

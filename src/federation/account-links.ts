@@ -1,7 +1,7 @@
 // Which account a FranceConnect identity signs in to. Found by the upstream's sub: that account (its identity as
-// received now). Otherwise, when an account has the identity's email, its owner proves it is theirs (its password)
-// before the two are linked: never a silent link, since whoever controls an address at an identity provider would
-// otherwise take the account of that address here. Otherwise a new account is made from the identity, with no
+// received now). Otherwise, when an account has the identity's email, its owner proves it is theirs (its password,
+// or the code mailed to it: link-codes.ts) before the two are linked: never a silent link, since whoever controls an
+// address at an identity provider would otherwise take the account of that address here. Otherwise a new account is made from the identity, with no
 // password of ours, its email verified only if FranceConnect says so (email_verified; a verification mail otherwise).
 // Each change is one transaction with its security event: nothing half-created.
 import {
@@ -30,7 +30,11 @@ export type Resolution =
   | { kind: 'refused'; reason: 'account_locked' | 'no_email' };
 
 export type LinkOutcome =
-  { kind: 'linked'; accountId: string } | { kind: 'wrong_password' } | { kind: 'refused'; reason: 'already_linked' };
+  | { kind: 'linked'; accountId: string }
+  | { kind: 'wrong_password' }
+  /** The mailed code was not the live one of this interaction, identity and account (link-codes.ts). */
+  | { kind: 'wrong_code' }
+  | { kind: 'refused'; reason: 'already_linked' };
 
 export interface AccountLinksDeps {
   pool: Pool;
@@ -45,6 +49,15 @@ export function createAccountLinks({ pool, accounts }: AccountLinksDeps) {
       identity: signIn.identity,
       acr: signIn.acr,
     }) as const;
+
+  /** The link itself, once the account was proved the citizen's; refused when either side is linked already. */
+  const linkTo = (signIn: UpstreamSignIn, accountId: string, origin: Origin): Promise<LinkOutcome> =>
+    withTransaction(pool, async (tx): Promise<LinkOutcome> => {
+      const linked = await insertFederatedIdentity(tx, { ...identityOf(signIn), accountId });
+      if (!linked) return { kind: 'refused', reason: 'already_linked' };
+      await accounts.selfService.recordEvent(accountId, 'franceconnect_linked', origin, tx);
+      return { kind: 'linked', accountId };
+    });
 
   return {
     /** The account of this identity, a new one made from it, or what stands in the way. */
@@ -90,13 +103,11 @@ export function createAccountLinks({ pool, accounts }: AccountLinksDeps) {
     async link(signIn: UpstreamSignIn, email: string, password: string, origin: Origin): Promise<LinkOutcome> {
       const account = await accounts.authenticate(email, password, origin);
       if (!account) return { kind: 'wrong_password' };
-      return withTransaction(pool, async (tx): Promise<LinkOutcome> => {
-        const linked = await insertFederatedIdentity(tx, { ...identityOf(signIn), accountId: account.id });
-        if (!linked) return { kind: 'refused', reason: 'already_linked' };
-        await accounts.selfService.recordEvent(account.id, 'franceconnect_linked', origin, tx);
-        return { kind: 'linked', accountId: account.id };
-      });
+      return linkTo(signIn, account.id, origin);
     },
+
+    /** The owner proved the account another way (the code mailed to it, link-codes.ts): the identity is linked to it. */
+    linkTo,
   };
 }
 

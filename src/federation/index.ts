@@ -5,13 +5,15 @@
 // ends FranceConnect's too (its end_session with the ID token as hint and a state of ours), then goes on.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as oidc from 'openid-client';
-import type { Accounts, Origin } from '../accounts/index.js';
+import type { AccountNotifier, Accounts, Origin } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import type { Pool } from '../db/index.js';
 import type { Locale } from '../locale.js';
 import type { Logger } from '../log.js';
 import type { Sealer } from '../sealing.js';
 import { createAccountLinks, type LinkOutcome, type Resolution } from './account-links.js';
+import { deleteExpiredLinkCodes } from './link-code-repository.js';
+import { createLinkCodes } from './link-codes.js';
 import { eidasLevelOf, franceConnectProof, pivotIdentityOf, stringClaim } from './pivot-identity.js';
 import {
   bindSignInToSession,
@@ -30,6 +32,7 @@ import { createUpstream, UpstreamError } from './upstream.js';
 
 export { FRANCECONNECT_SCOPES, REQUESTED_ACR, UpstreamError } from './upstream.js';
 export type { LinkOutcome, Resolution } from './account-links.js';
+export { LINK_CODE_DIGITS, LINK_CODE_TTL_SECONDS } from './link-codes.js';
 
 /** Our routes FranceConnect sends the browser back to (registered there as redirect and post-logout URIs). */
 export const FRANCECONNECT_CALLBACK_PATH = '/franceconnect/callback';
@@ -58,6 +61,10 @@ export interface FranceConnect {
   ): Promise<Resolution | undefined>;
   /** The link of the interaction's identity to the account of its email, after that account's password. */
   link(interactionUid: string, password: string, origin: Origin): Promise<LinkOutcome | undefined>;
+  /** Mails a code to the account of the interaction's identity's email (link-codes.ts); false when none waits. */
+  sendLinkCode(interactionUid: string): Promise<boolean>;
+  /** The link after the code mailed to that account, instead of its password. */
+  linkWithCode(interactionUid: string, code: string, origin: Origin): Promise<LinkOutcome | undefined>;
   /** The email of the account the interaction's identity would be linked to; undefined when none waits. */
   linkCandidate(interactionUid: string): Promise<string | undefined>;
   /** The proof the interaction's identity makes (assurance.ts), once its account is decided. */
@@ -79,6 +86,8 @@ export interface FederationDeps {
   log: Logger;
   sealer: Sealer;
   accounts: Pick<Accounts, 'authenticate' | 'selfService'>;
+  /** Queues the mails of the link codes; without it (a test's bare federation), none is sent. */
+  notify?: AccountNotifier | undefined;
 }
 
 const digest = (secret: string) => createHash('sha256').update(secret).digest('base64url');
@@ -103,6 +112,7 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
     postLogoutRedirectUri: `${config.issuer}${FRANCECONNECT_LOGOUT_CALLBACK_PATH}`,
   });
   const links = createAccountLinks({ pool, accounts: deps.accounts });
+  const linkCodes = createLinkCodes({ pool, sealer, notify: deps.notify, links });
   const interactionTtl = config.ttlSeconds.interaction;
 
   const refused = (fault: Fault, interactionUid: string | undefined, code: string): CallbackOutcome => {
@@ -139,9 +149,22 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
     return { ok: true, interactionUid: trip.interactionUid };
   }
 
+  /** A link decided: the interaction's account when it was made, a log line either way (never the secret typed). */
+  async function linked(interactionUid: string, outcome: LinkOutcome, proof: 'password' | 'mailed_code'): Promise<LinkOutcome> {
+    if (outcome.kind === 'linked') {
+      await setInteractionAccount(pool, interactionUid, outcome.accountId);
+      log.info({ event: 'franceconnect.linked', accountId: outcome.accountId, proof }, 'franceconnect.linked');
+    } else {
+      const reason = outcome.kind === 'refused' ? outcome.reason : outcome.kind;
+      log.info({ event: 'franceconnect.link_refused', reason, proof }, 'franceconnect.link_refused');
+    }
+    return outcome;
+  }
+
   return {
     async begin(interactionUid, locale) {
       await deleteExpiredFederationRows(pool, config.cleanup.batchSize);
+      await deleteExpiredLinkCodes(pool, config.cleanup.batchSize);
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
       const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -175,17 +198,21 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
       const signIn = await findInteractionSignIn(pool, interactionUid);
       const email = signIn && parseCandidate(signIn.identity);
       if (!signIn || !email) return undefined;
-      const outcome = await links.link(signIn, email, password, origin);
-      if (outcome.kind === 'linked') {
-        await setInteractionAccount(pool, interactionUid, outcome.accountId);
-        log.info({ event: 'franceconnect.linked', accountId: outcome.accountId }, 'franceconnect.linked');
-      } else {
-        log.info(
-          { event: 'franceconnect.link_refused', reason: outcome.kind === 'refused' ? outcome.reason : 'wrong_password' },
-          'franceconnect.link_refused',
-        );
-      }
-      return outcome;
+      return linked(interactionUid, await links.link(signIn, email, password, origin), 'password');
+    },
+    async sendLinkCode(interactionUid) {
+      const signIn = await findInteractionSignIn(pool, interactionUid);
+      const email = signIn && parseCandidate(signIn.identity);
+      if (!signIn || !email) return false;
+      const isSent = await linkCodes.send(interactionUid, signIn, email);
+      log.info({ event: 'franceconnect.link_code_sent', isSent }, 'franceconnect.link_code_sent');
+      return isSent;
+    },
+    async linkWithCode(interactionUid, code, origin) {
+      const signIn = await findInteractionSignIn(pool, interactionUid);
+      const email = signIn && parseCandidate(signIn.identity);
+      if (!signIn || !email) return undefined;
+      return linked(interactionUid, await linkCodes.link(interactionUid, signIn, email, code, origin), 'mailed_code');
     },
     async linkCandidate(interactionUid) {
       const signIn = await findInteractionSignIn(pool, interactionUid);

@@ -2,8 +2,10 @@
 // browser to FranceConnect with a round trip bound to it by a signed cookie (federation/); FranceConnect's answer
 // comes to one fixed callback, which checks it and goes on at the interaction (whose own cookie names the browser
 // again): the account is found by sub, made from the identity, or — when an account has its email — asked for its
-// password before the link. Every fault is a page in the citizen's language leading back to the login page.
+// password (or a code mailed to it: franceconnect-code.ts) before the link. Every fault is a page in the citizen's
+// language leading back to the login page.
 import type { Context } from 'koa';
+import type { Config } from '../config.js';
 import { UpstreamError, type FranceConnect, type Fault } from '../federation/index.js';
 import { passwordCheckRules, secretField, sendPage, setRetryAfter } from '../http/index.js';
 import { loginPage, messagePage, type PageContext } from '../views/index.js';
@@ -14,9 +16,13 @@ import { signInProved } from './sign-in.js';
 /** The interaction pages' dependencies, with FranceConnect when it is configured (otherwise no button, no route). */
 export interface FranceConnectDeps extends InteractionDeps {
   franceConnect?: FranceConnect | undefined;
+  /** The mailed link code's quota is the verification mails' (franceconnect-code.ts). */
+  config: InteractionDeps['config'] & Pick<Config, 'selfService'>;
 }
 
 export const FRANCECONNECT_STEP = 'franceconnect';
+/** Under the link page: the code mailed to the account (franceconnect-code.ts). */
+export const LINK_CODE_STEP = 'link/code';
 const BINDING_COOKIE = 'glc.fc';
 // Sent back by FranceConnect's top-level redirect (a cross-site GET): lax, and only to our callback's path.
 const bindingCookie = (ctx: Context) => ({
@@ -42,7 +48,7 @@ export function franceConnectButtonOf(deps: FranceConnectDeps, interaction: Inte
 }
 
 /** A fault: what happened, in the citizen's words, and the way back to the login page (when we know its interaction). */
-function sendFault(ctx: Context, page: PageContext, fault: Fault | 'account_locked' | 'no_email', interactionUid?: string): void {
+export function sendFault(ctx: Context, page: PageContext, fault: Fault | 'account_locked' | 'no_email', interactionUid?: string): void {
   const status = fault in FAULT_STATUS ? FAULT_STATUS[fault as Fault] : 403;
   const back = interactionUid
     ? { href: `/interaction/${interactionUid}`, label: page.t('franceconnect.back_to_login') }
@@ -50,7 +56,7 @@ function sendFault(ctx: Context, page: PageContext, fault: Fault | 'account_lock
   sendPage(ctx, messagePage(page, page.t('franceconnect.fault_title'), page.t(`franceconnect.faults.${fault}`), back).toString(), status);
 }
 
-function requireFranceConnect(deps: FranceConnectDeps): FranceConnect {
+export function requireFranceConnect(deps: FranceConnectDeps): FranceConnect {
   // The routes exist only when it is configured (router.ts): reaching here without it is a wiring bug.
   if (!deps.franceConnect) throw new Error('franceconnect routes mounted without FranceConnect');
   return deps.franceConnect;
@@ -100,7 +106,7 @@ export async function franceConnectCallback(deps: FranceConnectDeps, ctx: Contex
   ctx.redirect(`/interaction/${outcome.interactionUid}/${FRANCECONNECT_STEP}/continue`);
 }
 
-const originOf = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
+export const originOf = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
 
 /** GET /interaction/:uid/franceconnect/continue: the identity FranceConnect vouched for, to its account. */
 export async function continueFranceConnect(deps: FranceConnectDeps, ctx: Context): Promise<void> {
@@ -125,7 +131,7 @@ export async function continueFranceConnect(deps: FranceConnectDeps, ctx: Contex
   await proved(deps, franceConnect, ctx, interaction, resolution.accountId, []);
 }
 
-async function proved(
+export async function proved(
   deps: FranceConnectDeps,
   franceConnect: FranceConnect,
   ctx: Context,
@@ -138,7 +144,7 @@ async function proved(
   await signInProved(deps, ctx, interaction, accountId, [proof, ...others]);
 }
 
-function renderLink(deps: FranceConnectDeps, ctx: Context, interaction: Interaction, email: string, error?: string, status = 200) {
+export function renderLink(deps: FranceConnectDeps, ctx: Context, interaction: Interaction, email: string, error?: string, status = 200) {
   const page = pageFor(deps, ctx, interaction);
   const base = `/interaction/${interaction.uid}`;
   sendPage(
@@ -156,6 +162,7 @@ function renderLink(deps: FranceConnectDeps, ctx: Context, interaction: Interact
         action: `${base}/${FRANCECONNECT_STEP}/link`,
         backHref: base,
         forgotHref: `/account/password/forgot?${new URLSearchParams({ ui_locales: page.locale, client_id: String(interaction.params.client_id) }).toString()}`,
+        codeAction: `${base}/${FRANCECONNECT_STEP}/${LINK_CODE_STEP}`,
         error: error && page.t(error),
       },
     }).toString(),
@@ -197,7 +204,7 @@ export async function submitFranceConnectLink(deps: FranceConnectDeps, ctx: Cont
     return;
   }
   const outcome = password ? await franceConnect.link(interaction.uid, password, originOf(ctx)) : { kind: 'wrong_password' as const };
-  if (!outcome || outcome.kind === 'wrong_password') {
+  if (!outcome || outcome.kind === 'wrong_password' || outcome.kind === 'wrong_code') {
     renderLink(deps, ctx, interaction, email, 'franceconnect.link.wrong_password', 401);
     return;
   }

@@ -9,11 +9,13 @@ import {
   franceConnectCallback,
   franceConnectLoggedOut,
   FRANCECONNECT_STEP,
+  LINK_CODE_STEP,
   showFranceConnectLink,
   startFranceConnect,
   submitFranceConnectLink,
   type FranceConnectDeps,
 } from './franceconnect.js';
+import { checkFranceConnectCode, sendFranceConnectCode, showFranceConnectCode } from './franceconnect-code.js';
 import { showLogin, submitLogin } from './login.js';
 import { PASSKEY_STEP, passkeyStepOption, showPasskeyLoginOptions, submitPasskeyLogin } from './passkey.js';
 import { showRegister, submitRegister } from './register.js';
@@ -63,6 +65,9 @@ export function createInteractionRouter(deps: FranceConnectDeps): Router {
     router.get(`/${FRANCECONNECT_STEP}/continue`, (ctx) => continueFranceConnect(deps, ctx));
     router.get(`/${FRANCECONNECT_STEP}/link`, (ctx) => showFranceConnectLink(deps, ctx));
     router.post(`/${FRANCECONNECT_STEP}/link`, forms, (ctx) => submitFranceConnectLink(deps, ctx));
+    router.post(`/${FRANCECONNECT_STEP}/${LINK_CODE_STEP}`, forms, (ctx) => sendFranceConnectCode(deps, ctx));
+    router.get(`/${FRANCECONNECT_STEP}/${LINK_CODE_STEP}`, (ctx) => showFranceConnectCode(deps, ctx));
+    router.post(`/${FRANCECONNECT_STEP}/${LINK_CODE_STEP}/check`, forms, (ctx) => checkFranceConnectCode(deps, ctx));
   }
   return router;
 }

@@ -7,6 +7,7 @@ export { html, escapeHtml, SafeHtml } from './html.js';
 export { pickLocale, type Translate } from './i18n.js';
 export { INFO_PAGE_LINKS, type CommuneFace, type PageContext } from './layout.js';
 export { loginPage, type LoginView } from './templates/login.js';
+export { franceConnectCodePage, type FranceConnectCodeView } from './templates/franceconnect-code.js';
 export { registerPage, type RegisterView } from './templates/register.js';
 export { consentPage, type ConsentView } from './templates/consent.js';
 export * from './templates/provider-pages.js';

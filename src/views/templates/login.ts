@@ -30,6 +30,8 @@ export interface FranceConnectLinkView {
   action: string;
   backHref: string;
   forgotHref: string;
+  /** "Recevoir un code par courriel": the other proof, a code mailed to that account (its only one without a password). */
+  codeAction: string;
   error?: string | undefined;
 }
 
@@ -46,6 +48,11 @@ ${errorSummary(page, view.error ? [view.error] : [])}
 ${csrfInput(csrfToken)}
 ${field({ name: 'password', type: 'password', label: t('franceconnect.link.password'), autocomplete: 'current-password', required: true, autofocus: true, error: view.error })}
 <button type="submit">${t('franceconnect.link.submit')}</button>
+</form>
+<p>${t('franceconnect.link.code_offer', { email: view.email })}</p>
+<form method="post" action="${view.codeAction}">
+${csrfInput(csrfToken)}
+<button type="submit" class="secondary">${t('franceconnect.link.send_code')}</button>
 </form>
 <nav class="links" aria-label="${t('form.other_options')}">
 <a href="${view.backHref}">${t('franceconnect.back_to_login')}</a>
