@@ -57,6 +57,22 @@ export const TunablesSchema = Checked(
       reloadIntervalSeconds: PositiveInteger,
     }),
     cleanup: Section({ intervalSeconds: PositiveInteger, batchSize: PositiveInteger }),
+    /**
+     * The jobs that write (sweeping, mail delivery and purge, retention) run in one process per deployment: the
+     * holder of a Postgres advisory lock. The others try to take it every lockRetrySeconds, and the holder checks
+     * its connection as often, so a holder that died is replaced within about that time.
+     */
+    background: Section({ lockRetrySeconds: PositiveInteger }),
+    /**
+     * WORKERS above 1: a worker that dies is forked again after restartFirstDelaySeconds, twice as long after each
+     * quick death up to restartMaxDelaySeconds (a crash loop must not spin a core). On SIGTERM each worker gets
+     * drainTimeoutSeconds to finish its requests in flight before it is killed.
+     */
+    cluster: Checked(
+      Section({ restartFirstDelaySeconds: PositiveInteger, restartMaxDelaySeconds: PositiveInteger, drainTimeoutSeconds: PositiveInteger }),
+      (cluster) => cluster.restartMaxDelaySeconds >= cluster.restartFirstDelaySeconds,
+      'restartMaxDelaySeconds must not be below restartFirstDelaySeconds',
+    ),
     rateLimits: Section({
       passwordChecks: Section({
         perAccountAndAddress: ThrottlePolicySchema,

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BlockList, isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { ConfigError } from './config-error.js';
 import { loadConfigFiles } from './config-files.js';
 import type { ContributionGrid, Tunables } from './config-schema.js';
@@ -48,6 +49,10 @@ export interface Config extends Tunables {
   /** config/page-<name>.<fr|en>.md: the footer's pages, Markdown an operator edits. */
   infoPages: Record<InfoPage, { fr: string; en: string }>;
   port: number;
+  /** The address the server binds; undefined: every interface. */
+  host: string | undefined;
+  /** Server processes on the port (node:cluster when above 1); 1 on the embedded database. */
+  workers: number;
   issuer: string;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -84,6 +89,28 @@ function parsePort(value: string | undefined): number {
     throw new ConfigError('PORT', `must be an integer between 0 and 65535, got "${value}"`);
   }
   return port;
+}
+
+// A name or an address to bind: IPv4, IPv6 (with or without brackets) or a host name that resolves here.
+function parseHost(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const bare = value.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare) === 0 && !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(bare)) {
+    throw new ConfigError('HOST', `must be an IP address or a host name to bind, got "${value}"`);
+  }
+  return bare;
+}
+
+// The embedded database is one PGlite behind one connection, owned by the process that opened DATA_DIR: a
+// second server process could not share it, so more than one worker needs a Postgres server.
+function parseWorkers(value: string | undefined, databaseUrl: string | undefined): number {
+  if (value === undefined || value === '') return databaseUrl ? availableParallelism() : 1;
+  const workers = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(workers >= 1 && workers <= 256)) throw new ConfigError('WORKERS', `must be an integer between 1 and 256, got "${value}"`);
+  if (workers > 1 && !databaseUrl) {
+    throw new ConfigError('WORKERS', 'above 1 needs DATABASE_URL (the embedded database serves one process)');
+  }
+  return workers;
 }
 
 function parseIssuer(value: string | undefined, port: number): string {
@@ -285,6 +312,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       help: { fr: files['page-help.fr.md'], en: files['page-help.en.md'] },
     },
     port,
+    host: parseHost(env.HOST),
+    workers: parseWorkers(env.WORKERS, parseDatabaseUrl(env.DATABASE_URL)),
     issuer: parseIssuer(env.ISSUER, port),
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
     dataDir: resolve(env.DATA_DIR || join(process.cwd(), 'data')),

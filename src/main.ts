@@ -1,4 +1,6 @@
-// Entry point: loadConfig → openDatabase → migrate → keys → createApp → listen; SIGTERM drains.
+// Entry point: loadConfig → openDatabase → migrate → keys → createApp → listen; SIGTERM drains. With WORKERS
+// above 1 the primary migrates and makes the first keys, then forks the workers that serve (cluster.ts).
+import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,14 +11,16 @@ import { createMailer, createTransport, senderOf, type Mailer, type MailTranspor
 import { createApp } from './app.js';
 import { createFranceConnect, type FranceConnect } from './federation/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { databaseUnavailability, listen, migrate, openDatabase, type Database, type Pool } from './db/index.js';
+import { startBackgroundWork } from './background/index.js';
+import { drainServer, serveUntilStopped, superviseWorkers } from './cluster.js';
+import { databaseUnavailability, migrate, openDatabase, type Database, type Pool } from './db/index.js';
 import type { AdminDeps } from './admin/router.js';
 import { createOperators, type Operators } from './operators/index.js';
 import { createMetrics } from './http/index.js';
 import { createProviderPages } from './interactions/router.js';
 import { createLogger, type Logger } from './log.js';
-import { createOidc, ensureKeys, findApiToken, KEY_CHANGES_CHANNEL, openClientRegistry, startCleanup, type Oidc } from './oidc/index.js';
-import { CLIENT_CHANGES_CHANNEL, type Registry } from './registry/index.js';
+import { createOidc, ensureKeys, findApiToken, openClientRegistry, type Oidc } from './oidc/index.js';
+import type { Registry } from './registry/index.js';
 import { createReports } from './reports/index.js';
 import {
   createAccountChanges,
@@ -70,10 +74,10 @@ interface Composition {
  * The rooms over one database, bottom up: accounts and the registry, the library's storage and client
  * schema, the provider, then the application layer over them and the operators' API.
  */
-async function compose(config: Config, log: Logger, database: Database): Promise<Composition> {
+async function compose(config: Config, log: Logger, database: Database, isPrepared: boolean): Promise<Composition> {
   const { pool } = database;
   const sealer = createSealer(resolveSecretKey(config.secretKey, config.dataDir));
-  const { created } = await ensureKeys(pool, sealer);
+  const { created } = isPrepared ? { created: [] } : await ensureKeys(pool, sealer);
   const views = createViews(config.projectRoot);
   const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderOf(config.issuer) });
   const mailer = createMailer({ db: pool, transport, log, policy: config.mail });
@@ -150,39 +154,19 @@ async function compose(config: Config, log: Logger, database: Database): Promise
   };
 }
 
-/** What runs beside requests: cross-instance invalidation, sweeping, mail delivery, retention. Answers its stop. */
-function startBackgroundWork(config: Config, log: Logger, database: Database, parts: Composition): () => Promise<void> {
-  // The embedded database serves one instance: nobody else to hear.
-  const stopListening =
-    database.isEmbedded || !config.databaseUrl
-      ? () => Promise.resolve()
-      : listen(
-          config.databaseUrl,
-          [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL],
-          (channel, payload) => {
-            if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);
-            else void parts.oidc.reloadKeysIfChanged();
-          },
-          log,
-        );
-  const stops = [
-    startCleanup(database.pool, log, config.cleanup),
-    parts.mailer.startWorker(),
-    parts.retention.start(),
-    () => parts.oidc.stop(),
-  ];
-  return async () => {
-    for (const stop of stops) stop();
-    await stopListening();
-  };
+export interface StartOptions {
+  /** A worker of the cluster: its primary already applied the migrations and made the first keys. */
+  isPrepared?: boolean;
 }
 
 /** Builds and starts everything; tests call it too, with their own configuration. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger, { isPrepared = false }: StartOptions = {}): Promise<RunningServer> {
   const database = await openDatabase(config, 'glc-server');
-  const applied = await migrate(database.pool, config.projectRoot);
-  if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
-  const parts = await compose(config, log, database);
+  if (!isPrepared) {
+    const applied = await migrate(database.pool, config.projectRoot);
+    if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
+  }
+  const parts = await compose(config, log, database, isPrepared);
   const { accounts, factors, changes, counterRecovery, registry, oidc, mailer, views, admin } = parts;
   const app = createApp({
     config,
@@ -202,15 +186,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stopBackground = startBackgroundWork(config, log, database, parts);
 
   const handle = app.callback();
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    // A request that arrives on a kept-alive connection while draining is served, and its connection closed after.
+    if (!server.listening) res.setHeader('Connection', 'close');
+    void handle(req, res);
+  });
   server.keepAliveTimeout = config.http.keepAliveTimeoutSeconds * 1000;
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
-  log.info({ event: 'server.listening', port: config.port, issuer: config.issuer, embedded: database.isEmbedded }, 'server.listening');
+  await new Promise<void>((resolve) => server.listen({ port: config.port, host: config.host }, resolve));
+  log.info(
+    { event: 'server.listening', port: config.port, host: config.host, issuer: config.issuer, embedded: database.isEmbedded },
+    'server.listening',
+  );
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await drainServer(server);
       await stopBackground();
       parts.transport.close();
       await database.close();
@@ -244,10 +234,22 @@ function printWelcome(config: Config): void {
   );
 }
 
-async function main(): Promise<void> {
-  let config: Config;
+/** The primary's one-time work before any worker exists: the development secret key, migrations, the first keys. */
+async function prepareDatabase(config: Config, log: Logger): Promise<{ isFirstStart: boolean }> {
+  const database = await openDatabase(config, 'glc-primary', 1);
   try {
-    config = loadConfig();
+    const applied = await migrate(database.pool, config.projectRoot);
+    if (applied.length) log.info({ event: 'db.migrated', applied }, 'db.migrated');
+    const { created } = await ensureKeys(database.pool, createSealer(resolveSecretKey(config.secretKey, config.dataDir)));
+    return { isFirstStart: created.length > 0 };
+  } finally {
+    await database.close();
+  }
+}
+
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`grandlyonconnect: ${error.message}\n`);
@@ -255,28 +257,31 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel);
-  let running: RunningServer;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const root = createLogger(config.logLevel);
+  // In a cluster every line says which process wrote it: the worker that answered, the one running the jobs.
+  const log = config.workers > 1 ? root.child({ pid: process.pid }) : root;
   try {
-    running = await startServer(config, log);
+    if (cluster.isPrimary && config.workers > 1) {
+      await superviseWorkers({
+        config,
+        log,
+        prepare: () => prepareDatabase(config, log),
+        onListening: (isFirstStart) => isFirstStart && printWelcome(config),
+      });
+      return;
+    }
+    const started = startServer(config, log, { isPrepared: cluster.isWorker });
+    serveUntilStopped(log, started);
+    if ((await started).isFirstStart) printWelcome(config);
   } catch (error) {
     log.fatal({ event: 'server.start_failed', err: error }, 'server.start_failed');
     process.stderr.write(`grandlyonconnect: could not start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  if (running.isFirstStart) printWelcome(config);
-  const shutdown = (signal: string) => {
-    log.info({ event: 'server.stopping', signal }, 'server.stopping');
-    running.close().then(
-      () => {
-        log.info({ event: 'server.stopped' }, 'server.stopped');
-        process.exit(0);
-      },
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 const isEntryPoint = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -26,12 +26,13 @@ export interface Mailer {
   enqueue(mail: OutgoingMail, options?: MailKeeping & { db?: Queryable | undefined }): Promise<number>;
   /** Queues mails that go out no earlier than each one's delay after the transaction's start (the worker waits). */
   enqueuePaced(mails: PacedMail[], options?: { db?: Queryable | undefined }): Promise<number>;
-  /** Sends what is due now; answers how many went out (the worker calls it; tests may too). */
+  /**
+   * Sends what is due now; answers how many went out. The deployment's background work (background/) calls it
+   * every `pollIntervalSeconds` in one process; an enqueue calls it after its commit; tests may too.
+   */
   deliverDue(): Promise<number>;
   /** Deletes the mails sent or given up more than `keepDays` before `now` (a parameter for tests); answers how many. */
   purge(now?: Date): Promise<number>;
-  /** Delivers every `pollIntervalSeconds`, purges every `purgeIntervalSeconds` (the policy's); answers its stop. */
-  startWorker(): () => void;
 }
 
 /** How the outbox delivers, retries and forgets (config/default.json, mail). */
@@ -130,20 +131,6 @@ export function createMailer({
       } while (batch === policy.purgeBatchSize);
       if (purged > 0) log.info({ event: 'mail.purged', purged }, 'mail.purged');
       return purged;
-    },
-    startWorker() {
-      const timers = [
-        setInterval(() => {
-          mailer.deliverDue().catch((error: unknown) => log.warn({ event: 'mail.worker_failed', err: error }, 'mail.worker_failed'));
-        }, policy.pollIntervalSeconds * 1000),
-        setInterval(() => {
-          mailer.purge().catch((error: unknown) => log.warn({ event: 'mail.purge_failed', err: error }, 'mail.purge_failed'));
-        }, policy.purgeIntervalSeconds * 1000),
-      ];
-      for (const timer of timers) timer.unref();
-      return () => {
-        for (const timer of timers) clearInterval(timer);
-      };
     },
   };
   return mailer;

@@ -37,7 +37,7 @@ export {
   type Retirement,
   type Rotation,
 } from './keys.js';
-export { startCleanup } from './cleanup.js';
+export { sweepExpiredRows } from './cleanup.js';
 export { communeSectorUri, SECTOR_DOCUMENT_ROUTE, sectorDocuments } from './sector.js';
 export type { ProviderPages } from './rendering.js';
 export type { ProviderForm, UserCodeForm } from './provider-forms.js';

@@ -1,5 +1,5 @@
 // The retention job (RGPD): warns unused accounts twice (accounts/retention.ts), closes those still
-// unused like a deletion by the citizen (account-changes.ts), purges old history; on a timer.
+// unused like a deletion by the citizen (account-changes.ts), purges old history.
 import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -14,10 +14,11 @@ export interface RetentionReport {
 }
 
 export interface RetentionJob {
-  /** One pass of the job at `now` (a parameter, so that tests control the clock). */
+  /**
+   * One pass of the job at `now` (a parameter, so that tests control the clock). The deployment's background
+   * work (background/) runs it every retention.intervalSeconds in one process.
+   */
   run(now?: Date): Promise<RetentionReport>;
-  /** Runs the job on its interval (config retention.intervalSeconds); the answer stops it. */
-  start(): () => void;
 }
 
 export function createRetentionJob(deps: {
@@ -37,13 +38,6 @@ export function createRetentionJob(deps: {
       if (report.firstWarnings + report.secondWarnings + report.deleted > 0)
         deps.log.info({ event: 'retention.ran', ...report }, 'retention.ran');
       return report;
-    },
-    start() {
-      const timer = setInterval(() => {
-        job.run().catch((error: unknown) => deps.log.warn({ event: 'retention.failed', err: error }, 'retention.failed'));
-      }, deps.config.retention.intervalSeconds * 1000);
-      timer.unref();
-      return () => clearInterval(timer);
     },
   };
   return job;

@@ -1,0 +1,258 @@
+// WORKERS=2 as an operator runs it: the built dist/main.js as a real process on a fresh database, its primary
+// forking two workers on one port. Which worker answered a request is read from the server's own log (each line
+// carries its process's pid, a request's line its X-Request-Id): nothing in a response tells a client. A
+// kept-alive connection stays with the worker that accepted it, so a connection pinned to each worker lets a test
+// speak to the one it chooses. Needs a Postgres server (WORKERS>1 is refused on the embedded database).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freshDatabase, type TestDatabase } from '../support/database.js';
+import { eventually } from '../support/eventually.js';
+import { jsonOutput, PROJECT_ROOT, runGlc } from '../support/glc.js';
+import { discover, startAuthorization, signIn } from '../support/relying-party.js';
+import { freePort, TEST_SECRET_KEY } from '../support/server.js';
+import { UserAgent } from '../support/user-agent.js';
+
+const SLOW_HOOK_MS = 180_000;
+const PASSWORD = 'une phrase de passe assez longue';
+const EMAIL = 'jeanne@example.org';
+const REDIRECT_URI = 'https://site.bron.example.org/callback';
+
+interface LogLine {
+  pid?: number;
+  event?: string;
+  requestId?: string;
+  path?: string;
+  status?: number;
+  code?: number;
+  [key: string]: unknown;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  requestId: string;
+}
+
+let checkout: string;
+let database: TestDatabase | undefined;
+let server: ChildProcess | undefined;
+let issuer: string;
+let port: number;
+const lines: LogLine[] = [];
+let exited: Promise<number | null>;
+let site: { clientId: string; clientSecret: string };
+/** A kept-alive connection to each worker, by its pid. */
+const pinned = new Map<number, Agent>();
+
+function glcEnv(): Record<string, string> {
+  return { DATABASE_URL: database!.url, DATA_DIR: join(checkout, 'data'), SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn', ISSUER: issuer };
+}
+
+async function glc(...args: string[]): Promise<Record<string, unknown>> {
+  return jsonOutput(await runGlc([...args, '--json'], glcEnv()));
+}
+
+/** Resolves with the first log line (already written or to come) that matches; fails if the server exits first. */
+async function logLine(matches: (line: LogLine) => boolean): Promise<LogLine> {
+  for (;;) {
+    const found = lines.find(matches);
+    if (found) return found;
+    if (server?.exitCode !== null) throw new Error(`the server exited (${server?.exitCode}) before the log line came`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const workerPids = () => [...new Set(lines.filter((l) => l.event === 'server.listening').map((l) => l.pid!))];
+
+function send(
+  agent: Agent | undefined,
+  method: string,
+  path: string,
+  { headers = {}, body }: { headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  const requestId = `test-${randomUUID()}`;
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      { host: '127.0.0.1', port, method, path, agent, headers: { 'x-request-id': requestId, ...headers } },
+      (response: IncomingMessage) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text, requestId }));
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+/** The pid of the worker that served the request (from its log line). */
+async function servedBy(answer: Answer): Promise<number> {
+  const line = await logLine((l) => l.event === 'http.request' && l.requestId === answer.requestId);
+  return line.pid!;
+}
+
+/** Opens connections until one kept-alive connection reaches each worker (the primary deals them out in turn). */
+async function pinEveryWorker(): Promise<void> {
+  for (let attempt = 0; attempt < 40 && pinned.size < 2; attempt++) {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const pid = await servedBy(await send(agent, 'GET', '/healthz'));
+    if (pinned.has(pid)) agent.destroy();
+    else pinned.set(pid, agent);
+  }
+  expect(pinned.size).toBe(2);
+}
+
+function on(pid: number): Agent {
+  const agent = pinned.get(pid);
+  if (!agent) throw new Error(`no connection pinned to worker ${pid}`);
+  return agent;
+}
+
+const basic = (clientId: string, secret: string) => `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
+
+/** A token request whose client authentication decides the answer: invalid_grant for a good secret, invalid_client otherwise. */
+function tokenProbe(pid: number, secret: string): Promise<Answer> {
+  return send(on(pid), 'POST', '/token', {
+    headers: { authorization: basic(site.clientId, secret), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: 'not-a-code', redirect_uri: REDIRECT_URI }).toString(),
+  });
+}
+
+const errorOf = (answer: Answer) => (JSON.parse(answer.body) as { error?: string }).error;
+
+beforeAll(async () => {
+  if (!process.env.DATABASE_URL) throw new Error('WORKERS=2 needs a Postgres server: set DATABASE_URL');
+  if (!existsSync(join(PROJECT_ROOT, 'dist', 'main.js'))) throw new Error('dist/ is missing: run "npm run build" first');
+  // The built checkout with its background jobs and lock attempts every second, so that a test sees several turns.
+  checkout = mkdtempSync(join(tmpdir(), 'glc-workers-'));
+  for (const part of ['dist', 'config', 'migrations', 'package.json', 'src/views'])
+    cpSync(join(PROJECT_ROOT, part), join(checkout, part), { recursive: true });
+  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+  const file = join(checkout, 'config', 'default.json');
+  const tunables = JSON.parse(readFileSync(file, 'utf8'));
+  tunables.cleanup.intervalSeconds = 1;
+  tunables.mail.pollIntervalSeconds = 1;
+  tunables.mail.purgeIntervalSeconds = 1;
+  tunables.retention.intervalSeconds = 1;
+  tunables.background.lockRetrySeconds = 1;
+  writeFileSync(file, JSON.stringify(tunables));
+
+  database = await freshDatabase();
+  port = await freePort();
+  issuer = `http://localhost:${port}`;
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: checkout,
+    env: { PATH: process.env.PATH ?? '', ...glcEnv(), LOG_LEVEL: 'info', PORT: String(port), WORKERS: '2' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  server = child;
+  exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  let pending = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    const parts = (pending + chunk).split('\n');
+    pending = parts.pop() ?? '';
+    for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part) as LogLine);
+  });
+  await logLine(() => workerPids().length === 2);
+
+  await glc('commune', 'add', '--slug', 'bron', '--name', 'Ville de Bron');
+  const client = await glc('client', 'add', '--commune', 'bron', '--name', 'bron.fr', '--redirect-uri', REDIRECT_URI, '--first-party');
+  site = { clientId: client.client_id as string, clientSecret: client.client_secret as string };
+  await glc('account', 'add', '--email', EMAIL, '--password', PASSWORD, '--verified');
+  await pinEveryWorker();
+}, SLOW_HOOK_MS);
+
+afterAll(async () => {
+  for (const agent of pinned.values()) agent.destroy();
+  if (server?.exitCode === null) {
+    server.kill('SIGKILL');
+    await exited;
+  }
+  await database?.drop();
+  if (checkout) rmSync(checkout, { recursive: true, force: true });
+}, SLOW_HOOK_MS);
+
+describe('WORKERS=2', () => {
+  it('serves one port from two worker processes, the primary serving none', () => {
+    const primary = server!.pid!;
+    expect(workerPids()).toHaveLength(2);
+    expect(workerPids()).not.toContain(primary);
+    expect([...pinned.keys()].sort()).toEqual(workerPids().sort());
+  });
+
+  it('redeems on one worker the code that the other issued', async () => {
+    const config = await discover(issuer, { ...site, commune: 'bron', redirectUri: REDIRECT_URI, redirectUris: [REDIRECT_URI] });
+    const attempt = await startAuthorization(config, { ...site, commune: 'bron', redirectUri: REDIRECT_URI, redirectUris: [REDIRECT_URI] });
+    const agent = new UserAgent(issuer);
+    const flow = `flow-${randomUUID()}`;
+    agent.headers['x-request-id'] = flow;
+    const callback = await signIn(agent, attempt, { email: EMAIL, password: PASSWORD });
+    const code = new URL(callback).searchParams.get('code')!;
+    expect(code).toEqual(expect.any(String));
+    // The request that answered with the redirect to the site, its code in it, is the flow's last one under /auth/.
+    await logLine((l) => l.requestId === flow && l.event === 'http.request' && l.status === 303 && /^\/auth\/./.test(l.path ?? ''));
+    const resumes = lines.filter((l) => l.requestId === flow && l.event === 'http.request' && /^\/auth\/./.test(l.path ?? ''));
+    const issuedBy = resumes.at(-1)!.pid!;
+    const other = workerPids().find((pid) => pid !== issuedBy)!;
+
+    const redeemed = await send(on(other), 'POST', '/token', {
+      headers: { authorization: basic(site.clientId, site.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: attempt.verifier,
+      }).toString(),
+    });
+    expect(await servedBy(redeemed)).toBe(other);
+    expect(redeemed.status).toBe(200);
+    expect(JSON.parse(redeemed.body)).toMatchObject({ access_token: expect.any(String), id_token: expect.any(String) });
+  });
+
+  it('refuses the old secret on both workers as soon as glc rotates it', async () => {
+    const [first, second] = workerPids() as [number, number];
+    // Both workers have the client in their cache first: only the invalidation can make them forget it.
+    for (const pid of [first, second]) expect(errorOf(await tokenProbe(pid, site.clientSecret))).toBe('invalid_grant');
+    const rotated = await glc('client', 'rotate-secret', '--client', site.clientId, '--overlap', '0');
+    const fresh = rotated.client_secret as string;
+    for (const pid of [first, second]) {
+      expect(await eventually(async () => errorOf(await tokenProbe(pid, site.clientSecret)) === 'invalid_client')).toBe(true);
+      expect(errorOf(await tokenProbe(pid, fresh))).toBe('invalid_grant');
+    }
+    site = { ...site, clientSecret: fresh };
+  });
+
+  it('publishes a key rotated by glc on both workers without a restart', async () => {
+    const rotation = await glc('keys', 'rotate', '--now');
+    const kid = rotation.kid as string;
+    for (const pid of workerPids()) {
+      const published = async () => {
+        const answer = await send(on(pid), 'GET', '/jwks');
+        return (JSON.parse(answer.body) as { keys: { kid: string }[] }).keys.some((key) => key.kid === kid);
+      };
+      expect(await eventually(published)).toBe(true);
+    }
+  });
+
+  it('runs each background job in one process only', async () => {
+    const runs = async () =>
+      (
+        await database!.pool.query<{ job: string; runner_pid: number; runs: number }>(
+          'select job, runner_pid, runs from background_job_runs order by job',
+        )
+      ).rows;
+    // Every job has had several turns (each every second in this checkout) while both workers were up.
+    expect(await eventually(async () => (await runs()).filter((r) => r.runs >= 3).length === 4, 100)).toBe(true);
+    const rows = await runs();
+    expect(rows.map((r) => r.job).sort()).toEqual(['cleanup', 'mail.deliver', 'mail.purge', 'retention']);
+    const runners = new Set(rows.map((r) => r.runner_pid));
+    expect(runners.size).toBe(1);
+    expect(workerPids()).toContain([...runners][0]);
+  });
+});
