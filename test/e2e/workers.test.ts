@@ -66,7 +66,11 @@ async function logLine(matches: (line: LogLine) => boolean): Promise<LogLine> {
   }
 }
 
-const workerPids = () => [...new Set(lines.filter((l) => l.event === 'server.listening').map((l) => l.pid!))];
+/** The workers serving now: every one that listened, but those the primary saw die. */
+const workerPids = () => {
+  const died = new Set(lines.filter((l) => l.event === 'cluster.worker_died').map((l) => l.workerPid));
+  return [...new Set(lines.filter((l) => l.event === 'server.listening').map((l) => l.pid!))].filter((pid) => !died.has(pid));
+};
 
 function send(
   agent: Agent | undefined,
@@ -98,6 +102,11 @@ async function servedBy(answer: Answer): Promise<number> {
 
 /** Opens connections until one kept-alive connection reaches each worker (the primary deals them out in turn). */
 async function pinEveryWorker(): Promise<void> {
+  for (const [pid, agent] of pinned) {
+    if (workerPids().includes(pid)) continue;
+    agent.destroy();
+    pinned.delete(pid);
+  }
   for (let attempt = 0; attempt < 40 && pinned.size < 2; attempt++) {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const pid = await servedBy(await send(agent, 'GET', '/healthz'));
@@ -122,6 +131,52 @@ function tokenProbe(pid: number, secret: string): Promise<Answer> {
     body: new URLSearchParams({ grant_type: 'authorization_code', code: 'not-a-code', redirect_uri: REDIRECT_URI }).toString(),
   });
 }
+
+/**
+ * A token request in flight: sent with `Expect: 100-continue`, so that the worker's "100 Continue" proves it holds
+ * the request, and its body held back until `finish`.
+ */
+async function heldTokenRequest(pid: number): Promise<{ finish(): void; answer: Promise<Answer> }> {
+  const requestId = `test-${randomUUID()}`;
+  const body = new URLSearchParams({ grant_type: 'authorization_code', code: 'not-a-code', redirect_uri: REDIRECT_URI }).toString();
+  let continued!: () => void;
+  const received = new Promise<void>((resolve) => (continued = resolve));
+  let finish!: () => void;
+  const answer = new Promise<Answer>((resolve, reject) => {
+    const outgoing = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/token',
+      agent: on(pid),
+      headers: {
+        'x-request-id': requestId,
+        expect: '100-continue',
+        authorization: basic(site.clientId, site.clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(Buffer.byteLength(body)),
+      },
+    });
+    outgoing.on('continue', continued);
+    outgoing.on('response', (response: IncomingMessage) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text, requestId }));
+    });
+    outgoing.on('error', reject);
+    finish = () => outgoing.end(body);
+  });
+  await received;
+  return { finish, answer };
+}
+
+const jobRuns = async () =>
+  (
+    await database!.pool.query<{ job: string; runner_pid: number; runs: number }>(
+      'select job, runner_pid, runs from background_job_runs order by job',
+    )
+  ).rows;
 
 const errorOf = (answer: Answer) => (JSON.parse(answer.body) as { error?: string }).error;
 
@@ -241,18 +296,42 @@ describe('WORKERS=2', () => {
   });
 
   it('runs each background job in one process only', async () => {
-    const runs = async () =>
-      (
-        await database!.pool.query<{ job: string; runner_pid: number; runs: number }>(
-          'select job, runner_pid, runs from background_job_runs order by job',
-        )
-      ).rows;
     // Every job has had several turns (each every second in this checkout) while both workers were up.
-    expect(await eventually(async () => (await runs()).filter((r) => r.runs >= 3).length === 4, 100)).toBe(true);
-    const rows = await runs();
+    expect(await eventually(async () => (await jobRuns()).filter((r) => r.runs >= 3).length === 4, 100)).toBe(true);
+    const rows = await jobRuns();
     expect(rows.map((r) => r.job).sort()).toEqual(['cleanup', 'mail.deliver', 'mail.purge', 'retention']);
     const runners = new Set(rows.map((r) => r.runner_pid));
     expect(runners.size).toBe(1);
     expect(workerPids()).toContain([...runners][0]);
+  });
+
+  it('replaces a worker killed outright, and another process takes the background jobs over', async () => {
+    const [holder] = [...new Set((await jobRuns()).map((r) => r.runner_pid))];
+    expect(workerPids()).toContain(holder);
+    process.kill(holder!, 'SIGKILL');
+    await logLine((l) => l.event === 'cluster.worker_died' && l.workerPid === holder && l.signal === 'SIGKILL');
+    await logLine(() => workerPids().length === 2);
+    const takenOver = async () => {
+      const others = (await jobRuns()).filter((r) => r.runner_pid !== holder);
+      return others.filter((r) => r.runs >= 2).length === 4;
+    };
+    expect(await eventually(takenOver, 100)).toBe(true);
+    const runners = new Set((await jobRuns()).filter((r) => r.runner_pid !== holder).map((r) => r.runner_pid));
+    expect(runners.size).toBe(1);
+    expect(workerPids()).toContain([...runners][0]);
+    await pinEveryWorker();
+  });
+
+  it('drains both workers on SIGTERM: the requests in flight are answered, then the primary exits 0', async () => {
+    const held = await Promise.all(workerPids().map((pid) => heldTokenRequest(pid)));
+    server!.kill('SIGTERM');
+    for (const pid of workerPids()) await logLine((l) => l.event === 'server.stopping' && l.pid === pid);
+    for (const request of held) request.finish();
+    const answers = await Promise.all(held.map((request) => request.answer));
+    expect(answers.map((answer) => [answer.status, errorOf(answer)])).toEqual([
+      [400, 'invalid_grant'],
+      [400, 'invalid_grant'],
+    ]);
+    expect(await exited).toBe(0);
   });
 });
