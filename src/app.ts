@@ -8,6 +8,7 @@ import {
   createCsrf,
   createRateLimiter,
   errorHandler,
+  formPostRedirect,
   health,
   HEALTH_ROUTES,
   PROGRAM_PATHS,
@@ -131,6 +132,8 @@ export function createApp(deps: AppDeps): Koa {
     ),
   );
   app.use(refuseControlCharacters({ maxBodyBytes: config.http.edgeBodyLimitBytes }));
+  // POST at /auth and /session/end becomes the GET that carries the session (http/form-post-redirect.ts).
+  app.use(formPostRedirect(['authorization', 'end_session'].map((route) => deps.oidc.provider().pathFor(route))));
   app.use(sectorDocuments(deps.registry));
   app.use(createCommuneLogoRouter({ registry: deps.registry }).routes());
   const accountSpaceDeps = {

@@ -7,6 +7,7 @@ export { health, HEALTH_ROUTES } from './health.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { errorHandler, PROGRAM_PATHS, wantsJson, type ErrorTranslator } from './error-handler.js';
 export { refuseControlCharacters } from './control-characters.js';
+export { formPostRedirect } from './form-post-redirect.js';
 export { staticFiles } from './static-files.js';
 export { canonicalOrigin } from './canonical-origin.js';
 export {
