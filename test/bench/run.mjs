@@ -1,202 +1,133 @@
 #!/usr/bin/env node
-// Benchmark: starts the built server as its own process and measures the protocol's hot paths with
-// concurrent clients, printing throughput and latency percentiles. Usage: npm run bench
-// Environment: DATABASE_URL (a Postgres server; a fresh database is created in it) or nothing (embedded
-// PGlite), BENCH_SECONDS (per scenario, default 5), BENCH_CONCURRENCY (default 16).
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { aBenchDatabase, freePort, percentile, root, run } from './support.mjs';
+// npm run bench: GrandLyonConnect beside the bare oidc-provider (same library version, in memory, its
+// development interactions), both started here as processes of their own and measured in the same run with
+// interleaved rounds (ours, bare, ours, bare…) so that the machine's noise falls on both. Per scenario:
+// requests/s, p50/p99, server CPU ms per operation (the process and its workers, plus the Postgres backends of
+// its database, from /proc), SQL round trips per operation (glc_sql_round_trips_total), the ratio of CPU to the
+// bare library's. Then the argon2 bound, the machine, and the targets of issue 12 point 4 as PASS/FAIL lines.
+// `--json`: stdout is one JSON object with the same figures (progress goes to stderr either way).
+// Environment: DATABASE_URL (a fresh database is made on that server; without it, the embedded PGlite),
+// WORKERS (passed to the server), BENCH_SECONDS (per server per scenario, default 8), BENCH_ROUNDS (default
+// 4), BENCH_CONCURRENCY (default 16), BENCH_ARGON2_SECONDS (default 5).
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { argon2Bound } from './argon2-bound.mjs';
+import { processTree, rssKiBOf } from './cpu.mjs';
+import { operationsOf } from './flows.mjs';
+import { sqlPerOperation, timed } from './measure.mjs';
+import { summarise, table, targetLines, targets } from './report.mjs';
+import { SCENARIOS } from './scenarios.mjs';
+import { startBare, startOurs } from './targets.mjs';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const secretKey = 'bench-secret-key-0123456789-0123456789-abcdef';
+const argon2Seconds = Number(process.env.BENCH_ARGON2_SECONDS ?? 5);
+const asJson = process.argv.includes('--json');
+const progress = (line) => process.stderr.write(`${line}\n`);
 
-async function measure(name, operation) {
-  const latencies = [];
-  let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const started = performance.now();
-      try {
-        await operation();
-        latencies.push(performance.now() - started);
-      } catch {
-        errors += 1;
-      }
+const merge = (into, round) => ({
+  latencies: into.latencies.concat(round.latencies),
+  errors: into.errors + round.errors,
+  firstError: into.firstError ?? round.firstError,
+  elapsed: into.elapsed + round.elapsed,
+  cpuMs: into.cpuMs + round.cpuMs,
+});
+const empty = () => ({ latencies: [], errors: 0, firstError: undefined, elapsed: 0, cpuMs: 0 });
+
+/** The serving processes' resident sets: the workers when there are (the primary serves nothing), else the one. */
+function workersRss(pid) {
+  const tree = processTree(pid);
+  const serving = tree.length > 1 ? tree.slice(1) : tree;
+  const perWorkerKiB = serving.map(rssKiBOf).filter((kib) => kib !== undefined);
+  return {
+    workers: perWorkerKiB.length,
+    perWorkerKiB,
+    maxWorkerKiB: Math.max(...perWorkerKiB),
+    primaryKiB: tree.length > 1 ? rssKiBOf(pid) : undefined,
+  };
+}
+
+async function measureScenario(scenario, servers) {
+  const ops = servers.map((target) => operationsOf(target));
+  const states = [];
+  for (const [i, target] of servers.entries()) states.push(await scenario.prepare?.(ops[i], concurrency, target));
+  const sql = await sqlPerOperation(servers[0], scenario, scenario.sqlCount);
+  const totals = servers.map(empty);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, target] of servers.entries()) {
+      const run = (slot) => scenario.run(ops[i], states[i], slot, target);
+      totals[i] = merge(totals[i], await timed(target, run, { seconds: seconds / rounds, concurrency }));
     }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const row = {
-    scenario: name,
-    'req/s': Math.round(latencies.length / elapsed),
-    'p50 ms': percentile(latencies, 50)?.toFixed(1),
-    'p99 ms': percentile(latencies, 99)?.toFixed(1),
-    ok: latencies.length,
-    errors,
-  };
-  console.log(JSON.stringify(row));
+  }
+  const [ours, bare] = [summarise(totals[0], sql), summarise(totals[1], undefined)];
+  const cpuRatio = ours.cpuMsPerOp !== undefined && bare.cpuMsPerOp ? ours.cpuMsPerOp / bare.cpuMsPerOp : undefined;
+  const row = { key: scenario.key, label: scenario.label, ours, bare, cpuRatio };
+  progress(
+    `  ${scenario.label}: ${ours.requestsPerSecond.toFixed(0)} vs ${bare.requestsPerSecond.toFixed(0)} req/s, CPU ${cpuRatio?.toFixed(2)}× bare${ours.errors + bare.errors ? `, errors ${ours.errors}/${bare.errors} (${ours.firstError ?? bare.firstError})` : ''}`,
+  );
   return row;
 }
 
 async function main() {
-  const database = await aBenchDatabase('glc_bench');
-  const port = await freePort();
-  const issuer = `http://localhost:${port}`;
-  const env = {
-    PATH: process.env.PATH,
-    PORT: String(port),
-    SECRET_KEY: secretKey,
-    LOG_LEVEL: 'warn',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'glc-bench-')),
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
+  const machine = {
+    date: new Date().toISOString(),
+    loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model,
+    memoryMiB: Math.round(totalmem() / 2 ** 20),
+    node: process.version,
+    database: process.env.DATABASE_URL ? 'Postgres server (same machine)' : 'embedded PGlite',
   };
-  const glc = async (...args) => JSON.parse(await run('dist/cli/glc.js', [...args, '--json'], env));
-  await glc('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon');
-  const site = await glc(
-    'client',
-    'add',
-    '--commune',
-    'lyon',
-    '--name',
-    'bench site',
-    '--redirect-uri',
-    'https://bench.example/cb',
-    '--first-party',
+  progress(
+    `GrandLyonConnect benchmark, ${machine.date}, load average ${machine.loadAverage.join(' ')}, ${machine.cores} cores, node ${machine.node}`,
   );
-  const service = await glc(
-    'client',
-    'add',
-    '--commune',
-    'lyon',
-    '--name',
-    'bench service',
-    '--grant-type',
-    'client_credentials',
-    '--scope',
-    'openid',
-  );
-  const password = 'bench password that is long enough';
-  // One citizen per four clients: a citizen signs in from one address at most `perAccountAndAddress.free` (5)
-  // times at once before the throttle makes the next attempts wait (429), which would measure the throttle.
-  const citizens = Array.from({ length: Math.ceil(concurrency / 4) }, (_, i) => `bench-${i}@example.org`);
-  for (const email of citizens) await glc('account', 'add', '--email', email, '--password', password, '--verified');
-  let nextCitizen = 0;
-
-  const server = spawn(process.execPath, [join(root, 'dist/main.js')], { env, stdio: 'ignore' });
-  for (
-    let i = 0;
-    i < 200 &&
-    !(await fetch(`${issuer}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    ));
-    i++
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const basic = (client) =>
-    `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
-  const form = (body) => ({ 'content-type': 'application/x-www-form-urlencoded', body: new URLSearchParams(body).toString() });
-  const post = async (path, client, body) => {
-    const { body: encoded, ...headers } = form(body);
-    const response = await fetch(`${issuer}${path}`, {
-      method: 'POST',
-      headers: { ...headers, authorization: basic(client) },
-      body: encoded,
-    });
-    if (!response.ok) throw new Error(`${path} ${response.status}`);
-    return response.json();
-  };
-
-  /** A whole sign-in: authorize, login page, password (argon2id), code, token exchange. */
-  async function codeFlow() {
-    const cookies = new Map();
-    const keep = (response) => {
-      for (const line of response.headers.getSetCookie()) {
-        const [pair] = line.split(';');
-        const eq = pair.indexOf('=');
-        cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+  progress(`argon2 bound: ${argon2Seconds}s on every core…`);
+  const argon2 = await argon2Bound(argon2Seconds);
+  const servers = [await startOurs({ citizenCount: Math.ceil(concurrency / 4) }), await startBare()];
+  try {
+    progress('warming up…');
+    for (const scenario of SCENARIOS) {
+      for (const target of servers) {
+        const ops = operationsOf(target);
+        const state = await scenario.prepare?.(ops, 4, target);
+        await timed(target, (slot) => scenario.run(ops, state, slot, target), { seconds: 0.5, concurrency: 4 });
       }
+    }
+    const workers = processTree(servers[0].pid).length;
+    progress(`measuring: ${concurrency} concurrent clients, ${seconds}s per server per scenario in ${rounds} interleaved rounds`);
+    const rows = [];
+    for (const scenario of SCENARIOS) rows.push(await measureScenario(scenario, servers));
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const rss = workersRss(servers[0].pid);
+    const checks = targets({ rows, argon2, rss });
+    const result = {
+      machine,
+      settings: { seconds, rounds, concurrency, serverProcesses: workers },
+      argon2,
+      rss,
+      scenarios: rows,
+      targets: checks,
     };
-    const go = async (url, init = {}) => {
-      const response = await fetch(new URL(url, issuer), {
-        redirect: 'manual',
-        ...init,
-        headers: { ...init.headers, cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
-      });
-      keep(response);
-      return response;
-    };
-    const verifier = randomBytes(32).toString('base64url');
-    const challenge = (await import('node:crypto')).createHash('sha256').update(verifier).digest('base64url');
-    const authorize = await go(
-      `/auth?client_id=${site.client_id}&response_type=code&scope=openid%20email&redirect_uri=${encodeURIComponent('https://bench.example/cb')}&code_challenge=${challenge}&code_challenge_method=S256`,
-    );
-    const interactionUrl = authorize.headers.get('location');
-    const page = await (await go(interactionUrl)).text();
-    const action = /action="([^"]+\/login)"/.exec(page)[1];
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)[1];
-    const email = citizens[nextCitizen++ % citizens.length];
-    const login = await go(action, { method: 'POST', ...form({ _csrf: csrf, email, password }), headers: form({}) });
-    let location = login.headers.get('location');
-    while (location && !location.startsWith('https://bench.example')) location = (await go(location)).headers.get('location');
-    const code = new URL(location).searchParams.get('code');
-    return post('/token', site, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: 'https://bench.example/cb',
-      code_verifier: verifier,
-    });
+    if (asJson) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    const lines = [
+      `GrandLyonConnect beside the bare oidc-provider — ${machine.date}, ${machine.cores} cores (${machine.cpu}), ${machine.memoryMiB} MiB, node ${machine.node}, ${machine.database}`,
+      `load average at the start ${machine.loadAverage.join(' ')}; ${concurrency} concurrent clients on the same machine; ${seconds}s per server per scenario in ${rounds} interleaved rounds; GrandLyonConnect in ${rss.workers} worker(s), the bare library in one process`,
+      '',
+      table(rows),
+      '',
+      `argon2id bound (m=${argon2.parameters.memoryKiB} KiB, t=${argon2.parameters.timeCost}, p=${argon2.parameters.parallelism}), ${argon2.cores} processes: ${argon2.verificationsPerSecond.toFixed(1)} verifications/s, ${argon2.cpuMsPerVerification.toFixed(1)} ms CPU each`,
+      `RSS per worker after the run, at rest: ${rss.perWorkerKiB.map((kib) => `${(kib / 1024).toFixed(0)} MB`).join(', ')}${rss.primaryKiB ? ` (primary ${(rss.primaryKiB / 1024).toFixed(0)} MB)` : ''}`,
+      '',
+      'Targets (issue 12 point 4):',
+      ...targetLines(checks),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    for (const server of servers) await server.stop();
   }
-
-  const seed = await codeFlow();
-  let refreshToken = seed.refresh_token;
-  console.log(
-    `GrandLyonConnect benchmark — ${database.url ? 'Postgres server' : 'embedded PGlite'}, ${concurrency} concurrent clients, ${seconds}s per scenario, node ${process.version}`,
-  );
-  const results = [];
-  results.push(
-    await measure('discovery', async () => {
-      const r = await fetch(`${issuer}/.well-known/openid-configuration`);
-      await r.arrayBuffer();
-      if (!r.ok) throw new Error();
-    }),
-  );
-  results.push(
-    await measure('jwks', async () => {
-      const r = await fetch(`${issuer}/jwks`);
-      await r.arrayBuffer();
-      if (!r.ok) throw new Error();
-    }),
-  );
-  results.push(await measure('client_credentials token', () => post('/token', service, { grant_type: 'client_credentials' })));
-  results.push(
-    await measure('userinfo', async () => {
-      const r = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${seed.access_token}` } });
-      await r.arrayBuffer();
-      if (!r.ok) throw new Error();
-    }),
-  );
-  results.push(await measure('introspection', () => post('/token/introspection', site, { token: seed.access_token })));
-  results.push(await measure('full sign-in (argon2id + code + token)', codeFlow));
-  results.push(
-    await measure('refresh token (rotation)', async () => {
-      const current = refreshToken;
-      const tokens = await post('/token', site, { grant_type: 'refresh_token', refresh_token: current }).catch(() => codeFlow());
-      refreshToken = tokens.refresh_token;
-    }),
-  );
-  console.table(results);
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
-  await database.drop();
 }
 
 main().catch((error) => {
