@@ -142,3 +142,31 @@ describe('kiosks (device flow)', () => {
     ).toThrow(/private_key_jwt/);
   });
 });
+
+describe('the APIs of a client-credentials client and its token format', () => {
+  const SERVICE: ClientRequest = { name: 'service voirie', grantTypes: ['client_credentials'], scope: 'openid' };
+  const API = 'https://api.lyon.fr/voirie';
+
+  it('stores nothing by default: opaque tokens, no API', () => {
+    const metadata = buildClientMetadata(SERVICE);
+    expect(metadata).not.toHaveProperty('resource_indicators');
+    expect(metadata).not.toHaveProperty('access_token_format');
+  });
+
+  it('keeps its APIs once each, and jwt only when asked', () => {
+    expect(buildClientMetadata({ ...SERVICE, resources: [API, API] })).toMatchObject({ resource_indicators: [API] });
+    expect(buildClientMetadata({ ...SERVICE, resources: [API], accessTokenFormat: 'opaque' })).not.toHaveProperty('access_token_format');
+    expect(buildClientMetadata({ ...SERVICE, resources: [API], accessTokenFormat: 'jwt' })).toMatchObject({ access_token_format: 'jwt' });
+  });
+
+  it('refuses jwt without an API (a JWT needs its audience) and any other format', () => {
+    expect(refusalOf({ ...SERVICE, accessTokenFormat: 'jwt' }).code).toBe('access_token_format_invalid');
+    expect(refusalOf({ ...SERVICE, resources: [API], accessTokenFormat: 'paseto' }).code).toBe('access_token_format_invalid');
+  });
+
+  it('refuses an API for a client without client_credentials, and an API that is not https or has a fragment', () => {
+    expect(refusalOf({ ...SITE, resources: [API] }).code).toBe('resource_invalid');
+    expect(refusalOf({ ...SERVICE, resources: ['http://api.lyon.fr/'] }).code).toBe('uri_not_https');
+    expect(refusalOf({ ...SERVICE, resources: [`${API}#x`] }).code).toBe('uri_fragment');
+  });
+});
