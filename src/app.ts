@@ -140,6 +140,7 @@ export function createApp(deps: AppDeps): Koa {
     accounts: deps.accounts,
     factors: deps.factors,
     changes: deps.changes,
+    franceConnect: deps.franceConnect,
     citizen: deps.oidc.citizen,
     counterRecovery: deps.counterRecovery,
     registry: deps.registry,

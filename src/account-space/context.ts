@@ -4,6 +4,7 @@ import type { Context, Next } from 'koa';
 import type { Account, Accounts } from '../accounts/index.js';
 import type { Factors } from '../accounts/index.js';
 import type { Config } from '../config.js';
+import type { FranceConnect } from '../federation/index.js';
 import { csrfCheckedForm, formOf, type Csrf, type FormBody, type RateLimiter } from '../http/index.js';
 import { SESSION_COOKIE, type CitizenSessions } from '../oidc/index.js';
 import type { Communes } from '../registry/index.js';
@@ -14,7 +15,12 @@ export interface AccountSpaceDeps {
   accounts: Accounts;
   factors: Factors;
   /** The changes that also end sessions and tokens (password, deletion, a site revoked). */
-  changes: Pick<AccountChanges, 'changePassword' | 'deleteAccount' | 'resetPassword' | 'revokeService' | 'resendVerification'>;
+  changes: Pick<
+    AccountChanges,
+    'changePassword' | 'deleteAccount' | 'closeAccount' | 'resetPassword' | 'revokeService' | 'resendVerification'
+  >;
+  /** FranceConnect when configured: an account with no password confirms its deletion there. */
+  franceConnect?: Pick<FranceConnect, 'beginReauthentication' | 'takeReauthentication'> | undefined;
   citizen: CitizenSessions;
   /** Recovery with a code handed over at a town hall's counter (/account/recover). */
   counterRecovery: Pick<CounterRecovery, 'recoverAtCounter'>;

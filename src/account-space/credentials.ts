@@ -1,9 +1,11 @@
-// Email, password and deletion: each asks for the current password.
+// Email, password and deletion: each asks for the current password (deletion, for an account with none that is
+// linked to FranceConnect, a new FranceConnect sign-in: franceconnect.ts).
 import type { Context } from 'koa';
 import { AppError } from '../errors.js';
 import { FIELD_LIMITS, mailQuota, secretField, sendPage, setRetryAfter, textField } from '../http/index.js';
-import { deleteForm, emailForm, messagePage, passwordForm } from '../views/index.js';
+import { deleteForm, deleteWithFranceConnectForm, emailForm, messagePage, passwordForm } from '../views/index.js';
 import { citizenOf, csrfToken, originOf, pageOf, requireCsrf, type AccountSpaceDeps } from './context.js';
+import { confirmsDeletionWithFranceConnect, FRANCECONNECT_DELETION_PATHS } from './franceconnect.js';
 import { checkingPassword } from './password-checks.js';
 import { sendSection } from './profile.js';
 
@@ -87,8 +89,13 @@ export async function submitPassword(deps: AccountSpaceDeps, ctx: Context) {
   }
 }
 
-export function showDelete(deps: AccountSpaceDeps, ctx: Context) {
-  sendSection(deps, ctx, 'delete', deleteForm(pageOf(deps, ctx), csrfToken(deps, ctx)));
+export async function showDelete(deps: AccountSpaceDeps, ctx: Context) {
+  const page = pageOf(deps, ctx);
+  // An account with no password of ours (made from FranceConnect) confirms with a new FranceConnect sign-in.
+  const form = (await confirmsDeletionWithFranceConnect(deps, ctx))
+    ? deleteWithFranceConnectForm(page, csrfToken(deps, ctx), FRANCECONNECT_DELETION_PATHS.start)
+    : deleteForm(page, csrfToken(deps, ctx));
+  sendSection(deps, ctx, 'delete', form);
 }
 
 export async function submitDelete(deps: AccountSpaceDeps, ctx: Context) {

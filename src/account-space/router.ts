@@ -19,7 +19,7 @@ import {
 import { pageOf, requireCitizen, type AccountSpaceDeps } from './context.js';
 import { showDelete, showEmail, showPassword, submitDelete, submitEmail, submitPassword } from './credentials.js';
 import { showCounterRecovery, submitCounterRecovery } from './counter-recovery.js';
-import { submitUnlink } from './franceconnect.js';
+import { finishFranceConnectDeletion, startFranceConnectDeletion, submitUnlink } from './franceconnect.js';
 import { resendVerification, saveProfile, showProfile } from './profile.js';
 import { passkeySectionOf, showPasskeyOptions, submitPasskey, submitPasskeyRemoval } from './passkeys.js';
 import { confirmTotp, disableTotp, regenerateRecoveryCodes, showSecurity, showTotpEnrolment, startTotp } from './security.js';
@@ -112,5 +112,7 @@ export function createAccountSpaceRouter(deps: AccountSpaceDeps): Router {
   router.get('/export.json', signedIn, (ctx) => downloadExport(deps, ctx));
   router.get('/delete', signedIn, (ctx) => showDelete(deps, ctx));
   router.post('/delete', signedIn, forms, (ctx) => submitDelete(deps, ctx));
+  router.post('/delete/franceconnect', signedIn, forms, (ctx) => startFranceConnectDeletion(deps, ctx));
+  router.get('/delete/franceconnect/confirmed', signedIn, (ctx) => finishFranceConnectDeletion(deps, ctx));
   return router;
 }

@@ -17,6 +17,11 @@ export interface FranceConnectLinks {
   linkOf(accountId: string): Promise<FederatedIdentity | undefined>;
   /** Whether the account could still be signed in to without FranceConnect: a password of ours, or a passkey. */
   hasAnotherWayIn(accountId: string): Promise<boolean>;
+  /**
+   * Whether the account is linked and has no password of ours: then it confirms its deletion by signing in again
+   * at FranceConnect rather than with a password (federation/reauthentication.ts).
+   */
+  confirmsWithFranceConnect(accountId: string): Promise<boolean>;
   /** Removes the link and records it in the security history, unless it would leave no other way in. */
   unlink(accountId: string, origin?: Origin): Promise<UnlinkOutcome>;
   /** The certified identity as a site receives it (scope identite_pivot); undefined for an account not linked. */
@@ -40,6 +45,10 @@ export function createFranceConnectLinks({
       const account = await findAccountById(pool, accountId);
       if (!account) return false;
       return account.passwordHash !== undefined || (await countPasskeys(pool, accountId)) > 0;
+    },
+    async confirmsWithFranceConnect(accountId) {
+      const account = await findAccountById(pool, accountId);
+      return account !== undefined && account.passwordHash === undefined && (await linkOf(accountId)) !== undefined;
     },
     async unlink(accountId, origin = {}) {
       return withTransaction(pool, async (tx): Promise<UnlinkOutcome> => {

@@ -28,6 +28,7 @@ import {
   takeSignInTrip,
   takeSignOutTrip,
 } from './round-trip-repository.js';
+import { createReauthentication, type ReauthFault } from './reauthentication.js';
 import { createUpstream, UpstreamError } from './upstream.js';
 
 export { FRANCECONNECT_SCOPES, REQUESTED_ACR, UpstreamError } from './upstream.js';
@@ -39,9 +40,17 @@ export const FRANCECONNECT_CALLBACK_PATH = '/franceconnect/callback';
 export const FRANCECONNECT_LOGOUT_CALLBACK_PATH = '/franceconnect/logout-callback';
 
 /** Why a FranceConnect answer was not used; each is a page in the citizen's language (franceconnect.faults.*). */
-export type Fault = 'state_mismatch' | 'access_denied' | 'upstream_error' | 'unreachable' | 'invalid_answer' | 'level_unknown';
+export type Fault = ReauthFault;
 
-export type CallbackOutcome = { ok: true; interactionUid: string } | { ok: false; fault: Fault; interactionUid: string | undefined };
+export type CallbackOutcome =
+  | { ok: true; interactionUid: string }
+  /** A deletion's round trip (reauthentication.ts): the linked identity signed in afresh. */
+  | { ok: true; reauthenticated: true }
+  /** `isReauthentication`: the way back is the deletion page, not a login page. */
+  | { ok: false; fault: Fault; interactionUid: string | undefined; isReauthentication?: boolean };
+
+/** The cookie binding a deletion's round trip to its browser (set by account-space, read at the callback). */
+export const REAUTH_COOKIE = 'glc.fc-reauth';
 
 /** The browser's side of a round trip: the interaction it started from and a secret only its cookie holds. */
 export interface BrowserBinding {
@@ -53,7 +62,11 @@ export interface FranceConnect {
   /** Where the browser goes to sign in at FranceConnect, and the binding its cookie keeps. */
   begin(interactionUid: string, locale: Locale): Promise<{ url: string; binding: BrowserBinding }>;
   /** FranceConnect's answer at the callback (its query string), checked; `binding` is the cookie's, when the browser has one. */
-  answer(query: string, binding: BrowserBinding | undefined): Promise<CallbackOutcome>;
+  answer(query: string, binding: BrowserBinding | undefined, reauthSecret?: string): Promise<CallbackOutcome>;
+  /** For a deletion by an account with no password: off to FranceConnect to sign in again (reauthentication.ts). */
+  beginReauthentication(accountId: string, sessionUid: string, locale: Locale): Promise<{ url: string; secret: string }>;
+  /** Whether this account and session just signed in again at FranceConnect; spent by this call. */
+  takeReauthentication(accountId: string, sessionUid: string): Promise<boolean>;
   /** The account the interaction's vouched identity signs in to (undefined: no identity waits in it). */
   resolve(
     interactionUid: string,
@@ -114,6 +127,7 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
   const links = createAccountLinks({ pool, accounts: deps.accounts });
   const linkCodes = createLinkCodes({ pool, sealer, notify: deps.notify, links });
   const interactionTtl = config.ttlSeconds.interaction;
+  const reauthentication = createReauthentication({ pool, upstream, log, ttlSeconds: interactionTtl, batchSize: config.cleanup.batchSize });
 
   const refused = (fault: Fault, interactionUid: string | undefined, code: string): CallbackOutcome => {
     log.warn({ event: 'franceconnect.refused', fault, code }, 'franceconnect.refused');
@@ -173,10 +187,17 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
       await insertSignInTrip(pool, { state, interactionUid, nonce, codeVerifier, browserDigest: digest(binding.secret) }, interactionTtl);
       return { url, binding };
     },
-    async answer(query, binding) {
+    async answer(query, binding, reauthSecret) {
       // The redirect URI we registered, with the answer's parameters: what the token request names.
       const callbackUrl = new URL(redirectUri);
       callbackUrl.search = query;
+      const state = callbackUrl.searchParams.get('state');
+      if (state && (await reauthentication.isOurs(state))) {
+        const outcome = await reauthentication.answer(callbackUrl, state, reauthSecret);
+        return outcome.ok
+          ? { ok: true, reauthenticated: true }
+          : { ok: false, fault: outcome.fault, interactionUid: undefined, isReauthentication: true };
+      }
       try {
         return await verify(callbackUrl, binding);
       } catch (error) {
@@ -214,6 +235,8 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
       if (!signIn || !email) return undefined;
       return linked(interactionUid, await linkCodes.link(interactionUid, signIn, email, code, origin), 'mailed_code');
     },
+    beginReauthentication: (accountId, sessionUid, locale) => reauthentication.begin(accountId, sessionUid, locale),
+    takeReauthentication: (accountId, sessionUid) => reauthentication.take(accountId, sessionUid),
     async linkCandidate(interactionUid) {
       const signIn = await findInteractionSignIn(pool, interactionUid);
       return signIn && parseCandidate(signIn.identity);

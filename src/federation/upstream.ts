@@ -32,10 +32,13 @@ export interface VerifiedAnswer {
   /** The userinfo claims, checked for the ID token's sub. */
   claims: Record<string, unknown>;
   idToken: string;
+  /** The ID token's auth_time (seconds since the epoch), when it carries one. */
+  authTime: number | undefined;
 }
 
 export interface Upstream {
-  authorizationUrl(request: { state: string; nonce: string; codeVerifier: string; uiLocales: string }): Promise<string>;
+  /** `fresh`: the citizen signs in again whatever session FranceConnect holds (prompt=login, max_age=0). */
+  authorizationUrl(request: { state: string; nonce: string; codeVerifier: string; uiLocales: string; fresh?: boolean }): Promise<string>;
   /** The callback URL as received, checked against what the round trip expected. */
   redeem(callbackUrl: URL, expected: { state: string; nonce: string; codeVerifier: string }): Promise<VerifiedAnswer>;
   endSessionUrl(request: { idToken: string; state: string }): Promise<string | undefined>;
@@ -94,7 +97,7 @@ export function createUpstream(settings: FranceConnectConfig, urls: { redirectUr
   };
 
   return {
-    async authorizationUrl({ state, nonce, codeVerifier, uiLocales }) {
+    async authorizationUrl({ state, nonce, codeVerifier, uiLocales, fresh = false }) {
       const config = await configuration();
       return oidc
         .buildAuthorizationUrl(config, {
@@ -106,6 +109,7 @@ export function createUpstream(settings: FranceConnectConfig, urls: { redirectUr
           code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
           code_challenge_method: 'S256',
           ui_locales: uiLocales,
+          ...(fresh ? { prompt: 'login', max_age: '0' } : {}),
         })
         .toString();
     },
@@ -122,7 +126,8 @@ export function createUpstream(settings: FranceConnectConfig, urls: { redirectUr
         if (!idClaims || !tokens.id_token) throw new UpstreamError('invalid_answer', 'no_id_token');
         const claims = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub);
         const acr = typeof idClaims.acr === 'string' ? idClaims.acr : '';
-        return { subject: idClaims.sub, acr, claims, idToken: tokens.id_token };
+        const authTime = typeof idClaims.auth_time === 'number' ? idClaims.auth_time : undefined;
+        return { subject: idClaims.sub, acr, claims, idToken: tokens.id_token, authTime };
       } catch (error) {
         throw classify(error);
       }

@@ -6,7 +6,7 @@
 // language leading back to the login page.
 import type { Context } from 'koa';
 import type { Config } from '../config.js';
-import { UpstreamError, type FranceConnect, type Fault } from '../federation/index.js';
+import { REAUTH_COOKIE, UpstreamError, type FranceConnect, type Fault } from '../federation/index.js';
 import { passwordCheckRules, secretField, sendPage, setRetryAfter } from '../http/index.js';
 import { loginPage, messagePage, type PageContext } from '../views/index.js';
 import { loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
@@ -21,6 +21,8 @@ export interface FranceConnectDeps extends InteractionDeps {
 }
 
 export const FRANCECONNECT_STEP = 'franceconnect';
+/** Where a deletion confirmed at FranceConnect goes on (account-space/credentials.ts). */
+const REAUTHENTICATED_PATH = '/account/delete/franceconnect/confirmed';
 /** Under the link page: the code mailed to the account (franceconnect-code.ts). */
 export const LINK_CODE_STEP = 'link/code';
 const BINDING_COOKIE = 'glc.fc';
@@ -40,6 +42,8 @@ const FAULT_STATUS: Record<Fault, number> = {
   unreachable: 502,
   invalid_answer: 502,
   level_unknown: 502,
+  other_identity: 403,
+  stale_authentication: 403,
 };
 
 /** The button's form target, or undefined when FranceConnect is not configured. */
@@ -48,11 +52,19 @@ export function franceConnectButtonOf(deps: FranceConnectDeps, interaction: Inte
 }
 
 /** A fault: what happened, in the citizen's words, and the way back to the login page (when we know its interaction). */
-export function sendFault(ctx: Context, page: PageContext, fault: Fault | 'account_locked' | 'no_email', interactionUid?: string): void {
+export function sendFault(
+  ctx: Context,
+  page: PageContext,
+  fault: Fault | 'account_locked' | 'no_email',
+  interactionUid?: string,
+  isReauthentication = false,
+): void {
   const status = fault in FAULT_STATUS ? FAULT_STATUS[fault as Fault] : 403;
   const back = interactionUid
     ? { href: `/interaction/${interactionUid}`, label: page.t('franceconnect.back_to_login') }
-    : { href: `/?ui_locales=${page.locale}`, label: page.t('franceconnect.back_home') };
+    : isReauthentication
+      ? { href: '/account/delete', label: page.t('franceconnect.back_to_deletion') }
+      : { href: `/?ui_locales=${page.locale}`, label: page.t('franceconnect.back_home') };
   sendPage(ctx, messagePage(page, page.t('franceconnect.fault_title'), page.t(`franceconnect.faults.${fault}`), back).toString(), status);
 }
 
@@ -96,14 +108,19 @@ function bindingOf(ctx: Context) {
 export async function franceConnectCallback(deps: FranceConnectDeps, ctx: Context): Promise<void> {
   const franceConnect = requireFranceConnect(deps);
   const binding = bindingOf(ctx);
+  const reauthSecret = ctx.cookies.get(REAUTH_COOKIE, { signed: true });
   ctx.cookies.set(BINDING_COOKIE, null, bindingCookie(ctx));
-  const outcome = await franceConnect.answer(ctx.querystring, binding);
+  if (reauthSecret !== undefined) ctx.cookies.set(REAUTH_COOKIE, null, bindingCookie(ctx));
+  const outcome = await franceConnect.answer(ctx.querystring, binding, reauthSecret);
   if (!outcome.ok) {
-    sendFault(ctx, pageContextOf(deps.views, ctx), outcome.fault, outcome.interactionUid);
+    sendFault(ctx, pageContextOf(deps.views, ctx), outcome.fault, outcome.interactionUid, outcome.isReauthentication);
     return;
   }
   ctx.status = 303;
-  ctx.redirect(`/interaction/${outcome.interactionUid}/${FRANCECONNECT_STEP}/continue`);
+  // A deletion's round trip goes back to the account space, which deletes for its own session only.
+  ctx.redirect(
+    'reauthenticated' in outcome ? REAUTHENTICATED_PATH : `/interaction/${outcome.interactionUid}/${FRANCECONNECT_STEP}/continue`,
+  );
 }
 
 export const originOf = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined });

@@ -8,6 +8,7 @@ export { pickLocale, type Translate } from './i18n.js';
 export { INFO_PAGE_LINKS, type CommuneFace, type PageContext } from './layout.js';
 export { loginPage, type LoginView } from './templates/login.js';
 export { franceConnectCodePage, type FranceConnectCodeView } from './templates/franceconnect-code.js';
+export { deleteWithFranceConnectForm } from './templates/franceconnect-delete.js';
 export { registerPage, type RegisterView } from './templates/register.js';
 export { consentPage, type ConsentView } from './templates/consent.js';
 export * from './templates/provider-pages.js';

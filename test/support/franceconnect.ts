@@ -16,7 +16,11 @@ export interface FranceConnectCitizen {
 }
 
 /** What the stand-in answers to the next authorization. */
-export type Decision = { signIn: string; acr?: string } | { refuse: 'access_denied' } | { error: string };
+/**
+ * What the stand-in answers to the next authorization. `authTimeSecondsAgo`: the sign-in it reports happened that long
+ * ago (an upstream that let an old session stand for the new authentication a request asked).
+ */
+export type Decision = { signIn: string; acr?: string; authTimeSecondsAgo?: number } | { refuse: 'access_denied' } | { error: string };
 
 export interface FranceConnectStandIn {
   issuer: string;
@@ -116,7 +120,15 @@ export async function startFranceConnectStandIn(): Promise<FranceConnectStandIn>
     await current.interactionFinished(
       req,
       res,
-      { login: { accountId, acr: decision.acr ?? 'eidas1', amr: ['pwd'] }, consent: { grantId } },
+      {
+        login: {
+          accountId,
+          acr: decision.acr ?? 'eidas1',
+          amr: ['pwd'],
+          ...(decision.authTimeSecondsAgo === undefined ? {} : { ts: Math.floor(Date.now() / 1000) - decision.authTimeSecondsAgo }),
+        },
+        consent: { grantId },
+      },
       { mergeWithLastSubmission: false },
     );
   }
