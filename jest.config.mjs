@@ -7,7 +7,9 @@ const base = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   // Node's environment with the process's fetch dispatcher, so that oidc-provider's SSRF guard is on in tests too.
   testEnvironment: '<rootDir>/test/support/node-environment.mjs',
-  testTimeout: 30000,
+  // Sized for a machine shared with other suites (a load average of 10 on 2 cores): a slow test is not a
+  // failing one. The worlds' own beforeAll/afterAll take 120 s (test/support/world.ts).
+  testTimeout: 60000,
 };
 
 const project = (name) => ({ ...base, displayName: name, testMatch: [`<rootDir>/test/${name}/**/*.test.ts`] });

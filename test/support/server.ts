@@ -1,4 +1,7 @@
-// A real GrandLyonConnect on a free port, on a fresh database, for integration and end-to-end tests.
+// A real GrandLyonConnect on a free port, on a fresh database, for integration and end-to-end tests. The
+// database is a clone of the keyed template (global-template.ts), so the server finds its migrations applied
+// and its signing keys made: its start generates no RSA key. A test about key generation starts on
+// `freshDatabase()` (no keys) instead, or sets a SECRET_KEY of its own.
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +11,9 @@ import { loadConfig, type Config, type Tunables } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/main.js';
 import { freshDatabase, type TestDatabase } from './database.js';
+import { TEST_SECRET_KEY } from './global-template.js';
+
+export { TEST_SECRET_KEY };
 
 export interface TestServer extends RunningServer {
   issuer: string;
@@ -27,8 +33,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export const TEST_SECRET_KEY = 'test-secret-key-that-is-long-enough-0123456789';
-
 /** Tunables a test sets apart from config/default.json, computed from the defaults. */
 export type Tune = (defaults: Readonly<Config>) => Partial<Tunables>;
 
@@ -37,8 +41,15 @@ export async function startTestServer(
   logDestination?: DestinationStream,
   tune?: Tune,
 ): Promise<TestServer> {
-  const database = await freshDatabase();
-  const running = await startInstance(database, env, logDestination, tune);
+  // The template's keys are sealed under TEST_SECRET_KEY: a server with a key of its own makes its own.
+  const database = await freshDatabase({ keyed: (env.SECRET_KEY ?? TEST_SECRET_KEY) === TEST_SECRET_KEY });
+  let running: TestServer;
+  try {
+    running = await startInstance(database, env, logDestination, tune);
+  } catch (error) {
+    await database.drop(); // a start that failed leaves no database behind
+    throw error;
+  }
   return {
     ...running,
     async stop() {
