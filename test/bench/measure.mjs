@@ -1,5 +1,5 @@
 // One measurement: `concurrency` clients running an operation back to back for a while, the server's CPU
-// (its process tree and its Postgres backends) sampled meanwhile; and the SQL round trips of a few
+// (its process tree, and apart its Postgres backends) sampled meanwhile; and the SQL round trips of a few
 // operations run one after another on one connection, read from glc_sql_round_trips_total before and after.
 import { cpuMeter, processTree } from './cpu.mjs';
 import { operationsOf } from './flows.mjs';
@@ -8,16 +8,16 @@ const SAMPLE_EVERY_MS = 200;
 
 /** Runs `operation(slot)` from `concurrency` slots for `seconds`; answers latencies, counts and CPU ms. */
 export async function timed(target, operation, { seconds, concurrency }) {
-  const meter = cpuMeter(async () => [...processTree(target.pid), ...(await target.backends())]);
+  const meters = [cpuMeter(async () => processTree(target.pid)), cpuMeter(() => target.backends())];
   const latencies = [];
   let errors = 0;
   let firstError;
-  await meter.start();
+  await Promise.all(meters.map((meter) => meter.start()));
   let sampling = false;
   const sampler = setInterval(() => {
     if (sampling) return;
     sampling = true;
-    meter.sample().finally(() => (sampling = false));
+    Promise.all(meters.map((meter) => meter.sample())).finally(() => (sampling = false));
   }, SAMPLE_EVERY_MS);
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -37,8 +37,8 @@ export async function timed(target, operation, { seconds, concurrency }) {
   const elapsed = (performance.now() - started) / 1000;
   clearInterval(sampler);
   while (sampling) await new Promise((resolve) => setTimeout(resolve, 10));
-  const cpuMs = await meter.stop();
-  return { latencies, errors, firstError, elapsed, cpuMs };
+  const [serverCpuMs, postgresCpuMs] = await Promise.all(meters.map((meter) => meter.stop()));
+  return { latencies, errors, firstError, elapsed, cpuMs: serverCpuMs + postgresCpuMs, postgresCpuMs };
 }
 
 /** The pool's statement count as the server publishes it; undefined when it does not (yet). */

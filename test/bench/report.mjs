@@ -5,7 +5,7 @@ import { percentile } from './support.mjs';
 const MB = 1024;
 
 /** One server's figures for a scenario, from its merged rounds. */
-export function summarise({ latencies, errors, firstError, elapsed, cpuMs }, sqlPerOp) {
+export function summarise({ latencies, errors, firstError, elapsed, cpuMs, postgresCpuMs }, sqlPerOp) {
   const sorted = [...latencies].sort((a, b) => a - b);
   const ok = sorted.length;
   return {
@@ -13,6 +13,7 @@ export function summarise({ latencies, errors, firstError, elapsed, cpuMs }, sql
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     cpuMsPerOp: ok ? cpuMs / ok : undefined,
+    postgresCpuMsPerOp: ok ? postgresCpuMs / ok : undefined,
     sqlPerOp,
     ok,
     errors,
@@ -43,6 +44,7 @@ export function table(rows) {
     fixed(ours.p50Ms),
     fixed(ours.p99Ms),
     cpu(ours.cpuMsPerOp),
+    cpu(ours.postgresCpuMsPerOp),
     ours.sqlPerOp === undefined ? 'n/a' : fixed(ours.sqlPerOp),
     fixed(bare.requestsPerSecond, 0),
     fixed(bare.p50Ms),

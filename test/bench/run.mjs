@@ -31,8 +31,12 @@ const merge = (into, round) => ({
   firstError: into.firstError ?? round.firstError,
   elapsed: into.elapsed + round.elapsed,
   cpuMs: into.cpuMs + round.cpuMs,
+  postgresCpuMs: into.postgresCpuMs + round.postgresCpuMs,
 });
-const empty = () => ({ latencies: [], errors: 0, firstError: undefined, elapsed: 0, cpuMs: 0 });
+const empty = () => ({ latencies: [], errors: 0, firstError: undefined, elapsed: 0, cpuMs: 0, postgresCpuMs: 0 });
+
+const megabytes = ({ perWorkerKiB, primaryKiB }) =>
+  `${perWorkerKiB.map((kib) => `${(kib / 1024).toFixed(0)} MB`).join(', ')}${primaryKiB ? ` (primary ${(primaryKiB / 1024).toFixed(0)} MB)` : ''}`;
 
 /** The serving processes' resident sets: the workers when there are (the primary serves nothing), else the one. */
 function workersRss(pid) {
@@ -94,6 +98,7 @@ async function main() {
       }
     }
     const workers = processTree(servers[0].pid).length;
+    const rssBeforeLoad = workersRss(servers[0].pid);
     progress(`measuring: ${concurrency} concurrent clients, ${seconds}s per server per scenario in ${rounds} interleaved rounds`);
     const rows = [];
     for (const scenario of SCENARIOS) rows.push(await measureScenario(scenario, servers));
@@ -104,7 +109,7 @@ async function main() {
       machine,
       settings: { seconds, rounds, concurrency, serverProcesses: workers },
       argon2,
-      rss,
+      rss: { ...rss, beforeLoad: rssBeforeLoad },
       scenarios: rows,
       targets: checks,
     };
@@ -119,7 +124,7 @@ async function main() {
       table(rows),
       '',
       `argon2id bound (m=${argon2.parameters.memoryKiB} KiB, t=${argon2.parameters.timeCost}, p=${argon2.parameters.parallelism}), ${argon2.cores} processes: ${argon2.verificationsPerSecond.toFixed(1)} verifications/s, ${argon2.cpuMsPerVerification.toFixed(1)} ms CPU each`,
-      `RSS per worker after the run, at rest: ${rss.perWorkerKiB.map((kib) => `${(kib / 1024).toFixed(0)} MB`).join(', ')}${rss.primaryKiB ? ` (primary ${(rss.primaryKiB / 1024).toFixed(0)} MB)` : ''}`,
+      `RSS per worker at rest, after warm-up: ${megabytes(rssBeforeLoad)}; after the run: ${megabytes(rss)}`,
       '',
       'Targets (issue 12 point 4):',
       ...targetLines(checks),
