@@ -13,10 +13,11 @@ import { createFranceConnect, type FranceConnect } from './federation/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startBackgroundWork } from './background/index.js';
 import { drainServer, serveUntilStopped, superviseWorkers } from './cluster.js';
+import { answerMetricsRequests, clusterMetricsOf } from './cluster-metrics.js';
 import { databaseUnavailability, migrate, openDatabase, type Database, type Pool } from './db/index.js';
 import type { AdminDeps } from './admin/router.js';
 import { createOperators, type Operators } from './operators/index.js';
-import { createMetrics } from './http/index.js';
+import { createMetrics, type Metrics } from './http/index.js';
 import { createProviderPages } from './interactions/router.js';
 import { createLogger, type Logger } from './log.js';
 import { createOidc, ensureKeys, findApiToken, openClientRegistry, type Oidc } from './oidc/index.js';
@@ -154,6 +155,15 @@ async function compose(config: Config, log: Logger, database: Database, isPrepar
   };
 }
 
+/** A worker's /metrics answers for the whole cluster (cluster-metrics.ts); a single process for itself. */
+function createProcessMetrics(config: Config): Metrics {
+  if (!cluster.isWorker) return createMetrics({ token: config.metricsToken });
+  let wholeCluster: () => Promise<string> = () => Promise.resolve('');
+  const metrics = createMetrics({ token: config.metricsToken, render: () => wholeCluster() });
+  wholeCluster = clusterMetricsOf(metrics.registry);
+  return metrics;
+}
+
 export interface StartOptions {
   /** A worker of the cluster: its primary already applied the migrations and made the first keys. */
   isPrepared?: boolean;
@@ -179,7 +189,7 @@ export async function startServer(config: Config, log: Logger, { isPrepared = fa
     registry,
     oidc,
     views,
-    metrics: createMetrics({ token: config.metricsToken }),
+    metrics: createProcessMetrics(config),
     admin,
     franceConnect: parts.franceConnect,
   });
@@ -266,6 +276,7 @@ async function main(): Promise<void> {
   const log = config.workers > 1 ? root.child({ pid: process.pid }) : root;
   try {
     if (cluster.isPrimary && config.workers > 1) {
+      answerMetricsRequests();
       await superviseWorkers({
         config,
         log,

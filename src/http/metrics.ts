@@ -44,7 +44,8 @@ function bearerMatches(ctx: Context, token: string): boolean {
   return timingSafeEqual(digest(presented), digest(token));
 }
 
-export function createMetrics(options: { token?: string | undefined } = {}): Metrics {
+/** render: what /metrics answers, when not this process's registry alone (the whole cluster's, cluster-metrics.ts). */
+export function createMetrics(options: { token?: string | undefined; render?: () => Promise<string> } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -95,7 +96,7 @@ export function createMetrics(options: { token?: string | undefined } = {}): Met
             return;
           }
           ctx.type = registry.contentType;
-          ctx.body = await registry.metrics();
+          ctx.body = await (options.render ?? (() => registry.metrics()))();
           return;
         }
         const started = process.hrtime.bigint();

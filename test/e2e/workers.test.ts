@@ -295,6 +295,20 @@ describe('WORKERS=2', () => {
     }
   });
 
+  it('answers /metrics for the whole server on either worker, not for the one that took the connection', async () => {
+    const [first, second] = workerPids() as [number, number];
+    const healthChecks = async (pid: number) => {
+      const answer = await send(on(pid), 'GET', '/metrics');
+      expect(await servedBy(answer)).toBe(pid);
+      const line = /^glc_http_requests_total\{method="GET",route="\/healthz",status="200"\} (\d+)$/m.exec(answer.body);
+      return Number(line?.[1] ?? 0);
+    };
+    const before = await healthChecks(second);
+    for (let i = 0; i < 3; i++) expect(await servedBy(await send(on(first), 'GET', '/healthz'))).toBe(first);
+    expect(await healthChecks(second)).toBe(before + 3);
+    expect(await healthChecks(first)).toBe(before + 3);
+  });
+
   it('runs each background job in one process only', async () => {
     // Every job has had several turns (each every second in this checkout) while both workers were up.
     expect(await eventually(async () => (await jobRuns()).filter((r) => r.runs >= 3).length === 4, 100)).toBe(true);
