@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import Koa from 'koa';
 import type { Config } from './config.js';
-import { databaseUnavailability, deleteThrottles, refundThrottles, takeThrottleAttempt, type Pool } from './db/index.js';
+import { databaseUnavailability, deleteThrottles, refundThrottles, roundTripsOf, takeThrottleAttempt, type Pool } from './db/index.js';
 import {
   canonicalOrigin,
   createCsrf,
@@ -107,6 +107,7 @@ export function createApp(deps: AppDeps): Koa {
       type: 'text/javascript; charset=utf-8',
     },
   };
+  deps.metrics.countSqlRoundTrips(() => roundTripsOf(deps.pool));
   app.use(
     deps.metrics.middleware([
       ...providerRouteTemplates(deps.oidc.provider()),

@@ -75,7 +75,8 @@ export interface Accounts {
   securityHistory(accountId: string, limit?: number): Promise<SecurityEvent[]>;
   /** The latest `limit` entries of the sharing journal, newest first (accountHistory.sharingEntriesShown unless told). */
   sharingJournal(accountId: string, limit?: number): Promise<SharingEntry[]>;
-  recordSharing(accountId: string, entry: Omit<SharingEntry, 'createdAt'>): Promise<void>;
+  /** `through`: a transaction, or a statement gathering the request's writes (oidc/request-scope.ts). */
+  recordSharing(accountId: string, entry: Omit<SharingEntry, 'createdAt'>, through?: Queryable): Promise<void>;
   /** The commune site's own user id of the account (imports), for that commune's clients alone (claim legacy_id). */
   legacyIdOf(accountId: string, communeSlug: string): Promise<string | undefined>;
   selfService: SelfService;
@@ -160,7 +161,7 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
     },
     securityHistory: (accountId, limit = config.accountHistory.securityEventsShown) => listSecurityEvents(db, accountId, limit),
     sharingJournal: (accountId, limit = config.accountHistory.sharingEntriesShown) => listSharingEntries(db, accountId, limit),
-    recordSharing: (accountId, entry) => insertSharingEntry(db, accountId, entry),
+    recordSharing: (accountId, entry, through = db) => insertSharingEntry(through, accountId, entry),
     legacyIdOf: (accountId, communeSlug) => findLegacyIdOf(db, communeSlug, accountId),
     selfService,
     retention: createRetention({ pool: db, config, notify }),

@@ -34,8 +34,11 @@ function proofsOfAmr(amr: unknown): Proof[] {
  * prompts only because its level is too low. Undefined: a password (or passkey) is asked first.
  */
 export async function stepOf(deps: InteractionDeps, interaction: Interaction): Promise<SignInStep | undefined> {
-  const step = await deps.factors.steps.find(interaction.uid);
-  if (step) return step;
+  return (await deps.factors.steps.find(interaction.uid)) ?? sessionStepOf(interaction);
+}
+
+/** The session's own sign-in, when the library prompts only because its level is too low. */
+function sessionStepOf(interaction: Interaction): SignInStep | undefined {
   const { session, prompt } = interaction;
   const isStepUp =
     session?.accountId !== undefined && prompt.reasons.length > 0 && prompt.reasons.every((reason) => reason === ACR_INSUFFICIENT);
@@ -57,19 +60,27 @@ async function isEnough(deps: InteractionDeps, interaction: Interaction, account
   return !isKnownAlone || !(await deps.factors.hasSecondFactor(accountId));
 }
 
-/** Ends the interaction as signed in with these proofs: acr, amr and auth_time go into the tokens. */
-async function finish(deps: InteractionDeps, ctx: Context, interaction: Interaction, accountId: string, proofs: Proof[]): Promise<void> {
-  const { acr, amr } = assuranceOf(proofs);
-  await deps.factors.steps.forget(interaction.uid);
-  await deps
-    .provider()
-    .interactionFinished(
-      ctx.req,
-      ctx.res,
-      { login: { accountId, acr, amr, ts: Math.floor(Date.now() / 1000) } },
-      { mergeWithLastSubmission: false },
-    );
+/**
+ * Ends the interaction as signed in with these proofs: acr, amr and auth_time go into the tokens. What the
+ * library's interactionFinished does, on the interaction this request already read (it would read it again).
+ * `hadStep`: a step was stored for it, to forget.
+ */
+async function finish(
+  ctx: Context,
+  deps: InteractionDeps,
+  interaction: Interaction,
+  sign: { accountId: string; proofs: Proof[]; hadStep: boolean },
+) {
+  const { acr, amr } = assuranceOf(sign.proofs);
+  if (sign.hadStep) await deps.factors.steps.forget(interaction.uid);
+  const now = Math.floor(Date.now() / 1000);
+  interaction.result = { login: { accountId: sign.accountId, acr, amr, ts: now } };
+  await interaction.save(interaction.exp - now);
   ctx.respond = false;
+  ctx.res.statusCode = 303;
+  ctx.res.setHeader('Location', interaction.returnTo);
+  ctx.res.setHeader('Content-Length', '0');
+  ctx.res.end();
 }
 
 /**
@@ -83,10 +94,11 @@ export async function signInProved(
   accountId: string,
   proofs: Proof[],
 ): Promise<void> {
-  const earlier = await stepOf(deps, interaction);
+  const stored = await deps.factors.steps.find(interaction.uid);
+  const earlier = stored ?? sessionStepOf(interaction);
   const gathered = earlier?.accountId === accountId ? [...earlier.proofs, ...proofs] : proofs;
   if (await isEnough(deps, interaction, accountId, gathered)) {
-    await finish(deps, ctx, interaction, accountId, gathered);
+    await finish(ctx, deps, interaction, { accountId, proofs: gathered, hadStep: stored !== undefined });
     return;
   }
   await deps.factors.steps.put(interaction.uid, { accountId, proofs: gathered });

@@ -7,7 +7,20 @@ import { errors } from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
 import { accountFromJson, accountJsonSql } from '../accounts/index.js';
 import { deleteStoredPayload } from './payload-repository.js';
-import { forgetModel, keepAccount, keepPayload, markSessionSeen, requestOrigin, scopedPayload } from './request-scope.js';
+import {
+  deferringQueryable,
+  deferWrites,
+  flushRequestWrites,
+  sendWithRequestWrites,
+  forgetModel,
+  isRowPending,
+  keepAccount,
+  keepPayload,
+  markSessionSeen,
+  requestOrigin,
+  scopedPayload,
+  type Write,
+} from './request-scope.js';
 import { sessionSeenSql, userAgentKept } from './session-activity-repository.js';
 import type { StoredSecrets } from './stored-secrets.js';
 
@@ -134,11 +147,13 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
       if (scoped !== undefined) return scoped ?? undefined;
       if (column === 'id' && TOKEN_MODELS.has(this.model)) return this.findTokenWithRelated(value, presented);
       if (column === 'id' && ACCOUNT_MODELS.has(this.model)) return this.findWithAccount(value, presented);
+      await flushRequestWrites({ models: [this.model] });
       const { rows } = await db.query<PayloadRow>({ ...FIND[column], values: [this.model, value] });
       return rows[0] && secrets.reveal(this.model, withConsumed(rows[0]), id);
     }
 
     private async findTokenWithRelated(storedId: string, id: string): Promise<AdapterPayload | undefined> {
+      await flushRequestWrites({ models: [this.model, 'Grant', 'Session'] });
       const { rows } = await db.query<PrefetchedRow>({ ...FIND_TOKEN, values: [this.model, storedId] });
       const row = rows[0];
       if (!row) return undefined;
@@ -153,6 +168,7 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
     }
 
     private async findWithAccount(storedId: string, id: string): Promise<AdapterPayload | undefined> {
+      await flushRequestWrites({ models: [this.model] });
       const { rows } = await db.query<PayloadRow & { account: unknown }>({ ...FIND_WITH_ACCOUNT, values: [this.model, storedId] });
       const row = rows[0];
       if (!row) return undefined;
@@ -166,12 +182,12 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.model === 'Client') return clients.upsert(id, payload);
       if (isEmptySession(this.model, payload)) return this.destroy(id);
-      forgetModel(this.model);
       const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? new Date(Date.now() + expiresIn * 1000) : null;
       const stored = await secrets.conceal(this.model, payload);
+      const storedId = this.key(id);
       const values = [
         this.model,
-        this.key(id),
+        storedId,
         JSON.stringify(stored),
         payload.grantId ?? null,
         payload.userCode ?? null,
@@ -181,13 +197,23 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
         expiresAt,
       ];
       // A signed-in session saved by a browser's request is a sighting of it, written in the same statement.
-      const origin = this.model === 'Session' && payload.accountId && payload.uid ? requestOrigin() : undefined;
-      if (origin && typeof payload.uid === 'string') {
-        await db.query({ ...UPSERT_SEEN_SESSION, values: [...values, userAgentKept(origin.userAgent), origin.ip ?? null] });
-        markSessionSeen(payload.uid);
+      const origin = this.model === 'Session' && payload.accountId ? requestOrigin() : undefined;
+      const uid = typeof payload.uid === 'string' ? payload.uid : undefined;
+      const sighting = origin && uid ? [userAgentKept(origin.userAgent), origin.ip ?? null] : undefined;
+      const writes: Write[] = [{ text: UPSERT.text, values }];
+      if (sighting && uid) {
+        writes.push({ text: sessionSeenSql('$1', '$2', '$3', '$4'), values: [uid, accountIdOf(payload), ...sighting] });
+        markSessionSeen(uid);
+      }
+      forgetModel(this.model);
+      if (deferWrites(db, this.model, storedId, writes)) {
+        // Read again in this request, the row is what it will be once written.
+        keepPayload(this.model, 'id', id, payload);
+        if (uid) keepPayload(this.model, 'uid', uid, payload);
         return;
       }
-      await db.query({ ...UPSERT, values });
+      if (sighting) await db.query({ ...UPSERT_SEEN_SESSION, values: [...values, ...sighting] });
+      else await db.query({ ...UPSERT, values });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -207,7 +233,10 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
 
     async consume(id: string): Promise<void> {
       forgetModel(this.model);
-      const { rowCount } = await db.query({ ...CONSUME, values: [this.model, this.key(id)] });
+      const storedId = this.key(id);
+      // The request's waiting writes go with it (other rows: the update's answer is its own), unless one is this row.
+      if (isRowPending(this.model, storedId)) await flushRequestWrites();
+      const { rowCount } = await sendWithRequestWrites({ text: CONSUME.text, values: [this.model, storedId] }, db);
       if (rowCount === 0 && SINGLE_USE_MODELS.has(this.model)) {
         throw new errors.InvalidGrant(`${this.model} already consumed`);
       }
@@ -216,7 +245,10 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
     async destroy(id: string): Promise<void> {
       if (this.model === 'Client') return clients.destroy(id);
       forgetModel(this.model);
-      await deleteStoredPayload(db, this.model, this.key(id));
+      const storedId = this.key(id);
+      const deferred = deferringQueryable(this.model, storedId, db);
+      if (deferred) keepPayload(this.model, 'id', id, null);
+      await deleteStoredPayload(deferred ?? db, this.model, storedId);
     }
 
     // Every artefact of the grant goes, whichever model the library asks: tokens and codes. An interaction
@@ -225,6 +257,8 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
     async revokeByGrantId(grantId: string): Promise<void> {
       for (const model of TOKEN_MODELS) forgetModel(model);
       forgetModel('Grant');
+      // A delete does not see the rows its own statement inserts: whatever waits is written first.
+      await flushRequestWrites();
       await db.query(`delete from oidc_payloads where grant_id = $1 and model <> 'Interaction'`, [grantId]);
     }
   }

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
 import { insertSignIn } from '../reports/index.js';
 import type { Logger } from '../log.js';
+import { deferringQueryable } from './request-scope.js';
 
 export function logProviderEvents(provider: Provider, log: Logger): void {
   provider.on('server_error', (ctx, error) => {
@@ -31,8 +32,9 @@ export function countSignIns(provider: Provider, db: Queryable, log: Logger, ign
     const client = ctx.oidc.client as unknown as { clientId: string; commune?: string } | undefined;
     const accountId = ctx.oidc.session?.accountId;
     if (!client?.commune || !accountId || ignoredClientIds.includes(client.clientId)) return;
-    insertSignIn(db, { clientId: client.clientId, communeSlug: client.commune, accountId }).catch((error: unknown) =>
-      log.warn({ event: 'usage.write_failed', err: error }, 'usage.write_failed'),
+    // With the request's other writes when there are (request-scope.ts): the count is no round trip of its own.
+    insertSignIn(deferringQueryable('SignIn') ?? db, { clientId: client.clientId, communeSlug: client.commune, accountId }).catch(
+      (error: unknown) => log.warn({ event: 'usage.write_failed', err: error }, 'usage.write_failed'),
     );
   });
 }

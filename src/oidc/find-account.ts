@@ -10,7 +10,7 @@ import {
   type SharingChannel,
 } from '../accounts/index.js';
 import type { Logger } from '../log.js';
-import { keepAccount, scopedAccount } from './request-scope.js';
+import { deferringQueryable, keepAccount, scopedAccount } from './request-scope.js';
 
 type ClaimsRequest = Record<string, unknown> | undefined;
 
@@ -70,15 +70,21 @@ export function createFindAccount(
           if (verified) available[VERIFIED_CLAIMS] = verified;
         }
         if (client && (use === 'id_token' || use === 'userinfo')) {
-          await accounts
-            .recordSharing(account.id, {
-              clientId: client.clientId,
-              clientName: client.clientName ?? client.clientId,
-              communeName: client.commune_name ?? '',
-              claims: releasedClaims(use, scope, requested as ClaimsRequest, rejected, available),
-              channel: use,
-            })
-            .catch((error: unknown) => log.warn({ event: 'journal.write_failed', err: error }, 'journal.write_failed'));
+          const entry: Parameters<typeof accounts.recordSharing>[1] = {
+            clientId: client.clientId,
+            clientName: client.clientName ?? client.clientId,
+            communeName: client.commune_name ?? '',
+            claims: releasedClaims(use, scope, requested, rejected, available),
+            channel: use,
+          };
+          // In a request to the provider, the line goes with the request's other writes, before the answer
+          // leaves: if it cannot be written, the claims are not released (request-writes.ts).
+          const withTheAnswer = deferringQueryable('SharingJournal');
+          if (withTheAnswer) await accounts.recordSharing(account.id, entry, withTheAnswer);
+          else
+            await accounts
+              .recordSharing(account.id, entry)
+              .catch((error: unknown) => log.warn({ event: 'journal.write_failed', err: error }, 'journal.write_failed'));
         }
         return available;
       },

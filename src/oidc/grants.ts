@@ -25,6 +25,9 @@ export function createLoadExistingGrant(memory: ConsentMemory) {
     if (!accountId || (existing && !isFirstParty(client))) return existing;
 
     const grant = existing ?? new oidc.provider.Grant({ accountId, clientId: client.clientId });
+    // A first-party login asks again what the grant already holds: saved again, it would be the same row
+    // (a grant's save keeps its expiry), one round trip for nothing.
+    const asFound = existing && JSON.stringify(existing);
     if (isFirstParty(client)) {
       const scope = [...oidc.requestParamScopes].join(' ');
       if (scope) grant.addOIDCScope(scope);
@@ -42,7 +45,7 @@ export function createLoadExistingGrant(memory: ConsentMemory) {
       grant.addOIDCScope(consent.scopes.join(' '));
       if (consent.claims.length) grant.addOIDCClaims(consent.claims);
     }
-    await grant.save();
+    if (asFound === undefined || JSON.stringify(grant) !== asFound) await grant.save();
     return grant;
   };
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { Registry } from '../registry/index.js';
 import type { Sealer } from '../sealing.js';
 import { findLatestGrantId } from './payload-repository.js';
+import { deferringQueryable, inRequestScope } from './request-scope.js';
 import { recordSessionActivity } from './session-activity-repository.js';
 import { createCitizenSessions, type CitizenSessions } from './citizen-sessions.js';
 import { createCommunePolicy } from './registration.js';
@@ -101,7 +102,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
       registrationPolicy,
       findPreviousSecret: (clientId) => deps.registry.findLivePreviousSecret(clientId),
       onSessionSeen: (activity) =>
-        recordSessionActivity(db, activity).catch((error: unknown) =>
+        recordSessionActivity(deferringQueryable('SessionActivity') ?? db, activity).catch((error: unknown) =>
           log.warn({ event: 'session_activity.write_failed', err: error }, 'session_activity.write_failed'),
         ),
     });
@@ -127,7 +128,8 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     provider: () => current.provider,
     cookieKeys: () => current.cookieKeys,
     citizen: createCitizenSessions({ db, provider: () => current.provider, adapter, log }),
-    handle: (req, res) => current.handler(req, res),
+    // Each request to the provider reads a row at most once (request-scope.ts).
+    handle: (req, res) => inRequestScope(db, () => current.handler(req, res)),
     registrationTokens: createRegistrationTokens({
       provider: () => current.provider,
       adapterOver: deps.storage.adapterOver,

@@ -2,16 +2,23 @@
 // consent memory and the sweeper ask of the rows the library wrote.
 import type { AdapterPayload } from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
+import { keepPayload } from './request-scope.js';
 
-/** The newest live grant an account gave a client, so consent survives the end of a browser session. */
+/**
+ * The newest live grant an account gave a client, so consent survives the end of a browser session. The
+ * library asks for that grant next (Grant.find): its row, read here, is kept for this request (request-scope.ts).
+ */
 export async function findLatestGrantId(db: Queryable, accountId: string, clientId: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ id: string }>(
-    `select id from oidc_payloads
+  const { rows } = await db.query<{ id: string; payload: AdapterPayload }>({
+    name: 'latest-grant',
+    text: `select id, payload from oidc_payloads
      where account_id = $1 and model = 'Grant' and client_id = $2 and (expires_at is null or expires_at > now())
      order by created_at desc limit 1`,
-    [accountId, clientId],
-  );
-  return rows[0]?.id;
+    values: [accountId, clientId],
+  });
+  const row = rows[0];
+  if (row) keepPayload('Grant', 'id', row.id, row.payload);
+  return row?.id;
 }
 
 /** Deletes one batch of expired rows without waiting on rows other sweepers hold; answers how many. */

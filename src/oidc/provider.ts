@@ -16,6 +16,8 @@ import { clientSchemaConfiguration, withClientFeatures } from './client-schema.j
 import { COMMUNE_POLICY } from './registration.js';
 import { createRenderingHooks, providerClass, type ProviderPages, type RenderingHooks } from './rendering.js';
 import { acceptPreviousSecrets, type FindPreviousSecret } from './previous-secrets.js';
+import { setRequestOrigin, wasSessionSeen } from './request-scope.js';
+import { writeBeforeAnswering } from './request-writes.js';
 import { clientResourceServer } from './jwt-access-tokens.js';
 
 export interface ProviderDeps {
@@ -198,14 +200,17 @@ export function createProvider(deps: ProviderDeps): Provider {
   acceptPreviousSecrets(provider, deps.findPreviousSecret);
   // A path the library does not serve has no oidc context.
   provider.use(async (ctx: Context & Partial<Pick<KoaContextWithOIDC, 'oidc'>>, next) => {
+    setRequestOrigin({ userAgent: ctx.get('user-agent') || undefined, ip: ctx.ip });
     await next();
     rendering.afterAnswer(ctx);
     await rendering.afterUpstream(ctx);
     const session = ctx.oidc?.session;
     const route = ctx.oidc?.route;
-    if (session?.accountId && (route === 'authorization' || route === 'resume')) {
+    // A session the library saved in this request was recorded as seen with it (adapter.ts).
+    if (session?.accountId && (route === 'authorization' || route === 'resume') && !wasSessionSeen(session.uid)) {
       await deps.onSessionSeen({ uid: session.uid, accountId: session.accountId, userAgent: ctx.get('user-agent'), ip: ctx.ip });
     }
+    await writeBeforeAnswering(ctx, rendering);
   });
   // The app rewrites forwarded headers from ISSUER before the provider sees a request (http/canonical-origin).
   provider.proxy = true;

@@ -3,9 +3,22 @@
 // its own call; the adapter fetches those rows with the first one (adapter.ts) and leaves them here. The
 // scope lives only as long as the request (AsyncLocalStorage): another request, another instance or a
 // later change is never answered from it, so it holds nothing a request would not read milliseconds later.
+//
+// The request's writes (a code, its session, the tokens, the sharing journal's line, the usage count) wait
+// here too and go as one statement when the library has answered and before the answer leaves
+// (flushRequestWrites, provider.ts): durable before the response, in one round trip instead of one each. A
+// read of a model with writes waiting sends them first, so no statement ever reads around them.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AdapterPayload } from 'oidc-provider';
+import type { QueryResult } from 'pg';
 import type { Account } from '../accounts/index.js';
+import type { Queryable } from '../db/index.js';
+
+/** One statement and its values ($1…). */
+export interface Write {
+  text: string;
+  values: unknown[];
+}
 
 /** Where the browser of this request is, for the session's activity (session-activity-repository.ts). */
 export interface RequestOrigin {
@@ -20,13 +33,102 @@ interface Scope {
   origin?: RequestOrigin;
   /** The session uids whose activity was written with the session itself in this request. */
   seenSessions: Set<string>;
+  db: Queryable;
+  /** By the row they write (`model|id`: the last write of a row replaces the earlier), in order. */
+  pending: Map<string, { model: string; writes: Write[] }>;
 }
 
 const storage = new AsyncLocalStorage<Scope>();
 
 /** Runs one request to the provider with a scope of its own. */
-export function inRequestScope<T>(run: () => T): T {
-  return storage.run({ payloads: new Map(), accounts: new Map(), seenSessions: new Set() }, run);
+export function inRequestScope<T>(db: Queryable, run: () => T): T {
+  return storage.run({ payloads: new Map(), accounts: new Map(), seenSessions: new Set(), db, pending: new Map() }, run);
+}
+
+let unkeyed = 0;
+
+/**
+ * Keeps `writes` for the request's last statement; `row` names the row they write, so that a later write of
+ * it replaces them (two writes of one row in one statement would fail). False outside a provider request.
+ */
+export function deferWrites(db: Queryable, model: string, row: string | undefined, writes: Write[]): boolean {
+  const scope = storage.getStore();
+  // Through a transaction's client (not the request's pool), a write belongs to that transaction: sent now.
+  if (scope?.db !== db) return false;
+  const key = row === undefined ? `#${(unkeyed += 1)}` : `${model}|${row}`;
+  scope.pending.delete(key); // a replaced write goes to the end, after what it now follows
+  scope.pending.set(key, { model, writes });
+  return true;
+}
+
+/**
+ * The writes a repository function makes through it wait for the request's statement (deferWrites): for
+ * code written over a Queryable. Its answer is empty (rowCount 0): only for writes whose answer is not read.
+ */
+export function deferringQueryable(model: string, row?: string, through?: Queryable): Queryable | undefined {
+  const db = storage.getStore()?.db;
+  if (!db || (through !== undefined && through !== db)) return undefined;
+  const query = (config: string | { text: string; values?: unknown[] }, values?: unknown[]) => {
+    const write = typeof config === 'string' ? { text: config, values: values ?? [] } : { text: config.text, values: config.values ?? [] };
+    deferWrites(db, model, row, [write]);
+    return Promise.resolve({ rows: [], rowCount: 0, command: '', oid: 0, fields: [] });
+  };
+  // Only `query` is ever called on a Queryable; the driver's overloads are more than these writes need.
+  return { query } as unknown as Queryable;
+}
+
+/** `text` with its parameters numbered from `offset` + 1. */
+const renumbered = (text: string, offset: number) => text.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
+
+/** The writes as data-modifying CTEs of one statement, ending in `last` (or nothing to answer). */
+function combined(writes: Write[], last: Write | undefined): Write {
+  if (writes.length === 0 && last) return last;
+  const [only] = writes;
+  if (only && writes.length === 1 && !last) return only;
+  const values: unknown[] = [];
+  const ctes = writes.map((write, i) => {
+    const text = renumbered(write.text, values.length);
+    values.push(...write.values);
+    return `w${i} as (${text})`;
+  });
+  const tail = last ? renumbered(last.text, values.length) : 'select 1';
+  if (last) values.push(...last.values);
+  return { text: `with ${ctes.join(', ')} ${tail}`, values };
+}
+
+/**
+ * Sends the writes waiting for `models` (all of them when not told), with `last` as the same statement's
+ * main part when given (its answer is answered). Outside a provider request, `last` alone goes through `db`.
+ */
+export async function flushRequestWrites(
+  options: { models?: readonly string[]; last?: Write; db?: Queryable } = {},
+): Promise<QueryResult | undefined> {
+  const scope = storage.getStore();
+  const { models, last } = options;
+  const db = options.db ?? scope?.db;
+  const writes: Write[] = [];
+  // A statement through a transaction's client carries none of the request's writes (they are the pool's).
+  if (scope && scope.db === db) {
+    for (const [key, entry] of scope.pending) {
+      if (models && !models.includes(entry.model)) continue;
+      writes.push(...entry.writes);
+      scope.pending.delete(key);
+    }
+  }
+  if (!writes.length && !last) return undefined;
+  if (!db) throw new Error('flushRequestWrites: no database outside a provider request');
+  const statement = combined(writes, last);
+  return db.query(statement.text, statement.values);
+}
+
+/** `last` with the request's waiting writes in one statement (through `db` alone outside a request); its answer. */
+export async function sendWithRequestWrites(last: Write, db: Queryable): Promise<QueryResult> {
+  return (await flushRequestWrites({ last, db })) ?? db.query(last.text, last.values);
+}
+
+/** Whether a write of the row `model|row` waits (a statement on that row must send it first). */
+export function isRowPending(model: string, row: string): boolean {
+  return storage.getStore()?.pending.has(`${model}|${row}`) ?? false;
 }
 
 const keyOf = (model: string, column: string, value: string) => `${model}|${column}|${value}`;
