@@ -78,6 +78,7 @@ export function createApp(deps: AppDeps): Koa {
     rateLimiter,
     communes: deps.registry,
     franceConnect: deps.franceConnect,
+    endSession: (accountId: string, uid: string) => deps.oidc.citizen.endSession(accountId, uid),
   };
   const interactions = createInteractionRouter(interactionDeps);
   const franceConnectReturns = createFranceConnectRouter(interactionDeps);

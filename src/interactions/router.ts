@@ -2,6 +2,7 @@
 // own pages, errors and logout, are drawn in pages.ts).
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
+import { SELECT_ACCOUNT } from '../oidc/index.js';
 import { submitConsent, showConsent } from './consent.js';
 import { loadInteraction } from './context.js';
 import {
@@ -19,6 +20,7 @@ import { checkFranceConnectCode, sendFranceConnectCode, showFranceConnectCode } 
 import { showLogin, submitLogin } from './login.js';
 import { PASSKEY_STEP, passkeyStepOption, showPasskeyLoginOptions, submitPasskeyLogin } from './passkey.js';
 import { showRegister, submitRegister } from './register.js';
+import { showSelectAccount, submitSelectAccount, type SelectAccountDeps } from './select-account.js';
 import {
   confirmEnrolment,
   continueAfterEnrolment,
@@ -35,13 +37,14 @@ export type { FranceConnectDeps } from './franceconnect.js';
 export { faceOf } from './commune-face.js';
 export { createProviderPages, renderErrorPage } from './pages.js';
 
-export function createInteractionRouter(deps: FranceConnectDeps): Router {
+export function createInteractionRouter(deps: FranceConnectDeps & SelectAccountDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   const forms = bodyParser({ enableTypes: ['form'], formLimit: deps.config.http.formBodyLimitBytes });
 
   router.get('/', async (ctx) => {
     const interaction = await loadInteraction(deps, ctx);
-    if (interaction.prompt.name !== 'login') await showConsent(deps, ctx, interaction);
+    if (interaction.prompt.name === SELECT_ACCOUNT) await showSelectAccount(deps, ctx, interaction);
+    else if (interaction.prompt.name !== 'login') await showConsent(deps, ctx, interaction);
     else if (await stepOf(deps, interaction)) ctx.redirect(`/interaction/${interaction.uid}/${SECOND_FACTOR_STEP}`);
     else await showLogin(deps, ctx, interaction);
   });
@@ -59,6 +62,7 @@ export function createInteractionRouter(deps: FranceConnectDeps): Router {
   router.get(`/${VERIFY_STEP}`, (ctx) => showVerifyLink(deps, ctx));
   router.post(`/${VERIFY_STEP}`, forms, (ctx) => submitVerifyLink(deps, ctx));
   router.post('/consent', forms, (ctx) => submitConsent(deps, ctx));
+  router.post('/select-account', forms, (ctx) => submitSelectAccount(deps, ctx));
   // Without FranceConnect configured these paths are nobody's: the provider's 404.
   if (deps.franceConnect) {
     router.post(`/${FRANCECONNECT_STEP}`, forms, (ctx) => startFranceConnect(deps, ctx));

@@ -46,6 +46,7 @@ export type { CitizenSession, CitizenSessions, ConnectedService } from './citize
 export { ACCOUNT_SPACE_CLIENT_ID, ADMIN_SCOPE, adminAudience, CONSOLE_CLIENT_ID } from './provider.js';
 export type { ConsoleSignIn } from './console-code.js';
 export { ACR_INSUFFICIENT, requiredAcr } from './assurance-policy.js';
+export { SELECT_ACCOUNT } from './select-account-prompt.js';
 export { PROVIDER_COOKIES, SESSION_COOKIE } from './cookies.js';
 export { findApiToken, type ApiToken } from './api-tokens.js';
 export { providerRouteTemplates } from './routes.js';

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { LOCALES } from '../locale.js';
 import { ACR_2FA, CERTIFIED_IDENTITY_METADATA, satisfies } from '../accounts/index.js';
 import { assurancePolicy } from './assurance-policy.js';
+import { promptValuesSupported, withAccountChoice } from './select-account-prompt.js';
 import { isOperatorTool } from './client-marks.js';
 import { createLoadExistingGrant, type ConsentMemory } from './grants.js';
 import type { KeyMaterial } from './keys.js';
@@ -167,6 +168,7 @@ function features(
 export function createProvider(deps: ProviderDeps): Provider {
   const { config, keys } = deps;
   const rendering = createRenderingHooks(deps.pages);
+  const policy = withAccountChoice(assurancePolicy());
   const configuration: Configuration = {
     adapter: deps.adapter,
     clients: [accountSpaceClient(config.issuer), consoleClient(config.issuer)] as Configuration['clients'],
@@ -185,10 +187,11 @@ export function createProvider(deps: ProviderDeps): Provider {
     rotateRefreshToken: true,
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     loadExistingGrant: createLoadExistingGrant(deps.consentMemory),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: assurancePolicy() },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy },
     renderError: rendering.renderError,
     discovery: {
       ui_locales_supported: [...LOCALES],
+      prompt_values_supported: promptValuesSupported(policy),
       claims_locales_supported: [...LOCALES],
       service_documentation: `${config.issuer}/`,
       // The scope identite_pivot releases verified_claims: what it may hold, and under which trust framework.

@@ -11,6 +11,7 @@ export { franceConnectCodePage, type FranceConnectCodeView } from './templates/f
 export { deleteWithFranceConnectForm } from './templates/franceconnect-delete.js';
 export { registerPage, type RegisterView } from './templates/register.js';
 export { consentPage, type ConsentView } from './templates/consent.js';
+export { selectAccountPage, type SelectAccountView } from './templates/select-account.js';
 export * from './templates/provider-pages.js';
 export * from './templates/account.js';
 export * from './templates/account-lists.js';
