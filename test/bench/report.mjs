@@ -31,6 +31,7 @@ export function table(rows) {
     'p50 ms',
     'p99 ms',
     'CPU ms/op',
+    'of it PG',
     'SQL/op',
     'bare req/s',
     'p50 ms',
