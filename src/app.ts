@@ -7,6 +7,7 @@ import {
   canonicalOrigin,
   createCsrf,
   createRateLimiter,
+  branch,
   errorHandler,
   formPostRedirect,
   health,
@@ -16,6 +17,7 @@ import {
   requestContext,
   securityHeaders,
   staticFiles,
+  under,
   type Metrics,
 } from './http/index.js';
 import type { Accounts } from './accounts/index.js';
@@ -27,7 +29,15 @@ import type { FranceConnect } from './federation/index.js';
 import { createSiteRouter, SITE_ROUTES } from './site/router.js';
 import { createCommuneLogoRouter } from './interactions/commune-logo.js';
 import type { Logger } from './log.js';
-import { ADMIN_SCOPE, adminAudience, providerRouteTemplates, SECTOR_DOCUMENT_ROUTE, sectorDocuments, type Oidc } from './oidc/index.js';
+import {
+  ADMIN_SCOPE,
+  adminAudience,
+  isProtocolPath,
+  providerRouteTemplates,
+  SECTOR_DOCUMENT_ROUTE,
+  sectorDocuments,
+  type Oidc,
+} from './oidc/index.js';
 import { createAdminRouters, type AdminDeps } from './admin/router.js';
 import { createConsoleRouter } from './console/router.js';
 import { createConsoleSessions } from './operators/index.js';
@@ -119,23 +129,36 @@ export function createApp(deps: AppDeps): Koa {
     ]),
   );
   app.use(securityHeaders(config.issuer));
+  const programPaths = [...PROGRAM_PATHS, ...PROVIDER_PROGRAM_ROUTES.map((route) => deps.oidc.provider().pathFor(route))];
+  const errors = errorHandler(
+    (ctx, status, code) => renderErrorPage(views, ctx, status, code),
+    databaseUnavailability(deps.pool, config.database.outageRetryAfterSeconds),
+    programPaths,
+  );
+  const edge = refuseControlCharacters({ maxBodyBytes: config.http.edgeBodyLimitBytes });
+  const toProvider: Koa.Middleware = async (ctx) => {
+    ctx.respond = false;
+    await deps.oidc.handle(ctx.req, ctx.res);
+  };
+  // The protocol's routes go straight to the provider: past the steps above, only the error answers, the
+  // control characters' refusal (a NUL must never reach a query) and, at /auth and /session/end, a form POST
+  // made the GET that carries the session (http/form-post-redirect.ts). None of our routers sees them.
+  app.use(
+    branch(isProtocolPath(deps.oidc.provider()), [
+      errors,
+      edge,
+      formPostRedirect(['authorization', 'end_session'].map((route) => deps.oidc.provider().pathFor(route))),
+      toProvider,
+    ]),
+  );
   app.use(
     health(async () => {
       await deps.pool.query('select 1');
     }, config.database.readinessTimeoutMs),
   );
   app.use(staticFiles(staticFileRoutes));
-  const programPaths = [...PROGRAM_PATHS, ...PROVIDER_PROGRAM_ROUTES.map((route) => deps.oidc.provider().pathFor(route))];
-  app.use(
-    errorHandler(
-      (ctx, status, code) => renderErrorPage(views, ctx, status, code),
-      databaseUnavailability(deps.pool, config.database.outageRetryAfterSeconds),
-      programPaths,
-    ),
-  );
-  app.use(refuseControlCharacters({ maxBodyBytes: config.http.edgeBodyLimitBytes }));
-  // POST at /auth and /session/end becomes the GET that carries the session (http/form-post-redirect.ts).
-  app.use(formPostRedirect(['authorization', 'end_session'].map((route) => deps.oidc.provider().pathFor(route))));
+  app.use(errors);
+  app.use(edge);
   app.use(sectorDocuments(deps.registry));
   app.use(createCommuneLogoRouter({ registry: deps.registry }).routes());
   const accountSpaceDeps = {
@@ -166,22 +189,26 @@ export function createApp(deps: AppDeps): Koa {
     csrf,
     config,
   });
-  app.use(admin.document.routes());
-  app.use(admin.api.routes());
-  app.use(admin.api.allowedMethods());
-  app.use(operatorsConsole.routes());
-  app.use(operatorsConsole.allowedMethods());
+  // Each router under its prefix: a request elsewhere never runs its middleware (the API's authentication…).
+  app.use(
+    under(
+      ['/admin'],
+      [
+        admin.document.routes(),
+        admin.api.routes(),
+        admin.api.allowedMethods(),
+        operatorsConsole.routes(),
+        operatorsConsole.allowedMethods(),
+      ],
+    ),
+  );
   app.use(site.routes());
-  app.use(interactions.routes());
-  app.use(franceConnectReturns.routes());
-  app.use(accountSpace.routes());
-  app.use(accountSpace.allowedMethods());
+  app.use(under(['/interaction'], [interactions.routes(), interactions.allowedMethods()]));
+  app.use(under(['/franceconnect'], [franceConnectReturns.routes()]));
+  app.use(under(['/account'], [accountSpace.routes(), accountSpace.allowedMethods()]));
   app.use(invitations.routes());
   app.use(invitations.allowedMethods());
-  app.use(interactions.allowedMethods());
-  app.use(async (ctx) => {
-    ctx.respond = false;
-    await deps.oidc.handle(ctx.req, ctx.res);
-  });
+  // What none of ours answers is the library's (its 404 page).
+  app.use(toProvider);
   return app;
 }

@@ -9,6 +9,7 @@ export { errorHandler, PROGRAM_PATHS, wantsJson, type ErrorTranslator } from './
 export { refuseControlCharacters } from './control-characters.js';
 export { formPostRedirect } from './form-post-redirect.js';
 export { staticFiles } from './static-files.js';
+export { branch, chain, isUnder, under } from './branches.js';
 export { canonicalOrigin } from './canonical-origin.js';
 export {
   createRateLimiter,

@@ -49,7 +49,7 @@ export { ACR_INSUFFICIENT, requiredAcr } from './assurance-policy.js';
 export { SELECT_ACCOUNT } from './select-account-prompt.js';
 export { PROVIDER_COOKIES, SESSION_COOKIE } from './cookies.js';
 export { findApiToken, type ApiToken } from './api-tokens.js';
-export { providerRouteTemplates } from './routes.js';
+export { isProtocolPath, providerRouteTemplates } from './routes.js';
 
 export interface OidcDeps {
   db: Queryable;

@@ -40,3 +40,12 @@ export function providerRouteTemplates(provider: Provider): string[] {
   const discovery = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'];
   return [...plain, ...under, ...discovery].filter((path): path is string => path !== undefined);
 }
+
+/**
+ * The paths of the protocol (each endpoint and what lies under it: /auth/:uid, /token/introspection,
+ * /session/end/confirm…) and discovery: the requests that go straight to the provider (app.ts).
+ */
+export function isProtocolPath(provider: Provider): (path: string) => boolean {
+  const bases = providerRouteTemplates(provider).filter((template) => !template.includes('/:'));
+  return (path) => bases.some((base) => path === base || path.startsWith(`${base}/`));
+}
