@@ -4,12 +4,13 @@
 // browser, signatures, nonce, PKCE, a known eIDAS level) and besides: the upstream sub is the one linked to this
 // account, and auth_time is not older than the request (give or take a clock's skew). The confirmation is bound
 // to the account and the provider's session that asked, lives a few minutes, and confirms one deletion.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { findFederatedIdentity } from '../accounts/index.js';
 import type { Pool } from '../db/index.js';
 import type { Locale } from '../locale.js';
 import type { Logger } from '../log.js';
+import { digest, sameDigest } from './browser-binding.js';
 import { eidasLevelOf } from './pivot-identity.js';
 import {
   answerReauthTrip,
@@ -46,14 +47,6 @@ export interface ReauthenticationDeps {
   log: Logger;
   ttlSeconds: number;
   batchSize: number;
-}
-
-const digest = (secret: string) => createHash('sha256').update(secret).digest('base64url');
-
-function sameDigest(secret: string, expected: string): boolean {
-  const a = Buffer.from(digest(secret));
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function createReauthentication({ pool, upstream, log, ttlSeconds, batchSize }: ReauthenticationDeps) {

@@ -177,6 +177,21 @@ describe('the mailed code, as the attacker', () => {
     expect(await linkedAccountOf(sub)).toBeUndefined();
   });
 
+  it('mails no more codes to an account than its hourly quota of mails, whatever the interaction', async () => {
+    const citizen = await anAccount(world.server.accounts);
+    const first = await linkPageFor(citizen.email);
+    let page = (await askCode(first.agent, first.link, citizen.email)).form;
+    page = (await askCode(first.agent, page, citizen.email)).form;
+    // Another interaction, another browser: the quota is the account's.
+    const second = await linkPageFor(citizen.email);
+    await askCode(second.agent, second.link, citizen.email);
+    const before = (await mailsTo(world.server, citizen.email)).length;
+    const refused = await first.agent.submitOnce(page, {}, formIndexOf(page, '/link/code'));
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, expect.stringMatching(/^\d+$/)]);
+    expect(await refused.text()).toContain('Trop de demandes en une heure');
+    expect(await mailsTo(world.server, citizen.email)).toHaveLength(before);
+  });
+
   it('writes no code to the logs', async () => {
     const citizen = await anAccount(world.server.accounts);
     const { agent, link } = await linkPageFor(citizen.email);
