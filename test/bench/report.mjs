@@ -4,8 +4,8 @@ import { percentile } from './support.mjs';
 
 const MB = 1024;
 
-/** One server's figures for a scenario, from its merged rounds. */
-export function summarise({ latencies, errors, firstError, elapsed, cpuMs, postgresCpuMs }, sqlPerOp) {
+/** One server's figures for a scenario, from its merged rounds; the Postgres share only of a Postgres server's backends. */
+export function summarise({ latencies, errors, firstError, elapsed, cpuMs, postgresCpuMs }, sqlPerOp, hasPostgresServer = false) {
   const sorted = [...latencies].sort((a, b) => a - b);
   const ok = sorted.length;
   return {
@@ -13,7 +13,7 @@ export function summarise({ latencies, errors, firstError, elapsed, cpuMs, postg
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     cpuMsPerOp: ok ? cpuMs / ok : undefined,
-    postgresCpuMsPerOp: ok ? postgresCpuMs / ok : undefined,
+    postgresCpuMsPerOp: ok && hasPostgresServer ? postgresCpuMs / ok : undefined,
     sqlPerOp,
     ok,
     errors,

@@ -63,7 +63,7 @@ async function measureScenario(scenario, servers) {
       totals[i] = merge(totals[i], await timed(target, run, { seconds: seconds / rounds, concurrency }));
     }
   }
-  const [ours, bare] = [summarise(totals[0], sql), summarise(totals[1], undefined)];
+  const [ours, bare] = [summarise(totals[0], sql, servers[0].hasPostgresServer), summarise(totals[1], undefined)];
   const cpuRatio = ours.cpuMsPerOp !== undefined && bare.cpuMsPerOp ? ours.cpuMsPerOp / bare.cpuMsPerOp : undefined;
   const row = { key: scenario.key, label: scenario.label, ours, bare, cpuRatio };
   progress(

@@ -42,6 +42,7 @@ export async function startOurs({ citizenCount }) {
   };
   const glc = async (...args) => JSON.parse(await run('dist/cli/glc.js', [...args, '--json'], env));
   const clientAdd = (name, ...args) => glc('client', 'add', '--commune', 'lyon', '--name', name, ...args);
+  await glc('migrate'); // creates the embedded database too, which no other command does
   await glc('commune', 'add', '--slug', 'lyon', '--name', 'Ville de Lyon');
   const site = await clientAdd('bench site', '--redirect-uri', REDIRECT_URI, '--first-party', '--scope', 'openid email');
   const cc = ['--grant-type', 'client_credentials', '--scope', 'openid'];
@@ -71,6 +72,8 @@ export async function startOurs({ citizenCount }) {
     pid: server.pid,
     backends: () => (monitor ? postgresBackends(monitor, databaseName) : []),
     countsSql: true,
+    // Embedded, PGlite runs inside the server process: its CPU is the server's.
+    hasPostgresServer: Boolean(monitor),
     async stop() {
       server.kill('SIGTERM');
       await exited;
