@@ -8,9 +8,10 @@ import type { Context } from 'koa';
 import { sendPage, textField } from '../http/index.js';
 import { SELECT_ACCOUNT } from '../oidc/index.js';
 import { selectAccountPage } from '../views/index.js';
-import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
+import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction } from './context.js';
+import type { FranceConnectDeps } from './franceconnect.js';
 
-export interface SelectAccountDeps extends InteractionDeps {
+export interface SelectAccountDeps extends FranceConnectDeps {
   /** Signs one session of the account out as the provider's logout does; false when it is not the account's. */
   endSession(accountId: string, sessionUid: string): Promise<boolean>;
 }
@@ -53,19 +54,23 @@ export async function submitSelectAccount(deps: SelectAccountDeps, ctx: Context)
 
 /**
  * Ends the interaction's session and sends the browser to the authorization request it was made for, as a
- * GET with the parameters the library validated: without a session, the login prompt asks.
+ * GET with the parameters the library validated: without a session, the login prompt asks. A session opened
+ * through FranceConnect is ended there first, as a logout does, or its button would sign the same person in.
  */
 async function startAgainWithoutSession(deps: SelectAccountDeps, ctx: Context, interaction: Interaction): Promise<void> {
-  const { session } = interaction;
-  if (session) {
-    const ended = await deps.endSession(session.accountId, session.uid);
-    ctx.state.log.info({ event: 'session.ended_for_account_choice', ended }, 'session.ended_for_account_choice');
-  }
-  await interaction.destroy();
   const parameters = new URLSearchParams();
   for (const [name, value] of Object.entries(interaction.params)) {
     if (typeof value === 'string') parameters.set(name, value);
   }
+  const again = `${deps.provider().pathFor('authorization')}?${parameters.toString()}`;
+  const { session } = interaction;
+  let detour: string | undefined;
+  if (session) {
+    const ended = await deps.endSession(session.accountId, session.uid);
+    ctx.state.log.info({ event: 'session.ended_for_account_choice', ended }, 'session.ended_for_account_choice');
+    detour = await deps.franceConnect?.upstreamSessions.logoutDetour(session.uid, again);
+  }
+  await interaction.destroy();
   ctx.status = 303;
-  ctx.redirect(`${deps.provider().pathFor('authorization')}?${parameters.toString()}`);
+  ctx.redirect(detour ?? again);
 }
