@@ -1,7 +1,8 @@
 // FranceConnect in Chromium, French and English, with axe-core (WCAG 2.1 A/AA): the /account section of a linked
 // citizen (the certified identity's fields as text, the names locked read-only in the profile form, the unlink
 // button), the link's date in the security history; and the mailed code before a link, through the stand-in: the
-// link page's "receive a code" button, the code page, the code typed from the mail, back on the commune's site.
+// link page's "receive a code" button, the code page, the code typed from the mail, back on the commune's site; and
+// the deletion of an account made from FranceConnect, confirmed by signing in there again.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -19,6 +20,7 @@ interface Texts {
   account: {
     franceconnect: { title: string; unlink: string; fields: Record<string, string> };
     events: Record<string, string>;
+    delete: { franceconnect_button: string; done_title: string };
   };
   franceconnect: {
     button: string;
@@ -137,6 +139,31 @@ describe.each(['fr', 'en'] as const)('FranceConnect in /account (%s)', (locale) 
     await line.first().waitFor();
     expect(await line.first().locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(await violationsOf(page)).toEqual([]);
+  });
+
+  it('deletes an account made from FranceConnect after a new FranceConnect sign-in; axe finds nothing on the deletion page', async () => {
+    const sub = `fc-browser-delete-${locale}-${Date.now()}`;
+    const email = `fc-browser-delete-${locale}-${Date.now()}@example.org`;
+    world.franceConnect.addCitizen({ sub, claims: { given_name: 'Louise', family_name: 'MARTIN', email } });
+    world.franceConnect.decide({ signIn: sub });
+    const page = await newPage(locale);
+    const attempt = await startAuthorization(world.config, world.client, { ui_locales: locale });
+    await page.goto(attempt.url);
+    await page.getByRole('button', { name: text.franceconnect.button, exact: true }).click();
+    await backOnSite(page, world.site);
+    const accountId = (await world.server.pool.query<{ id: string }>('select id from accounts where email = $1', [email])).rows[0]?.id;
+    if (!accountId) throw new Error('no account made from FranceConnect');
+    await world.server.pool.query('update accounts set locale = $2 where id = $1', [accountId, locale]);
+
+    await page.goto(`${world.server.issuer}/account/delete`);
+    const button = page.getByRole('button', { name: text.account.delete.franceconnect_button, exact: true });
+    await button.waitFor();
+    expect(await page.locator('input[type=password]').count()).toBe(0);
+    expect(await violationsOf(page)).toEqual([]);
+    await button.click();
+    await page.getByRole('heading', { level: 1, name: text.account.delete.done_title, exact: true }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe(locale);
+    expect(await world.server.accounts.findById(accountId)).toBeUndefined();
   });
 
   it('links after the code mailed to the account: the link page’s button, the code page, the code typed; axe finds nothing', async () => {
