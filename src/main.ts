@@ -4,37 +4,22 @@ import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createAccounts, type Accounts } from './accounts/index.js';
-import { createCounterCodes } from './accounts/index.js';
-import { createFactors, type Factors } from './accounts/index.js';
-import { createMailer, createTransport, senderOf, type Mailer, type MailTransport } from './mail/index.js';
+import type { Accounts, Factors } from './accounts/index.js';
+import type { Mailer } from './mail/index.js';
 import { createApp } from './app.js';
-import { createFranceConnect, type FranceConnect } from './federation/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startBackgroundWork } from './background/index.js';
 import { drainServer, serveUntilStopped, superviseWorkers } from './cluster.js';
 import { answerMetricsRequests, clusterMetricsOf } from './cluster-metrics.js';
-import { databaseUnavailability, migrate, openDatabase, type Database, type Pool } from './db/index.js';
-import type { AdminDeps } from './admin/router.js';
-import { createOperators, type Operators } from './operators/index.js';
+import { compose } from './composition.js';
+import { migrate, openDatabase, type Pool } from './db/index.js';
+import type { Operators } from './operators/index.js';
 import { createMetrics, type Metrics } from './http/index.js';
-import { createProviderPages } from './interactions/router.js';
 import { createLogger, type Logger } from './log.js';
-import { createOidc, ensureKeys, findApiToken, openClientRegistry, type Oidc } from './oidc/index.js';
+import { ensureKeys, type Oidc } from './oidc/index.js';
 import type { Registry } from './registry/index.js';
-import { createReports } from './reports/index.js';
-import {
-  createAccountChanges,
-  createAccountNotifier,
-  createCounterRecovery,
-  createInvitationMailer,
-  createRetentionJob,
-  type AccountChanges,
-  type CounterRecovery,
-  type RetentionJob,
-} from './services/index.js';
+import type { AccountChanges, RetentionJob } from './services/index.js';
 import { createSealer, resolveSecretKey } from './sealing.js';
-import { createViews, type Views } from './views/index.js';
 
 export interface RunningServer {
   server: Server;
@@ -50,109 +35,6 @@ export interface RunningServer {
   mailer: Mailer;
   operators: Operators;
   close(): Promise<void>;
-}
-
-/** The rooms composed over one database, which the HTTP side and the background work are built from. */
-interface Composition {
-  /** Whether this start created the first signing keys (then the welcome is printed). */
-  isFirstStart: boolean;
-  views: Views;
-  transport: MailTransport;
-  mailer: Mailer;
-  accounts: Accounts;
-  factors: Factors;
-  changes: AccountChanges;
-  counterRecovery: CounterRecovery;
-  retention: RetentionJob;
-  registry: Registry;
-  oidc: Oidc;
-  admin: AdminDeps;
-  /** Undefined when FRANCECONNECT_* are not set. */
-  franceConnect: FranceConnect | undefined;
-}
-
-/**
- * The rooms over one database, bottom up: accounts and the registry, the library's storage and client
- * schema, the provider, then the application layer over them and the operators' API.
- */
-async function compose(config: Config, log: Logger, database: Database, isPrepared: boolean): Promise<Composition> {
-  const { pool } = database;
-  const sealer = createSealer(resolveSecretKey(config.secretKey, config.dataDir));
-  const { created } = isPrepared ? { created: [] } : await ensureKeys(pool, sealer);
-  const views = createViews(config.projectRoot);
-  const transport = createTransport({ smtpUrl: config.smtpUrl, dataDir: config.dataDir, from: senderOf(config.issuer) });
-  const mailer = createMailer({ db: pool, transport, log, policy: config.mail });
-  const notify = createAccountNotifier(views, mailer);
-  const accounts = createAccounts({ db: pool, config, log, notify });
-  const factors = createFactors({
-    db: pool,
-    sealer,
-    notify,
-    stepTtlSeconds: config.ttlSeconds.interaction,
-    passkeys: { issuer: config.issuer, rpName: 'GrandLyonConnect', challengeTtlSeconds: config.passkeys.challengeTtlSeconds },
-  });
-  const clients = await openClientRegistry({
-    pool,
-    sealer,
-    log,
-    config,
-    cacheTtlSeconds: database.isEmbedded ? config.embeddedClientCacheTtlSeconds : config.clientCacheTtlSeconds,
-  });
-  const { registry, storage } = clients;
-  const franceConnect = createFranceConnect({ pool, config, log, sealer, accounts, notify });
-  const oidc = await createOidc({
-    db: pool,
-    sealer,
-    config,
-    log,
-    accounts,
-    registry,
-    storage,
-    pages: {
-      ...createProviderPages(views, databaseUnavailability(pool, config.database.outageRetryAfterSeconds), registry),
-      upstreamSessions: franceConnect?.upstreamSessions,
-    },
-  });
-  const changes = createAccountChanges({ pool, accounts, citizen: oidc.citizen, config });
-  const retention = createRetentionJob({ accounts, changes, config, log });
-  const counterRecovery = createCounterRecovery({
-    pool,
-    config,
-    accounts,
-    hashNewPassword: (email, password) => accounts.selfService.hashNewPassword(email, password),
-    codes: createCounterCodes({ sealer, notify, removeFactors: (accountId, tx) => factors.removeAll(accountId, tx) }),
-    communes: registry,
-    citizen: oidc.citizen,
-  });
-  const admin: AdminDeps = {
-    pool,
-    issuer: config.issuer,
-    policy: config.operatorsApi,
-    accounts,
-    changes,
-    counterRecovery,
-    registry,
-    registryFor: clients.registryOver,
-    registrationTokens: { ...oidc.registrationTokens, ttlSeconds: config.operators.communeTokenTtlSeconds },
-    operators: createOperators({ pool, config, accounts, registry, invitationMail: createInvitationMailer({ views, mailer }) }),
-    reports: createReports(pool, config.contributionGrid),
-    findToken: (value) => findApiToken(oidc.provider(), value),
-  };
-  return {
-    isFirstStart: created.length > 0,
-    views,
-    transport,
-    mailer,
-    accounts,
-    factors,
-    changes,
-    counterRecovery,
-    retention,
-    registry,
-    oidc,
-    admin,
-    franceConnect,
-  };
 }
 
 /** A worker's /metrics answers for the whole cluster (cluster-metrics.ts); a single process for itself. */
