@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { filled, readmeExample } from '../support/readme.js';
 import { freePort } from '../support/server.js';
 
 const MODULES = '/usr/lib/apache2/modules';
@@ -18,6 +19,17 @@ export interface ApacheSite {
 
 export function redirectUriFor(port: number): string {
   return `http://127.0.0.1:${port}/protected/redirect_uri`;
+}
+
+/** The README's mod_auth_openidc block, its placeholders filled: what a commune pastes is what the test runs. */
+function oidcConfiguration(options: { port: number; issuer: string; clientId: string; clientSecret: string }): string {
+  return filled(readmeExample('apache'), {
+    'https://connect.grandlyon.example': options.issuer,
+    'https://www.oullins.fr': `http://127.0.0.1:${options.port}`,
+    CLIENT_ID: options.clientId,
+    CLIENT_SECRET: options.clientSecret,
+    A_LONG_RANDOM_PASSPHRASE: Buffer.from(options.clientSecret).toString('hex').slice(0, 32),
+  });
 }
 
 export async function startApache(options: { port: number; issuer: string; clientId: string; clientSecret: string }): Promise<ApacheSite> {
@@ -58,19 +70,9 @@ DirectoryIndex index.html
 <Directory "${root}/htdocs">
   Require all granted
 </Directory>
-OIDCProviderMetadataURL ${options.issuer}/.well-known/openid-configuration
-OIDCClientID ${options.clientId}
-OIDCClientSecret ${options.clientSecret}
-OIDCRedirectURI ${redirectUriFor(options.port)}
-OIDCCryptoPassphrase ${Buffer.from(options.clientSecret).toString('hex').slice(0, 32)}
-OIDCScope "openid email profile"
-OIDCPKCEMethod S256
+${oidcConfiguration(options)}
+# Lets the test read the claims the module received (?info=json at the redirect URI).
 OIDCInfoHook iat access_token id_token userinfo
-OIDCSessionType server-cache
-<Location /protected>
-  AuthType openid-connect
-  Require valid-user
-</Location>
 `,
   );
   const child: ChildProcess = spawn('/usr/sbin/apache2', ['-f', join(root, 'httpd.conf'), '-DFOREGROUND'], {
