@@ -122,6 +122,11 @@ async function main() {
       `load average at the start ${machine.loadAverage.join(' ')}; ${concurrency} concurrent clients on the same machine; ${seconds}s per server per scenario in ${rounds} interleaved rounds; GrandLyonConnect in ${rss.workers} worker(s), the bare library in one process`,
       '',
       table(rows),
+      ...rows
+        .filter(({ ours, bare }) => ours.errors + bare.errors > 0)
+        .map(
+          ({ label, ours, bare }) => `errors in ${label}: ${ours.errors} here, ${bare.errors} bare (${ours.firstError ?? bare.firstError})`,
+        ),
       '',
       `argon2id bound (m=${argon2.parameters.memoryKiB} KiB, t=${argon2.parameters.timeCost}, p=${argon2.parameters.parallelism}), ${argon2.cores} processes: ${argon2.verificationsPerSecond.toFixed(1)} verifications/s, ${argon2.cpuMsPerVerification.toFixed(1)} ms CPU each`,
       `RSS per worker at rest, after warm-up: ${megabytes(rssBeforeLoad)}; after the run: ${megabytes(rss)}`,
