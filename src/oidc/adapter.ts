@@ -15,6 +15,7 @@ import {
   forgetModel,
   isRowPending,
   keepAccount,
+  keepLatestGrant,
   keepPayload,
   markSessionSeen,
   requestOrigin,
@@ -87,11 +88,19 @@ const FIND_TOKEN = {
     where p.model = $1 and p.id = $2 and ${LIVE('p')}`,
 };
 
-/** An interaction or session with the account it names (a finished login's, at resume). */
+const NAMED_ACCOUNT = "coalesce(p.account_id, p.payload #>> '{result,login,accountId}')";
+
+/**
+ * An interaction or session with the account it names (a finished login's, at resume) and, for an
+ * interaction, that account's newest live grant to its client: what the resume asks next (grants.ts).
+ */
 const FIND_WITH_ACCOUNT = {
   name: 'payload-with-account',
-  text: `select p.payload, p.consumed_at,
-      ${accountJsonSql(asAccountId("coalesce(p.account_id, p.payload #>> '{result,login,accountId}')"))} as account
+  text: `select p.payload, p.consumed_at, ${accountJsonSql(asAccountId(NAMED_ACCOUNT))} as account,
+      (select json_build_object('id', g.id, 'payload', g.payload) from oidc_payloads g
+        where g.account_id = ${NAMED_ACCOUNT} and g.model = 'Grant' and g.client_id = p.payload #>> '{params,client_id}'
+          and ${LIVE('g')}
+        order by g.created_at desc limit 1) as latest_grant
     from oidc_payloads p where p.model = $1 and p.id = $2 and ${LIVE('p')}`,
 };
 
@@ -169,12 +178,17 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
 
     private async findWithAccount(storedId: string, id: string): Promise<AdapterPayload | undefined> {
       await flushRequestWrites({ models: [this.model] });
-      const { rows } = await db.query<PayloadRow & { account: unknown }>({ ...FIND_WITH_ACCOUNT, values: [this.model, storedId] });
+      const { rows } = await db.query<PayloadRow & { account: unknown; latest_grant: { id: string; payload: AdapterPayload } | null }>({
+        ...FIND_WITH_ACCOUNT,
+        values: [this.model, storedId],
+      });
       const row = rows[0];
       if (!row) return undefined;
       if (row.account) {
         const account = accountFromJson(row.account);
         keepAccount(account.id, account);
+        const clientId = (row.payload.params as { client_id?: unknown } | undefined)?.client_id;
+        if (this.model === 'Interaction' && typeof clientId === 'string') keepLatestGrant(account.id, clientId, row.latest_grant);
       }
       return secrets.reveal(this.model, withConsumed(row), id);
     }

@@ -2,13 +2,15 @@
 // consent memory and the sweeper ask of the rows the library wrote.
 import type { AdapterPayload } from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
-import { keepPayload } from './request-scope.js';
+import { keepLatestGrant, scopedLatestGrant } from './request-scope.js';
 
 /**
  * The newest live grant an account gave a client, so consent survives the end of a browser session. The
  * library asks for that grant next (Grant.find): its row, read here, is kept for this request (request-scope.ts).
  */
 export async function findLatestGrantId(db: Queryable, accountId: string, clientId: string): Promise<string | undefined> {
+  const scoped = scopedLatestGrant(accountId, clientId);
+  if (scoped !== undefined) return scoped ?? undefined;
   const { rows } = await db.query<{ id: string; payload: AdapterPayload }>({
     name: 'latest-grant',
     text: `select id, payload from oidc_payloads
@@ -17,7 +19,7 @@ export async function findLatestGrantId(db: Queryable, accountId: string, client
     values: [accountId, clientId],
   });
   const row = rows[0];
-  if (row) keepPayload('Grant', 'id', row.id, row.payload);
+  keepLatestGrant(accountId, clientId, row ?? null);
   return row?.id;
 }
 

@@ -30,6 +30,8 @@ interface Scope {
   /** By `model|column|value`; null: read, and there is no such live row. */
   payloads: Map<string, AdapterPayload | null>;
   accounts: Map<string, Account | null>;
+  /** The newest live grant by `accountId|clientId` (null: none). */
+  latestGrants: Map<string, string | null>;
   origin?: RequestOrigin;
   /** The session uids whose activity was written with the session itself in this request. */
   seenSessions: Set<string>;
@@ -42,7 +44,10 @@ const storage = new AsyncLocalStorage<Scope>();
 
 /** Runs one request to the provider with a scope of its own. */
 export function inRequestScope<T>(db: Queryable, run: () => T): T {
-  return storage.run({ payloads: new Map(), accounts: new Map(), seenSessions: new Set(), db, pending: new Map() }, run);
+  return storage.run(
+    { payloads: new Map(), accounts: new Map(), latestGrants: new Map(), seenSessions: new Set(), db, pending: new Map() },
+    run,
+  );
 }
 
 let unkeyed = 0;
@@ -145,8 +150,10 @@ export function keepPayload(model: string, column: string, value: string, payloa
 
 /** A write to a model makes every row of it read in this request stale. */
 export function forgetModel(model: string): void {
-  const payloads = storage.getStore()?.payloads;
-  if (!payloads) return;
+  const scope = storage.getStore();
+  if (!scope) return;
+  if (model === 'Grant') scope.latestGrants.clear();
+  const { payloads } = scope;
   for (const key of payloads.keys()) if (key.startsWith(`${model}|`)) payloads.delete(key);
 }
 
@@ -156,6 +163,15 @@ export function scopedAccount(id: string): Account | null | undefined {
 
 export function keepAccount(id: string, account: Account | null): void {
   storage.getStore()?.accounts.set(id, account);
+}
+
+export function scopedLatestGrant(accountId: string, clientId: string): string | null | undefined {
+  return storage.getStore()?.latestGrants.get(`${accountId}|${clientId}`);
+}
+
+export function keepLatestGrant(accountId: string, clientId: string, grant: { id: string; payload: AdapterPayload } | null): void {
+  storage.getStore()?.latestGrants.set(`${accountId}|${clientId}`, grant?.id ?? null);
+  if (grant) keepPayload('Grant', 'id', grant.id, grant.payload);
 }
 
 export function setRequestOrigin(origin: RequestOrigin): void {
