@@ -39,6 +39,7 @@ export async function submitSelectAccount(deps: SelectAccountDeps, ctx: Context)
   const decision = textField(requireCsrf(deps, ctx, interaction.uid), 'decision');
   if (interaction.prompt.name !== SELECT_ACCOUNT || !interaction.session) {
     // A stale form (the flow moved on): the step the interaction is at now.
+    ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}`);
     return;
   }
@@ -48,6 +49,7 @@ export async function submitSelectAccount(deps: SelectAccountDeps, ctx: Context)
   } else if (decision === 'switch') {
     await startAgainWithoutSession(deps, ctx, interaction);
   } else {
+    ctx.status = 303;
     ctx.redirect(`/interaction/${interaction.uid}`);
   }
 }
