@@ -12,11 +12,11 @@ import {
   LINK_CODE_STEP,
   originOf,
   proved,
-  renderLink,
   requireFranceConnect,
   sendFault,
   type FranceConnectDeps,
 } from './franceconnect.js';
+import { renderLink } from './franceconnect-link.js';
 
 // The account is keyed by a digest of its address, never the address itself (as rate-limit.ts does).
 const keyOf = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');

@@ -7,8 +7,8 @@
 import type { Context } from 'koa';
 import type { Config } from '../config.js';
 import { REAUTH_COOKIE, UpstreamError, type FranceConnect, type Fault } from '../federation/index.js';
-import { passwordCheckRules, secretField, sendPage, setRetryAfter } from '../http/index.js';
-import { loginPage, messagePage, type PageContext } from '../views/index.js';
+import { sendPage } from '../http/index.js';
+import { messagePage, type PageContext } from '../views/index.js';
 import { loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
 import { pageContextOf } from './pages.js';
 import { signInProved } from './sign-in.js';
@@ -159,78 +159,6 @@ export async function proved(
   const proof = await franceConnect.proofOf(interaction.uid);
   if (!proof) throw new Error('franceconnect: an account decided without its identity');
   await signInProved(deps, ctx, interaction, accountId, [proof, ...others]);
-}
-
-export function renderLink(deps: FranceConnectDeps, ctx: Context, interaction: Interaction, email: string, error?: string, status = 200) {
-  const page = pageFor(deps, ctx, interaction);
-  const base = `/interaction/${interaction.uid}`;
-  sendPage(
-    ctx,
-    loginPage(page, {
-      action: `${base}/login`,
-      registerHref: `${base}/register`,
-      forgotHref: `/account/password/forgot?${new URLSearchParams({ ui_locales: page.locale, client_id: String(interaction.params.client_id) }).toString()}`,
-      counterHref: `/account/recover?ui_locales=${page.locale}`,
-      csrfToken: deps.csrf.token(ctx, `interaction:${interaction.uid}`),
-      clientName: '',
-      communeName: '',
-      franceConnectLink: {
-        email,
-        action: `${base}/${FRANCECONNECT_STEP}/link`,
-        backHref: base,
-        forgotHref: `/account/password/forgot?${new URLSearchParams({ ui_locales: page.locale, client_id: String(interaction.params.client_id) }).toString()}`,
-        codeAction: `${base}/${FRANCECONNECT_STEP}/${LINK_CODE_STEP}`,
-        error: error && page.t(error),
-      },
-    }).toString(),
-    status,
-  );
-}
-
-/** GET /interaction/:uid/franceconnect/link: the password of the account of FranceConnect's email. */
-export async function showFranceConnectLink(deps: FranceConnectDeps, ctx: Context): Promise<void> {
-  const franceConnect = requireFranceConnect(deps);
-  const interaction = await loadInteraction(deps, ctx);
-  const email = await franceConnect.linkCandidate(interaction.uid);
-  if (!email) {
-    sendFault(ctx, pageFor(deps, ctx, interaction), 'state_mismatch', interaction.uid);
-    return;
-  }
-  renderLink(deps, ctx, interaction, email);
-}
-
-/**
- * POST /interaction/:uid/franceconnect/link: throttled like the login form (the same keys: the account's address
- * and the client's), the account being the one of FranceConnect's email whatever the form carries.
- */
-export async function submitFranceConnectLink(deps: FranceConnectDeps, ctx: Context): Promise<void> {
-  const franceConnect = requireFranceConnect(deps);
-  const interaction = await loadInteraction(deps, ctx);
-  const form = requireCsrf(deps, ctx, interaction.uid);
-  const email = await franceConnect.linkCandidate(interaction.uid);
-  if (!email) {
-    sendFault(ctx, pageFor(deps, ctx, interaction), 'state_mismatch', interaction.uid);
-    return;
-  }
-  const password = secretField(form, 'password');
-  const rules = passwordCheckRules(deps.config.rateLimits, { email, address: ctx.ip });
-  const attempt = await deps.rateLimiter.attempt(rules);
-  if (!attempt.isAdmitted) {
-    setRetryAfter(ctx, attempt.retryAfterSeconds);
-    renderLink(deps, ctx, interaction, email, 'errors.rate_limited', 429);
-    return;
-  }
-  const outcome = password ? await franceConnect.link(interaction.uid, password, originOf(ctx)) : { kind: 'wrong_password' as const };
-  if (!outcome || outcome.kind === 'wrong_password' || outcome.kind === 'wrong_code') {
-    renderLink(deps, ctx, interaction, email, 'franceconnect.link.wrong_password', 401);
-    return;
-  }
-  if (outcome.kind === 'refused') {
-    renderLink(deps, ctx, interaction, email, 'franceconnect.link.already_linked', 409);
-    return;
-  }
-  await deps.rateLimiter.succeeded(rules);
-  await proved(deps, franceConnect, ctx, interaction, outcome.accountId, ['password']);
 }
 
 /** GET /franceconnect/logout-callback: FranceConnect ended its session; our logout goes on where it was going. */

@@ -11,11 +11,10 @@ import {
   franceConnectLoggedOut,
   FRANCECONNECT_STEP,
   LINK_CODE_STEP,
-  showFranceConnectLink,
   startFranceConnect,
-  submitFranceConnectLink,
   type FranceConnectDeps,
 } from './franceconnect.js';
+import { showFranceConnectLink, submitFranceConnectLink } from './franceconnect-link.js';
 import { checkFranceConnectCode, sendFranceConnectCode, showFranceConnectCode } from './franceconnect-code.js';
 import { showLogin, submitLogin } from './login.js';
 import { PASSKEY_STEP, passkeyStepOption, showPasskeyLoginOptions, submitPasskeyLogin } from './passkey.js';
