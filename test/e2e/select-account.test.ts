@@ -135,6 +135,18 @@ describe('the account choice under attack', () => {
     expect(replayed.status).toBe(403);
   });
 
+  it('does not let a continue answer skip another step: consent is still asked', async () => {
+    const { agent } = await jeanneSignedIn();
+    const consent = await agent.navigate((await startAuthorization(await discover(world.server.issuer, world.other), world.other)).url);
+    if (!isPage(consent) || !consent.html.includes('value="allow"')) throw new Error('expected the consent page');
+    const forged = await agent.request(`${new URL(consent.url).pathname}/select-account`, {
+      form: { _csrf: csrfOf(consent), decision: 'continue' },
+    });
+    expect(forged.status).toBe(303);
+    const after = await agent.navigate(forged.headers.get('location')!);
+    expect(isPage(after) && after.html.includes('value="allow"')).toBe(true);
+  });
+
   it('refuses a continue answer replayed once the flow went on', async () => {
     const { agent } = await jeanneSignedIn();
     const { page } = await choicePage(agent);
