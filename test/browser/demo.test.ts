@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPair, SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { findProjectRoot } from '../../src/config.js';
 import { freePort } from '../support/server.js';
@@ -142,7 +143,7 @@ describe('npm run demo', () => {
     }
   }, 240_000);
 
-  it('reuses its registrations and demo account on a second run', async () => {
+  it('reuses its registrations and demo account on a second run; its sites refuse logout tokens the provider did not sign', async () => {
     const before = readFileSync(join(dataDir, 'demo.json'), 'utf8');
     const demo = await startDemo();
     try {
@@ -154,6 +155,32 @@ describe('npm run demo', () => {
       await page.getByRole('link', { name: 'Se connecter avec GrandLyonConnect' }).click();
       await logIn(page, demo);
       await page.waitForURL(demo.oullins);
+      await expect(page.locator('#sub').textContent()).resolves.toMatch(/\S/);
+
+      // Someone who knows the session's sid posts logout tokens of their own making: nothing ends.
+      const sid = JSON.parse(
+        (await page
+          .locator('tr', { has: page.locator('th', { hasText: /^sid$/ }) })
+          .locator('td')
+          .textContent())!,
+      ) as string;
+      const { clientId } = (JSON.parse(before) as { clients: Record<string, { clientId: string }> }).clients.oullins!;
+      const claims = { events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, sid, jti: 'forged' };
+      const forged = await new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', typ: 'logout+jwt' })
+        .setIssuer(demo.provider)
+        .setAudience(clientId)
+        .setIssuedAt()
+        .sign((await generateKeyPair('RS256')).privateKey);
+      const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, iss: demo.provider, aud: clientId, iat: Math.floor(Date.now() / 1000) })).toString('base64url')}.`;
+      for (const token of [forged, unsigned, 'garbage']) {
+        const answer = await fetch(`http://127.0.0.1:${ports.DEMO_OULLINS_PORT}/backchannel-logout`, {
+          method: 'POST',
+          body: new URLSearchParams({ logout_token: token }),
+        });
+        expect(answer.status).toBe(400);
+      }
+      await page.reload();
       await expect(page.locator('#sub').textContent()).resolves.toMatch(/\S/);
       await page.context().close();
     } finally {
