@@ -22,6 +22,11 @@ export interface Supervision {
   onListening: (isFirstStart: boolean) => void;
 }
 
+/** The wait before forking again after the `quickDeaths`-th death in a row of workers that had not started well. */
+export function restartDelaySeconds(quickDeaths: number, policy: Config['cluster']): number {
+  return Math.min(policy.restartFirstDelaySeconds * 2 ** Math.max(quickDeaths - 1, 0), policy.restartMaxDelaySeconds);
+}
+
 /** The primary: forks, replaces, drains. Never serves a request itself. */
 export async function superviseWorkers({ config, log, prepare, onListening }: Supervision): Promise<void> {
   const { isFirstStart } = await prepare();
@@ -57,7 +62,7 @@ export async function superviseWorkers({ config, log, prepare, onListening }: Su
       return;
     }
     quickDeaths = lived >= STEADY_MS ? 1 : quickDeaths + 1;
-    const delaySeconds = Math.min(policy.restartFirstDelaySeconds * 2 ** (quickDeaths - 1), policy.restartMaxDelaySeconds);
+    const delaySeconds = restartDelaySeconds(quickDeaths, policy);
     log.error(
       { event: 'cluster.worker_died', workerPid: worker.process.pid, code, signal, livedMs: lived, restartInSeconds: delaySeconds },
       'cluster.worker_died',
