@@ -2,6 +2,7 @@
 // in Chromium with the account it prints: single sign-on, two pairwise subs, back-channel sign-out.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, SignJWT } from 'jose';
@@ -11,6 +12,16 @@ import { freePort } from '../support/server.js';
 import { launchBrowser, logIn, messages } from './support.js';
 
 const text = messages('fr');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.1 A and AA violations on the page: the demo's sites are an example to copy. */
+async function violationsOf(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate<{ id: string; nodes: { target: string[] }[] }[]>(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
+  );
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 const dataDir = mkdtempSync(join(tmpdir(), 'glc-demo-'));
 let ports: Record<'DEMO_PORT' | 'DEMO_OULLINS_PORT' | 'DEMO_BRON_PORT', string>;
 let browser: Browser;
@@ -108,9 +119,11 @@ describe('npm run demo', () => {
 
       // oullins.fr is first-party: the password, then straight back with the claims.
       await page.goto(demo.oullins);
+      expect(await violationsOf(page)).toEqual([]);
       await page.getByRole('link', { name: 'Se connecter avec GrandLyonConnect' }).click();
       await logIn(page, demo);
       await page.waitForURL(demo.oullins);
+      expect(await violationsOf(page)).toEqual([]);
       const oullinsSub = await page.locator('#sub').textContent();
       expect(oullinsSub).toMatch(/\S/);
       await expect(page.getByRole('table', { name: 'Informations du compte (userinfo)' }).textContent()).resolves.toContain(demo.email);
