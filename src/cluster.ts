@@ -77,7 +77,8 @@ export async function superviseWorkers({ config, log, prepare, onListening }: Su
     draining = true;
     log.info({ event: 'cluster.stopping', signal, workers: bornAt.size }, 'cluster.stopping');
     if (bornAt.size === 0) process.exit(0);
-    for (const worker of bornAt.keys()) worker.send(DRAIN);
+    // A worker still starting drains once started (serveUntilStopped); one already gone has nothing to hear.
+    for (const worker of bornAt.keys()) if (worker.isConnected()) worker.send(DRAIN);
     // A request that never ends must not keep the deployment from stopping.
     setTimeout(() => {
       log.error({ event: 'cluster.drain_timeout', workers: bornAt.size }, 'cluster.drain_timeout');
