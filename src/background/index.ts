@@ -60,7 +60,10 @@ export function startBackgroundWork(config: Config, log: Logger, database: Datab
     [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL],
     (channel, payload) => {
       if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);
-      else void parts.oidc.reloadKeysIfChanged();
+      else
+        parts.oidc
+          .reloadKeysIfChanged()
+          .catch((error: unknown) => log.warn({ event: 'keys.reload_failed', err: error }, 'keys.reload_failed'));
     },
     log,
   );
