@@ -2,7 +2,15 @@
 import { join } from 'node:path';
 import Koa from 'koa';
 import type { Config } from './config.js';
-import { databaseUnavailability, deleteThrottles, refundThrottles, roundTripsOf, takeThrottleAttempt, type Pool } from './db/index.js';
+import {
+  databaseUnavailability,
+  deleteThrottles,
+  refundThrottles,
+  roundTripsOf,
+  settleThrottles,
+  takeThrottleAttempt,
+  type Pool,
+} from './db/index.js';
 import {
   canonicalOrigin,
   createCsrf,
@@ -75,6 +83,7 @@ export function createApp(deps: AppDeps): Koa {
     take: (rules) => takeThrottleAttempt(deps.pool, rules),
     forget: (keys) => deleteThrottles(deps.pool, keys),
     refund: (keys) => refundThrottles(deps.pool, keys),
+    settle: (forgotten, refunded) => settleThrottles(deps.pool, forgotten, refunded),
   });
   const interactionDeps = {
     provider: deps.oidc.provider,

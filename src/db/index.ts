@@ -34,7 +34,13 @@ export async function openDatabase(
   }
   const embedded = await startEmbedded(config.dataDir, { mayCreate: mayCreateEmbedded });
   // PGlite runs one query at a time: one connection avoids interleaving transactions.
-  const pool = createPool({ connectionString: embedded.connectionString, max: 1, applicationName, countRoundTrips });
+  const pool = createPool({
+    connectionString: embedded.connectionString,
+    max: 1,
+    applicationName,
+    countRoundTrips,
+    namedStatements: false,
+  });
   return {
     pool,
     isEmbedded: true,
@@ -50,6 +56,7 @@ export {
   takeThrottleAttempt,
   deleteThrottles,
   refundThrottles,
+  settleThrottles,
   deleteRateCountersBefore,
   type ThrottleKey,
 } from './rate-limit-repository.js';

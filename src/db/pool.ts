@@ -17,6 +17,12 @@ export interface PoolOptions {
   applicationName: string;
   /** Counts the round trips to the server (roundTripsOf, watchRoundTrips). */
   countRoundTrips?: boolean;
+  /**
+   * Whether statements given a name are prepared once per connection (false: sent unnamed). The embedded
+   * server holds one session for all its sockets and for its whole life: each reconnection (idle timeout)
+   * would leave its prepared statements behind there, so it gets none.
+   */
+  namedStatements?: boolean;
 }
 
 /** Told the text (or the prepared statement's name) of each statement as it is sent. */
@@ -49,24 +55,49 @@ function statementOf(first: unknown): string {
   return typeof config?.text === 'string' ? config.text : '';
 }
 
+let connections = 0;
+
+/**
+ * The same query under another name (`rename`), or unnamed (`rename` undefined: pg then parses it each time
+ * and prepares nothing). Only a plain { name, text, values }: a submittable (a cursor, a stream) goes as it is.
+ */
+function renamed(args: unknown[], rename: ((name: string) => string) | undefined): unknown[] {
+  const [first, ...rest] = args;
+  if (typeof first !== 'object' || first === null || Object.getPrototypeOf(first) !== Object.prototype) return args;
+  const { name, ...config } = first as { name?: unknown };
+  if (typeof name !== 'string') return args;
+  return [rename ? { ...config, name: rename(name) } : config, ...rest];
+}
+
 /**
  * pool.query checks a client out and calls its query: wrapping each client's query once, as it connects,
- * counts both paths exactly once.
+ * counts both paths exactly once. A named statement is prepared under a name of that connection's own: a
+ * server that shares one session between its sockets (PGlite) never sees a name twice.
  */
-function countOn(pool: pg.Pool): void {
+function wrapQueries(pool: pg.Pool, { count, named }: { count: boolean; named: boolean }): void {
   const counter: RoundTripCounter = { count: 0, listeners: new Set() };
-  counters.set(pool, counter);
+  if (count) counters.set(pool, counter);
   pool.on('connect', (client) => {
+    const serial = (connections += 1);
+    const rename = named ? (name: string) => `${name}~${serial}` : undefined;
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      counter.count += 1;
-      if (counter.listeners.size) for (const listener of counter.listeners) listener(statementOf(args[0]));
-      return query(...args);
+      if (count) {
+        counter.count += 1;
+        if (counter.listeners.size) for (const listener of counter.listeners) listener(statementOf(args[0]));
+      }
+      return query(...renamed(args, rename));
     };
   });
 }
 
-export function createPool({ connectionString, max, applicationName, countRoundTrips = false }: PoolOptions): pg.Pool {
+export function createPool({
+  connectionString,
+  max,
+  applicationName,
+  countRoundTrips = false,
+  namedStatements = true,
+}: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -76,6 +107,6 @@ export function createPool({ connectionString, max, applicationName, countRoundT
   });
   // An idle client losing its server (restart, failover) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  if (countRoundTrips) countOn(pool);
+  wrapQueries(pool, { count: countRoundTrips, named: namedStatements });
   return pool;
 }

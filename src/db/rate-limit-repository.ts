@@ -1,7 +1,6 @@
 // All SQL about throttles: one row per key; an attempt is counted and decided in one statement, so that
 // parallel requests cannot all pass a check before any of them is counted.
 import type { Pool, Queryable } from './pool.js';
-import { withTransaction } from './unit-of-work.js';
 import { oneRow } from './rows.js';
 
 export interface ThrottleKey {
@@ -44,49 +43,50 @@ async function takeOne(db: Queryable, rule: ThrottleKey): Promise<number | undef
   return row.is_counted ? undefined : Math.max(1, row.retry_after_seconds ?? 1);
 }
 
-class Refused extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super('throttled');
-  }
-}
-
 /**
- * Counts one attempt on every key, or on none of them (the transaction rolls back) when one must still
- * wait: a refusal by a ceiling must not spend the attempts of a pair. Answers the seconds to wait, or
- * undefined when the attempt is counted. Callers give keys in a fixed order (pair, account, address), so
- * row locks are always taken in the same order.
+ * Counts one attempt on every key, or on none of them when one must still wait: a refusal by a ceiling
+ * must not spend the attempts of a pair. Answers the seconds to wait, or undefined when the attempt is
+ * counted. Several keys are one round trip: take_throttle_attempt runs the statement of takeOne for each,
+ * in the order given (callers give pair, account, address, so row locks are always taken in the same
+ * order), and rolls back those counted before a refusal (migration 20261208030000).
  */
 export async function takeThrottleAttempt(pool: Pool, rules: readonly ThrottleKey[]): Promise<number | undefined> {
   const [only] = rules;
   if (rules.length === 1 && only) return takeOne(pool, only);
-  try {
-    await withTransaction(pool, async (tx) => {
-      for (const rule of rules) {
-        const wait = await takeOne(tx, rule);
-        if (wait !== undefined) throw new Refused(wait);
-      }
-    });
-    return undefined;
-  } catch (error) {
-    if (error instanceof Refused) return error.retryAfterSeconds;
-    throw error;
-  }
+  const { rows } = await pool.query<{ wait: number | null }>({
+    name: 'take-throttle-attempt',
+    text: `select take_throttle_attempt($1::text[], $2::integer[], $3::integer[], $4::integer[], $5::integer[]) as wait`,
+    values: [
+      rules.map((rule) => rule.key),
+      rules.map((rule) => rule.free),
+      rules.map((rule) => rule.windowSeconds),
+      rules.map((rule) => rule.firstDelaySeconds),
+      rules.map((rule) => rule.maxDelaySeconds),
+    ],
+  });
+  const wait = oneRow(rows, 'take throttle attempts').wait;
+  return wait ?? undefined;
 }
 
 // Forgetting and refunding touch one row per statement, in the callers' order: a statement over several
 // rows would lock them in whatever order the table holds them, and deadlock against an attempt that
-// locks the same rows in the fixed order (pair, account, address) — measured under a sign-in load.
+// locks the same rows in the fixed order (pair, account, address) — measured under a sign-in load. The
+// function settle_throttles runs those statements one by one, in one round trip.
+
+/** Forgets `forgotten` (a pair that proved the password starts afresh), then gives `refunded` an attempt back. */
+export async function settleThrottles(db: Queryable, forgotten: string[], refunded: string[]): Promise<void> {
+  if (!forgotten.length && !refunded.length) return;
+  await db.query({ name: 'settle-throttles', text: `select settle_throttles($1::text[], $2::text[])`, values: [forgotten, refunded] });
+}
 
 /** A pair that proved the password starts afresh. */
 export async function deleteThrottles(db: Queryable, keys: string[]): Promise<void> {
-  for (const key of keys) await db.query(`delete from throttles where key = $1`, [key]);
+  await settleThrottles(db, keys, []);
 }
 
 /** Gives an attempt back (it succeeded, or its work never ran); a wait already set stays. */
 export async function refundThrottles(db: Queryable, keys: string[]): Promise<void> {
-  for (const key of keys) {
-    await db.query(`update throttles set hits = greatest(hits - 1, 0) where key = $1 and window_ends_at > now()`, [key]);
-  }
+  await settleThrottles(db, [], keys);
 }
 
 /** Rows whose window ended before `before` (the background sweep). */

@@ -23,6 +23,8 @@ export interface ThrottleStore {
   take(rules: readonly ThrottleRule[]): Promise<number | undefined>;
   forget(keys: string[]): Promise<void>;
   refund(keys: string[]): Promise<void>;
+  /** forget then refund, in one round trip. */
+  settle(forgotten: string[], refunded: string[]): Promise<void>;
 }
 
 export type Attempt = { isAdmitted: true } | { isAdmitted: false; retryAfterSeconds: number };
@@ -45,8 +47,7 @@ export function createRateLimiter(store: ThrottleStore): RateLimiter {
     async succeeded(rules) {
       const forget = rules.filter((r) => r.onSuccess === 'forget').map((r) => r.key);
       const refund = rules.filter((r) => r.onSuccess === 'refund').map((r) => r.key);
-      if (forget.length) await store.forget(forget);
-      if (refund.length) await store.refund(refund);
+      if (forget.length || refund.length) await store.settle(forget, refund);
     },
     async cancelled(rules) {
       await store.refund(rules.map((r) => r.key));
