@@ -55,17 +55,21 @@ export function startBackgroundWork(config: Config, log: Logger, database: Datab
       await stopJobs();
     };
   }
+  const reloadKeys = () =>
+    parts.oidc.reloadKeysIfChanged().catch((error: unknown) => log.warn({ event: 'keys.reload_failed', err: error }, 'keys.reload_failed'));
   const stopListening = listen(
     config.databaseUrl,
     [CLIENT_CHANGES_CHANNEL, KEY_CHANGES_CHANNEL],
     (channel, payload) => {
       if (channel === CLIENT_CHANGES_CHANNEL) parts.registry.forget(payload);
-      else
-        parts.oidc
-          .reloadKeysIfChanged()
-          .catch((error: unknown) => log.warn({ event: 'keys.reload_failed', err: error }, 'keys.reload_failed'));
+      else void reloadKeys();
     },
     log,
+    // Announcements made while this worker was not listening are lost: it forgets every client it cached.
+    () => {
+      parts.registry.forget();
+      void reloadKeys();
+    },
   );
   const releaseLock = holdSessionLock({
     connectionString: config.databaseUrl,

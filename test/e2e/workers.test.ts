@@ -310,6 +310,35 @@ describe('WORKERS=2', () => {
     }
   });
 
+  it('forgets the cached clients on each worker whose listening connection was cut, since it missed announcements', async () => {
+    const other = await glc('client', 'add', '--commune', 'bron', '--name', 'mairie-bron.fr', '--redirect-uri', REDIRECT_URI);
+    const authorize = (pid: number) =>
+      send(
+        on(pid),
+        'GET',
+        `/auth?client_id=${other.client_id as string}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(REDIRECT_URI)}` +
+          `&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256`,
+      );
+    // Both workers have the client in their cache.
+    for (const pid of workerPids()) expect((await authorize(pid)).status).toBe(303);
+    const listeners = async () =>
+      (
+        await database!.pool.query<{ pid: number; query: string; state: string }>(
+          `select pid, query, state from pg_stat_activity where datname = current_database() and application_name = 'glc-listener'`,
+        )
+      ).rows;
+    const cut = (await listeners()).map((row) => row.pid);
+    expect(cut).toHaveLength(2);
+    await database!.pool.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [cut]);
+    // Disabled while no worker listens, and announced nowhere: only the resumption can make them forget it.
+    await database!.pool.query('update clients set is_enabled = false where client_id = $1', [other.client_id]);
+    const resumed = async () =>
+      (await listeners()).filter((row) => !cut.includes(row.pid) && row.state === 'idle' && row.query.startsWith('listen')).length === 2;
+    expect(await eventually(resumed, MANY_ATTEMPTS)).toBe(true);
+    await logLine(() => workerPids().every((pid) => lines.some((l) => l.event === 'db.listen_resumed' && l.pid === pid)));
+    for (const pid of workerPids()) expect((await authorize(pid)).status).toBe(400);
+  });
+
   it('answers /metrics for the whole server on either worker, not for the one that took the connection', async () => {
     const [first, second] = workerPids() as [number, number];
     const healthChecks = async (pid: number) => {
