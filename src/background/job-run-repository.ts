@@ -22,3 +22,11 @@ export async function deleteJobRunsBefore(db: Queryable, before: Date): Promise<
   const { rowCount } = await db.query('delete from background_job_runs where last_run_at < $1', [before]);
   return rowCount ?? 0;
 }
+
+/** How long ago (by the database's clock, which every process shares) each job last started, by job. */
+export async function listSecondsSinceLastRuns(db: Queryable): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ job: string; seconds: number }>(
+    `select job, extract(epoch from now() - max(last_run_at))::float8 as seconds from background_job_runs group by job`,
+  );
+  return new Map(rows.map((row) => [row.job, row.seconds]));
+}
