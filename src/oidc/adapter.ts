@@ -5,8 +5,9 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Queryable } from '../db/index.js';
-import { accountFromJson, accountJsonSql } from '../accounts/index.js';
+import { accountFromJson } from '../accounts/index.js';
 import { deleteStoredPayload } from './payload-repository.js';
+import { findTokenRow, findRowWithAccount } from './prefetch-repository.js';
 import {
   deferringQueryable,
   deferWrites,
@@ -46,23 +47,11 @@ interface PayloadRow {
   consumed_at: Date | null;
 }
 
-/** A token's row with the rows the library asks next in the same request (prefetched, request-scope.ts). */
-interface PrefetchedRow extends PayloadRow {
-  grant_payload: AdapterPayload | null;
-  session_payload: AdapterPayload | null;
-  session_consumed_at: Date | null;
-  account: unknown;
-}
-
 function withConsumed(row: PayloadRow): AdapterPayload {
   return row.consumed_at ? { ...row.payload, consumed: Math.floor(row.consumed_at.getTime() / 1000) } : row.payload;
 }
 
 const LIVE = (alias: string) => `(${alias}.expires_at is null or ${alias}.expires_at > now())`;
-
-/** An id that is not an account's (a malformed one) joins no account instead of failing the cast. */
-const asAccountId = (text: string) =>
-  `case when ${text} ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then (${text})::uuid end`;
 
 // Each statement is prepared once per connection (its name), found through the primary key or its index.
 const FIND = {
@@ -73,36 +62,6 @@ const FIND = {
     text: `select payload, consumed_at from oidc_payloads p where model = $1 and user_code = $2 and ${LIVE('p')}`,
   },
 } as const;
-
-/**
- * A code or token, and with it its grant, the session it was issued in (by uid) and its account: what the
- * token and userinfo endpoints read next, one round trip instead of four.
- */
-const FIND_TOKEN = {
-  name: 'token-with-grant-session-account',
-  text: `select p.payload, p.consumed_at, g.payload as grant_payload, s.payload as session_payload,
-      s.consumed_at as session_consumed_at, ${accountJsonSql(asAccountId('p.account_id'))} as account
-    from oidc_payloads p
-    left join oidc_payloads g on g.model = 'Grant' and g.id = p.grant_id and ${LIVE('g')}
-    left join oidc_payloads s on s.model = 'Session' and s.uid = p.payload->>'sessionUid' and ${LIVE('s')}
-    where p.model = $1 and p.id = $2 and ${LIVE('p')}`,
-};
-
-const NAMED_ACCOUNT = "coalesce(p.account_id, p.payload #>> '{result,login,accountId}')";
-
-/**
- * An interaction or session with the account it names (a finished login's, at resume) and, for an
- * interaction, that account's newest live grant to its client: what the resume asks next (grants.ts).
- */
-const FIND_WITH_ACCOUNT = {
-  name: 'payload-with-account',
-  text: `select p.payload, p.consumed_at, ${accountJsonSql(asAccountId(NAMED_ACCOUNT))} as account,
-      (select json_build_object('id', g.id, 'payload', g.payload) from oidc_payloads g
-        where g.account_id = ${NAMED_ACCOUNT} and g.model = 'Grant' and g.client_id = p.payload #>> '{params,client_id}'
-          and ${LIVE('g')}
-        order by g.created_at desc limit 1) as latest_grant
-    from oidc_payloads p where p.model = $1 and p.id = $2 and ${LIVE('p')}`,
-};
 
 const TOKEN_MODELS = new Set(['AuthorizationCode', 'AccessToken', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 const ACCOUNT_MODELS = new Set(['Interaction', 'Session']);
@@ -163,8 +122,7 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
 
     private async findTokenWithRelated(storedId: string, id: string): Promise<AdapterPayload | undefined> {
       await flushRequestWrites({ models: [this.model, 'Grant', 'Session'] });
-      const { rows } = await db.query<PrefetchedRow>({ ...FIND_TOKEN, values: [this.model, storedId] });
-      const row = rows[0];
+      const row = await findTokenRow(db, this.model, storedId);
       if (!row) return undefined;
       const { grantId, sessionUid, accountId } = row.payload as { grantId?: unknown; sessionUid?: unknown; accountId?: unknown };
       if (typeof grantId === 'string') keepPayload('Grant', 'id', grantId, row.grant_payload);
@@ -178,11 +136,7 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
 
     private async findWithAccount(storedId: string, id: string): Promise<AdapterPayload | undefined> {
       await flushRequestWrites({ models: [this.model] });
-      const { rows } = await db.query<PayloadRow & { account: unknown; latest_grant: { id: string; payload: AdapterPayload } | null }>({
-        ...FIND_WITH_ACCOUNT,
-        values: [this.model, storedId],
-      });
-      const row = rows[0];
+      const row = await findRowWithAccount(db, this.model, storedId);
       if (!row) return undefined;
       if (row.account) {
         const account = accountFromJson(row.account);
