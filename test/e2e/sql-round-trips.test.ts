@@ -4,7 +4,7 @@
 import { roundTripsOf, watchRoundTrips } from '../../src/db/index.js';
 import { discover, exchange, oidc, signIn, startAuthorization } from '../support/relying-party.js';
 import { anOidcWorld } from '../support/oidc-world.js';
-import { UserAgent } from '../support/user-agent.js';
+import { isPage, UserAgent } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
 const world = useWorld(() =>
@@ -98,6 +98,32 @@ describe('SQL round trips', () => {
     // The refusal was the journal's: once it records again, the same token is answered and recorded.
     expect((await oidc.fetchUserInfo(config, accessToken, tokens.claims()!.sub)).email).toBe(world.citizen.email);
     expect(await lines()).toBe(before + 1);
+  });
+
+  it('sends no code to the site when the sign-in cannot be recorded at resume: a 503 page instead of the redirect', async () => {
+    const config = await discover(world.server.issuer, world.firstParty);
+    const attempt = await startAuthorization(config, world.firstParty);
+    const agent = new UserAgent(world.server.issuer);
+    const login = await agent.navigate(attempt.url);
+    if (!isPage(login)) throw new Error('expected the login page');
+    await world.server.pool.query(`create function refuse_sign_in() returns trigger language plpgsql as $$
+      begin raise exception 'the usage table is full'; end $$`);
+    await world.server.pool.query(`create trigger refuse_sign_in before insert on sign_ins execute function refuse_sign_in()`);
+    try {
+      const result = await agent.submit(login, { email: world.citizen.email, password: world.citizen.password });
+      if (!isPage(result)) throw new Error(`the browser was sent on to ${result.leftTo}`);
+      expect({
+        status: result.status,
+        french: result.html.includes('<html lang="fr"'),
+        code: /<code>(\w+)<\/code>/.exec(result.html)?.[1],
+      }).toEqual({
+        status: 503,
+        french: true,
+        code: 'temporarily_unavailable',
+      });
+    } finally {
+      await world.server.pool.query(`drop trigger refuse_sign_in on sign_ins; drop function refuse_sign_in()`);
+    }
   });
 
   it('serves the count on /metrics as glc_sql_round_trips_total', async () => {
