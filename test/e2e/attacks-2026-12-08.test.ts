@@ -1,0 +1,240 @@
+// The attacker against the changes of 2026-12-08, on a real server: the form POST at /auth and /session/end, the
+// protocol routes taken straight to the provider, the account choice, client-credentials JWTs and /metrics behind
+// its token. Each test is a request that must be refused (or a defence that must hold) and says why.
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import * as oidc from 'openid-client';
+import request from 'supertest';
+import { aClient, type TestClient } from '../support/builders.js';
+import { isLoginPage } from '../support/account-space.js';
+import { discover, exchange, signIn, signInAt, startAuthorization } from '../support/relying-party.js';
+import { isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { anOidcWorld } from '../support/oidc-world.js';
+import { useWorld } from '../support/world.js';
+
+const METRICS_TOKEN = randomBytes(32).toString('hex');
+const API = 'https://api.bron.example.org/voirie';
+const world = useWorld(() =>
+  anOidcWorld({
+    communes: ['bron'],
+    clients: { site: {}, service: { grantTypes: ['client_credentials'], redirectUris: [], resources: [API], accessTokenFormat: 'jwt' } },
+    accounts: { jeanne: {}, karim: {} },
+    env: { METRICS_TOKEN },
+  }),
+);
+
+const FORM = 'application/x-www-form-urlencoded';
+const SESSION_COOKIE = 'glc.session';
+
+/** The query of an authorization request the site would put in a form. */
+async function authorizationQuery(site: TestClient = world.site): Promise<string> {
+  return new URL((await startAuthorization(await discover(world.server.issuer, site), site)).url).search.slice(1);
+}
+
+interface RawAnswer {
+  status: number;
+  headers: Map<string, string>;
+  body: string;
+}
+
+/** One HTTP/1.1 exchange written byte for byte: what fetch would not send (a chunked body of our own framing). */
+function raw(lines: string[], body = ''): Promise<RawAnswer> {
+  const { hostname, port, host } = new URL(world.server.issuer);
+  return new Promise((resolve, reject) => {
+    let data = '';
+    const socket = connect(Number(port), hostname, () => {
+      socket.write([...lines, `Host: ${host}`, 'Connection: close', '', ''].join('\r\n') + body);
+    });
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [head = '', ...rest] = data.split('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = head.split('\r\n');
+      const headers = new Map(
+        headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
+    });
+  });
+}
+
+const postForm = (path: string, body: string, headers: Record<string, string> = {}) =>
+  request(world.server.server)
+    .post(path)
+    .set({ 'content-type': FORM, accept: 'application/json', ...headers })
+    .send(body)
+    .redirects(0);
+
+describe('the form POST at /auth and /session/end, as the attacker', () => {
+  it('refuses a parameter said twice under two percent-encodings of its name (scope and scop%65)', async () => {
+    const answer = await postForm('/auth', `${await authorizationQuery()}&scop%65=openid`);
+    expect(answer.status).toBe(400);
+    expect(answer.headers.location).toBeUndefined();
+    expect(answer.body).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('refuses a NUL in a form value before it can travel on in the Location', async () => {
+    const answer = await postForm('/session/end', 'client_id=x&state=%00');
+    expect(answer.status).toBe(400);
+    expect(answer.headers.location).toBeUndefined();
+    expect(answer.body).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('control characters') });
+  });
+
+  it('refuses a chunked body that announces no length with 413 once it passes the form limit', async () => {
+    const chunk = `1000\r\n${'a'.repeat(0x1000)}\r\n`;
+    const answer = await raw(
+      ['POST /auth HTTP/1.1', `Content-Type: ${FORM}`, 'Transfer-Encoding: chunked', 'Accept: application/json'],
+      `${chunk.repeat(40)}0\r\n\r\n`,
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.headers.has('location')).toBe(false);
+  });
+
+  it('refuses a form in another charset than UTF-8, which the GET would read differently', async () => {
+    const answer = await postForm('/auth', await authorizationQuery(), { 'content-type': `${FORM}; charset=iso-8859-1` });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.location).toBeUndefined();
+  });
+
+  it('serves no authorization at a look-alike path (/auth/, /AUTH, //auth): no 303, no interaction', async () => {
+    const query = await authorizationQuery();
+    for (const path of ['/auth/', '/AUTH', '//auth']) {
+      const answer = await raw(
+        [`POST ${path} HTTP/1.1`, `Content-Type: ${FORM}`, `Content-Length: ${Buffer.byteLength(query)}`, 'Accept: text/html'],
+        query,
+      );
+      expect({ path, status: answer.status }).toEqual({ path, status: 404 });
+      expect(answer.headers.get('set-cookie') ?? '').not.toContain('glc.interaction');
+    }
+  });
+
+  it('signs nobody out when the logout confirmation itself is posted cross-site, without the form’s xsrf', async () => {
+    const agent = new UserAgent(world.server.issuer);
+    await signInAt(world.site, agent, world.jeanne);
+    // A cross-site form carries no SameSite=Lax cookie: the attacker's POST arrives without the session.
+    const forged = await postForm('/session/end/confirm', 'logout=yes', { accept: 'text/html' });
+    expect(forged.status).toBe(400);
+    const again = await agent.navigate(
+      new URL((await startAuthorization(await discover(world.server.issuer, world.site), world.site)).url).toString(),
+    );
+    expect(again).toEqual({ leftTo: expect.stringContaining('code=') });
+  });
+});
+
+describe('the protocol routes taken straight to the provider', () => {
+  it('answers a path below a protocol endpoint with 404, never a 500, and an OAuth object for a program', async () => {
+    for (const path of [
+      '/token/x',
+      '/token/introspection/x',
+      '/session/end/x',
+      '/auth/x/y',
+      '/jwks/x',
+      '/.well-known/openid-configuration/x',
+    ]) {
+      const answer = await request(world.server.server).post(path).set({ 'content-type': FORM, accept: 'application/json' }).send('a=b');
+      expect({ path, status: answer.status }).toEqual({ path, status: 404 });
+      expect(answer.body).toMatchObject({ error: 'not_found' });
+    }
+  });
+
+  it('still sends the security headers on the provider’s own answers (the authorization error page, the token error)', async () => {
+    const page = await request(world.server.server).get('/auth?client_id=nobody').set('accept', 'text/html');
+    const token = await request(world.server.server).post('/token').type('form').send({ grant_type: 'password' });
+    for (const answer of [page, token]) {
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+      });
+      expect(answer.headers['x-request-id']).toEqual(expect.any(String));
+    }
+  });
+});
+
+describe('the account choice (prompt=select_account), as the attacker', () => {
+  it('leaves no way in through the old session id: after “Utiliser un autre compte”, it opens neither account', async () => {
+    const agent = new UserAgent(world.server.issuer);
+    await signInAt(world.site, agent, world.jeanne);
+    const fixed = [...agent.cookies].filter(([name]) => name === SESSION_COOKIE || name === `${SESSION_COOKIE}.sig`);
+    expect(fixed.map(([name]) => name).sort()).toEqual([SESSION_COOKIE, `${SESSION_COOKIE}.sig`]);
+    // The copy itself opens Jeanne's session while it lives: what follows fails only because it died.
+    const holder = new UserAgent(world.server.issuer);
+    for (const [name, value] of fixed) holder.cookies.set(name, value);
+    const config = await discover(world.server.issuer, world.site);
+    expect(await holder.navigate((await startAuthorization(config, world.site)).url)).toEqual({ leftTo: expect.stringContaining('code=') });
+    const attempt = await startAuthorization(config, world.site, { prompt: 'select_account' });
+    const choice = await agent.navigate(attempt.url);
+    if (!isPage(choice)) throw new Error('expected the account choice');
+    const login = await agent.submit(choice, { decision: 'switch' });
+    expect(isLoginPage(login)).toBe(true);
+    await exchange(config, attempt, await signIn(agent, { ...attempt, url: (login as Page).url }, world.karim));
+    expect(agent.cookies.get(SESSION_COOKIE)).not.toBe(new Map(fixed).get(SESSION_COOKIE));
+
+    // Whoever kept the first session's cookie (a shared computer, a planted cookie) gets the login page.
+    const later = new UserAgent(world.server.issuer);
+    for (const [name, value] of fixed) later.cookies.set(name, value);
+    const result = await later.navigate((await startAuthorization(config, world.site)).url);
+    expect(isLoginPage(result)).toBe(true);
+  });
+});
+
+describe('client-credentials JWT access tokens, as the attacker', () => {
+  async function jwtForApi(): Promise<string> {
+    const config = await discover(world.server.issuer, world.service);
+    const token = (await oidc.clientCredentialsGrant(config, { resource: API })).access_token;
+    expect(token.split('.')).toHaveLength(3);
+    return token;
+  }
+
+  it('is refused at userinfo: it names an API, not a citizen', async () => {
+    const answer = await request(world.server.server)
+      .get('/me')
+      .set('Authorization', `Bearer ${await jwtForApi()}`);
+    expect(answer.status).toBe(401);
+    expect(answer.headers['www-authenticate']).toContain('invalid_token');
+  });
+
+  it('is refused as the id_token_hint of a logout, with its client_id or without one', async () => {
+    const hint = await jwtForApi();
+    for (const query of [{ id_token_hint: hint, client_id: world.service.clientId }, { id_token_hint: hint }]) {
+      const answer = await request(world.server.server).get('/session/end').query(query).set('accept', 'application/json');
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ error: expect.stringMatching(/^invalid_(request|client)$/) });
+    }
+  });
+
+  it('gets no token for the API and an unregistered one at once: invalid_target', async () => {
+    const answer = await request(world.server.server)
+      .post('/token')
+      .auth(world.service.clientId, world.service.clientSecret ?? '')
+      .type('form')
+      .send(
+        `grant_type=client_credentials&resource=${encodeURIComponent(API)}&resource=${encodeURIComponent('https://api.other.example.org/')}`,
+      );
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: expect.stringMatching(/^invalid_(target|request)$/) });
+  });
+});
+
+describe('/metrics behind METRICS_TOKEN, as the attacker', () => {
+  it('serves no metrics at a look-alike path or method without the token', async () => {
+    const lookAlikes = [
+      'GET /metrics/',
+      'GET /METRICS',
+      'GET //metrics',
+      'GET /%6Detrics',
+      'GET /metrics;x',
+      'HEAD /metrics',
+      'POST /metrics',
+    ];
+    for (const line of lookAlikes) {
+      const [method = 'GET', path = '/'] = line.split(' ');
+      const answer = await raw([`${method} ${path} HTTP/1.1`, 'Content-Length: 0']);
+      expect({ line, served: answer.status === 200 || answer.body.includes('glc_http_requests_total') }).toEqual({ line, served: false });
+    }
+    const withToken = await request(world.server.server).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
+    expect(withToken.text).toContain('glc_http_requests_total');
+  });
+});
