@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import * as oidc from 'openid-client';
 import request from 'supertest';
-import { aClient, type TestClient } from '../support/builders.js';
+import type { TestClient } from '../support/builders.js';
 import { isLoginPage } from '../support/account-space.js';
 import { discover, exchange, signIn, signInAt, startAuthorization } from '../support/relying-party.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
