@@ -16,5 +16,8 @@ const project = (name) => ({ ...base, displayName: name, testMatch: [`<rootDir>/
 
 export default {
   testTimeout: base.testTimeout,
+  // One file per core: jest's default (cores - 1) runs one file at a time on a 2-core machine, while a file
+  // spends much of its time waiting on Postgres, its server and the glc processes it starts.
+  maxWorkers: '100%',
   projects: ['unit', 'integration', 'e2e', 'browser'].map(project),
 };
