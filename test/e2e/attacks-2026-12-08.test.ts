@@ -5,11 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import * as oidc from 'openid-client';
 import request from 'supertest';
-import type { TestClient } from '../support/builders.js';
+import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { isLoginPage } from '../support/account-space.js';
 import { discover, exchange, signIn, signInAt, startAuthorization } from '../support/relying-party.js';
 import { isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
+import { startTestServer } from '../support/server.js';
 import { useWorld } from '../support/world.js';
 
 const METRICS_TOKEN = randomBytes(32).toString('hex');
@@ -17,11 +18,19 @@ const API = 'https://api.bron.example.org/voirie';
 const world = useWorld(() =>
   anOidcWorld({
     communes: ['bron'],
-    clients: { site: {}, service: { grantTypes: ['client_credentials'], redirectUris: [], resources: [API], accessTokenFormat: 'jwt' } },
+    clients: {
+      site: {},
+      service: { grantTypes: ['client_credentials'], redirectUris: [], resources: [API], accessTokenFormat: 'jwt' },
+      opaqueService: { grantTypes: ['client_credentials'], redirectUris: [], resources: [API] },
+    },
     accounts: { jeanne: {}, karim: {} },
     env: { METRICS_TOKEN },
   }),
 );
+
+// A second server, logging everything at trace into `logLines`: what the form POST's 303 moves into a URL.
+const logLines: string[] = [];
+const logged = useWorld(() => startTestServer({ LOG_LEVEL: 'trace' }, { write: (line: string) => void logLines.push(line) }));
 
 const FORM = 'application/x-www-form-urlencoded';
 const SESSION_COOKIE = 'glc.session';
@@ -121,6 +130,40 @@ describe('the form POST at /auth and /session/end, as the attacker', () => {
   });
 });
 
+describe('the form POST at /auth and /session/end, in the logs', () => {
+  it('writes neither the id_token_hint nor the login_hint of a form moved into the GET, accepted or refused', async () => {
+    const BYE = 'https://bron.example.org/bye';
+    await aCommune(logged.registry, { slug: 'bron' });
+    const site = await aClient(logged.registry, 'bron', { postLogoutRedirectUris: [BYE] });
+    const citizen = await anAccount(logged.accounts);
+    const agent = new UserAgent(logged.issuer);
+    const { config, tokens } = await signInAt(site, agent, citizen);
+    const idToken = tokens.id_token!;
+    const [header, payload] = idToken.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+
+    const authorization = new URL((await startAuthorization(config, site, { login_hint: citizen.email })).url);
+    const endpoint = `${authorization.origin}${authorization.pathname}`;
+    await agent.navigate(endpoint, { method: 'POST', form: Object.fromEntries(authorization.searchParams) });
+    const wrongRedirect = { ...Object.fromEntries(authorization.searchParams), redirect_uri: 'https://evil.example.org/cb' };
+    await agent.navigate(endpoint, { method: 'POST', form: wrongRedirect });
+    for (const hint of [forged, idToken]) {
+      const result = await agent.navigate('/session/end', {
+        method: 'POST',
+        form: { id_token_hint: hint, post_logout_redirect_uri: BYE, state: 'au-revoir' },
+      });
+      expect(isPage(result)).toBe(true);
+    }
+
+    expect(logLines.some((line) => line.includes('"oidc.authorization.error"'))).toBe(true);
+    expect(logLines.some((line) => line.includes('"oidc.end_session.error"'))).toBe(true);
+    const everything = logLines.join('\n');
+    for (const [name, value] of Object.entries({ idToken, forged, signature: idToken.split('.')[2]!, email: citizen.email })) {
+      expect({ name, leaked: everything.includes(value) }).toEqual({ name, leaked: false });
+    }
+  });
+});
+
 describe('the protocol routes taken straight to the provider', () => {
   it('answers a path below a protocol endpoint with 404, never a 500, and an OAuth object for a program', async () => {
     for (const path of [
@@ -203,6 +246,15 @@ describe('client-credentials JWT access tokens, as the attacker', () => {
       expect(answer.status).toBe(400);
       expect(answer.body).toMatchObject({ error: expect.stringMatching(/^invalid_(request|client)$/) });
     }
+  });
+
+  it('an opaque token for a commune API, which the operators’ API does find in the store, is refused there by its audience', async () => {
+    const config = await discover(world.server.issuer, world.opaqueService);
+    const token = (await oidc.clientCredentialsGrant(config, { resource: API })).access_token;
+    expect(token.split('.')).toHaveLength(1);
+    expect(await world.server.oidc.provider().ClientCredentials.find(token)).toBeDefined();
+    const answer = await request(world.server.server).get('/admin/api/v1/communes').set('Authorization', `Bearer ${token}`);
+    expect(answer.status).toBe(401);
   });
 
   it('gets no token for the API and an unregistered one at once: invalid_target', async () => {
