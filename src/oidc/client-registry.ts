@@ -3,7 +3,7 @@
 import type { Config } from '../config.js';
 import type { Pool, Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
-import { createClientCache, createRegistry, type ProviderClientMetadata, type Registry } from '../registry/index.js';
+import { createClientCache, createCommuneCache, createRegistry, type ProviderClientMetadata, type Registry } from '../registry/index.js';
 import type { Sealer } from '../sealing.js';
 import { createClientSchema, type ClientSchema } from './client-schema.js';
 import { loadKeyMaterial } from './keys.js';
@@ -31,6 +31,7 @@ export async function openClientRegistry(deps: {
 }): Promise<ClientRegistry> {
   const { pool, sealer, log, config } = deps;
   const cache = createClientCache<ProviderClientMetadata>(deps.cacheTtlSeconds);
+  const communes = createCommuneCache(deps.cacheTtlSeconds);
   const over = (db: Queryable, validateMetadata?: ClientSchema['validate']) =>
     createRegistry({
       db,
@@ -38,6 +39,8 @@ export async function openClientRegistry(deps: {
       log,
       cacheTtlSeconds: deps.cacheTtlSeconds,
       cache,
+      // A registry over a transaction's client drops communes from the cache but never fills it.
+      communeCache: { entries: communes, readsThrough: db === pool },
       validateMetadata,
       sectorIdentifierUri: (slug) => communeSectorUri(config.issuer, slug),
       outboundAllowList: config.outboundAllowList,

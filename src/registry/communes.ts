@@ -1,8 +1,11 @@
 // Communes: validated, unique by slug and by INSEE code.
 import type { Queryable } from '../db/index.js';
-import { hasSqlState, UNIQUE_VIOLATION } from '../db/index.js';
+import { afterCommit, hasSqlState, UNIQUE_VIOLATION } from '../db/index.js';
 import { conflict, invalid, notFound, present } from '../errors.js';
 import type { Logger } from '../log.js';
+import { CLIENT_CHANGES_CHANNEL } from './client-cache.js';
+import { notifyClientChanged } from './client-repository.js';
+import { communeChangeKey, type CommuneCache } from './commune-cache.js';
 import { checkIdentityChange, checkLogo } from './commune-identity.js';
 import {
   findCommune,
@@ -35,7 +38,19 @@ function checkCommune(input: CommuneInput): NewCommune {
   return { slug, name, inseeCode: input.inseeCode, population: input.population, isPilot: input.isPilot ?? false, offer };
 }
 
-export function communeOperations(db: Queryable, log: Logger): Communes {
+export function communeOperations(db: Queryable, log: Logger, cache?: CommuneCache): Communes {
+  const read = (slug: string) => (cache?.readsThrough ? cache.entries.get(slug, () => findCommune(db, slug)) : findCommune(db, slug));
+  /**
+   * After a change, once it is committed: every instance drops its copy (NOTIFY is delivered at commit),
+   * this one too (the embedded database has no listener). Dropped earlier, a concurrent read could cache
+   * the old row again before the commit.
+   */
+  async function changed<T>(slug: string, result: T): Promise<T> {
+    // Announced from a registry without a cache too: the command line's change reaches the servers.
+    await notifyClientChanged(db, CLIENT_CHANGES_CHANNEL, communeChangeKey(slug));
+    if (cache) await afterCommit(db, () => cache.entries.invalidate(slug));
+    return result;
+  }
   const operations: Communes = {
     async addCommune(input) {
       const commune = checkCommune(input);
@@ -51,7 +66,7 @@ export function communeOperations(db: Queryable, log: Logger): Communes {
       }
     },
     async getCommune(slug) {
-      const commune = await findCommune(db, slug);
+      const commune = await read(slug);
       if (!commune) throw notFound('commune_not_found', `unknown commune "${slug}"`);
       return commune;
     },
@@ -67,7 +82,7 @@ export function communeOperations(db: Queryable, log: Logger): Communes {
         offer: change.offer ?? current.offer,
       });
       try {
-        return present(await updateCommune(db, next), 'the commune just found');
+        return await changed(slug, present(await updateCommune(db, next), 'the commune just found'));
       } catch (error) {
         if (hasSqlState(error, UNIQUE_VIOLATION))
           throw conflict('commune_insee_taken', `INSEE code ${next.inseeCode} is already registered`);
@@ -81,13 +96,14 @@ export function communeOperations(db: Queryable, log: Logger): Communes {
       for (const [key, value] of Object.entries(checked) as [keyof typeof identity, string | null][]) identity[key] = value ?? undefined;
       const updated = present(await updateCommuneIdentity(db, slug, identity), 'the commune just found');
       log.info({ event: 'commune.identity_changed', commune: slug, fields: Object.keys(checked) }, 'commune.identity_changed');
-      return updated;
+      return changed(slug, updated);
     },
     async setCommuneLogo(slug, bytes, maxBytes) {
       const logo = bytes === null ? null : checkLogo(bytes, maxBytes);
       const updated = await updateCommuneLogo(db, slug, logo);
       if (!updated) throw notFound('commune_not_found', `unknown commune "${slug}"`);
       log.info({ event: 'commune.logo_changed', commune: slug, type: logo?.contentType ?? null }, 'commune.logo_changed');
+      await changed(slug, undefined);
       return {
         commune: updated,
         logo: logo && {

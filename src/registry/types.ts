@@ -4,6 +4,7 @@ import type { Queryable } from '../db/index.js';
 import type { Logger } from '../log.js';
 import type { Sealer } from '../sealing.js';
 import type { ClientCache } from './client-cache.js';
+import type { CommuneCache } from './commune-cache.js';
 import type { ClientMetadata, ClientRequest } from './client-metadata.js';
 import type { ClientRecord } from './client-repository.js';
 import type { CommuneIdentityChange, LogoType } from './commune-identity.js';
@@ -117,8 +118,8 @@ export interface ProviderClients {
    * an overlap ended in the database ends on every instance at once); undefined otherwise.
    */
   findLivePreviousSecret(clientId: string): Promise<string | undefined>;
-  /** Drops a client from this instance's cache (called on NOTIFY). */
-  forget(clientId?: string): void;
+  /** Drops a client, or a commune (`commune:<slug>`), from this instance's caches (called on NOTIFY); all of them when not told. */
+  forget(key?: string): void;
   /** Tells every instance, once `db`'s transaction commits, that a client changed outside the registry (its operator roles). */
   announceClientChange(clientId: string, db?: Queryable): Promise<void>;
 }
@@ -148,6 +149,8 @@ export interface RegistryDeps {
   cacheTtlSeconds: number;
   /** The provider's clients as cached on this instance: shared by the registries built over each transaction. */
   cache?: ClientCache<ProviderClientMetadata>;
+  /** The communes as cached on this instance (commune-cache.ts), shared likewise; absent: every read goes to the database. */
+  communeCache?: CommuneCache;
   /**
    * The commune's sector URI, given to pairwise clients whose redirect URIs span several hosts (the
    * provider's schema wants one; our pairwise subjects use the commune as sector anyway).

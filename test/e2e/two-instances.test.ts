@@ -2,12 +2,14 @@
 // Several instances need a Postgres server (LISTEN/NOTIFY between connections): the embedded database
 // serves one instance, so without DATABASE_URL only the sharing of state is checked.
 import request from 'supertest';
+import { createLogger } from '../../src/log.js';
 import { rotateKeys } from '../../src/oidc/index.js';
+import { createRegistry } from '../../src/registry/index.js';
 import { createSealer } from '../../src/sealing.js';
 import { aClient } from '../support/builders.js';
 import { eventually } from '../support/eventually.js';
 import { anOidcWorld } from '../support/oidc-world.js';
-import { exchange, signIn, startAuthorization, discover } from '../support/relying-party.js';
+import { exchange, loginPageAt, signIn, startAuthorization, discover } from '../support/relying-party.js';
 import { startInstance, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
 import { UserAgent } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
@@ -49,6 +51,24 @@ describe('several instances on one database', () => {
       .set('Authorization', world.admin.bearer);
     expect(disabled.status).toBe(200);
     expect(await eventually(async () => (await authorize(second)).status === 400)).toBe(true);
+  });
+
+  // Communes are cached per instance (registry/commune-cache.ts): a change announced by one reaches the other.
+  onServer('shows a commune’s new face on every instance as soon as one changes it, or the command line does', async () => {
+    const faceOnSecond = async () => (await loginPageAt(world.site, new UserAgent(second.issuer))).html;
+    expect(await faceOnSecond()).not.toContain('Ville de Bron'); // the commune is now cached by the second instance
+    await world.server.registry.setCommuneIdentity('bron', { displayName: 'Ville de Bron' });
+    expect(await eventually(async () => (await faceOnSecond()).includes('— Ville de Bron'))).toBe(true);
+    // The command line's registry has no cache of its own, and still tells every server (glc commune set).
+    const cli = createRegistry({
+      db: world.server.pool,
+      sealer: createSealer(TEST_SECRET_KEY),
+      log: createLogger('silent'),
+      cacheTtlSeconds: 0,
+    });
+    await cli.setCommuneIdentity('bron', { displayName: 'Bron, ville' });
+    expect(await eventually(async () => (await faceOnSecond()).includes('— Bron, ville'))).toBe(true);
+    expect((await loginPageAt(world.site, new UserAgent(world.server.issuer))).html).toContain('— Bron, ville');
   });
 
   onServer('publishes a rotated key on every instance without a restart', async () => {
