@@ -26,15 +26,18 @@ const TEMPLATES_LOCK = 7_302_115_900;
 const STALE_AFTER_MS = 24 * 3600 * 1000;
 const PREFIX = 'glc_tpl_';
 
-let digest: string | undefined;
-
-/** What the templates depend on: every migration's name and content, and the test secret key. */
-export function templateDigest(): string {
-  if (digest) return digest;
-  const dir = join(findProjectRoot(), 'migrations');
+/** What a template depends on: every migration's name and content in `dir`, and the test secret key. */
+export function migrationsDigest(dir: string): string {
   const hash = createHash('sha256').update(TEST_SECRET_KEY);
   for (const name of readdirSync(dir).sort()) hash.update(`\0${name}\0`).update(readFileSync(join(dir, name)));
-  digest = hash.digest('hex').slice(0, 16);
+  return hash.digest('hex').slice(0, 16);
+}
+
+let digest: string | undefined;
+
+/** The digest of this checkout's migrations/, read once per test file. */
+export function templateDigest(): string {
+  digest ??= migrationsDigest(join(findProjectRoot(), 'migrations'));
   return digest;
 }
 
