@@ -5,10 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import * as oidc from 'openid-client';
 import request from 'supertest';
+import { findFederatedIdentity } from '../../src/accounts/federated-identity-repository.js';
 import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
+import { startFranceConnectStandIn, type FranceConnectStandIn } from '../support/franceconnect.js';
+import { mailsTo } from '../support/outbox.js';
 import { isLoginPage } from '../support/account-space.js';
 import { discover, exchange, signIn, signInAt, startAuthorization } from '../support/relying-party.js';
-import { isPage, UserAgent, type Page } from '../support/user-agent.js';
+import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { startTestServer } from '../support/server.js';
 import { useWorld } from '../support/world.js';
@@ -31,6 +34,24 @@ const world = useWorld(() =>
 // A second server, logging everything at trace into `logLines`: what the form POST's 303 moves into a URL.
 const logLines: string[] = [];
 const logged = useWorld(() => startTestServer({ LOG_LEVEL: 'trace' }, { write: (line: string) => void logLines.push(line) }));
+
+// A third, with a FranceConnect stand-in: the mailed link code.
+let franceConnect: FranceConnectStandIn;
+const federated = useWorld(async () => {
+  franceConnect = await startFranceConnectStandIn();
+  const server = await startTestServer(franceConnect.env);
+  await franceConnect.trust(server.issuer);
+  await aCommune(server.registry, { slug: 'bron' });
+  const site = await aClient(server.registry, 'bron', { isFirstParty: true });
+  return {
+    server,
+    site,
+    async stop() {
+      await server.stop();
+      await franceConnect.stop();
+    },
+  };
+});
 
 const FORM = 'application/x-www-form-urlencoded';
 const SESSION_COOKIE = 'glc.session';
@@ -288,5 +309,38 @@ describe('/metrics behind METRICS_TOKEN, as the attacker', () => {
     }
     const withToken = await request(world.server.server).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
     expect(withToken.text).toContain('glc_http_requests_total');
+  });
+});
+
+describe('the FranceConnect link code, as the attacker', () => {
+  const formIndexOf = (page: Page, suffix: string) => formsOf(page.html).findIndex((form) => form.action.endsWith(suffix));
+
+  it('does not link the account that holds the address by the time the code is typed, nor the one it was mailed to', async () => {
+    const { server, site } = federated;
+    const email = `changing-${Date.now()}@example.org`;
+    const mailedTo = await anAccount(server.accounts, { email });
+    const sub = `fc-attacks-${Date.now()}`;
+    franceConnect.addCitizen({ sub, claims: { given_name: 'Léa', family_name: 'MARTIN', birthdate: '1980-01-02', email } });
+    franceConnect.decide({ signIn: sub });
+
+    const agent = new UserAgent(server.issuer);
+    const login = await agent.navigate((await startAuthorization(await discover(server.issuer, site), site)).url);
+    if (!isPage(login)) throw new Error('expected the login page');
+    const toFranceConnect = await agent.submit(login, {}, formIndexOf(login, '/franceconnect'));
+    if (isPage(toFranceConnect)) throw new Error('expected FranceConnect');
+    const link = await agent.navigate(await franceConnect.follow(toFranceConnect.leftTo));
+    if (!isPage(link)) throw new Error('expected the link page');
+    const form = await agent.submit(link, {}, formIndexOf(link, '/link/code'));
+    if (!isPage(form)) throw new Error('expected the code page');
+    const code = /\b(\d{8})\b/.exec((await mailsTo(server, email)).at(-1)!.raw)?.[1];
+    expect(code).toEqual(expect.any(String));
+
+    // Meanwhile the address moves to another account: the code named the first one, which no longer has it.
+    await server.pool.query(`update accounts set email = $2 where id = $1`, [mailedTo.id, `moved-${email}`]);
+    const holder = await anAccount(server.accounts, { email });
+    const typed = await agent.submit(form, { code: code! }, formIndexOf(form, '/link/code/check'));
+    expect(isPage(typed) && typed.status).toBe(401);
+    expect(await findFederatedIdentity(server.pool, 'franceconnect', sub)).toBeUndefined();
+    expect([holder.email, holder.id === mailedTo.id]).toEqual([email, false]);
   });
 });
