@@ -98,6 +98,7 @@ export function createApp(deps: AppDeps): Koa {
     communes: deps.registry,
     franceConnect: deps.franceConnect,
     endSession: (accountId: string, uid: string) => deps.oidc.citizen.endSession(accountId, uid),
+    inPageScope: deps.oidc.inPageScope,
   };
   const interactions = createInteractionRouter(interactionDeps);
   const franceConnectReturns = createFranceConnectRouter(interactionDeps);

@@ -36,9 +36,13 @@ export type { FranceConnectDeps } from './franceconnect.js';
 export { faceOf } from './commune-face.js';
 export { createProviderPages, renderErrorPage } from './pages.js';
 
-export function createInteractionRouter(deps: FranceConnectDeps & SelectAccountDeps): Router {
+/** `inPageScope`: each request reads a row at most once, the interaction's sign-in step with it (oidc/request-scope.ts). */
+export function createInteractionRouter(
+  deps: FranceConnectDeps & SelectAccountDeps & { inPageScope: <T>(run: () => Promise<T>) => Promise<T> },
+): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   const forms = bodyParser({ enableTypes: ['form'], formLimit: deps.config.http.formBodyLimitBytes });
+  router.use((_ctx, next) => deps.inPageScope(next));
 
   router.get('/', async (ctx) => {
     const interaction = await loadInteraction(deps, ctx);

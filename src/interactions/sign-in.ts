@@ -5,7 +5,7 @@
 // asked again, unless max_age or prompt=login asked for a new sign-in.
 import type { Context } from 'koa';
 import { assuranceOf, satisfies, type AuthMethod, type Proof, type SignInStep } from '../accounts/index.js';
-import { ACR_INSUFFICIENT, requiredAcr } from '../oidc/index.js';
+import { ACR_INSUFFICIENT, forgetSignInStep, requiredAcr, scopedSignInStep } from '../oidc/index.js';
 import type { Interaction, InteractionDeps } from './context.js';
 
 export const SECOND_FACTOR_STEP = 'second-factor';
@@ -34,7 +34,14 @@ function proofsOfAmr(amr: unknown): Proof[] {
  * prompts only because its level is too low. Undefined: a password (or passkey) is asked first.
  */
 export async function stepOf(deps: InteractionDeps, interaction: Interaction): Promise<SignInStep | undefined> {
-  return (await deps.factors.steps.find(interaction.uid)) ?? sessionStepOf(interaction);
+  return (await storedStepOf(deps, interaction)) ?? sessionStepOf(interaction);
+}
+
+/** The step stored for the interaction: read with the interaction in this request when it was (adapter.ts). */
+async function storedStepOf(deps: InteractionDeps, interaction: Interaction): Promise<SignInStep | undefined> {
+  const scoped = scopedSignInStep(interaction.uid);
+  if (scoped !== undefined) return scoped ? { accountId: scoped.accountId, proofs: scoped.proofs as Proof[] } : undefined;
+  return deps.factors.steps.find(interaction.uid);
 }
 
 /** The session's own sign-in, when the library prompts only because its level is too low. */
@@ -72,7 +79,10 @@ async function finish(
   sign: { accountId: string; proofs: Proof[]; hadStep: boolean },
 ) {
   const { acr, amr } = assuranceOf(sign.proofs);
-  if (sign.hadStep) await deps.factors.steps.forget(interaction.uid);
+  if (sign.hadStep) {
+    await deps.factors.steps.forget(interaction.uid);
+    forgetSignInStep(interaction.uid);
+  }
   const now = Math.floor(Date.now() / 1000);
   interaction.result = { login: { accountId: sign.accountId, acr, amr, ts: now } };
   await interaction.save(interaction.exp - now);
@@ -94,7 +104,7 @@ export async function signInProved(
   accountId: string,
   proofs: Proof[],
 ): Promise<void> {
-  const stored = await deps.factors.steps.find(interaction.uid);
+  const stored = await storedStepOf(deps, interaction);
   const earlier = stored ?? sessionStepOf(interaction);
   const gathered = earlier?.accountId === accountId ? [...earlier.proofs, ...proofs] : proofs;
   if (await isEnough(deps, interaction, accountId, gathered)) {
@@ -102,6 +112,7 @@ export async function signInProved(
     return;
   }
   await deps.factors.steps.put(interaction.uid, { accountId, proofs: gathered });
+  forgetSignInStep(interaction.uid);
   ctx.status = 303;
   ctx.redirect(`/interaction/${interaction.uid}/${SECOND_FACTOR_STEP}`);
 }

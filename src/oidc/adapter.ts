@@ -18,6 +18,7 @@ import {
   keepAccount,
   keepLatestGrant,
   keepPayload,
+  keepSignInStep,
   markSessionSeen,
   requestOrigin,
   scopedPayload,
@@ -136,8 +137,10 @@ export function createAdapterFactory(db: Queryable, clients: ClientStore, secret
 
     private async findWithAccount(storedId: string, id: string): Promise<AdapterPayload | undefined> {
       await flushRequestWrites({ models: [this.model] });
-      const row = await findRowWithAccount(db, this.model, storedId);
+      const isInteraction = this.model === 'Interaction';
+      const row = await findRowWithAccount(db, this.model, storedId, isInteraction ? id : null);
       if (!row) return undefined;
+      if (isInteraction) keepSignInStep(id, row.sign_in_step);
       if (row.account) {
         const account = accountFromJson(row.account);
         keepAccount(account.id, account);

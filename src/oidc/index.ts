@@ -26,6 +26,7 @@ import type { ProviderPages } from './rendering.js';
 export { createClientSchema, type ClientSchema } from './client-schema.js';
 export { createOidcStorage, type OidcStorage } from './storage.js';
 export { openClientRegistry, type ClientRegistry } from './client-registry.js';
+export { forgetSignInStep, scopedSignInStep } from './request-scope.js';
 export { createRegistrationTokens, type IssuedRegistrationToken, type RegistrationTokens } from './registration-tokens.js';
 
 export {
@@ -70,6 +71,8 @@ export interface Oidc {
   /** The citizen's sessions and connected services (the account space). */
   citizen: CitizenSessions;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Runs a request of the interaction pages reading each row at most once (request-scope.ts); its writes go at once. */
+  inPageScope: <T>(run: () => Promise<T>) => Promise<T>;
   /** Remembers what a citizen allowed a client, so that consent is asked once per client. */
   rememberConsent: (accountId: string, clientId: string, scope: string, claims: string[]) => Promise<void>;
   /** Initial access tokens for dynamic registration, minted by the serving provider. */
@@ -131,6 +134,7 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     citizen: createCitizenSessions({ db, provider: () => current.provider, adapter, log }),
     // Each request to the provider reads a row at most once (request-scope.ts).
     handle: (req, res) => inRequestScope(db, () => current.handler(req, res)),
+    inPageScope: (run) => inRequestScope(db, run, { defersWrites: false }),
     registrationTokens: createRegistrationTokens({
       provider: () => current.provider,
       adapterOver: deps.storage.adapterOver,

@@ -40,11 +40,14 @@ const NAMED_ACCOUNT = "coalesce(p.account_id, p.payload #>> '{result,login,accou
 
 /**
  * An interaction or session with the account it names (a finished login's, at resume) and, for an
- * interaction, that account's newest live grant to its client: what the resume asks next (grants.ts).
+ * interaction, that account's newest live grant to its client: what the resume asks next (grants.ts); and
+ * the interaction's sign-in step so far ($3, its uid: the row's id is a digest), what its pages ask next.
  */
 const FIND_WITH_ACCOUNT = {
-  name: 'payload-with-account',
+  name: 'payload-with-account-step',
   text: `select p.payload, p.consumed_at, ${accountJsonSql(asAccountId(NAMED_ACCOUNT))} as account,
+      (select json_build_object('accountId', st.account_id, 'proofs', st.proofs) from sign_in_steps st
+        where st.interaction_uid = $3::text and st.expires_at > now()) as sign_in_step,
       (select json_build_object('id', g.id, 'payload', g.payload) from oidc_payloads g
         where g.account_id = ${NAMED_ACCOUNT} and g.model = 'Grant' and g.client_id = p.payload #>> '{params,client_id}'
           and ${LIVE('g')}
@@ -57,6 +60,7 @@ export interface RowWithAccount {
   consumed_at: Date | null;
   account: unknown;
   latest_grant: { id: string; payload: AdapterPayload } | null;
+  sign_in_step: { accountId: string; proofs: unknown[] } | null;
 }
 
 export async function findTokenRow(db: Queryable, model: string, storedId: string): Promise<PrefetchedRow | undefined> {
@@ -64,7 +68,13 @@ export async function findTokenRow(db: Queryable, model: string, storedId: strin
   return rows[0];
 }
 
-export async function findRowWithAccount(db: Queryable, model: string, storedId: string): Promise<RowWithAccount | undefined> {
-  const { rows } = await db.query<RowWithAccount>({ ...FIND_WITH_ACCOUNT, values: [model, storedId] });
+/** `interactionUid`: an interaction's, to read its sign-in step with it (none for a session). */
+export async function findRowWithAccount(
+  db: Queryable,
+  model: string,
+  storedId: string,
+  interactionUid: string | null,
+): Promise<RowWithAccount | undefined> {
+  const { rows } = await db.query<RowWithAccount>({ ...FIND_WITH_ACCOUNT, values: [model, storedId, interactionUid] });
   return rows[0];
 }

@@ -36,16 +36,38 @@ interface Scope {
   /** The session uids whose activity was written with the session itself in this request. */
   seenSessions: Set<string>;
   db: Queryable;
+  /** False where the request's answer is not sent by the provider (the interaction pages): reads kept, writes sent at once. */
+  defersWrites: boolean;
+  /** The sign-in step of an interaction read with it (null: read, none), by interaction uid. */
+  signInSteps: Map<string, SignInStepRow | null>;
   /** By the row they write (`model|id`: the last write of a row replaces the earlier), in order. */
   pending: Map<string, { model: string; writes: Write[] }>;
 }
 
 const storage = new AsyncLocalStorage<Scope>();
 
-/** Runs one request to the provider with a scope of its own. */
-export function inRequestScope<T>(db: Queryable, run: () => T): T {
+/** A stored sign-in step as the interaction's read returns it (interactions/sign-in.ts reads it). */
+export interface SignInStepRow {
+  accountId: string;
+  proofs: unknown[];
+}
+
+/**
+ * Runs one request to the provider with a scope of its own; `defersWrites: false` for a request whose
+ * pages answer the browser themselves (the interaction routes): only its reads are kept.
+ */
+export function inRequestScope<T>(db: Queryable, run: () => T, { defersWrites = true } = {}): T {
   return storage.run(
-    { payloads: new Map(), accounts: new Map(), latestGrants: new Map(), seenSessions: new Set(), db, pending: new Map() },
+    {
+      payloads: new Map(),
+      accounts: new Map(),
+      latestGrants: new Map(),
+      seenSessions: new Set(),
+      db,
+      defersWrites,
+      signInSteps: new Map(),
+      pending: new Map(),
+    },
     run,
   );
 }
@@ -59,7 +81,7 @@ let unkeyed = 0;
 export function deferWrites(db: Queryable, model: string, row: string | undefined, writes: Write[]): boolean {
   const scope = storage.getStore();
   // Through a transaction's client (not the request's pool), a write belongs to that transaction: sent now.
-  if (scope?.db !== db) return false;
+  if (scope?.db !== db || !scope.defersWrites) return false;
   const key = row === undefined ? `#${(unkeyed += 1)}` : `${model}|${row}`;
   scope.pending.delete(key); // a replaced write goes to the end, after what it now follows
   scope.pending.set(key, { model, writes });
@@ -71,8 +93,9 @@ export function deferWrites(db: Queryable, model: string, row: string | undefine
  * code written over a Queryable. Its answer is empty (rowCount 0): only for writes whose answer is not read.
  */
 export function deferringQueryable(model: string, row?: string, through?: Queryable): Queryable | undefined {
-  const db = storage.getStore()?.db;
-  if (!db || (through !== undefined && through !== db)) return undefined;
+  const scope = storage.getStore();
+  const db = scope?.db;
+  if (!db || !scope.defersWrites || (through !== undefined && through !== db)) return undefined;
   const query = (config: string | { text: string; values?: unknown[] }, values?: unknown[]) => {
     const write = typeof config === 'string' ? { text: config, values: values ?? [] } : { text: config.text, values: config.values ?? [] };
     deferWrites(db, model, row, [write]);
@@ -172,6 +195,20 @@ export function scopedLatestGrant(accountId: string, clientId: string): string |
 export function keepLatestGrant(accountId: string, clientId: string, grant: { id: string; payload: AdapterPayload } | null): void {
   storage.getStore()?.latestGrants.set(`${accountId}|${clientId}`, grant?.id ?? null);
   if (grant) keepPayload('Grant', 'id', grant.id, grant.payload);
+}
+
+/** The interaction's stored sign-in step as read with it in this request: null when none, undefined when not read. */
+export function scopedSignInStep(interactionUid: string): SignInStepRow | null | undefined {
+  return storage.getStore()?.signInSteps.get(interactionUid);
+}
+
+export function keepSignInStep(interactionUid: string, step: SignInStepRow | null): void {
+  storage.getStore()?.signInSteps.set(interactionUid, step);
+}
+
+/** A step written or removed in this request is read again from the database. */
+export function forgetSignInStep(interactionUid: string): void {
+  storage.getStore()?.signInSteps.delete(interactionUid);
 }
 
 export function setRequestOrigin(origin: RequestOrigin): void {
