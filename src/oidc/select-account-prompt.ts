@@ -8,13 +8,18 @@ import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 export const SELECT_ACCOUNT = 'select_account';
 
 /**
- * Asked when the request says select_account, the answer is not in yet, a session exists, and this very
- * flow did not just sign someone in (after "use another account", the new sign-in is the choice made).
+ * Asked when the request says select_account, the answer is not in yet, a session exists, this very flow did
+ * not just sign someone in (after "use another account", the new sign-in is the choice made), and the site did
+ * not name the account with an id_token_hint. The library checks that hint against the session only on the
+ * authorization request itself, never on a resume: a choice answered first would resume past that check and
+ * "continue" as an account the hint does not name. With a hint, its own check decides (the login page when
+ * the session is another account's).
  */
 function accountChoicePending(ctx: KoaContextWithOIDC): boolean {
   const { oidc } = ctx;
   if (!oidc.prompts.has(SELECT_ACCOUNT) || !oidc.promptPending(SELECT_ACCOUNT)) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
   if (!oidc.session?.accountId || oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+  if (oidc.params?.id_token_hint !== undefined) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
   return interactionPolicy.Check.REQUEST_PROMPT;
 }
 

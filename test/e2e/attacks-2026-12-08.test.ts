@@ -244,6 +244,40 @@ describe('the account choice (prompt=select_account), as the attacker', () => {
   });
 });
 
+describe('the account choice and the account the site named', () => {
+  /** Jeanne's browser answers an authorization with prompt=select_account: “Continuer en tant que …” when asked. */
+  async function continuedAs(extra: Record<string, string>) {
+    const agent = new UserAgent(world.server.issuer);
+    await signInAt(world.site, agent, world.jeanne);
+    const config = await discover(world.server.issuer, world.site);
+    const first = await agent.navigate((await startAuthorization(config, world.site, { prompt: 'select_account', ...extra })).url);
+    return isPage(first) && first.html.includes('Utiliser un autre compte') ? agent.submit(first, { decision: 'continue' }) : first;
+  }
+
+  it('gives no code for Jeanne to a site whose id_token_hint names Karim: the login page asks, as without the choice', async () => {
+    const { tokens } = await signInAt(world.site, new UserAgent(world.server.issuer), world.karim);
+    expect(isLoginPage(await continuedAs({ id_token_hint: tokens.id_token! }))).toBe(true);
+  });
+
+  it('gives no code for Jeanne to a site whose claims ask Karim’s sub in the ID token', async () => {
+    const { tokens } = await signInAt(world.site, new UserAgent(world.server.issuer), world.karim);
+    const claims = JSON.stringify({ id_token: { sub: { value: tokens.claims()!.sub } } });
+    expect(await continuedAs({ claims })).not.toEqual({ leftTo: expect.stringContaining('code=') });
+  });
+
+  it('still gives Jeanne her code when the id_token_hint is hers', async () => {
+    const agent = new UserAgent(world.server.issuer);
+    const { tokens } = await signInAt(world.site, agent, world.jeanne);
+    const config = await discover(world.server.issuer, world.site);
+    const attempt = await startAuthorization(config, world.site, { prompt: 'select_account', id_token_hint: tokens.id_token! });
+    const first = await agent.navigate(attempt.url);
+    const result =
+      isPage(first) && first.html.includes('Utiliser un autre compte') ? await agent.submit(first, { decision: 'continue' }) : first;
+    if (isPage(result)) throw new Error(`expected the site, got ${result.status} ${result.url}`);
+    expect((await exchange(config, attempt, result.leftTo)).claims()!.sub).toBe(tokens.claims()!.sub);
+  });
+});
+
 describe('client-credentials JWT access tokens, as the attacker', () => {
   async function jwtForApi(): Promise<string> {
     const config = await discover(world.server.issuer, world.service);
