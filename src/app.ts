@@ -9,6 +9,7 @@ import {
   roundTripsOf,
   settleThrottles,
   takeThrottleAttempt,
+  takeThrottleAttemptWith,
   type Pool,
 } from './db/index.js';
 import {
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Koa {
   app.keys = deps.oidc.cookieKeys();
   const rateLimiter = createRateLimiter({
     take: (rules) => takeThrottleAttempt(deps.pool, rules),
+    takeWith: (rules, alongside) => takeThrottleAttemptWith(deps.pool, rules, alongside),
     forget: (keys) => deleteThrottles(deps.pool, keys),
     refund: (keys) => refundThrottles(deps.pool, keys),
     settle: (forgotten, refunded) => settleThrottles(deps.pool, forgotten, refunded),

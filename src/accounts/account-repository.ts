@@ -151,6 +151,47 @@ export async function findAccountByEmail(db: Queryable, email: string): Promise<
   return rows[0] && toAccount(rows[0]);
 }
 
+/** An account read to check its password: its hash, and whether a second factor follows (the sign-in's next question). */
+export interface SigningInAccount extends AccountWithHash {
+  hasSecondFactor: boolean;
+}
+
+/**
+ * A statement answering, as JSON, the account of the address `$1` with its hash and whether it has a second
+ * factor (null: no such account): alone (findSigningInAccount) or inside the statement that counts the
+ * sign-in's throttles (http/rate-limit.ts), so that a login POST reads both in one round trip.
+ */
+export const SIGNING_IN_ACCOUNT_SQL = `select row_to_json(a) from (
+    select ${COLUMNS},
+      exists (select 1 from totp_factors f where f.account_id = accounts.id and f.confirmed_at is not null)
+        or exists (select 1 from passkeys k where k.account_id = accounts.id) as has_second_factor
+    from accounts where lower(email) = lower($1)) a`;
+
+/** The account of SIGNING_IN_ACCOUNT_SQL's answer (JSON carries its times as text); undefined for null. */
+export function signingInAccountFromJson(json: unknown): SigningInAccount | undefined {
+  if (json === null || json === undefined) return undefined;
+  const row = json as JsonRow & { password_hash: string | null; has_second_factor: boolean };
+  return {
+    ...toAccount({
+      ...row,
+      created_at: new Date(row.created_at),
+      updated_at: new Date(row.updated_at),
+      last_login_at: row.last_login_at === null ? null : new Date(row.last_login_at),
+      locked_at: row.locked_at === null ? null : new Date(row.locked_at),
+    }),
+    hasSecondFactor: row.has_second_factor,
+  };
+}
+
+export async function findSigningInAccount(db: Queryable, email: string): Promise<SigningInAccount | undefined> {
+  const { rows } = await db.query<{ account: unknown }>({
+    name: 'signing-in-account',
+    text: `select (${SIGNING_IN_ACCOUNT_SQL}) as account`,
+    values: [email],
+  });
+  return signingInAccountFromJson(rows[0]?.account);
+}
+
 /** A login: activity resets the retention clock. */
 export async function updateLastLogin(db: Queryable, id: string, newPasswordHash?: string): Promise<void> {
   await db.query(

@@ -7,7 +7,11 @@ import type { Logger } from '../log.js';
 import {
   findAccountByEmail,
   findAccountById,
+  findSigningInAccount,
   setAccountLocked,
+  SIGNING_IN_ACCOUNT_SQL,
+  signingInAccountFromJson,
+  type SigningInAccount,
   recordOwnPasswordLogin,
   updateLastLogin,
   type Account,
@@ -65,8 +69,13 @@ export interface Accounts {
   register(registration: Registration, origin?: Origin, db?: Pool | PoolClient): Promise<Account>;
   /** A citizen's own sign-up: the same outcome whether or not the address is taken (see registration.ts). */
   signUp(registration: Registration, options: SignUpOptions, origin?: Origin): Promise<void>;
-  /** The account when email and password match; undefined otherwise, in the same time whatever the reason. */
-  authenticate(email: string, password: string, origin?: Origin): Promise<Account | undefined>;
+  /**
+   * The account when email and password match; undefined otherwise, in the same time whatever the reason.
+   * `found`: the account of `email` already read (signingInLookup), in the statement of the attempt's throttles.
+   */
+  authenticate(email: string, password: string, origin?: Origin, found?: FoundAccount): Promise<SignedInAccount | undefined>;
+  /** The statement reading the account of `email` for authenticate, to send inside another; `read` takes its answer. */
+  signingInLookup(email: string): { text: string; values: unknown[]; read: (answer: unknown) => FoundAccount };
   findById(id: string): Promise<Account | undefined>;
   findByEmail(email: string): Promise<Account | undefined>;
   /** Locks (no sign-in) or unlocks an account; undefined when there is none. Its sessions are the caller's to end. */
@@ -83,6 +92,14 @@ export interface Accounts {
   retention: Retention;
   /** The FranceConnect link: its certified identity, unlinking (only with another way in). */
   franceConnect: FranceConnectLinks;
+}
+
+/** A signed-in account, with whether a second factor is due (one statement read both). */
+export type SignedInAccount = Account & { hasSecondFactor: boolean };
+
+/** The account of an address as read for a sign-in (undefined: none); only authenticate looks inside. */
+export interface FoundAccount {
+  readonly account: SigningInAccount | undefined;
 }
 
 export interface AccountsDeps {
@@ -103,6 +120,10 @@ function withoutHash({ passwordHash: _ignored, ...account }: AccountWithHash): A
   return account;
 }
 
+function signedIn({ passwordHash: _ignored, ...account }: SigningInAccount): SignedInAccount {
+  return account;
+}
+
 export function createAccounts({ db, config, log, notify }: AccountsDeps): Accounts {
   const passwords = createPasswords(config.argon2, config.passwordPolicy);
   const commonPasswords = loadCommonPasswords(config.frenchCommonPasswords);
@@ -111,8 +132,18 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
   return {
     register: registration.register,
     signUp: registration.signUp,
-    async authenticate(email, password, origin = {}) {
-      const account = await findByAddress(db, email);
+    signingInLookup(email) {
+      // An address no account could have reads nothing: the statement answers null for it.
+      const address = parseEmail(email);
+      return {
+        text: address === undefined ? 'select null::json' : SIGNING_IN_ACCOUNT_SQL,
+        values: address === undefined ? [] : [address],
+        read: (answer) => ({ account: signingInAccountFromJson(answer) }),
+      };
+    },
+    async authenticate(email, password, origin = {}, found) {
+      const address = found ? undefined : parseEmail(email);
+      const account = found ? found.account : address === undefined ? undefined : await findSigningInAccount(db, address);
       // An unknown address, or an account without a hash of ours, costs one argon2 verification all the same.
       const isOurs = await passwords.verify(account?.passwordHash, password);
       if (!account) return undefined;
@@ -132,7 +163,7 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
           : undefined;
       if (!legacyHash) {
         await recordOwnPasswordLogin(db, account.id, rehash, origin);
-        return withoutHash(account);
+        return signedIn(account);
       }
       // Ours in, every legacy hash out, the sign-in recorded: all of it or none.
       const isSignedIn = await withTransaction(db, async (tx) => {
@@ -145,7 +176,7 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
         await selfService.recordEvent(account.id, 'login_failed', origin);
         return undefined;
       }
-      return withoutHash(account);
+      return signedIn(account);
     },
     async findById(id) {
       const account = await findAccountById(db, id);

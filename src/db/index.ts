@@ -54,6 +54,7 @@ export { listen } from './notifications.js';
 export { oneRow } from './rows.js';
 export {
   takeThrottleAttempt,
+  takeThrottleAttemptWith,
   deleteThrottles,
   refundThrottles,
   settleThrottles,

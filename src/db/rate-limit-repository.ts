@@ -53,19 +53,44 @@ async function takeOne(db: Queryable, rule: ThrottleKey): Promise<number | undef
 export async function takeThrottleAttempt(pool: Pool, rules: readonly ThrottleKey[]): Promise<number | undefined> {
   const [only] = rules;
   if (rules.length === 1 && only) return takeOne(pool, only);
-  const { rows } = await pool.query<{ wait: number | null }>({
-    name: 'take-throttle-attempt',
-    text: `select take_throttle_attempt($1::text[], $2::integer[], $3::integer[], $4::integer[], $5::integer[]) as wait`,
-    values: [
-      rules.map((rule) => rule.key),
-      rules.map((rule) => rule.free),
-      rules.map((rule) => rule.windowSeconds),
-      rules.map((rule) => rule.firstDelaySeconds),
-      rules.map((rule) => rule.maxDelaySeconds),
-    ],
-  });
-  const wait = oneRow(rows, 'take throttle attempts').wait;
-  return wait ?? undefined;
+  return (await takeThrottleAttemptWith(pool, rules)).wait;
+}
+
+/** A statement answering one value, its parameters from $1. */
+export interface Alongside {
+  text: string;
+  values: unknown[];
+}
+
+const TAKE = `take_throttle_attempt($1::text[], $2::integer[], $3::integer[], $4::integer[], $5::integer[])`;
+
+/**
+ * takeThrottleAttempt, and in the same round trip the answer of `alongside` (the account a password check
+ * reads next). The take is the select list's first item, the subquery a second one: the caller looks at that
+ * answer only when the attempt was counted (a refused attempt reads what it reads, and checks nothing).
+ */
+export async function takeThrottleAttemptWith(
+  pool: Pool,
+  rules: readonly ThrottleKey[],
+  alongside?: Alongside,
+): Promise<{ wait: number | undefined; alongside: unknown }> {
+  const values = [
+    rules.map((rule) => rule.key),
+    rules.map((rule) => rule.free),
+    rules.map((rule) => rule.windowSeconds),
+    rules.map((rule) => rule.firstDelaySeconds),
+    rules.map((rule) => rule.maxDelaySeconds),
+  ];
+  const { rows } = await pool.query<{ wait: number | null; alongside?: unknown }>(
+    alongside
+      ? {
+          text: `select ${TAKE} as wait, (${alongside.text.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + values.length}`)}) as alongside`,
+          values: [...values, ...alongside.values],
+        }
+      : { name: 'take-throttle-attempt', text: `select ${TAKE} as wait`, values },
+  );
+  const row = oneRow(rows, 'take throttle attempts');
+  return { wait: row.wait ?? undefined, alongside: row.alongside };
 }
 
 // Forgetting and refunding touch one row per statement, in the callers' order: a statement over several

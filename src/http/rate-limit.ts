@@ -21,6 +21,11 @@ export interface ThrottleRule extends ThrottlePolicy {
 export interface ThrottleStore {
   /** Counts one attempt on every rule's key, or on none; answers the seconds to wait when refused. */
   take(rules: readonly ThrottleRule[]): Promise<number | undefined>;
+  /** take, and in the same round trip the answer of another statement (one value, its parameters from $1). */
+  takeWith(
+    rules: readonly ThrottleRule[],
+    alongside: { text: string; values: unknown[] },
+  ): Promise<{ wait: number | undefined; alongside: unknown }>;
   forget(keys: string[]): Promise<void>;
   refund(keys: string[]): Promise<void>;
   /** forget then refund, in one round trip. */
@@ -32,6 +37,11 @@ export type Attempt = { isAdmitted: true } | { isAdmitted: false; retryAfterSeco
 export interface RateLimiter {
   /** Counts the attempt on every rule, or refuses it (nothing counted) while one of them must wait. */
   attempt(rules: readonly ThrottleRule[]): Promise<Attempt>;
+  /**
+   * attempt, with the answer of `alongside` read in the same round trip (a password check's account): the
+   * answer is there only when the attempt is admitted, so that a refused attempt goes no further.
+   */
+  attemptWith(rules: readonly ThrottleRule[], alongside: { text: string; values: unknown[] }): Promise<Attempt & { alongside?: unknown }>;
   /** The guarded work went well (the password was right): each rule does its onSuccess. */
   succeeded(rules: readonly ThrottleRule[]): Promise<void>;
   /** The guarded work never ran (argon2 was busy): the attempt is given back on every rule. */
@@ -43,6 +53,10 @@ export function createRateLimiter(store: ThrottleStore): RateLimiter {
     async attempt(rules) {
       const wait = await store.take(rules);
       return wait === undefined ? { isAdmitted: true } : { isAdmitted: false, retryAfterSeconds: wait };
+    },
+    async attemptWith(rules, alongside) {
+      const { wait, alongside: answer } = await store.takeWith(rules, alongside);
+      return wait === undefined ? { isAdmitted: true, alongside: answer } : { isAdmitted: false, retryAfterSeconds: wait };
     },
     async succeeded(rules) {
       const forget = rules.filter((r) => r.onSuccess === 'forget').map((r) => r.key);

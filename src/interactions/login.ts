@@ -1,7 +1,7 @@
 // The login step: email and password (a second factor follows in sign-in.ts when one is due); a refusal says why without telling which of the two was wrong.
 // The attempt is throttled (http/rate-limit) before argon2 runs, and argon2 itself is bounded (accounts).
 import type { Context } from 'koa';
-import type { Account } from '../accounts/index.js';
+import type { SignedInAccount } from '../accounts/index.js';
 import { AppError } from '../errors.js';
 import { passwordCheckRules, sendPage, setRetryAfter, wantsJson } from '../http/index.js';
 import { loginPage } from '../views/index.js';
@@ -40,7 +40,9 @@ export async function submitLogin(deps: FranceConnectDeps, ctx: Context): Promis
   const interaction = await loadInteraction(deps, ctx);
   const form = readLoginForm(requireCsrf(deps, ctx, interaction.uid));
   const rules = passwordCheckRules(deps.config.rateLimits, { email: form.email, address: ctx.ip });
-  const attempt = await deps.rateLimiter.attempt(rules);
+  // The account is read in the statement that counts the attempt: one round trip; a refused attempt ignores it.
+  const lookup = deps.accounts.signingInLookup(form.email);
+  const attempt = await deps.rateLimiter.attemptWith(rules, lookup);
   if (!attempt.isAdmitted) {
     deps.metrics.logins.inc({ outcome: 'rate_limited' });
     ctx.state.log.warn({ event: 'login.rate_limited' }, 'login.rate_limited');
@@ -48,11 +50,12 @@ export async function submitLogin(deps: FranceConnectDeps, ctx: Context): Promis
     await renderLogin(deps, ctx, interaction, form.email, 'errors.rate_limited', 429);
     return;
   }
-  let account: Account | undefined;
+  let account: SignedInAccount | undefined;
   try {
+    const origin = { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
     account =
       form.email && form.password
-        ? await deps.accounts.authenticate(form.email, form.password, { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined })
+        ? await deps.accounts.authenticate(form.email, form.password, origin, lookup.read(attempt.alongside))
         : undefined;
   } catch (error) {
     // argon2 was busy: no password was checked, so the attempt is given back; a person keeps the form.
@@ -73,5 +76,5 @@ export async function submitLogin(deps: FranceConnectDeps, ctx: Context): Promis
   await deps.rateLimiter.succeeded(rules);
   deps.metrics.logins.inc({ outcome: 'ok' });
   ctx.state.log.info({ event: 'login.succeeded', accountId: account.id }, 'login.succeeded');
-  await signInProved(deps, ctx, interaction, account.id, ['password']);
+  await signInProved(deps, ctx, interaction, account.id, ['password'], { hasSecondFactor: account.hasSecondFactor });
 }

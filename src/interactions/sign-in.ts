@@ -58,13 +58,19 @@ function sessionStepOf(interaction: Interaction): SignInStep | undefined {
  * Whether the proofs are enough: the site's level is met and, after a password alone (or a FranceConnect sign-in at
  * eidas1, one factor of the same kind), the account has no second factor (a citizen who set one up is always asked for it).
  */
-async function isEnough(deps: InteractionDeps, interaction: Interaction, accountId: string, proofs: Proof[]): Promise<boolean> {
+async function isEnough(
+  deps: InteractionDeps,
+  interaction: Interaction,
+  accountId: string,
+  proofs: Proof[],
+  known: { hasSecondFactor?: boolean },
+): Promise<boolean> {
   const { acr } = assuranceOf(proofs);
   if (!satisfies(acr, await requiredAcrOf(deps, interaction))) return false;
   const isKnownAlone = proofs.every(
     (proof) => proof === 'password' || (typeof proof === 'object' && 'franceconnect' in proof && proof.franceconnect.eidas === 1),
   );
-  return !isKnownAlone || !(await deps.factors.hasSecondFactor(accountId));
+  return !isKnownAlone || !(known.hasSecondFactor ?? (await deps.factors.hasSecondFactor(accountId)));
 }
 
 /**
@@ -95,7 +101,8 @@ async function finish(
 
 /**
  * A proof was just made for `accountId` in this interaction: added to the ones before (the same account
- * only: a proof for another account starts over), then finished or sent to the second factor.
+ * only: a proof for another account starts over), then finished or sent to the second factor. `known`:
+ * whether the account has a second factor, when the proof's own statement read it (login.ts).
  */
 export async function signInProved(
   deps: InteractionDeps,
@@ -103,11 +110,12 @@ export async function signInProved(
   interaction: Interaction,
   accountId: string,
   proofs: Proof[],
+  known: { hasSecondFactor?: boolean } = {},
 ): Promise<void> {
   const stored = await storedStepOf(deps, interaction);
   const earlier = stored ?? sessionStepOf(interaction);
   const gathered = earlier?.accountId === accountId ? [...earlier.proofs, ...proofs] : proofs;
-  if (await isEnough(deps, interaction, accountId, gathered)) {
+  if (await isEnough(deps, interaction, accountId, gathered, known)) {
     await finish(ctx, deps, interaction, { accountId, proofs: gathered, hadStep: stored !== undefined });
     return;
   }
