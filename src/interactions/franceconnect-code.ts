@@ -16,7 +16,7 @@ import {
   sendFault,
   type FranceConnectDeps,
 } from './franceconnect.js';
-import { renderLink } from './franceconnect-link.js';
+import { refusedForSecondFactor, renderLink } from './franceconnect-link.js';
 
 // The account is keyed by a digest of its address, never the address itself (as rate-limit.ts does).
 const keyOf = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
@@ -61,6 +61,7 @@ export async function sendFranceConnectCode(deps: FranceConnectDeps, ctx: Contex
   const pending = await pendingLink(deps, ctx, true);
   if (!pending) return;
   const { franceConnect, interaction, email } = pending;
+  if (await refusedForSecondFactor(deps, ctx, interaction, email)) return;
   const quota = await deps.rateLimiter.attempt([
     mailQuota(`franceconnect-code-mail:${keyOf(email)}`, deps.config.selfService.verificationMailsPerHour),
   ]);
@@ -88,6 +89,7 @@ export async function checkFranceConnectCode(deps: FranceConnectDeps, ctx: Conte
   const pending = await pendingLink(deps, ctx, true);
   if (!pending) return;
   const { franceConnect, interaction, form, email } = pending;
+  if (await refusedForSecondFactor(deps, ctx, interaction, email)) return;
   const rules = checkRules(deps, email, ctx.ip);
   const attempt = await deps.rateLimiter.attempt(rules);
   if (!attempt.isAdmitted) {

@@ -9,6 +9,7 @@ import { findFederatedIdentity } from '../../src/accounts/federated-identity-rep
 import { aClient, aCommune, anAccount, type TestClient } from '../support/builders.js';
 import { startFranceConnectStandIn, type FranceConnectStandIn } from '../support/franceconnect.js';
 import { mailsTo } from '../support/outbox.js';
+import { TestAuthenticator } from '../support/second-factor.js';
 import { isLoginPage } from '../support/account-space.js';
 import { discover, exchange, signIn, signInAt, startAuthorization } from '../support/relying-party.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
@@ -348,6 +349,46 @@ describe('/metrics behind METRICS_TOKEN, as the attacker', () => {
 
 describe('the FranceConnect link code, as the attacker', () => {
   const formIndexOf = (page: Page, suffix: string) => formsOf(page.html).findIndex((form) => form.action.endsWith(suffix));
+
+  /** A fresh browser from the site to FranceConnect, which answers `sub` at `acr`: where it lands back here. */
+  async function backFromFranceConnect(sub: string, acr: string) {
+    const { server, site } = federated;
+    const agent = new UserAgent(server.issuer);
+    const login = await agent.navigate((await startAuthorization(await discover(server.issuer, site), site)).url);
+    if (!isPage(login)) throw new Error('expected the login page');
+    franceConnect.decide({ signIn: sub, acr });
+    const toFranceConnect = await agent.submit(login, {}, formIndexOf(login, '/franceconnect'));
+    if (isPage(toFranceConnect)) throw new Error('expected FranceConnect');
+    return { agent, back: await agent.navigate(await franceConnect.follow(toFranceConnect.leftTo)) };
+  }
+
+  it('links no account with an authenticator app on its password or mailed code alone: FranceConnect would then skip the app', async () => {
+    const { server } = federated;
+    // The attacker holds the password and the mailbox, not the app; FranceConnect answers an identity with that address.
+    const victim = await anAccount(server.accounts);
+    const started = await server.factors.startTotp(victim.id, victim.email);
+    expect(await server.factors.confirmTotp(victim.id, new TestAuthenticator(started!.secret).code(-1))).toBeDefined();
+    const sub = `fc-attacker-${Date.now()}`;
+    franceConnect.addCitizen({ sub, claims: { given_name: 'Ève', family_name: 'MALLORY', birthdate: '1980-01-02', email: victim.email } });
+
+    const byPassword = await backFromFranceConnect(sub, 'eidas1');
+    if (!isPage(byPassword.back)) throw new Error('expected the link page');
+    const passwordForm = formsOf(byPassword.back.html).findIndex((form) => 'password' in form.fields);
+    const afterPassword = await byPassword.agent.submit(byPassword.back, { password: victim.password }, passwordForm);
+    expect(isPage(afterPassword) && afterPassword.status).toBe(409);
+
+    const byCode = await backFromFranceConnect(sub, 'eidas1');
+    if (!isPage(byCode.back)) throw new Error('expected the link page');
+    const mailed = (await mailsTo(server, victim.email)).length;
+    const asked = await byCode.agent.submit(byCode.back, {}, formIndexOf(byCode.back, '/link/code'));
+    expect(isPage(asked) && asked.status).toBe(409);
+    expect(await mailsTo(server, victim.email)).toHaveLength(mailed);
+
+    expect(await findFederatedIdentity(server.pool, 'franceconnect', sub)).toBeUndefined();
+    // FranceConnect at eidas2 counts two factors by itself: with a link, this would be the victim's account, no app asked.
+    const later = await backFromFranceConnect(sub, 'eidas2');
+    expect(later.back).not.toEqual({ leftTo: expect.stringContaining('code=') });
+  });
 
   it('does not link the account that holds the address by the time the code is typed, nor the one it was mailed to', async () => {
     const { server, site } = federated;
