@@ -41,6 +41,7 @@ import type { Logger } from './log.js';
 import {
   ADMIN_SCOPE,
   adminAudience,
+  deferringQueryable,
   isProtocolPath,
   providerRouteTemplates,
   SECTOR_DOCUMENT_ROUTE,
@@ -85,7 +86,8 @@ export function createApp(deps: AppDeps): Koa {
     takeWith: (rules, alongside) => takeThrottleAttemptWith(deps.pool, rules, alongside),
     forget: (keys) => deleteThrottles(deps.pool, keys),
     refund: (keys) => refundThrottles(deps.pool, keys),
-    settle: (forgotten, refunded) => settleThrottles(deps.pool, forgotten, refunded),
+    settle: (forgotten, refunded, options) =>
+      settleThrottles((options?.deferred && deferringQueryable('Throttle')) || deps.pool, forgotten, refunded),
   });
   const interactionDeps = {
     provider: deps.oidc.provider,

@@ -227,6 +227,31 @@ export async function recordOwnPasswordLogin(
   });
 }
 
+/**
+ * recordOwnPasswordLogin as three flat statements, each sent through `through` (a statement gathering the
+ * request's writes, oidc/request-scope.ts, where a WITH cannot nest): the same rows, the event only for an
+ * account still there.
+ */
+export async function recordOwnPasswordLoginThrough(
+  through: Queryable,
+  id: string,
+  newPasswordHash: string | undefined,
+  origin: { ip?: string | undefined; userAgent?: string | undefined },
+): Promise<void> {
+  await through.query(`update legacy_accounts set legacy_password_hash = null where account_id = $1 and legacy_password_hash is not null`, [
+    id,
+  ]);
+  await through.query(
+    `update accounts set last_login_at = now(), password_hash = coalesce($2, password_hash), retention_warnings = 0,
+       retention_warned_at = null where id = $1`,
+    [id, newPasswordHash ?? null],
+  );
+  await through.query(
+    `insert into security_events (account_id, kind, ip, user_agent) select id, 'login', $2, $3 from accounts where id = $1`,
+    [id, origin.ip ?? null, origin.userAgent?.slice(0, 300) ?? null],
+  );
+}
+
 export interface ProfileChange {
   givenName: string | undefined;
   familyName: string | undefined;

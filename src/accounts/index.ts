@@ -13,6 +13,7 @@ import {
   signingInAccountFromJson,
   type SigningInAccount,
   recordOwnPasswordLogin,
+  recordOwnPasswordLoginThrough,
   updateLastLogin,
   type Account,
   type AccountWithHash,
@@ -71,9 +72,15 @@ export interface Accounts {
   signUp(registration: Registration, options: SignUpOptions, origin?: Origin): Promise<void>;
   /**
    * The account when email and password match; undefined otherwise, in the same time whatever the reason.
-   * `found`: the account of `email` already read (signingInLookup), in the statement of the attempt's throttles.
+   * `found`: the account of `email` already read (signingInLookup), in the statement of the attempt's throttles;
+   * `recordThrough`: where the sign-in's record goes (a statement gathering the request's writes).
    */
-  authenticate(email: string, password: string, origin?: Origin, found?: FoundAccount): Promise<SignedInAccount | undefined>;
+  authenticate(
+    email: string,
+    password: string,
+    origin?: Origin,
+    options?: { found?: FoundAccount; recordThrough?: Queryable },
+  ): Promise<SignedInAccount | undefined>;
   /** The statement reading the account of `email` for authenticate, to send inside another; `read` takes its answer. */
   signingInLookup(email: string): { text: string; values: unknown[]; read: (answer: unknown) => FoundAccount };
   findById(id: string): Promise<Account | undefined>;
@@ -141,7 +148,7 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
         read: (answer) => ({ account: signingInAccountFromJson(answer) }),
       };
     },
-    async authenticate(email, password, origin = {}, found) {
+    async authenticate(email, password, origin = {}, { found, recordThrough } = {}) {
       const address = found ? undefined : parseEmail(email);
       const account = found ? found.account : address === undefined ? undefined : await findSigningInAccount(db, address);
       // An unknown address, or an account without a hash of ours, costs one argon2 verification all the same.
@@ -162,7 +169,8 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
           ? await passwords.hash(password).catch(() => undefined)
           : undefined;
       if (!legacyHash) {
-        await recordOwnPasswordLogin(db, account.id, rehash, origin);
+        if (recordThrough) await recordOwnPasswordLoginThrough(recordThrough, account.id, rehash, origin);
+        else await recordOwnPasswordLogin(db, account.id, rehash, origin);
         return signedIn(account);
       }
       // Ours in, every legacy hash out, the sign-in recorded: all of it or none.

@@ -18,6 +18,11 @@ export interface ThrottleRule extends ThrottlePolicy {
   onSuccess: 'forget' | 'refund' | 'keep';
 }
 
+/** `deferred`: the settling joins the request's gathered writes (a login POST's one statement), sent before its answer. */
+export interface Settling {
+  deferred?: boolean;
+}
+
 export interface ThrottleStore {
   /** Counts one attempt on every rule's key, or on none; answers the seconds to wait when refused. */
   take(rules: readonly ThrottleRule[]): Promise<number | undefined>;
@@ -29,7 +34,7 @@ export interface ThrottleStore {
   forget(keys: string[]): Promise<void>;
   refund(keys: string[]): Promise<void>;
   /** forget then refund, in one round trip. */
-  settle(forgotten: string[], refunded: string[]): Promise<void>;
+  settle(forgotten: string[], refunded: string[], options?: Settling): Promise<void>;
 }
 
 export type Attempt = { isAdmitted: true } | { isAdmitted: false; retryAfterSeconds: number };
@@ -43,7 +48,7 @@ export interface RateLimiter {
    */
   attemptWith(rules: readonly ThrottleRule[], alongside: { text: string; values: unknown[] }): Promise<Attempt & { alongside?: unknown }>;
   /** The guarded work went well (the password was right): each rule does its onSuccess. */
-  succeeded(rules: readonly ThrottleRule[]): Promise<void>;
+  succeeded(rules: readonly ThrottleRule[], options?: Settling): Promise<void>;
   /** The guarded work never ran (argon2 was busy): the attempt is given back on every rule. */
   cancelled(rules: readonly ThrottleRule[]): Promise<void>;
 }
@@ -58,10 +63,10 @@ export function createRateLimiter(store: ThrottleStore): RateLimiter {
       const { wait, alongside: answer } = await store.takeWith(rules, alongside);
       return wait === undefined ? { isAdmitted: true, alongside: answer } : { isAdmitted: false, retryAfterSeconds: wait };
     },
-    async succeeded(rules) {
+    async succeeded(rules, options) {
       const forget = rules.filter((r) => r.onSuccess === 'forget').map((r) => r.key);
       const refund = rules.filter((r) => r.onSuccess === 'refund').map((r) => r.key);
-      if (forget.length || refund.length) await store.settle(forget, refund);
+      if (forget.length || refund.length) await store.settle(forget, refund, options);
     },
     async cancelled(rules) {
       await store.refund(rules.map((r) => r.key));

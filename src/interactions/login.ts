@@ -9,6 +9,7 @@ import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction 
 import { franceConnectButtonOf, type FranceConnectDeps } from './franceconnect.js';
 import { readLoginForm } from './forms.js';
 import { signInProved } from './sign-in.js';
+import { deferPageWrites, deferringQueryable } from '../oidc/index.js';
 
 async function renderLogin(deps: FranceConnectDeps, ctx: Context, interaction: Interaction, email?: string, error?: string, status = 200) {
   const page = pageFor(deps, ctx, interaction);
@@ -50,13 +51,14 @@ export async function submitLogin(deps: FranceConnectDeps, ctx: Context): Promis
     await renderLogin(deps, ctx, interaction, form.email, 'errors.rate_limited', 429);
     return;
   }
+  // The sign-in's record, the throttles' settling and the interaction's result go as one statement, sent
+  // before the browser is sent on (sign-in.ts); a failure on the way records the failure at once, as before.
+  deferPageWrites();
   let account: SignedInAccount | undefined;
   try {
     const origin = { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
-    account =
-      form.email && form.password
-        ? await deps.accounts.authenticate(form.email, form.password, origin, lookup.read(attempt.alongside))
-        : undefined;
+    const options = { found: lookup.read(attempt.alongside), recordThrough: deferringQueryable('PasswordLogin') };
+    account = form.email && form.password ? await deps.accounts.authenticate(form.email, form.password, origin, options) : undefined;
   } catch (error) {
     // argon2 was busy: no password was checked, so the attempt is given back; a person keeps the form.
     if (!(error instanceof AppError) || error.code !== 'server_busy') throw error;
@@ -73,7 +75,7 @@ export async function submitLogin(deps: FranceConnectDeps, ctx: Context): Promis
     await renderLogin(deps, ctx, interaction, form.email, 'login.invalid_credentials', 401);
     return;
   }
-  await deps.rateLimiter.succeeded(rules);
+  await deps.rateLimiter.succeeded(rules, { deferred: true });
   deps.metrics.logins.inc({ outcome: 'ok' });
   ctx.state.log.info({ event: 'login.succeeded', accountId: account.id }, 'login.succeeded');
   await signInProved(deps, ctx, interaction, account.id, ['password'], { hasSecondFactor: account.hasSecondFactor });

@@ -5,7 +5,7 @@
 // asked again, unless max_age or prompt=login asked for a new sign-in.
 import type { Context } from 'koa';
 import { assuranceOf, satisfies, type AuthMethod, type Proof, type SignInStep } from '../accounts/index.js';
-import { ACR_INSUFFICIENT, forgetSignInStep, requiredAcr, scopedSignInStep } from '../oidc/index.js';
+import { ACR_INSUFFICIENT, flushPageWrites, forgetSignInStep, requiredAcr, scopedSignInStep } from '../oidc/index.js';
 import type { Interaction, InteractionDeps } from './context.js';
 
 export const SECOND_FACTOR_STEP = 'second-factor';
@@ -92,6 +92,8 @@ async function finish(
   const now = Math.floor(Date.now() / 1000);
   interaction.result = { login: { accountId: sign.accountId, acr, amr, ts: now } };
   await interaction.save(interaction.exp - now);
+  // The interaction's result (and whatever this request deferred) is stored before the browser goes on to read it.
+  await flushPageWrites();
   ctx.respond = false;
   ctx.res.statusCode = 303;
   ctx.res.setHeader('Location', interaction.returnTo);
@@ -121,6 +123,7 @@ export async function signInProved(
   }
   await deps.factors.steps.put(interaction.uid, { accountId, proofs: gathered });
   forgetSignInStep(interaction.uid);
+  await flushPageWrites();
   ctx.status = 303;
   ctx.redirect(`/interaction/${interaction.uid}/${SECOND_FACTOR_STEP}`);
 }

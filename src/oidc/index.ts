@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { Registry } from '../registry/index.js';
 import type { Sealer } from '../sealing.js';
 import { findLatestGrantId } from './payload-repository.js';
-import { deferringQueryable, inRequestScope } from './request-scope.js';
+import { deferringQueryable, flushPageWrites, inRequestScope } from './request-scope.js';
 import { recordSessionActivity } from './session-activity-repository.js';
 import { createCitizenSessions, type CitizenSessions } from './citizen-sessions.js';
 import { createCommunePolicy } from './registration.js';
@@ -26,7 +26,7 @@ import type { ProviderPages } from './rendering.js';
 export { createClientSchema, type ClientSchema } from './client-schema.js';
 export { createOidcStorage, type OidcStorage } from './storage.js';
 export { openClientRegistry, type ClientRegistry } from './client-registry.js';
-export { forgetSignInStep, scopedSignInStep } from './request-scope.js';
+export { deferPageWrites, deferringQueryable, flushPageWrites, forgetSignInStep, scopedSignInStep } from './request-scope.js';
 export { createRegistrationTokens, type IssuedRegistrationToken, type RegistrationTokens } from './registration-tokens.js';
 
 export {
@@ -71,7 +71,7 @@ export interface Oidc {
   /** The citizen's sessions and connected services (the account space). */
   citizen: CitizenSessions;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** Runs a request of the interaction pages reading each row at most once (request-scope.ts); its writes go at once. */
+  /** Runs a request of the interaction pages reading each row at most once (request-scope.ts); its writes go at once unless it defers them. */
   inPageScope: <T>(run: () => Promise<T>) => Promise<T>;
   /** Remembers what a citizen allowed a client, so that consent is asked once per client. */
   rememberConsent: (accountId: string, clientId: string, scope: string, claims: string[]) => Promise<void>;
@@ -134,7 +134,17 @@ export async function createOidc(deps: OidcDeps): Promise<Oidc> {
     citizen: createCitizenSessions({ db, provider: () => current.provider, adapter, log }),
     // Each request to the provider reads a row at most once (request-scope.ts).
     handle: (req, res) => inRequestScope(db, () => current.handler(req, res)),
-    inPageScope: (run) => inRequestScope(db, run, { defersWrites: false }),
+    // A page that deferred its writes (deferPageWrites) sends them before it answers; what is left goes here.
+    inPageScope: (run) =>
+      inRequestScope(
+        db,
+        async () => {
+          const result = await run();
+          await flushPageWrites();
+          return result;
+        },
+        { defersWrites: false },
+      ),
     registrationTokens: createRegistrationTokens({
       provider: () => current.provider,
       adapterOver: deps.storage.adapterOver,

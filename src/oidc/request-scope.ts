@@ -13,6 +13,7 @@ import type { AdapterPayload } from 'oidc-provider';
 import type { QueryResult } from 'pg';
 import type { Account } from '../accounts/index.js';
 import type { Queryable } from '../db/index.js';
+import { AppError, unavailable } from '../errors.js';
 
 /** One statement and its values ($1…). */
 export interface Write {
@@ -108,6 +109,9 @@ export function deferringQueryable(model: string, row?: string, through?: Querya
 /** `text` with its parameters numbered from `offset` + 1. */
 const renumbered = (text: string, offset: number) => text.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + offset}`);
 
+/** A write that is a function's call (settle_throttles): as a CTE, it runs only if the statement reads it. */
+const isCall = (write: Write) => /^\s*select\b/i.test(write.text);
+
 /** The writes as data-modifying CTEs of one statement, ending in `last` (or nothing to answer). */
 function combined(writes: Write[], last: Write | undefined): Write {
   if (writes.length === 0 && last) return last;
@@ -119,7 +123,8 @@ function combined(writes: Write[], last: Write | undefined): Write {
     values.push(...write.values);
     return `w${i} as (${text})`;
   });
-  const tail = last ? renumbered(last.text, values.length) : 'select 1';
+  const calls = writes.flatMap((write, i) => (isCall(write) ? [`(select count(*) from w${i})`] : []));
+  const tail = last ? renumbered(last.text, values.length) : `select 1${calls.map((call) => `, ${call}`).join('')}`;
   if (last) values.push(...last.values);
   return { text: `with ${ctes.join(', ')} ${tail}`, values };
 }
@@ -145,13 +150,41 @@ export async function flushRequestWrites(
   }
   if (!writes.length && !last) return undefined;
   if (!db) throw new Error('flushRequestWrites: no database outside a provider request');
+  // A call must be read by the statement's main part: with `last` as that part, the writes go first.
+  if (last && writes.some(isCall)) {
+    const before = combined(writes, undefined);
+    await db.query(before.text, before.values);
+    return db.query(last.text, last.values);
+  }
   const statement = combined(writes, last);
   return db.query(statement.text, statement.values);
+}
+
+/**
+ * A page request's waiting writes, before its answer: a failure to record them (the sign-in's record, the
+ * interaction's result) is the service's, a 503 page in the person's language, never a 500.
+ */
+export async function flushPageWrites(): Promise<void> {
+  try {
+    await flushRequestWrites();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw unavailable('database_unavailable', 5, 'the sign-in could not be recorded');
+  }
 }
 
 /** `last` with the request's waiting writes in one statement (through `db` alone outside a request); its answer. */
 export async function sendWithRequestWrites(last: Write, db: Queryable): Promise<QueryResult> {
   return (await flushRequestWrites({ last, db })) ?? db.query(last.text, last.values);
+}
+
+/**
+ * From now on, this page request's writes through the provider's storage and deferringQueryable wait for
+ * one statement (flushRequestWrites), which must go before the browser is answered (interactions/sign-in.ts).
+ */
+export function deferPageWrites(): void {
+  const scope = storage.getStore();
+  if (scope) scope.defersWrites = true;
 }
 
 /** Whether a write of the row `model|row` waits (a statement on that row must send it first). */
