@@ -82,7 +82,7 @@ export interface Accounts {
     options?: { found?: FoundAccount; recordThrough?: Queryable },
   ): Promise<SignedInAccount | undefined>;
   /** The statement reading the account of `email` for authenticate, to send inside another; `read` takes its answer. */
-  signingInLookup(email: string): { text: string; values: unknown[]; read: (answer: unknown) => FoundAccount };
+  signingInLookup(email: string): { name?: string; text: string; values: unknown[]; read: (answer: unknown) => FoundAccount };
   findById(id: string): Promise<Account | undefined>;
   findByEmail(email: string): Promise<Account | undefined>;
   /** Locks (no sign-in) or unlocks an account; undefined when there is none. Its sessions are the caller's to end. */
@@ -143,6 +143,7 @@ export function createAccounts({ db, config, log, notify }: AccountsDeps): Accou
       // An address no account could have reads nothing: the statement answers null for it.
       const address = parseEmail(email);
       return {
+        ...(address === undefined ? {} : { name: 'signing-in-account' }),
         text: address === undefined ? 'select null::json' : SIGNING_IN_ACCOUNT_SQL,
         values: address === undefined ? [] : [address],
         read: (answer) => ({ account: signingInAccountFromJson(answer) }),

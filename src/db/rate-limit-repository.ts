@@ -56,8 +56,9 @@ export async function takeThrottleAttempt(pool: Pool, rules: readonly ThrottleKe
   return (await takeThrottleAttemptWith(pool, rules)).wait;
 }
 
-/** A statement answering one value, its parameters from $1. */
+/** A statement answering one value, its parameters from $1; named: prepared once per connection with the take. */
 export interface Alongside {
+  name?: string;
   text: string;
   values: unknown[];
 }
@@ -84,6 +85,7 @@ export async function takeThrottleAttemptWith(
   const { rows } = await pool.query<{ wait: number | null; alongside?: unknown }>(
     alongside
       ? {
+          ...(alongside.name ? { name: `take-throttle-attempt+${alongside.name}` } : {}),
           text: `select ${TAKE} as wait, (${alongside.text.replace(/\$(\d+)/g, (_match, n: string) => `$${Number(n) + values.length}`)}) as alongside`,
           values: [...values, ...alongside.values],
         }

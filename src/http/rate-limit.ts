@@ -29,7 +29,7 @@ export interface ThrottleStore {
   /** take, and in the same round trip the answer of another statement (one value, its parameters from $1). */
   takeWith(
     rules: readonly ThrottleRule[],
-    alongside: { text: string; values: unknown[] },
+    alongside: { name?: string; text: string; values: unknown[] },
   ): Promise<{ wait: number | undefined; alongside: unknown }>;
   forget(keys: string[]): Promise<void>;
   refund(keys: string[]): Promise<void>;
@@ -46,7 +46,10 @@ export interface RateLimiter {
    * attempt, with the answer of `alongside` read in the same round trip (a password check's account): the
    * answer is there only when the attempt is admitted, so that a refused attempt goes no further.
    */
-  attemptWith(rules: readonly ThrottleRule[], alongside: { text: string; values: unknown[] }): Promise<Attempt & { alongside?: unknown }>;
+  attemptWith(
+    rules: readonly ThrottleRule[],
+    alongside: { name?: string; text: string; values: unknown[] },
+  ): Promise<Attempt & { alongside?: unknown }>;
   /** The guarded work went well (the password was right): each rule does its onSuccess. */
   succeeded(rules: readonly ThrottleRule[], options?: Settling): Promise<void>;
   /** The guarded work never ran (argon2 was busy): the attempt is given back on every rule. */
