@@ -9,6 +9,7 @@ import { ACR_1FA, ACR_2FA, satisfies, strongest } from '../accounts/index.js';
 import { isOperatorTool } from './client-marks.js';
 
 export const ACR_INSUFFICIENT = 'acr_insufficient';
+const ACCOUNT_GONE = 'account_gone';
 
 export interface AssuranceRequest {
   acrValues?: unknown;
@@ -49,6 +50,13 @@ export function assurancePolicy(): ReturnType<typeof interactionPolicy.base> {
   const policy = interactionPolicy.base();
   const login = policy.get('login');
   if (!login) throw new Error('assurancePolicy: the library has no login prompt');
+  // A session whose account the provider no longer finds (locked since, or deleted) signs nobody in: the login page.
+  login.checks.add(
+    new interactionPolicy.Check(ACCOUNT_GONE, 'the session account cannot sign in', 'login_required', (ctx: KoaContextWithOIDC) =>
+      ctx.oidc.session?.accountId && !ctx.oidc.account ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+    ),
+    0,
+  );
   login.checks.remove('essential_acrs');
   login.checks.remove('essential_acr');
   login.checks.add(

@@ -53,7 +53,9 @@ export function createFindAccount(
       account = (await accounts.findById(sub)) ?? null;
       keepAccount(sub, account);
     }
-    if (!account) return undefined;
+    // A locked account is no account to the provider: a session, refresh or access token that outlived the lock
+    // (opened between its commit and the revocation that follows it) signs nobody in and releases nothing.
+    if (!account || account.lockedAt) return undefined;
     return {
       accountId: account.id,
       async claims(use, scope, requested, rejected) {

@@ -73,6 +73,21 @@ describe('locking an account', () => {
     expect(isPage(result) && result.html.includes('name="password"')).toBe(true);
   });
 
+  it('gives no code to a session that outlived the lock (one opened while the lock was being written)', async () => {
+    // The lock's revocation of sessions runs after its commit: a session opened in between must not keep the account.
+    const citizen = await anAccount(world.server.accounts);
+    const browser = new UserAgent(world.server.issuer);
+    const { config, tokens } = await signInAt(world.site, browser, citizen);
+    await world.server.accounts.setLocked(citizen.id, true);
+    const attempt = await startAuthorization(await discover(world.server.issuer, world.otherSite), world.otherSite);
+    const result = await browser.navigate(attempt.url);
+    expect(isPage(result) && result.status === 200 && result.html.includes('name="password"')).toBe(true);
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).rejects.toMatchObject({
+      cause: [expect.objectContaining({ parameters: expect.objectContaining({ error: 'invalid_token' }) })],
+    });
+  });
+
   it("takes the operators' API away from a locked operator at once", async () => {
     const operator = await anAccount(world.server.accounts);
     await operatorsOf(world.server).grant({ email: operator.email }, 'commune-referent', ['villeurbanne'], { actor: 'test' });
