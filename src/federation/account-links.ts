@@ -30,6 +30,8 @@ export type Resolution =
   | { kind: 'refused'; reason: 'account_locked' | 'no_email' };
 
 export type LinkOutcome =
+  /** The account is proved the citizen's: the link waits for the sign-in's completion (its second factor first). */
+  | { kind: 'proved'; accountId: string }
   | { kind: 'linked'; accountId: string }
   | { kind: 'wrong_password' }
   /** The mailed code was not the live one of this interaction, identity and account (link-codes.ts). */
@@ -96,17 +98,18 @@ export function createAccountLinks({ pool, accounts }: AccountLinksDeps) {
     },
 
     /**
-     * The owner of the account of `email` typed its password: the identity is linked to it. A wrong password
-     * links nothing (accounts.authenticate records the failure); an account already linked to another
-     * FranceConnect identity, or this identity linked meanwhile to another account, is refused.
+     * The owner of the account of `email` typed its password: the account is proved, the link not yet written
+     * (linkTo, once the sign-in completes). A wrong password proves nothing (accounts.authenticate records the failure).
      */
-    async link(signIn: UpstreamSignIn, email: string, password: string, origin: Origin): Promise<LinkOutcome> {
+    async prove(email: string, password: string, origin: Origin): Promise<LinkOutcome> {
       const account = await accounts.authenticate(email, password, origin);
-      if (!account) return { kind: 'wrong_password' };
-      return linkTo(signIn, account.id, origin);
+      return account ? { kind: 'proved', accountId: account.id } : { kind: 'wrong_password' };
     },
 
-    /** The owner proved the account another way (the code mailed to it, link-codes.ts): the identity is linked to it. */
+    /**
+     * The sign-in of a proved account completed (its second factor too, when it has one): the identity is linked to
+     * it; refused when either side is linked already.
+     */
     linkTo,
   };
 }

@@ -47,12 +47,17 @@ export interface FranceConnect {
     interactionUid: string,
     context: { locale: Locale; clientId: string | undefined; origin: Origin },
   ): Promise<Resolution | undefined>;
-  /** The link of the interaction's identity to the account of its email, after that account's password. */
+  /** The account of the interaction's identity's email proved by its password: the link waits for completeLink. */
   link(interactionUid: string, password: string, origin: Origin): Promise<LinkOutcome | undefined>;
   /** Mails a code to the account of the interaction's identity's email (link-codes.ts); false when none waits. */
   sendLinkCode(interactionUid: string): Promise<boolean>;
-  /** The link after the code mailed to that account, instead of its password. */
-  linkWithCode(interactionUid: string, code: string, origin: Origin): Promise<LinkOutcome | undefined>;
+  /** That account proved by the code mailed to it, instead of its password: the link waits for completeLink. */
+  linkWithCode(interactionUid: string, code: string): Promise<LinkOutcome | undefined>;
+  /**
+   * The interaction's sign-in to `accountId` completes: the identity proved for it here is linked now ('linked'),
+   * was already ('none', also when none waits), or cannot be (either side linked meanwhile: 'refused').
+   */
+  completeLink(interactionUid: string, accountId: string, origin: Origin): Promise<'linked' | 'none' | 'refused'>;
   /** The email of the account the interaction's identity would be linked to; undefined when none waits. */
   linkCandidate(interactionUid: string): Promise<string | undefined>;
   /** The proof the interaction's identity makes (assurance.ts), once its account is decided. */

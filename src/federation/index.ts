@@ -5,6 +5,7 @@
 // ends FranceConnect's too (its end_session with the ID token as hint and a state of ours), then goes on.
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
+import { findFederatedIdentity } from '../accounts/index.js';
 import { createAccountLinks, type LinkOutcome } from './account-links.js';
 import { digest, sameDigest } from './browser-binding.js';
 import {
@@ -54,7 +55,7 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
     postLogoutRedirectUri: `${config.issuer}${FRANCECONNECT_LOGOUT_CALLBACK_PATH}`,
   });
   const links = createAccountLinks({ pool, accounts: deps.accounts });
-  const linkCodes = createLinkCodes({ pool, sealer, notify: deps.notify, links });
+  const linkCodes = createLinkCodes({ pool, sealer, notify: deps.notify });
   const interactionTtl = config.ttlSeconds.interaction;
   const reauthentication = createReauthentication({ pool, upstream, log, ttlSeconds: interactionTtl, batchSize: config.cleanup.batchSize });
 
@@ -92,11 +93,15 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
     return { ok: true, interactionUid: trip.interactionUid };
   }
 
-  /** A link decided: the interaction's account when it was made, a log line either way (never the secret typed). */
-  async function linked(interactionUid: string, outcome: LinkOutcome, proof: 'password' | 'mailed_code'): Promise<LinkOutcome> {
-    if (outcome.kind === 'linked') {
+  /**
+   * An account proved the citizen's (password or mailed code): it becomes the interaction's account, the link itself
+   * waiting for the sign-in's completion (completeLink), so that a second factor asked in between decides it too.
+   * A log line either way (never the secret typed).
+   */
+  async function proved(interactionUid: string, outcome: LinkOutcome, proof: 'password' | 'mailed_code'): Promise<LinkOutcome> {
+    if (outcome.kind === 'proved') {
       await setInteractionAccount(pool, interactionUid, outcome.accountId);
-      log.info({ event: 'franceconnect.linked', accountId: outcome.accountId, proof }, 'franceconnect.linked');
+      log.info({ event: 'franceconnect.link_proved', accountId: outcome.accountId, proof }, 'franceconnect.link_proved');
     } else {
       const reason = outcome.kind === 'refused' ? outcome.reason : outcome.kind;
       log.info({ event: 'franceconnect.link_refused', reason, proof }, 'franceconnect.link_refused');
@@ -148,7 +153,7 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
       const signIn = await findInteractionSignIn(pool, interactionUid);
       const email = signIn && parseCandidate(signIn.identity);
       if (!signIn || !email) return undefined;
-      return linked(interactionUid, await links.link(signIn, email, password, origin), 'password');
+      return proved(interactionUid, await links.prove(email, password, origin), 'password');
     },
     async sendLinkCode(interactionUid) {
       const signIn = await findInteractionSignIn(pool, interactionUid);
@@ -158,11 +163,25 @@ export function createFranceConnect(deps: FederationDeps): FranceConnect | undef
       log.info({ event: 'franceconnect.link_code_sent', isSent }, 'franceconnect.link_code_sent');
       return isSent;
     },
-    async linkWithCode(interactionUid, code, origin) {
+    async linkWithCode(interactionUid, code) {
       const signIn = await findInteractionSignIn(pool, interactionUid);
       const email = signIn && parseCandidate(signIn.identity);
       if (!signIn || !email) return undefined;
-      return linked(interactionUid, await linkCodes.link(interactionUid, signIn, email, code, origin), 'mailed_code');
+      return proved(interactionUid, await linkCodes.prove(interactionUid, signIn, email, code), 'mailed_code');
+    },
+    async completeLink(interactionUid, accountId, origin) {
+      const signIn = await findInteractionSignIn(pool, interactionUid);
+      // No identity proved for this account here (a step-up of a session opened through FranceConnect): nothing to link.
+      if (!signIn || signIn.accountId !== accountId) return 'none';
+      const known = await findFederatedIdentity(pool, 'franceconnect', signIn.subject);
+      if (known) return known.accountId === accountId ? 'none' : 'refused';
+      const outcome = await links.linkTo(signIn, accountId, origin);
+      if (outcome.kind !== 'linked') {
+        log.info({ event: 'franceconnect.link_refused', reason: 'already_linked' }, 'franceconnect.link_refused');
+        return 'refused';
+      }
+      log.info({ event: 'franceconnect.linked', accountId }, 'franceconnect.linked');
+      return 'linked';
     },
     beginReauthentication: (accountId, sessionUid, locale) => reauthentication.begin(accountId, sessionUid, locale),
     takeReauthentication: (accountId, sessionUid) => reauthentication.take(accountId, sessionUid),

@@ -5,10 +5,10 @@
 // limiter's few tries an hour above it, guessing one of 10^8 codes is hopeless. The mail is erased from the outbox
 // once sent, and the code is never logged.
 import { randomInt } from 'node:crypto';
-import { findAccountByEmail, type AccountNotifier, type Origin } from '../accounts/index.js';
+import { findAccountByEmail, type AccountNotifier } from '../accounts/index.js';
 import { withTransaction, type Pool } from '../db/index.js';
 import type { Sealer } from '../sealing.js';
-import type { AccountLinks, LinkOutcome } from './account-links.js';
+import type { LinkOutcome } from './account-links.js';
 import { countLinkCodeFailure, putLinkCode, spendLinkCode, type LinkCodeBinding } from './link-code-repository.js';
 import type { UpstreamSignIn } from './round-trip-repository.js';
 
@@ -20,7 +20,6 @@ export interface LinkCodesDeps {
   pool: Pool;
   sealer: Pick<Sealer, 'digest'>;
   notify: AccountNotifier | undefined;
-  links: Pick<AccountLinks, 'linkTo'>;
 }
 
 /** What the citizen typed, as the code's digits (spaces and dashes dropped), or undefined when it cannot be one. */
@@ -29,7 +28,7 @@ function digitsOf(typed: string): string | undefined {
   return new RegExp(`^\\d{${LINK_CODE_DIGITS}}$`).test(digits) ? digits : undefined;
 }
 
-export function createLinkCodes({ pool, sealer, notify, links }: LinkCodesDeps) {
+export function createLinkCodes({ pool, sealer, notify }: LinkCodesDeps) {
   const digest = (binding: LinkCodeBinding, code: string) =>
     sealer.digest(`franceconnect-link:${binding.interactionUid}:${binding.accountId}:${code}`);
 
@@ -62,8 +61,8 @@ export function createLinkCodes({ pool, sealer, notify, links }: LinkCodesDeps) 
       return true;
     },
 
-    /** The typed code, checked against the live one of this interaction, identity and account, then the link. */
-    async link(interactionUid: string, signIn: UpstreamSignIn, email: string, typed: string, origin: Origin): Promise<LinkOutcome> {
+    /** The typed code, checked against the live one of this interaction, identity and account: the account proved. */
+    async prove(interactionUid: string, signIn: UpstreamSignIn, email: string, typed: string): Promise<LinkOutcome> {
       const found = await bindingOf(interactionUid, signIn, email);
       const code = digitsOf(typed);
       const isSpent =
@@ -73,7 +72,7 @@ export function createLinkCodes({ pool, sealer, notify, links }: LinkCodesDeps) 
         return { kind: 'wrong_code' };
       }
       if (found.account.lockedAt) return { kind: 'wrong_code' };
-      return links.linkTo(signIn, found.account.id, origin);
+      return { kind: 'proved', accountId: found.account.id };
     },
   };
 }

@@ -1,22 +1,14 @@
 // The code mailed before a FranceConnect link, the pages' side: asking for it (a mail quota per account, as for the
 // other mails), the form to type it, and its check, throttled by the limiter per (account, address) and per account
 // with the second factors' policy (config rateLimits.secondFactorChecks), counted before the check. A right code
-// links and signs in as the password does; a wrong, expired or reused one is the form again, saying so.
+// proves the account as the password does (the link waits for the sign-in's completion, sign-in.ts); a wrong, expired or reused one is the form again, saying so.
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { mailQuota, sendPage, setRetryAfter, textField, type ThrottleRule } from '../http/index.js';
 import { franceConnectCodePage } from '../views/index.js';
 import { loadInteraction, pageFor, requireCsrf, type Interaction } from './context.js';
-import {
-  FRANCECONNECT_STEP,
-  LINK_CODE_STEP,
-  originOf,
-  proved,
-  requireFranceConnect,
-  sendFault,
-  type FranceConnectDeps,
-} from './franceconnect.js';
-import { refusedForSecondFactor, renderLink } from './franceconnect-link.js';
+import { FRANCECONNECT_STEP, LINK_CODE_STEP, proved, requireFranceConnect, sendFault, type FranceConnectDeps } from './franceconnect.js';
+import { renderLink } from './franceconnect-link.js';
 
 // The account is keyed by a digest of its address, never the address itself (as rate-limit.ts does).
 const keyOf = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
@@ -61,7 +53,6 @@ export async function sendFranceConnectCode(deps: FranceConnectDeps, ctx: Contex
   const pending = await pendingLink(deps, ctx, true);
   if (!pending) return;
   const { franceConnect, interaction, email } = pending;
-  if (await refusedForSecondFactor(deps, ctx, interaction, email)) return;
   const quota = await deps.rateLimiter.attempt([
     mailQuota(`franceconnect-code-mail:${keyOf(email)}`, deps.config.selfService.verificationMailsPerHour),
   ]);
@@ -89,7 +80,6 @@ export async function checkFranceConnectCode(deps: FranceConnectDeps, ctx: Conte
   const pending = await pendingLink(deps, ctx, true);
   if (!pending) return;
   const { franceConnect, interaction, form, email } = pending;
-  if (await refusedForSecondFactor(deps, ctx, interaction, email)) return;
   const rules = checkRules(deps, email, ctx.ip);
   const attempt = await deps.rateLimiter.attempt(rules);
   if (!attempt.isAdmitted) {
@@ -97,15 +87,11 @@ export async function checkFranceConnectCode(deps: FranceConnectDeps, ctx: Conte
     renderCode(deps, ctx, interaction, email, 'errors.rate_limited', 429);
     return;
   }
-  const outcome = await franceConnect.linkWithCode(interaction.uid, textField(form, 'code', 64), originOf(ctx));
-  if (!outcome || outcome.kind === 'wrong_code' || outcome.kind === 'wrong_password') {
+  const outcome = await franceConnect.linkWithCode(interaction.uid, textField(form, 'code', 64));
+  if (!outcome || outcome.kind !== 'proved') {
     renderCode(deps, ctx, interaction, email, 'franceconnect.code.wrong', 401);
     return;
   }
-  if (outcome.kind === 'refused') {
-    renderLink(deps, ctx, interaction, email, 'franceconnect.link.already_linked', 409);
-    return;
-  }
   await deps.rateLimiter.succeeded(rules);
-  await proved(deps, franceConnect, ctx, interaction, outcome.accountId, []);
+  await proved(deps, franceConnect, ctx, interaction, outcome.accountId, [], true);
 }

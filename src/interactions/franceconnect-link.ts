@@ -41,19 +41,6 @@ export function renderLink(deps: FranceConnectDeps, ctx: Context, interaction: I
   );
 }
 
-/**
- * Whether the account of FranceConnect's email has a second factor (an authenticator app), then this page shown
- * saying it links nothing. Its password, or the code mailed to it, is one factor, and the link would be written
- * before the second is asked: whoever held the password or the mailbox, with a FranceConnect identity of that
- * address, would come back through FranceConnect (two factors by itself at eidas2) and never meet the app.
- */
-export async function refusedForSecondFactor(deps: FranceConnectDeps, ctx: Context, interaction: Interaction, email: string) {
-  const account = await deps.accounts.findByEmail(email);
-  if (!account || !(await deps.factors.hasSecondFactor(account.id))) return false;
-  renderLink(deps, ctx, interaction, email, 'franceconnect.link.second_factor', 409);
-  return true;
-}
-
 /** GET /interaction/:uid/franceconnect/link: the password of the account of FranceConnect's email. */
 export async function showFranceConnectLink(deps: FranceConnectDeps, ctx: Context): Promise<void> {
   const franceConnect = requireFranceConnect(deps);
@@ -79,7 +66,6 @@ export async function submitFranceConnectLink(deps: FranceConnectDeps, ctx: Cont
     sendFault(ctx, pageFor(deps, ctx, interaction), 'state_mismatch', interaction.uid);
     return;
   }
-  if (await refusedForSecondFactor(deps, ctx, interaction, email)) return;
   const password = secretField(form, 'password');
   const rules = passwordCheckRules(deps.config.rateLimits, { email, address: ctx.ip });
   const attempt = await deps.rateLimiter.attempt(rules);
@@ -89,14 +75,10 @@ export async function submitFranceConnectLink(deps: FranceConnectDeps, ctx: Cont
     return;
   }
   const outcome = password ? await franceConnect.link(interaction.uid, password, originOf(ctx)) : { kind: 'wrong_password' as const };
-  if (!outcome || outcome.kind === 'wrong_password' || outcome.kind === 'wrong_code') {
+  if (!outcome || outcome.kind !== 'proved') {
     renderLink(deps, ctx, interaction, email, 'franceconnect.link.wrong_password', 401);
     return;
   }
-  if (outcome.kind === 'refused') {
-    renderLink(deps, ctx, interaction, email, 'franceconnect.link.already_linked', 409);
-    return;
-  }
   await deps.rateLimiter.succeeded(rules);
-  await proved(deps, franceConnect, ctx, interaction, outcome.accountId, ['password']);
+  await proved(deps, franceConnect, ctx, interaction, outcome.accountId, ['password'], true);
 }

@@ -148,6 +148,11 @@ export async function continueFranceConnect(deps: FranceConnectDeps, ctx: Contex
   await proved(deps, franceConnect, ctx, interaction, resolution.accountId, []);
 }
 
+/**
+ * The account is decided: signed in with FranceConnect's proof and the password when one was typed (a mailed code
+ * adds no amr value: it proved the mailbox, the identity's own email, not a factor of ours). `isLinking`: the link
+ * waits for the completion (sign-in.ts), after the account's second factor when it has one.
+ */
 export async function proved(
   deps: FranceConnectDeps,
   franceConnect: FranceConnect,
@@ -155,10 +160,11 @@ export async function proved(
   interaction: Interaction,
   accountId: string,
   others: ['password'] | [],
+  isLinking = false,
 ): Promise<void> {
   const proof = await franceConnect.proofOf(interaction.uid);
   if (!proof) throw new Error('franceconnect: an account decided without its identity');
-  await signInProved(deps, ctx, interaction, accountId, [proof, ...others]);
+  await signInProved(deps, ctx, interaction, accountId, [proof, ...others], { isLinking });
 }
 
 /** GET /franceconnect/logout-callback: FranceConnect ended its session; our logout goes on where it was going. */

@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { secondFactorRules, sendPage, setRetryAfter, textField } from '../http/index.js';
 import { factorRequiredPage, recoveryCodesPage, secondFactorPage, totpEnrolmentPage, type SafeHtml } from '../views/index.js';
 import { clientSummary, loadInteraction, pageFor, requireCsrf, type Interaction, type InteractionDeps } from './context.js';
-import { SECOND_FACTOR_STEP, signInProved, stepOf } from './sign-in.js';
+import { SECOND_FACTOR_STEP, signInProved, stepOf, type SignInDeps } from './sign-in.js';
 
 const CODE_MAX_LENGTH = 40;
 /** Six digits (spaces allowed) are an app's code; anything else is tried as a recovery code. */
@@ -82,7 +82,7 @@ async function admitted(deps: InteractionDeps, ctx: Context, step: SignInStep, r
   return false;
 }
 
-export async function submitSecondFactor(deps: InteractionDeps, ctx: Context, passkey?: StepOptions): Promise<void> {
+export async function submitSecondFactor(deps: SignInDeps, ctx: Context, passkey?: StepOptions): Promise<void> {
   const interaction = await loadInteraction(deps, ctx);
   const body = requireCsrf(deps, ctx, interaction.uid);
   const step = await requireStep(deps, interaction);
@@ -176,7 +176,7 @@ export async function confirmEnrolment(deps: InteractionDeps, ctx: Context): Pro
 }
 
 /** After the codes were shown: the proofs gathered are enough now. */
-export async function continueAfterEnrolment(deps: InteractionDeps, ctx: Context): Promise<void> {
+export async function continueAfterEnrolment(deps: SignInDeps, ctx: Context): Promise<void> {
   const interaction = await loadInteraction(deps, ctx);
   requireCsrf(deps, ctx, interaction.uid);
   const step = await requireStep(deps, interaction);

@@ -6,7 +6,16 @@
 import type { Context } from 'koa';
 import { assuranceOf, satisfies, type AuthMethod, type Proof, type SignInStep } from '../accounts/index.js';
 import { ACR_INSUFFICIENT, flushPageWrites, forgetSignInStep, requiredAcr, scopedSignInStep } from '../oidc/index.js';
-import type { Interaction, InteractionDeps } from './context.js';
+import type { FranceConnect } from '../federation/index.js';
+import { sendPage } from '../http/index.js';
+import { messagePage } from '../views/index.js';
+import { pageFor, type Interaction, type InteractionDeps } from './context.js';
+
+/** A sign-in's pages, with the FranceConnect link a completion may have to write (when FranceConnect is configured). */
+export type SignInDeps = InteractionDeps & { franceConnect?: Pick<FranceConnect, 'completeLink'> | undefined };
+
+const isFranceConnect = (proof: Proof) => typeof proof === 'object' && 'franceconnect' in proof;
+const isHeld = (proof: Proof) => proof === 'totp' || proof === 'recovery-code' || (typeof proof === 'object' && 'passkey' in proof);
 
 export const SECOND_FACTOR_STEP = 'second-factor';
 
@@ -63,8 +72,11 @@ async function isEnough(
   interaction: Interaction,
   accountId: string,
   proofs: Proof[],
-  known: { hasSecondFactor?: boolean },
+  known: { hasSecondFactor?: boolean; isLinking?: boolean },
 ): Promise<boolean> {
+  // A FranceConnect link proved by a password or a mailed code asks the account's own second factor whatever
+  // FranceConnect's level: otherwise the link would be a way in that never meets it.
+  if (known.isLinking && !proofs.some(isHeld) && (await deps.factors.hasSecondFactor(accountId))) return false;
   const { acr } = assuranceOf(proofs);
   if (!satisfies(acr, await requiredAcrOf(deps, interaction))) return false;
   const isKnownAlone = proofs.every(
@@ -80,11 +92,26 @@ async function isEnough(
  */
 async function finish(
   ctx: Context,
-  deps: InteractionDeps,
+  deps: SignInDeps,
   interaction: Interaction,
   sign: { accountId: string; proofs: Proof[]; hadStep: boolean },
 ) {
   const { acr, amr } = assuranceOf(sign.proofs);
+  // The FranceConnect identity proved for this account in this interaction is linked only now, every factor asked
+  // (the step carried it): an interaction abandoned before leaves no link.
+  if (deps.franceConnect && sign.proofs.some(isFranceConnect)) {
+    const origin = { ip: ctx.ip, userAgent: ctx.get('user-agent') || undefined };
+    if ((await deps.franceConnect.completeLink(interaction.uid, sign.accountId, origin)) === 'refused') {
+      const page = pageFor(deps, ctx, interaction);
+      const back = { href: `/interaction/${interaction.uid}`, label: page.t('franceconnect.back_to_login') };
+      sendPage(
+        ctx,
+        messagePage(page, page.t('franceconnect.fault_title'), page.t('franceconnect.link.already_linked'), back).toString(),
+        409,
+      );
+      return;
+    }
+  }
   if (sign.hadStep) {
     await deps.factors.steps.forget(interaction.uid);
     forgetSignInStep(interaction.uid);
@@ -104,15 +131,16 @@ async function finish(
 /**
  * A proof was just made for `accountId` in this interaction: added to the ones before (the same account
  * only: a proof for another account starts over), then finished or sent to the second factor. `known`:
- * whether the account has a second factor, when the proof's own statement read it (login.ts).
+ * whether the account has a second factor, when the proof's own statement read it (login.ts); `isLinking`: a
+ * FranceConnect link waits on this sign-in (franceconnect.ts), which then asks the account's second factor.
  */
 export async function signInProved(
-  deps: InteractionDeps,
+  deps: SignInDeps,
   ctx: Context,
   interaction: Interaction,
   accountId: string,
   proofs: Proof[],
-  known: { hasSecondFactor?: boolean } = {},
+  known: { hasSecondFactor?: boolean; isLinking?: boolean } = {},
 ): Promise<void> {
   const stored = await storedStepOf(deps, interaction);
   const earlier = stored ?? sessionStepOf(interaction);

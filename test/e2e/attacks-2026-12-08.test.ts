@@ -371,23 +371,27 @@ describe('the FranceConnect link code, as the attacker', () => {
     const sub = `fc-attacker-${Date.now()}`;
     franceConnect.addCitizen({ sub, claims: { given_name: 'Ève', family_name: 'MALLORY', birthdate: '1980-01-02', email: victim.email } });
 
+    // The password is right: the app is asked next, and the attacker stops there.
     const byPassword = await backFromFranceConnect(sub, 'eidas1');
     if (!isPage(byPassword.back)) throw new Error('expected the link page');
     const passwordForm = formsOf(byPassword.back.html).findIndex((form) => 'password' in form.fields);
     const afterPassword = await byPassword.agent.submit(byPassword.back, { password: victim.password }, passwordForm);
-    expect(isPage(afterPassword) && afterPassword.status).toBe(409);
+    expect(isPage(afterPassword) && afterPassword.url).toMatch(/\/second-factor$/);
+    expect(await findFederatedIdentity(server.pool, 'franceconnect', sub)).toBeUndefined();
 
+    // The mailed code is right too: the app again, and no link.
     const byCode = await backFromFranceConnect(sub, 'eidas1');
     if (!isPage(byCode.back)) throw new Error('expected the link page');
-    const mailed = (await mailsTo(server, victim.email)).length;
     const asked = await byCode.agent.submit(byCode.back, {}, formIndexOf(byCode.back, '/link/code'));
-    expect(isPage(asked) && asked.status).toBe(409);
-    expect(await mailsTo(server, victim.email)).toHaveLength(mailed);
+    if (!isPage(asked)) throw new Error('expected the code page');
+    const code = /\b(\d{8})\b/.exec((await mailsTo(server, victim.email)).at(-1)!.raw)?.[1] ?? '';
+    const afterCode = await byCode.agent.submit(asked, { code }, formIndexOf(asked, '/link/code/check'));
+    expect(isPage(afterCode) && afterCode.url).toMatch(/\/second-factor$/);
 
     expect(await findFederatedIdentity(server.pool, 'franceconnect', sub)).toBeUndefined();
-    // FranceConnect at eidas2 counts two factors by itself: with a link, this would be the victim's account, no app asked.
+    // FranceConnect at eidas2 counts two factors by itself: with a link, a fresh browser would reach the victim's account, no app asked.
     const later = await backFromFranceConnect(sub, 'eidas2');
-    expect(later.back).not.toEqual({ leftTo: expect.stringContaining('code=') });
+    expect(isPage(later.back) && later.back.url).toMatch(/\/franceconnect\/link$/);
   });
 
   it('does not link the account that holds the address by the time the code is typed, nor the one it was mailed to', async () => {
