@@ -69,6 +69,11 @@ export function createMailer({
   policy: MailPolicy;
 }): Mailer {
   let delivering: Promise<number> | undefined;
+  let followUp: Promise<number> | undefined;
+  const next = () => {
+    followUp = undefined;
+    return mailer.deliverDue();
+  };
   const deliver = async () => {
     let sent = 0;
     for (const mail of await claimDueMails(db, policy.batchSize, policy.claimSeconds)) {
@@ -115,11 +120,19 @@ export function createMailer({
       return queued;
     },
     deliverDue() {
-      // One delivery round at a time per instance; a call during a round waits for that round.
-      delivering ??= deliver().finally(() => {
-        delivering = undefined;
-      });
-      return delivering;
+      // One delivery round at a time per instance. A call during a round may follow a mail that round did not
+      // claim (queued after it started): it waits for one more round after it, shared by every such call.
+      if (delivering === undefined) {
+        delivering = deliver().finally(() => {
+          delivering = undefined;
+        });
+        return delivering;
+      }
+      followUp ??= delivering.then(
+        () => next(),
+        () => next(),
+      );
+      return followUp;
     },
     async purge(now = new Date()) {
       const before = new Date(now.getTime() - policy.keepDays * DAY_MS);
