@@ -5,25 +5,15 @@
 import { findFederatedIdentity } from '../../src/accounts/federated-identity-repository.js';
 import { anAccount } from '../support/builders.js';
 import { csrfOf, pageAt, signedIn, textOf } from '../support/account-space.js';
-import { startFranceConnectStandIn, type FranceConnectStandIn } from '../support/franceconnect.js';
+import { withFranceConnect, type FranceConnectStandIn } from '../support/franceconnect.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { startAuthorization, discover } from '../support/relying-party.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
-let franceConnect: FranceConnectStandIn;
-const world = useWorld(async () => {
-  franceConnect = await startFranceConnectStandIn();
-  const started = await anOidcWorld({ communes: ['bron'], clients: { site: { isFirstParty: true } }, env: franceConnect.env });
-  await franceConnect.trust(started.server.issuer);
-  return {
-    ...started,
-    async stop() {
-      await started.stop();
-      await franceConnect.stop();
-    },
-  };
-});
+const world = useWorld(() =>
+  withFranceConnect((env) => anOidcWorld({ communes: ['bron'], clients: { site: { isFirstParty: true } }, env })),
+);
 
 const START = '/account/delete/franceconnect';
 const CONFIRMED = '/account/delete/franceconnect/confirmed';
@@ -33,7 +23,7 @@ function aFranceConnectIdentity(): { sub: string; email: string } {
   citizens += 1;
   const sub = `fc-delete-${citizens}-${Date.now()}`;
   const email = `fc-delete-${citizens}-${Date.now()}@example.org`;
-  franceConnect.addCitizen({ sub, claims: { given_name: 'Léa', family_name: 'MARTIN', birthdate: '1980-01-02', email } });
+  world.franceConnect.addCitizen({ sub, claims: { given_name: 'Léa', family_name: 'MARTIN', birthdate: '1980-01-02', email } });
   return { sub, email };
 }
 
@@ -44,14 +34,14 @@ async function aFranceConnectCitizen(): Promise<{ agent: UserAgent; sub: string;
   const attempt = await startAuthorization(await discover(agent.issuer, world.site), world.site);
   const login = await agent.navigate(attempt.url);
   if (!isPage(login)) throw new Error('expected the login page');
-  franceConnect.decide({ signIn: sub });
+  world.franceConnect.decide({ signIn: sub });
   const left = await agent.submit(
     login,
     {},
     formsOf(login.html).findIndex((form) => form.action.endsWith('/franceconnect')),
   );
   if (isPage(left)) throw new Error('expected FranceConnect');
-  const done = await agent.navigate(await franceConnect.follow(left.leftTo));
+  const done = await agent.navigate(await world.franceConnect.follow(left.leftTo));
   if (isPage(done)) throw new Error(`expected the site, got ${done.status} ${done.url}`);
   const accountId = (await findFederatedIdentity(world.server.pool, 'franceconnect', sub))?.accountId;
   if (!accountId) throw new Error('no account made');
@@ -68,8 +58,8 @@ async function pressDelete(agent: UserAgent): Promise<Page | { leftTo: string }>
 async function confirmAtFranceConnect(agent: UserAgent, decision: Parameters<FranceConnectStandIn['decide']>[0]) {
   const left = await pressDelete(agent);
   if (isPage(left)) throw new Error(`expected FranceConnect, got ${left.status}`);
-  franceConnect.decide(decision);
-  const callback = await franceConnect.follow(left.leftTo);
+  world.franceConnect.decide(decision);
+  const callback = await world.franceConnect.follow(left.leftTo);
   return { callback, page: await agent.navigate(callback) };
 }
 
@@ -85,12 +75,12 @@ describe('deleting an account that has no password', () => {
     if (isPage(left)) throw new Error('expected FranceConnect');
     const asked = new URL(left.leftTo);
     expect([asked.origin, asked.searchParams.get('prompt'), asked.searchParams.get('max_age')]).toEqual([
-      franceConnect.issuer,
+      world.franceConnect.issuer,
       'login',
       '0',
     ]);
-    franceConnect.decide({ signIn: sub });
-    const done = await agent.navigate(await franceConnect.follow(left.leftTo));
+    world.franceConnect.decide({ signIn: sub });
+    const done = await agent.navigate(await world.franceConnect.follow(left.leftTo));
     if (!isPage(done)) throw new Error('expected a page');
     expect([done.status, done.url.endsWith(CONFIRMED)]).toEqual([200, true]);
     expect(textOf(done)).toContain('Votre compte a été supprimé.');
@@ -134,8 +124,8 @@ describe('the deletion by FranceConnect, as the attacker', () => {
     const { agent, sub, accountId } = await aFranceConnectCitizen();
     const left = await pressDelete(agent);
     if (isPage(left)) throw new Error('expected FranceConnect');
-    franceConnect.decide({ signIn: sub });
-    const callback = await franceConnect.follow(left.leftTo);
+    world.franceConnect.decide({ signIn: sub });
+    const callback = await world.franceConnect.follow(left.leftTo);
     // Another browser with its own session of the account (the reauthentication cookie stays with the first one).
     const thief = new UserAgent(world.server.issuer);
     for (const [name, value] of agent.cookies) if (!name.startsWith('glc.fc')) thief.cookies.set(name, value);

@@ -5,41 +5,29 @@
 // code and guesses past the limiter are refused, and no log line holds a code.
 import { findFederatedIdentity } from '../../src/accounts/federated-identity-repository.js';
 import { aClient, aCommune, anAccount, type TestAccount } from '../support/builders.js';
-import { startFranceConnectStandIn, type FranceConnectStandIn } from '../support/franceconnect.js';
+import { withFranceConnect } from '../support/franceconnect.js';
 import { mailsTo } from '../support/outbox.js';
 import { discover, exchange, startAuthorization } from '../support/relying-party.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
-let franceConnect: FranceConnectStandIn;
 const logLines: string[] = [];
-const world = useWorld(async () => {
-  franceConnect = await startFranceConnectStandIn();
-  const server: TestServer = await startTestServer(
-    { ...franceConnect.env, LOG_LEVEL: 'trace' },
-    { write: (line: string) => logLines.push(line) },
-  );
-  await franceConnect.trust(server.issuer);
-  await aCommune(server.registry, { slug: 'bron' });
-  const site = await aClient(server.registry, 'bron', { isFirstParty: true });
-  return {
-    server,
-    site,
-    async stop() {
-      await server.stop();
-      await franceConnect.stop();
-    },
-  };
-});
+const world = useWorld(() =>
+  withFranceConnect(async (env) => {
+    const server: TestServer = await startTestServer({ ...env, LOG_LEVEL: 'trace' }, { write: (line: string) => logLines.push(line) });
+    await aCommune(server.registry, { slug: 'bron' });
+    return { server, site: await aClient(server.registry, 'bron', { isFirstParty: true }), stop: () => server.stop() };
+  }),
+);
 
 let citizens = 0;
 /** FranceConnect's next sign-in is of a citizen with this email. */
 function franceConnectSignsIn(email: string): string {
   citizens += 1;
   const sub = `fc-code-${citizens}-${Date.now()}`;
-  franceConnect.addCitizen({ sub, claims: { given_name: 'Léa', family_name: 'MARTIN', birthdate: '1980-01-02', email } });
-  franceConnect.decide({ signIn: sub });
+  world.franceConnect.addCitizen({ sub, claims: { given_name: 'Léa', family_name: 'MARTIN', birthdate: '1980-01-02', email } });
+  world.franceConnect.decide({ signIn: sub });
   return sub;
 }
 
@@ -48,7 +36,7 @@ const formIndexOf = (page: Page, suffix: string) => formsOf(page.html).findIndex
 async function pressFranceConnect(agent: UserAgent, page: Page): Promise<Page> {
   const left = await agent.submit(page, {}, formIndexOf(page, '/franceconnect'));
   if (isPage(left)) throw new Error(`expected FranceConnect, got ${left.status} ${left.url}`);
-  const back = await agent.navigate(await franceConnect.follow(left.leftTo));
+  const back = await agent.navigate(await world.franceConnect.follow(left.leftTo));
   if (!isPage(back) || !back.url.endsWith('/franceconnect/link')) throw new Error('expected the link page');
   return back;
 }

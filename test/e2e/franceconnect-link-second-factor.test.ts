@@ -3,31 +3,18 @@
 // step, and the link is written only when that step succeeds. As the attacker: stopping at that step, or typing a
 // wrong code there (counted by the second factors' throttle), leaves no link.
 import { findFederatedIdentity } from '../../src/accounts/federated-identity-repository.js';
-import { aClient, aCommune, anAccount, type TestAccount } from '../support/builders.js';
-import { startFranceConnectStandIn, type FranceConnectStandIn } from '../support/franceconnect.js';
+import { anAccount, type TestAccount } from '../support/builders.js';
+import { withFranceConnect } from '../support/franceconnect.js';
 import { mailsTo } from '../support/outbox.js';
 import { discover, exchange, startAuthorization } from '../support/relying-party.js';
 import { isSecondFactorPage, TestAuthenticator } from '../support/second-factor.js';
-import { startTestServer } from '../support/server.js';
+import { anOidcWorld } from '../support/oidc-world.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
-let franceConnect: FranceConnectStandIn;
-const world = useWorld(async () => {
-  franceConnect = await startFranceConnectStandIn();
-  const server = await startTestServer(franceConnect.env);
-  await franceConnect.trust(server.issuer);
-  await aCommune(server.registry, { slug: 'bron' });
-  const site = await aClient(server.registry, 'bron', { isFirstParty: true });
-  return {
-    server,
-    site,
-    async stop() {
-      await server.stop();
-      await franceConnect.stop();
-    },
-  };
-});
+const world = useWorld(() =>
+  withFranceConnect((env) => anOidcWorld({ communes: ['bron'], clients: { site: { isFirstParty: true } }, env })),
+);
 
 const formIndexOf = (page: Page, suffix: string) => formsOf(page.html).findIndex((form) => form.action.endsWith(suffix));
 const linkedAccountOf = async (sub: string) => (await findFederatedIdentity(world.server.pool, 'franceconnect', sub))?.accountId;
@@ -52,11 +39,11 @@ async function linkPageFor(email: string, acr = 'eidas1') {
   if (!isPage(login)) throw new Error('expected the login page');
   citizens += 1;
   const sub = `fc-2fa-${citizens}-${Date.now()}`;
-  franceConnect.addCitizen({ sub, claims: { given_name: 'Léa', family_name: 'MARTIN', birthdate: '1980-01-02', email } });
-  franceConnect.decide({ signIn: sub, acr });
+  world.franceConnect.addCitizen({ sub, claims: { given_name: 'Léa', family_name: 'MARTIN', birthdate: '1980-01-02', email } });
+  world.franceConnect.decide({ signIn: sub, acr });
   const left = await agent.submit(login, {}, formIndexOf(login, '/franceconnect'));
   if (isPage(left)) throw new Error('expected FranceConnect');
-  const link = await agent.navigate(await franceConnect.follow(left.leftTo));
+  const link = await agent.navigate(await world.franceConnect.follow(left.leftTo));
   if (!isPage(link) || !link.url.endsWith('/franceconnect/link')) throw new Error('expected the link page');
   return { agent, config, attempt, sub, link };
 }

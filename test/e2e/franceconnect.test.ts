@@ -7,30 +7,16 @@ import * as oidc from 'openid-client';
 import { ACR_1FA } from '../../src/accounts/index.js';
 import { findFederatedIdentity } from '../../src/accounts/federated-identity-repository.js';
 import { anAccount } from '../support/builders.js';
-import { startFranceConnectStandIn, type FranceConnectStandIn } from '../support/franceconnect.js';
+import { withFranceConnect } from '../support/franceconnect.js';
 import { anOidcWorld } from '../support/oidc-world.js';
 import { discover, exchange, startAuthorization, type AuthorizationAttempt } from '../support/relying-party.js';
 import { formsOf, isPage, UserAgent, type Page } from '../support/user-agent.js';
 import { useWorld } from '../support/world.js';
 
-let franceConnect: FranceConnectStandIn;
 const SIGNED_OUT_AT_SITE = 'https://rp-franceconnect.example.org/signed-out';
-const world = useWorld(async () => {
-  franceConnect = await startFranceConnectStandIn();
-  const started = await anOidcWorld({
-    communes: ['bron'],
-    clients: { site: { postLogoutRedirectUris: [SIGNED_OUT_AT_SITE] } },
-    env: franceConnect.env,
-  });
-  await franceConnect.trust(started.server.issuer);
-  return {
-    ...started,
-    async stop() {
-      await started.stop();
-      await franceConnect.stop();
-    },
-  };
-});
+const world = useWorld(() =>
+  withFranceConnect((env) => anOidcWorld({ communes: ['bron'], clients: { site: { postLogoutRedirectUris: [SIGNED_OUT_AT_SITE] } }, env })),
+);
 const unconfigured = useWorld(() => anOidcWorld({ communes: ['vaulx'], clients: { site: {} } }));
 
 let citizens = 0;
@@ -39,7 +25,7 @@ function aFranceConnectCitizen(claims: Record<string, unknown> = {}): { sub: str
   citizens += 1;
   const sub = `fc-${citizens}-${Date.now()}`;
   const email = `fc-citizen-${citizens}-${Date.now()}@example.org`;
-  franceConnect.addCitizen({
+  world.franceConnect.addCitizen({
     sub,
     claims: {
       given_name: 'Angela Claire',
@@ -54,7 +40,7 @@ function aFranceConnectCitizen(claims: Record<string, unknown> = {}): { sub: str
       ...claims,
     },
   });
-  franceConnect.decide({ signIn: sub });
+  world.franceConnect.decide({ signIn: sub });
   return { sub, email };
 }
 
@@ -72,8 +58,8 @@ const franceConnectForm = (page: Page) => formsOf(page.html).findIndex((form) =>
 async function pressFranceConnect(agent: UserAgent, page: Page): Promise<string> {
   const left = await agent.submit(page, {}, franceConnectForm(page));
   if (isPage(left)) throw new Error(`expected FranceConnect, got ${left.status} ${left.url}`);
-  expect(left.leftTo.startsWith(franceConnect.issuer)).toBe(true);
-  return franceConnect.follow(left.leftTo);
+  expect(left.leftTo.startsWith(world.franceConnect.issuer)).toBe(true);
+  return world.franceConnect.follow(left.leftTo);
 }
 
 /** Goes on from `result`, allowing consent if asked; answers the site's callback URL. */
@@ -139,7 +125,7 @@ describe('signing in with FranceConnect', () => {
     const fc = aFranceConnectCitizen();
     const first = await signInWithFranceConnect(new UserAgent(world.server.issuer));
     const before = await findFederatedIdentity(world.server.pool, 'franceconnect', fc.sub);
-    franceConnect.addCitizen({ sub: fc.sub, claims: { email: fc.email, given_name: 'Angèle', family_name: 'DUBOIS' } });
+    world.franceConnect.addCitizen({ sub: fc.sub, claims: { email: fc.email, given_name: 'Angèle', family_name: 'DUBOIS' } });
     const second = await signInWithFranceConnect(new UserAgent(world.server.issuer));
     expect(second.claims.sub).toBe(first.claims.sub);
     const after = await findFederatedIdentity(world.server.pool, 'franceconnect', fc.sub);
@@ -199,12 +185,12 @@ describe('signing in with FranceConnect', () => {
     const left = await agent.submit(confirm, { logout: 'yes' });
     if (isPage(left)) throw new Error(`expected FranceConnect's logout, got ${left.status}`);
     const upstream = new URL(left.leftTo);
-    expect(upstream.origin).toBe(franceConnect.issuer);
+    expect(upstream.origin).toBe(world.franceConnect.issuer);
     expect(upstream.searchParams.get('id_token_hint')).toBeTruthy();
     expect(upstream.searchParams.get('state')).toBeTruthy();
-    const back = await franceConnect.logOut(left.leftTo);
+    const back = await world.franceConnect.logOut(left.leftTo);
     expect(back.startsWith(`${world.server.issuer}/franceconnect/logout-callback`)).toBe(true);
-    expect(franceConnect.endedSessions).toContain(fc.sub);
+    expect(world.franceConnect.endedSessions).toContain(fc.sub);
     const onward = await agent.navigate(back);
     if (isPage(onward)) throw new Error(`expected the site, got ${onward.status}`);
     const site = new URL(onward.leftTo);
@@ -219,7 +205,7 @@ describe('signing in with FranceConnect', () => {
 describe('FranceConnect faults: a readable page with the way back, no account', () => {
   it('says the citizen cancelled (access_denied), in their language', async () => {
     const fc = aFranceConnectCitizen();
-    franceConnect.decide({ refuse: 'access_denied' });
+    world.franceConnect.decide({ refuse: 'access_denied' });
     const agent = new UserAgent(world.server.issuer);
     agent.acceptLanguage = 'en';
     const { page } = await loginPage(agent);
@@ -230,7 +216,7 @@ describe('FranceConnect faults: a readable page with the way back, no account', 
 
   it('tells an upstream error apart', async () => {
     aFranceConnectCitizen();
-    franceConnect.decide({ error: 'server_error' });
+    world.franceConnect.decide({ error: 'server_error' });
     const agent = new UserAgent(world.server.issuer);
     const { page } = await loginPage(agent);
     expectFault(await agent.navigate(await pressFranceConnect(agent, page)), 502, 'FranceConnect a refusé la connexion');
@@ -238,13 +224,13 @@ describe('FranceConnect faults: a readable page with the way back, no account', 
 
   it('refuses an ID token with a bad signature, keeping nothing of it', async () => {
     const fc = aFranceConnectCitizen();
-    franceConnect.tamperIdTokens = true;
+    world.franceConnect.tamperIdTokens = true;
     try {
       const agent = new UserAgent(world.server.issuer);
       const { page } = await loginPage(agent);
       expectFault(await agent.navigate(await pressFranceConnect(agent, page)), 502, 'n’a pas pu être vérifiée');
     } finally {
-      franceConnect.tamperIdTokens = false;
+      world.franceConnect.tamperIdTokens = false;
     }
     expect(await accountOf(fc.email)).toBeUndefined();
     expect(await findFederatedIdentity(world.server.pool, 'franceconnect', fc.sub)).toBeUndefined();
@@ -315,7 +301,7 @@ describe('FranceConnect under attack', () => {
     const left = await agent.submit(page, { redirect_uri: evil, return_to: evil }, franceConnectForm(page));
     if (isPage(left)) throw new Error('expected FranceConnect');
     expect(new URL(left.leftTo).searchParams.get('redirect_uri')).toBe(`${world.server.issuer}/franceconnect/callback`);
-    const callback = new URL(await franceConnect.follow(left.leftTo));
+    const callback = new URL(await world.franceConnect.follow(left.leftTo));
     callback.searchParams.set('redirect_uri', evil);
     const onward = await agent.request(callback.toString());
     expect(onward.status).toBe(303);
@@ -327,7 +313,7 @@ describe('FranceConnect under attack', () => {
     const agent = new UserAgent(world.server.issuer);
     const { page } = await loginPage(agent);
     const callback = await pressFranceConnect(agent, page);
-    await franceConnect.stop();
+    await world.franceConnect.stop();
     expectFault(await agent.navigate(callback), 502, 'FranceConnect ne répond pas');
     expect(await accountOf(fc.email)).toBeUndefined();
   });

@@ -248,3 +248,29 @@ export async function startFranceConnectStandIn(): Promise<FranceConnectStandIn>
   };
   return standIn;
 }
+
+/**
+ * A world whose provider has FranceConnect configured to a stand-in of its own (`start` gets the environment that
+ * names it), the stand-in trusting that provider's redirect URIs; both stop together.
+ */
+export async function withFranceConnect<W extends { server: { issuer: string }; stop(): Promise<void> }>(
+  start: (env: Record<string, string>) => Promise<W>,
+): Promise<W & { franceConnect: FranceConnectStandIn }> {
+  const franceConnect = await startFranceConnectStandIn();
+  let started: W;
+  try {
+    started = await start(franceConnect.env);
+    await franceConnect.trust(started.server.issuer);
+  } catch (error) {
+    await franceConnect.stop();
+    throw error;
+  }
+  return {
+    ...started,
+    franceConnect,
+    async stop() {
+      await started.stop();
+      await franceConnect.stop();
+    },
+  };
+}
