@@ -53,7 +53,7 @@ describe('the commune’s face on the flow’s pages', () => {
     const account = await anAccount(world.server.accounts);
     const started = await world.server.factors.startTotp(account.id, account.email);
     const app = new TestAuthenticator(started?.secret ?? '');
-    await world.server.factors.confirmTotp(account.id, app.code(-1));
+    await app.enrolWith((code) => world.server.factors.confirmTotp(account.id, code));
     const again = await loginPageAt(world.oullinsFr, agent);
     const step = await expectPage(await agent.submit(again, { email: account.email, password: account.password }));
     expect(step.url).toContain('/second-factor');

@@ -25,7 +25,7 @@ async function anAccountWithApp(): Promise<{ account: TestAccount; app: TestAuth
   const account = await anAccount(world.server.accounts);
   const started = await world.server.factors.startTotp(account.id, account.email);
   const app = new TestAuthenticator(started!.secret);
-  const recoveryCodes = await world.server.factors.confirmTotp(account.id, app.code(-1));
+  const recoveryCodes = await app.enrolWith((code) => world.server.factors.confirmTotp(account.id, code));
   if (!recoveryCodes) throw new Error('the app was not confirmed');
   return { account, app, recoveryCodes };
 }

@@ -46,7 +46,7 @@ async function withApp(): Promise<{ account: TestAccount; app: TestAuthenticator
   const started = await world.server.factors.startTotp(account.id, account.email);
   if (!started) throw new Error('enrolment refused');
   const app = new TestAuthenticator(started.secret);
-  const codes = await world.server.factors.confirmTotp(account.id, app.code(-1));
+  const codes = await app.enrolWith((code) => world.server.factors.confirmTotp(account.id, code));
   if (!codes) throw new Error('first code refused');
   return { account, app, codes };
 }
@@ -128,7 +128,7 @@ describe('two-step sign-in', () => {
 
     const started = await world.server.factors.startTotp(account.id, account.email);
     const app = new TestAuthenticator(started?.secret ?? '');
-    await world.server.factors.confirmTotp(account.id, app.code(-1));
+    await app.enrolWith((code) => world.server.factors.confirmTotp(account.id, code));
 
     const stepUp = await authorize(agent, world.site, { acr_values: ACR_2FA });
     const step = await expectPage(stepUp.first);
